@@ -1,0 +1,106 @@
+// The command line of the brief, parsed into engine options. Nothing here analyses anything.
+
+import { availableParallelism } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../engine/options.js';
+import { FORMAT_NAMES } from '../formats/index.js';
+
+export interface CliOptions {
+  readonly analyze: AnalyzeOptions;
+  readonly output: string;
+  readonly top: number;
+  readonly progress: boolean;
+}
+
+export const DEFAULT_INPUT = './data/sample.log';
+export const DEFAULT_OUTPUT = './data/output.csv';
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError('must be a positive integer.');
+  }
+  return Number(value);
+}
+
+/** One or more codes per word (`400 401` or `400,401`), accumulated over the variadic words. */
+function statusCodes(value: string, previous: number[] | undefined): number[] {
+  const codes = value.split(',').filter((part) => part !== '').map((part) => {
+    const code = Number(part);
+    if (!/^\d{3}$/.test(part) || code < 100 || code > 599) {
+      throw new InvalidArgumentError(`'${part}' is not a status code (a number from 100 to 599).`);
+    }
+    return code;
+  });
+  if (codes.length === 0) throw new InvalidArgumentError('needs at least one status code.');
+  return [...(previous ?? []), ...codes];
+}
+
+const EXAMPLES = `
+Examples:
+  $ logsift                                   # data/sample.log -> data/output.csv
+  $ logsift --input /var/log/nginx/access.log --output /tmp/errors.csv
+  $ logsift --threads 12                      # the brief's 12 works; default: one per CPU (${availableParallelism()} here)
+  $ logsift --threshold 50                    # only clients with at least 50 matching errors
+  $ logsift --errorcodes 400 401 500 503      # count only these statuses (space- or comma-separated)
+  $ logsift --format common                   # skip detection
+  $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
+
+The CSV has the columns ip,count,<one per code, ascending>,first_seen,last_seen; rows by count, then ip.
+Exit status: 0 on success (even when no line parses), 1 on a usage or input error.`;
+
+export function buildProgram(version: string): Command {
+  return new Command()
+    .name('logsift')
+    .description('Report the clients that produced many error responses in a web-server access log.')
+    .version(version, '-V, --version')
+    .option('-i, --input <path>', 'access log to read', DEFAULT_INPUT)
+    .option('-o, --output <path>', 'CSV file to write (replaced atomically)', DEFAULT_OUTPUT)
+    .option('-t, --threads <n>', 'producer threads (any n >= 1 gives the same result)', positiveInteger, availableParallelism())
+    .option('--threshold <n>', 'report clients with at least n matching responses', positiveInteger, DEFAULT_THRESHOLD)
+    .addOption(
+      new Option('-e, --errorcodes <code...>', `status codes that count (default: ${DEFAULT_ERROR_CODES.join(' ')})`).argParser(
+        statusCodes,
+      ),
+    )
+    .addOption(new Option('--format <name>', 'log format').choices(FORMAT_NAMES).default('auto'))
+    .option('--top <n>', 'rows in the printed table', positiveInteger, 20)
+    .option('--no-progress', 'never show the progress bar')
+    .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
+    .addOption(new Option('--range-bytes <n>', 'size of one unit of work (for testing)').argParser(positiveInteger).hideHelp())
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+}
+
+interface RawOptions {
+  input: string;
+  output: string;
+  threads: number;
+  threshold: number;
+  errorcodes?: number[];
+  format: string;
+  top: number;
+  progress: boolean;
+  chunkBytes?: number;
+  rangeBytes?: number;
+}
+
+/** Parses argv (without node and the script); commander reports usage errors itself and exits. */
+export function parseCli(program: Command, argv: readonly string[]): CliOptions {
+  program.parse(argv, { from: 'user' });
+  const raw = program.opts<RawOptions>();
+  return {
+    analyze: {
+      input: raw.input,
+      threads: raw.threads,
+      threshold: raw.threshold,
+      errorCodes: raw.errorcodes ?? DEFAULT_ERROR_CODES,
+      format: raw.format,
+      chunkBytes: raw.chunkBytes,
+      rangeBytes: raw.rangeBytes,
+    },
+    output: raw.output,
+    top: raw.top,
+    progress: raw.progress,
+  };
+}

@@ -1,0 +1,44 @@
+// A progress bar on stderr, only on a terminal and only once a run has taken long enough to want one.
+
+import cliProgress from 'cli-progress';
+
+const SHOW_AFTER_MS = 500;
+
+export interface Progress {
+  update(doneBytes: number, totalBytes: number): void;
+  stop(): void;
+}
+
+const silent: Progress = { update() {}, stop() {} };
+
+export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Progress {
+  if (!enabled || !stream.isTTY) return silent;
+  const started = Date.now();
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    update(doneBytes, totalBytes) {
+      const elapsed = (Date.now() - started) / 1000;
+      const mib = (n: number): string => (n / 1048576).toFixed(0);
+      const payload = { done: mib(doneBytes), total: mib(totalBytes), speed: elapsed > 0 ? mib(doneBytes / elapsed) : '0' };
+      if (!bar) {
+        if (Date.now() - started < SHOW_AFTER_MS) return;
+        bar = new cliProgress.SingleBar(
+          {
+            stream,
+            format: ' {bar} {percentage}% | {done}/{total} MiB | {speed} MiB/s | ETA {eta_formatted}',
+            hideCursor: true,
+            clearOnComplete: true,
+            etaBuffer: 20,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(totalBytes, doneBytes, payload);
+      } else {
+        bar.update(doneBytes, payload);
+      }
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// What `analyze` takes, its defaults, and the checks that turn bad values into one clear LogsiftError.
+
+import { availableParallelism } from 'node:os';
+import { LogsiftError } from '../errors.js';
+import { FORMAT_NAMES } from '../formats/index.js';
+
+export const DEFAULT_ERROR_CODES: readonly number[] = [400, 401, 403, 404, 405, 500, 501, 502, 503, 504, 505];
+export const DEFAULT_THRESHOLD = 10;
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
+/** A producer hands its counts over once it holds this many groups, which bounds its memory. */
+export const DEFAULT_FLUSH_GROUPS = 1 << 16;
+export const DEFAULT_QUEUE_CAPACITY = 4;
+
+export interface AnalyzeOptions {
+  /** Path of the log file. */
+  input: string;
+  /** Producer workers; default: the number of available CPUs. */
+  threads?: number;
+  /** A client is reported with at least this many matching responses (default 10). */
+  threshold?: number;
+  /** Status codes that count (default: 400 401 403 404 405 500-505). */
+  errorCodes?: readonly number[];
+  /** `auto` (default) or a format name. */
+  format?: string;
+  /** Size of one positional read. Tests set it down to a few bytes so lines straddle every boundary. */
+  chunkBytes?: number;
+  /** Target size of one byte range (unit of work handed to a producer). */
+  rangeBytes?: number;
+  /** Groups a producer holds before it hands a partial to the consumer. */
+  flushGroups?: number;
+  /** Partials the queue holds before producers wait. */
+  queueCapacity?: number;
+  /** Hears progress: bytes read so far of `totalBytes`. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+}
+
+export interface ResolvedOptions {
+  readonly input: string;
+  readonly threads: number;
+  readonly threshold: number;
+  /** Ascending, without duplicates. */
+  readonly errorCodes: readonly number[];
+  readonly format: string;
+  readonly chunkBytes: number;
+  readonly rangeBytes: number;
+  readonly flushGroups: number;
+  readonly queueCapacity: number;
+  readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new LogsiftError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
+  if (typeof options.input !== 'string' || options.input === '') throw new LogsiftError('no input file given');
+  const codes = options.errorCodes ?? DEFAULT_ERROR_CODES;
+  if (codes.length === 0) throw new LogsiftError('--errorcodes needs at least one status code');
+  for (const code of codes) {
+    if (!Number.isInteger(code) || code < 100 || code > 599) {
+      throw new LogsiftError(`status code ${JSON.stringify(code)} is not a number from 100 to 599`);
+    }
+  }
+  const format = options.format ?? 'auto';
+  if (!FORMAT_NAMES.includes(format)) {
+    throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}`);
+  }
+  return {
+    input: options.input,
+    threads: positiveInteger('--threads', options.threads, availableParallelism()),
+    threshold: positiveInteger('--threshold', options.threshold, DEFAULT_THRESHOLD),
+    errorCodes: [...new Set(codes)].sort((a, b) => a - b),
+    format,
+    chunkBytes: positiveInteger('chunkBytes', options.chunkBytes, DEFAULT_CHUNK_BYTES),
+    rangeBytes: positiveInteger('rangeBytes', options.rangeBytes, DEFAULT_RANGE_BYTES),
+    flushGroups: positiveInteger('flushGroups', options.flushGroups, DEFAULT_FLUSH_GROUPS),
+    queueCapacity: positiveInteger('queueCapacity', options.queueCapacity, DEFAULT_QUEUE_CAPACITY),
+    onProgress: options.onProgress,
+  };
+}

@@ -1,0 +1,56 @@
+// The plan: a file is cut into byte ranges that start at line starts, so that every line belongs to exactly
+// one range and producers never share a line. Many ranges (not one per producer) keep all producers busy to
+// the end: a producer that finishes early takes the next range.
+
+import { readSync } from 'node:fs';
+
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface PlanOptions {
+  /** How many producers will share the ranges. */
+  readonly producers: number;
+  /** Target size of one range. */
+  readonly rangeBytes: number;
+}
+
+/** Ranges smaller than this are not worth a producer of their own (start-up costs more than it saves). */
+const MIN_SPLIT_BYTES = 1024 * 1024;
+
+/** How many ranges a file of `size` bytes is cut into. */
+export function rangeCount(size: number, { producers, rangeBytes }: PlanOptions): number {
+  if (size === 0) return 0;
+  const bySize = Math.ceil(size / rangeBytes);
+  if (bySize >= producers) return bySize;
+  return Math.max(bySize, Math.min(producers, Math.ceil(size / Math.min(MIN_SPLIT_BYTES, rangeBytes))));
+}
+
+/** Cuts fd's `size` bytes into ranges aligned to line starts. Empty ranges are dropped. */
+export function planRanges(fd: number, size: number, options: PlanOptions): ByteRange[] {
+  const count = rangeCount(size, options);
+  const ranges: ByteRange[] = [];
+  let start = 0;
+  for (let i = 1; i <= count && start < size; i++) {
+    const end = i === count ? size : nextLineStart(fd, Math.floor((size * i) / count), size);
+    if (end > start) ranges.push({ start, end });
+    start = Math.max(start, end);
+  }
+  return ranges;
+}
+
+const PROBE_BYTES = 64 * 1024;
+
+/** The first line start at or after `pos`: `pos` itself when the byte before it is a newline. */
+export function nextLineStart(fd: number, pos: number, size: number): number {
+  if (pos <= 0) return 0;
+  const probe = Buffer.allocUnsafe(PROBE_BYTES);
+  for (let at = pos - 1; at < size; at += PROBE_BYTES) {
+    const got = readSync(fd, probe, 0, Math.min(PROBE_BYTES, size - at), at);
+    if (got === 0) break;
+    const newline = probe.subarray(0, got).indexOf(0x0a);
+    if (newline >= 0) return at + newline + 1;
+  }
+  return size;
+}

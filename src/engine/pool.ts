@@ -1,0 +1,73 @@
+// The main thread's side of the producers: start the workers once, deal out ranges as each asks for one,
+// put their partials on the shared queue (acknowledging only once the queue took them), and gather stats.
+
+import { Worker } from 'node:worker_threads';
+import type { Partial } from './groups.js';
+import type { FromProducer, ProducerConfig, RangeTask } from './messages.js';
+import type { BoundedQueue } from './queue.js';
+import { addStats, emptyStats, type ScanStats } from './scan.js';
+
+const PRODUCER_URL = new URL('./producer.js', import.meta.url);
+
+export interface ProducerRun {
+  readonly config: ProducerConfig;
+  readonly tasks: readonly RangeTask[];
+  readonly producers: number;
+  readonly queue: BoundedQueue<Partial>;
+  readonly onRead?: (bytes: number) => void;
+}
+
+/** Runs the producers to the end; resolves with their summed line counts. */
+export function runProducers({ config, tasks, producers, queue, onRead }: ProducerRun): Promise<ScanStats> {
+  const stats = emptyStats();
+  if (tasks.length === 0) return Promise.resolve(stats);
+  const workers: Worker[] = [];
+  let nextTask = 0;
+  let running = Math.max(1, Math.min(producers, tasks.length));
+
+  return new Promise<ScanStats>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      for (const worker of workers) void worker.terminate();
+      reject(error);
+    };
+
+    for (let i = 0; i < running; i++) {
+      const worker = new Worker(PRODUCER_URL, { workerData: config });
+      workers.push(worker);
+      let done = false;
+      worker.on('message', (message: FromProducer) => {
+        switch (message.type) {
+          case 'ready':
+            if (nextTask < tasks.length) worker.postMessage({ type: 'range', task: tasks[nextTask++] });
+            else worker.postMessage({ type: 'stop' });
+            break;
+          case 'read':
+            onRead?.(message.bytes);
+            break;
+          case 'partial':
+            queue.put(message.partial).then(() => worker.postMessage({ type: 'ack' }), fail);
+            break;
+          case 'done':
+            done = true;
+            addStats(stats, message.stats);
+            void worker.terminate();
+            if (--running === 0 && !settled) {
+              settled = true;
+              resolve(stats);
+            }
+            break;
+          case 'failed':
+            fail(new Error(message.message));
+            break;
+        }
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!done) fail(new Error(`a producer stopped unexpectedly (exit code ${code})`));
+      });
+    }
+  });
+}

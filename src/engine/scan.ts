@@ -1,0 +1,90 @@
+// The per-line loop of a producer: split bytes into lines, parse each with the file's format, and count the
+// ones whose status is wanted. Strings are made only for matching lines (their group key).
+
+import { LineFields, type LineFormat } from '../formats/fields.js';
+import { GroupTable } from './groups.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Line counters of a scan; summed over producers for the summary. */
+export interface ScanStats {
+  /** Lines seen, blank ones included. */
+  lines: number;
+  blank: number;
+  /** Non-blank lines that did not fit the format. */
+  malformed: number;
+  parsed: number;
+  /** Parsed lines whose status is one of the wanted codes. */
+  matched: number;
+}
+
+export function emptyStats(): ScanStats {
+  return { lines: 0, blank: 0, malformed: 0, parsed: 0, matched: 0 };
+}
+
+export function addStats(into: ScanStats, from: ScanStats): void {
+  into.lines += from.lines;
+  into.blank += from.blank;
+  into.malformed += from.malformed;
+  into.parsed += from.parsed;
+  into.matched += from.matched;
+}
+
+/** Status code -> column in the output (ascending codes), or -1 when the code is not wanted. */
+export function statusColumns(codes: readonly number[]): Int16Array {
+  const columns = new Int16Array(600).fill(-1);
+  [...codes].sort((a, b) => a - b).forEach((code, i) => (columns[code] = i));
+  return columns;
+}
+
+export class LineScanner {
+  readonly stats: ScanStats = emptyStats();
+  private readonly fields = new LineFields();
+
+  constructor(
+    private readonly format: LineFormat,
+    private readonly columnOfStatus: Int16Array,
+    readonly table: GroupTable,
+  ) {}
+
+  /** Scans every complete line in buf[from, to); returns where the unfinished last line starts. */
+  scanLines(buf: Buffer, from: number, to: number): number {
+    // indexOf searches the whole buffer, so bound it with a view that ends at `to`.
+    const view = to === buf.length ? buf : buf.subarray(0, to);
+    let start = from;
+    for (;;) {
+      const newline = view.indexOf(LF, start);
+      if (newline < 0) return start;
+      this.scanLine(buf, start, newline);
+      start = newline + 1;
+    }
+  }
+
+  /** Scans one line, buf[start, end), without its newline. */
+  scanLine(buf: Buffer, start: number, end: number): void {
+    const stats = this.stats;
+    stats.lines++;
+    if (end > start && buf[end - 1] === CR) end--;
+    if (end === start) {
+      stats.blank++;
+      return;
+    }
+    const fields = this.fields;
+    if (!this.format.parse(buf, start, end, fields)) {
+      stats.malformed++;
+      return;
+    }
+    stats.parsed++;
+    const column = this.columnOfStatus[fields.status];
+    if (column < 0) return;
+    stats.matched++;
+    this.table.add(buf.toString('latin1', fields.hostStart, fields.hostEnd), column, fields.stamp);
+  }
+
+  /** Counts a line too long to hold in memory: it cannot be parsed, so it is malformed. */
+  countOverlongLine(): void {
+    this.stats.lines++;
+    this.stats.malformed++;
+  }
+}

@@ -1,0 +1,4 @@
+/** An error the user caused (bad flag, missing file ...): the CLI prints its message on one line, no stack. */
+export class LogsiftError extends Error {
+  override readonly name = 'LogsiftError';
+}

@@ -1,0 +1,151 @@
+// NCSA Common, Combined and vhost-Combined lines, as Apache and nginx write them:
+//
+//   [vhost:port ]host ident user [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" status size ["referrer" "agent"]
+//
+// A line counts when host, [time], "request" and a 3-digit status parse; whatever follows the status may be
+// missing or broken. This is the hot loop of the whole tool: it works on bytes, allocates nothing, and stops
+// reading at the status (the rest of the line is skipped by the caller's newline search).
+
+import { daysFromCivil, isValidCivil, packStamp } from '../engine/time.js';
+import { LineFields, type LineFormat } from './fields.js';
+
+const SP = 0x20;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const SLASH = 0x2f;
+const COLON = 0x3a;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+
+/** `[dd/Mon/yyyy:HH:MM:SS +zzzz]` is this long, brackets included. */
+const CLF_TIME_BYTES = 28;
+
+function monthNumber(a: number, b: number, c: number): number {
+  switch ((a << 16) | (b << 8) | c) {
+    case 0x4a616e: return 1; // Jan
+    case 0x466562: return 2; // Feb
+    case 0x4d6172: return 3; // Mar
+    case 0x417072: return 4; // Apr
+    case 0x4d6179: return 5; // May
+    case 0x4a756e: return 6; // Jun
+    case 0x4a756c: return 7; // Jul
+    case 0x417567: return 8; // Aug
+    case 0x536570: return 9; // Sep
+    case 0x4f6374: return 10; // Oct
+    case 0x4e6f76: return 11; // Nov
+    case 0x446563: return 12; // Dec
+    default: return 0;
+  }
+}
+
+/** Two ASCII digits at i as a number, or -1. */
+function twoDigits(buf: Uint8Array, i: number): number {
+  const a = buf[i] - 0x30;
+  const b = buf[i + 1] - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * Parses `dd/Mon/yyyy:HH:MM:SS +zzzz` starting at t (just after the `[`) into a stamp, or NaN.
+ * The caller guarantees 26 readable bytes.
+ */
+export function parseClfTime(buf: Uint8Array, t: number): number {
+  const day = twoDigits(buf, t);
+  const month = monthNumber(buf[t + 3], buf[t + 4], buf[t + 5]);
+  const y1 = twoDigits(buf, t + 7);
+  const y2 = twoDigits(buf, t + 9);
+  const h = twoDigits(buf, t + 12);
+  const m = twoDigits(buf, t + 15);
+  const s = twoDigits(buf, t + 18);
+  const sign = buf[t + 21];
+  const oh = twoDigits(buf, t + 22);
+  const om = twoDigits(buf, t + 24);
+  if (
+    (day | y1 | y2 | h | m | s | oh | om) < 0 || month === 0 ||
+    buf[t + 2] !== SLASH || buf[t + 6] !== SLASH || buf[t + 11] !== COLON || buf[t + 14] !== COLON ||
+    buf[t + 17] !== COLON || buf[t + 20] !== SP || (sign !== PLUS && sign !== MINUS) || oh > 23 || om > 59
+  ) {
+    return NaN;
+  }
+  const year = y1 * 100 + y2;
+  if (!isValidCivil(year, month, day, h, m, s)) return NaN;
+  const offset = (sign === MINUS ? -1 : 1) * (oh * 60 + om);
+  const local = daysFromCivil(year, month, day) * 86400 + h * 3600 + m * 60 + s;
+  return packStamp(local - offset * 60, offset);
+}
+
+/**
+ * Parses one CLF-family line in buf[start, end). With `vhost`, a leading `vhost:port ` field is expected.
+ * Fills `out` and returns true when host, time, request and status parse.
+ */
+export function parseClfLine(buf: Uint8Array, start: number, end: number, out: LineFields, vhost: boolean): boolean {
+  let p = start;
+  if (vhost) {
+    while (p < end && buf[p] !== SP) p++;
+    if (p === start || p >= end) return false;
+    // The port is not part of the virtual host's name.
+    let nameEnd = p;
+    while (nameEnd > start && buf[nameEnd - 1] >= 0x30 && buf[nameEnd - 1] <= 0x39) nameEnd--;
+    out.vhostStart = start;
+    out.vhostEnd = nameEnd > start && nameEnd < p && buf[nameEnd - 1] === COLON ? nameEnd - 1 : p;
+    p++;
+  } else {
+    out.vhostStart = -1;
+    out.vhostEnd = -1;
+  }
+
+  const hostStart = p;
+  while (p < end && buf[p] !== SP) p++;
+  if (p === hostStart || p >= end) return false;
+  out.hostStart = hostStart;
+  out.hostEnd = p;
+
+  // ident and user: whatever stands before the time's bracket.
+  while (p < end && buf[p] !== LBRACKET) p++;
+  if (end - p < CLF_TIME_BYTES + 2 || buf[p + CLF_TIME_BYTES - 1] !== RBRACKET) return false;
+  const stamp = parseClfTime(buf, p + 1);
+  if (stamp !== stamp) return false; // NaN
+  out.stamp = stamp;
+  p += CLF_TIME_BYTES;
+  if (buf[p] !== SP || buf[p + 1] !== QUOTE) return false;
+  p += 2;
+
+  // The request ends at the first quote that is not backslash-escaped and is followed by ` ddd` and a space
+  // or the end of the line. Escapes matter: a client cannot end its own request early with `\" 200 `.
+  out.reqStart = p;
+  for (;;) {
+    while (p < end) {
+      const c = buf[p];
+      if (c === QUOTE) break;
+      p += c === BACKSLASH ? 2 : 1;
+    }
+    if (p + 4 >= end) return false;
+    if (buf[p + 1] === SP) {
+      const d1 = buf[p + 2] - 0x30;
+      const d2 = buf[p + 3] - 0x30;
+      const d3 = buf[p + 4] - 0x30;
+      if (d1 >= 1 && d1 <= 5 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9 && (p + 5 === end || buf[p + 5] === SP)) {
+        out.reqEnd = p;
+        out.status = d1 * 100 + d2 * 10 + d3;
+        out.tailStart = p + 5;
+        return true;
+      }
+    }
+    p++;
+  }
+}
+
+/** Common and Combined share everything up to the status; they differ only in the optional tail. */
+export const combinedFormat: LineFormat = {
+  name: 'combined',
+  parse: (buf, start, end, out) => parseClfLine(buf, start, end, out, false),
+};
+
+export const commonFormat: LineFormat = { name: 'common', parse: combinedFormat.parse };
+
+export const vcombinedFormat: LineFormat = {
+  name: 'vcombined',
+  parse: (buf, start, end, out) => parseClfLine(buf, start, end, out, true),
+};

@@ -1,0 +1,71 @@
+// Printing the result for a person: a summary of the run and a table of the top clients.
+// Colour only when the stream is a terminal and NO_COLOR is not set.
+
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { AnalyzeResult } from '../engine/result.js';
+
+export interface PrintOptions {
+  /** Rows shown in the table (default 20). */
+  readonly top?: number;
+  /** Force colour on or off; default: on for a terminal without NO_COLOR. */
+  readonly color?: boolean;
+  /** Where the CSV went, to say so. */
+  readonly savedTo?: string;
+}
+
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
+}
+
+const int = new Intl.NumberFormat('en-US');
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The summary and the top table as text. */
+export function formatReport(result: AnalyzeResult, options: PrintOptions = {}): string {
+  const c = pc.createColors(options.color ?? false);
+  const s = result.summary;
+  const seconds = s.elapsedMs / 1000;
+  const skipped = s.lines - s.parsed;
+  const lines = [
+    `${c.bold('logsift')} ${s.input} ${c.dim(`(${s.format}, ${formatBytes(s.bytes)}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`)}`,
+    `  lines read        ${int.format(s.lines)}`,
+    `  parsed            ${int.format(s.parsed)}`,
+    `  skipped           ${int.format(skipped)}${skipped ? c.dim(` (${int.format(s.malformed)} malformed, ${int.format(s.blank)} blank)`) : ''}`,
+    `  matching errors   ${int.format(s.matched)} ${c.dim(`(status ${result.errorCodes.join(' ')})`)} from ${int.format(s.groups)} clients`,
+    `  over threshold    ${c.bold(int.format(s.reported))} clients with >= ${int.format(result.threshold)}`,
+    `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.bytes / seconds : 0)}/s)`)}`,
+  ];
+  if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
+
+  const top = result.rows.slice(0, options.top ?? 20);
+  if (top.length > 0) {
+    // Only codes that occur in the shown rows get a column, to keep the table narrow.
+    const shownCodes = result.errorCodes.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
+    const table = new Table({
+      head: [...result.keyFields, 'count', ...shownCodes.map((i) => String(result.errorCodes[i])), 'first seen', 'last seen'],
+      style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [] },
+    });
+    for (const row of top) {
+      table.push([row.key, int.format(row.count), ...shownCodes.map((i) => int.format(row.byCode[i])), row.firstSeen, row.lastSeen]);
+    }
+    const more = result.rows.length - top.length;
+    lines.push('', c.bold(`Top ${top.length} of ${int.format(result.rows.length)}`), table.toString());
+    if (more > 0) lines.push(c.dim(`  ... ${int.format(more)} more in the CSV`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function printReport(result: AnalyzeResult, stream: NodeJS.WriteStream = process.stdout, options: PrintOptions = {}): void {
+  stream.write(formatReport(result, { ...options, color: options.color ?? useColor(stream) }));
+}
