@@ -7,7 +7,7 @@
 // reading at the status (the rest of the line is skipped by the caller's newline search).
 
 import { daysFromCivil, isValidCivil, packStamp } from '../engine/time.js';
-import { LineFields, type LineFormat } from './fields.js';
+import { LineFields, rawText, type LineFormat } from './fields.js';
 
 const SP = 0x20;
 const QUOTE = 0x22;
@@ -41,7 +41,7 @@ function monthNumber(a: number, b: number, c: number): number {
 }
 
 /** Two ASCII digits at i as a number, or -1. */
-function twoDigits(buf: Uint8Array, i: number): number {
+function twoDigits(buf: Buffer, i: number): number {
   const a = buf[i] - 0x30;
   const b = buf[i + 1] - 0x30;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
@@ -51,7 +51,7 @@ function twoDigits(buf: Uint8Array, i: number): number {
  * Parses `dd/Mon/yyyy:HH:MM:SS +zzzz` starting at t (just after the `[`) into a stamp, or NaN.
  * The caller guarantees 26 readable bytes.
  */
-export function parseClfTime(buf: Uint8Array, t: number): number {
+export function parseClfTime(buf: Buffer, t: number): number {
   const day = twoDigits(buf, t);
   const month = monthNumber(buf[t + 3], buf[t + 4], buf[t + 5]);
   const y1 = twoDigits(buf, t + 7);
@@ -80,7 +80,7 @@ export function parseClfTime(buf: Uint8Array, t: number): number {
  * Parses one CLF-family line in buf[start, end). With `vhost`, a leading `vhost:port ` field is expected.
  * Fills `out` and returns true when host, time, request and status parse.
  */
-export function parseClfLine(buf: Uint8Array, start: number, end: number, out: LineFields, vhost: boolean): boolean {
+export function parseClfLine(buf: Buffer, start: number, end: number, out: LineFields, vhost: boolean): boolean {
   let p = start;
   if (vhost) {
     while (p < end && buf[p] !== SP) p++;
@@ -96,11 +96,11 @@ export function parseClfLine(buf: Uint8Array, start: number, end: number, out: L
     out.vhostEnd = -1;
   }
 
-  const hostStart = p;
+  const clientStart = p;
   while (p < end && buf[p] !== SP) p++;
-  if (p === hostStart || p >= end) return false;
-  out.hostStart = hostStart;
-  out.hostEnd = p;
+  if (p === clientStart || p >= end) return false;
+  out.clientStart = clientStart;
+  out.clientEnd = p;
 
   // ident and user: whatever stands before the time's bracket.
   while (p < end && buf[p] !== LBRACKET) p++;
@@ -114,7 +114,7 @@ export function parseClfLine(buf: Uint8Array, start: number, end: number, out: L
 
   // The request ends at the first quote that is not backslash-escaped and is followed by ` ddd` and a space
   // or the end of the line. Escapes matter: a client cannot end its own request early with `\" 200 `.
-  out.reqStart = p;
+  const reqStart = p;
   for (;;) {
     while (p < end) {
       const c = buf[p];
@@ -127,9 +127,10 @@ export function parseClfLine(buf: Uint8Array, start: number, end: number, out: L
       const d2 = buf[p + 3] - 0x30;
       const d3 = buf[p + 4] - 0x30;
       if (d1 >= 1 && d1 <= 5 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9 && (p + 5 === end || buf[p + 5] === SP)) {
-        out.reqEnd = p;
+        out.requestStart = reqStart;
+        out.requestEnd = p;
         out.status = d1 * 100 + d2 * 10 + d3;
-        out.tailStart = p + 5;
+        out.resumeAt = p + 5;
         return true;
       }
     }
@@ -137,15 +138,75 @@ export function parseClfLine(buf: Uint8Array, start: number, end: number, out: L
   }
 }
 
+/**
+ * Splits the request into method and target, and reads the quoted referrer and user agent after the size.
+ * `METHOD target PROTOCOL`: the target may hold runs of spaces (old logs), so it is everything between the
+ * first space and a trailing ` HTTP/...`. A request with no space (`""`, `"-"`, binary probes) has no
+ * method and is all target. A user agent with no closing quote runs to the end of the line.
+ */
+export function parseClfDetails(buf: Buffer, start: number, end: number, out: LineFields): void {
+  const reqStart = out.requestStart;
+  const reqEnd = out.requestEnd;
+  let space = reqStart;
+  while (space < reqEnd && buf[space] !== SP) space++;
+  if (space === reqEnd) {
+    out.methodStart = out.methodEnd = -1;
+    out.pathStart = reqStart;
+    out.pathEnd = reqEnd;
+  } else {
+    out.methodStart = reqStart;
+    out.methodEnd = space;
+    let pathEnd = reqEnd;
+    let last = reqEnd;
+    while (last > space && buf[last - 1] !== SP) last--;
+    if (last > space + 1 && reqEnd - last > 5 && buf[last] === 0x48 && buf[last + 1] === 0x54 && buf[last + 2] === 0x54 && buf[last + 3] === 0x50 && buf[last + 4] === SLASH) {
+      pathEnd = last - 1;
+    }
+    let pathStart = space;
+    while (pathStart < pathEnd && buf[pathStart] === SP) pathStart++;
+    while (pathEnd > pathStart && buf[pathEnd - 1] === SP) pathEnd--;
+    out.pathStart = pathStart;
+    out.pathEnd = pathEnd;
+  }
+
+  // After the status: ` size "referrer" "agent"`, any of it possibly missing.
+  out.referrerStart = out.referrerEnd = out.userAgentStart = out.userAgentEnd = -1;
+  let p = out.resumeAt;
+  while (p < end && buf[p] === SP) p++;
+  while (p < end && buf[p] !== SP) p++; // size
+  p = quotedField(buf, p, end, out, true);
+  if (p >= 0) quotedField(buf, p, end, out, false);
+}
+
+/** Reads ` "..."` at p into the referrer or user agent; returns the position after it, or -1. */
+function quotedField(buf: Buffer, p: number, end: number, out: LineFields, referrer: boolean): number {
+  if (p + 1 >= end || buf[p] !== SP || buf[p + 1] !== QUOTE) return -1;
+  const start = p + 2;
+  p = start;
+  while (p < end && buf[p] !== QUOTE) p += buf[p] === BACKSLASH ? 2 : 1;
+  const fieldEnd = Math.min(p, end);
+  if (referrer) {
+    out.referrerStart = start;
+    out.referrerEnd = fieldEnd;
+  } else {
+    out.userAgentStart = start;
+    out.userAgentEnd = fieldEnd;
+  }
+  return p + 1;
+}
+
 /** Common and Combined share everything up to the status; they differ only in the optional tail. */
 export const combinedFormat: LineFormat = {
   name: 'combined',
   parse: (buf, start, end, out) => parseClfLine(buf, start, end, out, false),
+  parseDetails: parseClfDetails,
+  text: rawText,
 };
 
-export const commonFormat: LineFormat = { name: 'common', parse: combinedFormat.parse };
+export const commonFormat: LineFormat = { ...combinedFormat, name: 'common' };
 
 export const vcombinedFormat: LineFormat = {
+  ...combinedFormat,
   name: 'vcombined',
   parse: (buf, start, end, out) => parseClfLine(buf, start, end, out, true),
 };

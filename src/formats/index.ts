@@ -18,7 +18,7 @@ export function formatByName(name: string): LineFormat | undefined {
  * `FORMATS`. vhost-Combined is told from Combined by the `host:port ` field before the client: a Combined
  * parse of such a line "succeeds" with the vhost as client, so the count of fields before `[` decides.
  */
-export function detectFormat(sample: Uint8Array): LineFormat {
+export function detectFormat(sample: Buffer): LineFormat {
   const fields = new LineFields();
   let clf = 0;
   let vhost = 0;
@@ -35,7 +35,7 @@ export function detectFormat(sample: Uint8Array): LineFormat {
         vhost++;
       } else if (combinedFormat.parse(sample, start, lineEnd, fields)) {
         clf++;
-        if (hasQuotedTail(sample, fields.tailStart, lineEnd)) tails++;
+        if (hasQuotedTail(sample, fields.resumeAt, lineEnd)) tails++;
       }
     }
     start = end + 1;
@@ -44,13 +44,13 @@ export function detectFormat(sample: Uint8Array): LineFormat {
   return clf > 0 && tails * 2 < clf ? commonFormat : combinedFormat;
 }
 
-function spacesBeforeBracket(buf: Uint8Array, start: number, end: number): number {
+function spacesBeforeBracket(buf: Buffer, start: number, end: number): number {
   let n = 0;
   for (let p = start; p < end && buf[p] !== 0x5b; p++) if (buf[p] === 0x20) n++;
   return n;
 }
 
-function hasQuotedTail(buf: Uint8Array, start: number, end: number): boolean {
+function hasQuotedTail(buf: Buffer, start: number, end: number): boolean {
   for (let p = start; p < end; p++) if (buf[p] === 0x22) return true;
   return false;
 }
