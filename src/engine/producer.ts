@@ -4,7 +4,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { formatByName } from '../formats/index.js';
-import { GroupTable } from './groups.js';
+import { GroupTable, partialTransferList } from './groups.js';
 import type { FromProducer, ProducerConfig, ToProducer } from './messages.js';
 import { RangeReader } from './read.js';
 import { LineScanner, statusColumns } from './scan.js';
@@ -34,11 +34,7 @@ function send(message: FromProducer, transfer?: ArrayBuffer[]): void {
 
 async function handOver(table: GroupTable): Promise<void> {
   const partial = table.takePartial();
-  send({ type: 'partial', partial }, [
-    partial.counts.buffer as ArrayBuffer,
-    partial.first.buffer as ArrayBuffer,
-    partial.last.buffer as ArrayBuffer,
-  ]);
+  send({ type: 'partial', partial }, partialTransferList(partial));
   const reply = await nextMessage();
   if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
 }

@@ -79,7 +79,7 @@ export class LineScanner {
     const column = this.columnOfStatus[fields.status];
     if (column < 0) return;
     stats.matched++;
-    this.table.add(this.format.text(buf, fields.clientStart, fields.clientEnd), column, fields.stamp);
+    this.table.add(buf, fields.clientStart, fields.clientEnd, column, fields.stamp);
   }
 
   /** Counts a line too long to hold in memory: it cannot be parsed, so it is malformed. */
