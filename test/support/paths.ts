@@ -1,0 +1,28 @@
+// Where things are, from a compiled test (dist/test/...): the repo root, the built CLI, the shared real logs.
+
+import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('tests must run inside the logsift repository');
+    dir = up;
+  }
+  return dir;
+}
+
+export const REPO_ROOT = findRepoRoot();
+export const CLI_PATH = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** Real logs shared by the team (see SOURCES.md there); read-only. */
+export const REAL_LOGS = resolve(REPO_ROOT, '..', 'shared', 'data', 'real');
+export const GENLOG = resolve(REPO_ROOT, '..', 'shared', 'tools', 'genlog.mjs');
+
+export const REAL = {
+  apache: join(REAL_LOGS, 'apache_combined_semicomplete_2015_elastic.log'),
+  nasa: join(REAL_LOGS, 'clf_nasa_ksc_aug1995_first20k.log'),
+  nginx: join(REAL_LOGS, 'nginx_combined_factweavers_2020.log'),
+  iis: join(REAL_LOGS, 'iis_w3c_knowit_u_ex151020.log'),
+} as const;
