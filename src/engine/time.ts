@@ -22,7 +22,8 @@ export function stampEpochSeconds(stamp: number): number {
 }
 
 export function stampOffsetMinutes(stamp: number): number {
-  return (stamp % OFFSET_SPAN) - OFFSET_BIAS;
+  // Not `stamp % OFFSET_SPAN`: that is negative for instants before 1970.
+  return stamp - stampEpochSeconds(stamp) * OFFSET_SPAN - OFFSET_BIAS;
 }
 
 /** Days from 1970-01-01 to the given civil date (proleptic Gregorian); H. Hinnant's days_from_civil. */
