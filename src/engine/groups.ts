@@ -39,22 +39,22 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 }
 
 export class GroupTable {
-  /** Row width: the total plus one count per status column. */
+  /** Numbers per group in `records`: the total, one count per status column, then first and last stamp. */
   readonly width: number;
+  private readonly stride: number;
   private rows = 0;
-  /** Open addressing: slot -> row + 1 (0 = empty). Kept at most half full. */
-  private slots = new Int32Array(INITIAL_ROWS * 2);
-  private hashes = new Int32Array(INITIAL_ROWS);
+  /** Open addressing, two ints a slot: row + 1 (0 = empty) and the key's hash. Kept at most half full. */
+  private slots = new Int32Array(INITIAL_ROWS * 4);
   private keyBytes = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds = new Int32Array(INITIAL_ROWS);
-  private counts: Float64Array;
-  private first = new Float64Array(INITIAL_ROWS).fill(NO_STAMP_MIN);
-  private last = new Float64Array(INITIAL_ROWS).fill(NO_STAMP_MAX);
+  /** One record per row, contiguous so that counting a line touches one or two cache lines. */
+  private records: Float64Array;
 
   constructor(readonly columns: number) {
     this.width = columns + 1;
-    this.counts = new Float64Array(INITIAL_ROWS * this.width);
+    this.stride = columns + 3;
+    this.records = this.newRecords(INITIAL_ROWS);
   }
 
   get size(): number {
@@ -63,28 +63,30 @@ export class GroupTable {
 
   /** Counts one matching response of the group keyed buf[start, end) in status column `column` at `stamp`. */
   add(buf: Uint8Array, start: number, end: number, column: number, stamp: number): void {
-    const row = this.rowOf(buf, start, end);
-    const base = row * this.width;
-    this.counts[base]++;
-    this.counts[base + 1 + column]++;
-    if (stamp < this.first[row]) this.first[row] = stamp;
-    if (stamp > this.last[row]) this.last[row] = stamp;
+    const records = this.records;
+    const base = this.rowOf(buf, start, end) * this.stride;
+    records[base]++;
+    records[base + 1 + column]++;
+    const firstAt = base + this.width;
+    if (stamp < records[firstAt]) records[firstAt] = stamp;
+    if (stamp > records[firstAt + 1]) records[firstAt + 1] = stamp;
   }
 
   /** The row of the key buf[start, end), inserted when new. */
   rowOf(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot];
+      const entry = slots[slot << 1];
       if (entry === 0) {
-        const row = this.insert(buf, start, end, h);
-        this.slots[slot] = row + 1;
-        if (this.rows * 2 > this.slots.length) this.rehash();
+        const row = this.insert(buf, start, end);
+        slots[slot << 1] = row + 1;
+        slots[(slot << 1) + 1] = h;
+        if (this.rows * 4 > slots.length) this.rehash();
         return row;
       }
-      const row = entry - 1;
-      if (this.hashes[row] === h && this.keyEquals(row, buf, start, end)) return row;
+      if (slots[(slot << 1) + 1] === h && this.keyEquals(entry - 1, buf, start, end)) return entry - 1;
     }
   }
 
@@ -92,34 +94,42 @@ export class GroupTable {
   mergePartial(partial: Partial): void {
     const { width, keyBytes, keyEnds, counts, first, last } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
+    const records = () => this.records; // may be replaced by growth inside rowOf
     let keyStart = 0;
     for (let i = 0; i < keyEnds.length; i++) {
-      const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
+      const base = this.rowOf(keyBytes, keyStart, keyEnds[i]) * this.stride;
       keyStart = keyEnds[i];
-      const base = row * width;
+      const r = records();
       const from = i * width;
-      for (let c = 0; c < width; c++) this.counts[base + c] += counts[from + c];
-      if (first[i] < this.first[row]) this.first[row] = first[i];
-      if (last[i] > this.last[row]) this.last[row] = last[i];
+      for (let c = 0; c < width; c++) r[base + c] += counts[from + c];
+      if (first[i] < r[base + width]) r[base + width] = first[i];
+      if (last[i] > r[base + width + 1]) r[base + width + 1] = last[i];
     }
   }
 
   /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
   takePartial(): Partial {
     const n = this.rows;
+    const counts = new Float64Array(n * this.width);
+    const first = new Float64Array(n);
+    const last = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const base = i * this.stride;
+      counts.set(this.records.subarray(base, base + this.width), i * this.width);
+      first[i] = this.records[base + this.width];
+      last[i] = this.records[base + this.width + 1];
+    }
     const partial: Partial = {
       width: this.width,
       keyBytes: this.keyBytes.slice(0, n === 0 ? 0 : this.keyEnds[n - 1]),
       keyEnds: this.keyEnds.slice(0, n),
-      counts: this.counts.slice(0, n * this.width),
-      first: this.first.slice(0, n),
-      last: this.last.slice(0, n),
+      counts,
+      first,
+      last,
     };
     this.rows = 0;
     this.slots.fill(0);
-    this.counts.fill(0, 0, n * this.width);
-    this.first.fill(NO_STAMP_MIN, 0, n);
-    this.last.fill(NO_STAMP_MAX, 0, n);
+    this.records = this.newRecords(this.keyEnds.length);
     return partial;
   }
 
@@ -131,11 +141,12 @@ export class GroupTable {
 
   /** Read-only view of group i, for building results. */
   row(i: number): { key: string; counts: Float64Array; first: number; last: number } {
+    const base = i * this.stride;
     return {
       key: this.key(i),
-      counts: this.counts.subarray(i * this.width, (i + 1) * this.width),
-      first: this.first[i],
-      last: this.last[i],
+      counts: this.records.subarray(base, base + this.width),
+      first: this.records[base + this.width],
+      last: this.records[base + this.width + 1],
     };
   }
 
@@ -147,46 +158,55 @@ export class GroupTable {
     return true;
   }
 
-  private insert(buf: Uint8Array, start: number, end: number, hash: number): number {
+  private insert(buf: Uint8Array, start: number, end: number): number {
     const row = this.rows;
-    if (row === this.first.length) this.growRows();
+    if (row === this.keyEnds.length) this.growRows();
     const keyStart = row === 0 ? 0 : this.keyEnds[row - 1];
     const keyEnd = keyStart + (end - start);
     if (keyEnd > this.keyBytes.length) this.keyBytes = grown(this.keyBytes, Math.max(keyEnd, this.keyBytes.length * 2));
     this.keyBytes.set(buf.subarray(start, end), keyStart);
     this.keyEnds[row] = keyEnd;
-    this.hashes[row] = hash;
     this.rows = row + 1;
     return row;
   }
 
+  private newRecords(rows: number): Float64Array {
+    const records = new Float64Array(rows * this.stride);
+    for (let base = 0; base < records.length; base += this.stride) {
+      records[base + this.width] = NO_STAMP_MIN;
+      records[base + this.width + 1] = NO_STAMP_MAX;
+    }
+    return records;
+  }
+
   private growRows(): void {
-    const rows = this.first.length * 2;
-    this.hashes = grown(this.hashes, rows);
+    const rows = this.keyEnds.length * 2;
     this.keyEnds = grown(this.keyEnds, rows);
-    this.counts = grown(this.counts, rows * this.width);
-    this.first = grown(this.first, rows, NO_STAMP_MIN);
-    this.last = grown(this.last, rows, NO_STAMP_MAX);
+    const records = this.newRecords(rows);
+    records.set(this.records);
+    this.records = records;
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let row = 0; row < this.rows; row++) {
-      let slot = this.hashes[row] & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = row + 1;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      let slot = old[i + 1] & mask;
+      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
+      slots[slot << 1] = old[i];
+      slots[(slot << 1) + 1] = old[i + 1];
     }
     this.slots = slots;
   }
 }
 
-type TypedArray = Uint8Array | Int32Array | Float64Array;
+type TypedArray = Uint8Array | Int32Array;
 
-/** A copy of `array` with room for `length` elements; new room filled with `fill`. */
-function grown<T extends TypedArray>(array: T, length: number, fill = 0): T {
+/** A copy of `array` with room for `length` elements. */
+function grown<T extends TypedArray>(array: T, length: number): T {
   const bigger = new (array.constructor as new (length: number) => T)(length);
   bigger.set(array);
-  if (fill !== 0) bigger.fill(fill, array.length);
   return bigger;
 }

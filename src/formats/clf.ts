@@ -47,33 +47,58 @@ function twoDigits(buf: Buffer, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+// Most lines share their date and offset with the line before, so the date part (`dd/Mon/yyyy:` and the
+// offset) is compared with the last one parsed and, when equal, only the time of day is read. The cache is
+// per thread (module state in each producer) and holds only a line that fully validated.
+const DATE_BYTES = 12; // `dd/Mon/yyyy:`
+const OFFSET_AT = 20; // ` +zzzz`
+const cachedDate = new Uint8Array(DATE_BYTES + 6);
+let cachedValid = false;
+let cachedMidnight = 0; // epoch seconds of the cached date's local midnight, offset applied
+let cachedOffset = 0;
+
+function sameDateAsCached(buf: Buffer, t: number): boolean {
+  if (!cachedValid) return false;
+  for (let i = 0; i < DATE_BYTES; i++) if (buf[t + i] !== cachedDate[i]) return false;
+  for (let i = 0; i < 6; i++) if (buf[t + OFFSET_AT + i] !== cachedDate[DATE_BYTES + i]) return false;
+  return true;
+}
+
 /**
  * Parses `dd/Mon/yyyy:HH:MM:SS +zzzz` starting at t (just after the `[`) into a stamp, or NaN.
  * The caller guarantees 26 readable bytes.
  */
 export function parseClfTime(buf: Buffer, t: number): number {
+  const h = twoDigits(buf, t + 12);
+  const m = twoDigits(buf, t + 15);
+  const s = twoDigits(buf, t + 18);
+  if ((h | m | s) < 0 || h > 23 || m > 59 || s > 60 || buf[t + 14] !== COLON || buf[t + 17] !== COLON) return NaN;
+  const secondOfDay = h * 3600 + m * 60 + s;
+  if (sameDateAsCached(buf, t)) return packStamp(cachedMidnight + secondOfDay, cachedOffset);
+
   const day = twoDigits(buf, t);
   const month = monthNumber(buf[t + 3], buf[t + 4], buf[t + 5]);
   const y1 = twoDigits(buf, t + 7);
   const y2 = twoDigits(buf, t + 9);
-  const h = twoDigits(buf, t + 12);
-  const m = twoDigits(buf, t + 15);
-  const s = twoDigits(buf, t + 18);
   const sign = buf[t + 21];
   const oh = twoDigits(buf, t + 22);
   const om = twoDigits(buf, t + 24);
   if (
-    (day | y1 | y2 | h | m | s | oh | om) < 0 || month === 0 ||
-    buf[t + 2] !== SLASH || buf[t + 6] !== SLASH || buf[t + 11] !== COLON || buf[t + 14] !== COLON ||
-    buf[t + 17] !== COLON || buf[t + 20] !== SP || (sign !== PLUS && sign !== MINUS) || oh > 23 || om > 59
+    (day | y1 | y2 | oh | om) < 0 || month === 0 ||
+    buf[t + 2] !== SLASH || buf[t + 6] !== SLASH || buf[t + 11] !== COLON ||
+    buf[t + 20] !== SP || (sign !== PLUS && sign !== MINUS) || oh > 23 || om > 59
   ) {
     return NaN;
   }
   const year = y1 * 100 + y2;
   if (!isValidCivil(year, month, day, h, m, s)) return NaN;
   const offset = (sign === MINUS ? -1 : 1) * (oh * 60 + om);
-  const local = daysFromCivil(year, month, day) * 86400 + h * 3600 + m * 60 + s;
-  return packStamp(local - offset * 60, offset);
+  cachedMidnight = daysFromCivil(year, month, day) * 86400 - offset * 60;
+  cachedOffset = offset;
+  for (let i = 0; i < DATE_BYTES; i++) cachedDate[i] = buf[t + i];
+  for (let i = 0; i < 6; i++) cachedDate[DATE_BYTES + i] = buf[t + OFFSET_AT + i];
+  cachedValid = true;
+  return packStamp(cachedMidnight + secondOfDay, offset);
 }
 
 /**
@@ -116,12 +141,13 @@ export function parseClfLine(buf: Buffer, start: number, end: number, out: LineF
   // or the end of the line. Escapes matter: a client cannot end its own request early with `\" 200 `.
   const reqStart = p;
   for (;;) {
-    while (p < end) {
-      const c = buf[p];
-      if (c === QUOTE) break;
-      p += c === BACKSLASH ? 2 : 1;
+    // indexOf is memchr: much faster over a long request than a byte loop.
+    p = buf.indexOf(QUOTE, p);
+    if (p < 0 || p + 4 >= end) return false;
+    if (isEscaped(buf, reqStart, p)) {
+      p++;
+      continue;
     }
-    if (p + 4 >= end) return false;
     if (buf[p + 1] === SP) {
       const d1 = buf[p + 2] - 0x30;
       const d2 = buf[p + 3] - 0x30;
@@ -136,6 +162,13 @@ export function parseClfLine(buf: Buffer, start: number, end: number, out: LineF
     }
     p++;
   }
+}
+
+/** A quote is escaped when an odd run of backslashes (within the field) stands right before it. */
+function isEscaped(buf: Buffer, fieldStart: number, quote: number): boolean {
+  let i = quote;
+  while (i > fieldStart && buf[i - 1] === BACKSLASH) i--;
+  return ((quote - i) & 1) === 1;
 }
 
 /**

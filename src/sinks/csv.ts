@@ -1,33 +1,46 @@
 // Saving the result as CSV: `ip,count,<code>...,first_seen,last_seen`, one row per reported client.
+// Quoting is RFC 4180 and written by hand: a general CSV library took 150 ms for 27k rows, a quarter of a
+// whole 1 GiB run; this takes a few.
 
 import { writeSync } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
 import type { AnalyzeResult } from '../engine/result.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** Rows are turned into text this many at a time, so a huge result never becomes one huge string. */
 const ROWS_PER_WRITE = 10_000;
 
+/** A field as CSV: quoted (quotes doubled) when it holds a comma, quote, CR or LF, or starts/ends with a space. */
+export function csvField(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export function csvLine(fields: ReadonlyArray<string | number>): string {
+  return fields.map(csvField).join(',') + '\n';
+}
+
 export function csvHeader(result: AnalyzeResult): string[] {
   return [...result.keyFields, 'count', ...result.errorCodes.map(String), 'first_seen', 'last_seen'];
 }
 
-export function csvRecords(result: AnalyzeResult): Array<Array<string | number>> {
-  return result.rows.map((row) => [row.key, row.count, ...row.byCode, row.firstSeen, row.lastSeen]);
+function csvRows(result: AnalyzeResult, from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to && i < result.rows.length; i++) {
+    const row = result.rows[i];
+    text += csvLine([row.key, row.count, ...row.byCode, row.firstSeen, row.lastSeen]);
+  }
+  return text;
 }
 
 /** The whole CSV as text (for small results and tests). */
 export function formatCsv(result: AnalyzeResult): string {
-  return stringify([csvHeader(result), ...csvRecords(result)]);
+  return csvLine(csvHeader(result)) + csvRows(result, 0, result.rows.length);
 }
 
 /** Writes the CSV to `path` atomically: an existing file is replaced whole or not at all. */
 export function saveCsv(result: AnalyzeResult, path: string): void {
   writeFileAtomic(path, (fd) => {
-    writeSync(fd, stringify([csvHeader(result)]));
-    const records = csvRecords(result);
-    for (let i = 0; i < records.length; i += ROWS_PER_WRITE) {
-      writeSync(fd, stringify(records.slice(i, i + ROWS_PER_WRITE)));
-    }
+    writeSync(fd, csvLine(csvHeader(result)));
+    for (let i = 0; i < result.rows.length; i += ROWS_PER_WRITE) writeSync(fd, csvRows(result, i, i + ROWS_PER_WRITE));
   });
 }
