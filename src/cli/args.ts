@@ -67,6 +67,7 @@ export function buildProgram(version: string): Command {
     .option('--no-progress', 'never show the progress bar')
     .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
     .addOption(new Option('--range-bytes <n>', 'size of one unit of work (for testing)').argParser(positiveInteger).hideHelp())
+    .addOption(new Option('--no-kernel', 'scan with the JS parser instead of the WebAssembly kernel').hideHelp())
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
@@ -83,6 +84,7 @@ interface RawOptions {
   progress: boolean;
   chunkBytes?: number;
   rangeBytes?: number;
+  kernel: boolean;
 }
 
 /** Parses argv (without node and the script); commander reports usage errors itself and exits. */
@@ -98,6 +100,7 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
       format: raw.format,
       chunkBytes: raw.chunkBytes,
       rangeBytes: raw.rangeBytes,
+      kernel: raw.kernel,
     },
     output: raw.output,
     top: raw.top,

@@ -40,6 +40,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     errorCodes: opts.errorCodes,
     chunkBytes: opts.chunkBytes,
     flushGroups: opts.flushGroups,
+    kernel: opts.kernel,
   };
   const queue = new BoundedQueue<Partial>(opts.queueCapacity);
   const merged = consumePartials(queue, opts.errorCodes.length);

@@ -63,8 +63,8 @@ export class GroupTable {
 
   /** Counts one matching response of the group keyed buf[start, end) in status column `column` at `stamp`. */
   add(buf: Uint8Array, start: number, end: number, column: number, stamp: number): void {
+    const base = this.rowOf(buf, start, end) * this.stride; // first: an insert may replace this.records
     const records = this.records;
-    const base = this.rowOf(buf, start, end) * this.stride;
     records[base]++;
     records[base + 1 + column]++;
     const firstAt = base + this.width;
@@ -94,12 +94,11 @@ export class GroupTable {
   mergePartial(partial: Partial): void {
     const { width, keyBytes, keyEnds, counts, first, last } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
-    const records = () => this.records; // may be replaced by growth inside rowOf
     let keyStart = 0;
     for (let i = 0; i < keyEnds.length; i++) {
       const base = this.rowOf(keyBytes, keyStart, keyEnds[i]) * this.stride;
       keyStart = keyEnds[i];
-      const r = records();
+      const r = this.records; // read after rowOf: an insert may replace it
       const from = i * width;
       for (let c = 0; c < width; c++) r[base + c] += counts[from + c];
       if (first[i] < r[base + width]) r[base + width] = first[i];

@@ -10,6 +10,8 @@ export interface ProducerConfig {
   readonly errorCodes: readonly number[];
   readonly chunkBytes: number;
   readonly flushGroups: number;
+  /** Scan with the WebAssembly kernel where the format has one. */
+  readonly kernel: boolean;
 }
 
 /** One unit of work: a byte range of a file, starting and ending at line starts. */

@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
   flushGroups?: number;
   /** Partials the queue holds before producers wait. */
   queueCapacity?: number;
+  /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
+  kernel?: boolean;
   /** Hears progress: bytes read so far of `totalBytes`. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
@@ -46,6 +48,7 @@ export interface ResolvedOptions {
   readonly rangeBytes: number;
   readonly flushGroups: number;
   readonly queueCapacity: number;
+  readonly kernel: boolean;
   readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
 
@@ -80,6 +83,7 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     rangeBytes: positiveInteger('rangeBytes', options.rangeBytes, DEFAULT_RANGE_BYTES),
     flushGroups: positiveInteger('flushGroups', options.flushGroups, DEFAULT_FLUSH_GROUPS),
     queueCapacity: positiveInteger('queueCapacity', options.queueCapacity, DEFAULT_QUEUE_CAPACITY),
+    kernel: options.kernel ?? true,
     onProgress: options.onProgress,
   };
 }

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { formatByName } from '../formats/index.js';
 import { GroupTable, partialTransferList } from './groups.js';
 import type { FromProducer, ProducerConfig, ToProducer } from './messages.js';
+import { KernelScanner, kernelSupports } from './kernel.js';
 import { RangeReader } from './read.js';
 import { LineScanner, statusColumns } from './scan.js';
 
@@ -44,7 +45,9 @@ async function run(): Promise<void> {
   if (!format) throw new Error(`unknown format ${config.format}`);
   const table = new GroupTable(config.errorCodes.length);
   const scanner = new LineScanner(format, statusColumns(config.errorCodes), table);
-  const reader = new RangeReader(config.chunkBytes);
+  const kernel = config.kernel && kernelSupports(format.name) ? new KernelScanner(scanner, config.chunkBytes, false) : undefined;
+  const reader = new RangeReader(config.chunkBytes, kernel);
+  const sink = kernel ?? scanner;
   const openFiles = new Map<string, number>();
   let unreported = 0;
   const onRead = (bytes: number): void => {
@@ -63,7 +66,7 @@ async function run(): Promise<void> {
       const { path, start, end } = message.task;
       let fd = openFiles.get(path);
       if (fd === undefined) openFiles.set(path, (fd = openSync(path, 'r')));
-      reader.scanRange(fd, start, end, scanner, onRead);
+      reader.scanRange(fd, start, end, sink, onRead);
       if (table.size >= config.flushGroups) await handOver(table);
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });

@@ -1,8 +1,10 @@
 // The per-line loop of a producer: split bytes into lines, parse each with the file's format, and count the
-// ones whose status is wanted. Strings are made only for matching lines (their group key).
+// ones whose status is wanted. Strings are made only for lines that match (and for the default key, the
+// client address, not even then: groups are looked up by bytes).
 
 import { LineFields, type LineFormat } from '../formats/fields.js';
 import { GroupTable } from './groups.js';
+import type { LineSink } from './read.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -38,17 +40,17 @@ export function statusColumns(codes: readonly number[]): Int16Array {
   return columns;
 }
 
-export class LineScanner {
+export class LineScanner implements LineSink {
   readonly stats: ScanStats = emptyStats();
-  private readonly fields = new LineFields();
+  /** The fields of the line being counted (reused for every line). */
+  readonly fields = new LineFields();
 
   constructor(
-    private readonly format: LineFormat,
-    private readonly columnOfStatus: Int16Array,
+    readonly format: LineFormat,
+    readonly columnOfStatus: Int16Array,
     readonly table: GroupTable,
   ) {}
 
-  /** Scans every complete line in buf[from, to); returns where the unfinished last line starts. */
   scanLines(buf: Buffer, from: number, to: number): number {
     // indexOf searches the whole buffer, so bound it with a view that ends at `to`.
     const view = to === buf.length ? buf : buf.subarray(0, to);
@@ -61,7 +63,6 @@ export class LineScanner {
     }
   }
 
-  /** Scans one line, buf[start, end), without its newline. */
   scanLine(buf: Buffer, start: number, end: number): void {
     const stats = this.stats;
     stats.lines++;
@@ -79,10 +80,18 @@ export class LineScanner {
     const column = this.columnOfStatus[fields.status];
     if (column < 0) return;
     stats.matched++;
+    this.countMatch(buf, start, end, column);
+  }
+
+  /**
+   * Counts a parsed line whose status is wanted; `fields` holds what `format.parse` found in it.
+   * (The WebAssembly kernel calls this too, for each matching line it found.)
+   */
+  countMatch(buf: Buffer, _start: number, _end: number, column: number): void {
+    const fields = this.fields;
     this.table.add(buf, fields.clientStart, fields.clientEnd, column, fields.stamp);
   }
 
-  /** Counts a line too long to hold in memory: it cannot be parsed, so it is malformed. */
   countOverlongLine(): void {
     this.stats.lines++;
     this.stats.malformed++;

@@ -1,0 +1,257 @@
+// The CLF-family scan kernel, in AssemblyScript (compiled to WebAssembly by `npm run build`).
+//
+// It does exactly what src/formats/clf.ts parseClfLine + src/engine/scan.ts LineScanner do for Common,
+// Combined and vhost-Combined lines, for a whole chunk per call: find each line (16 bytes at a time with
+// SIMD), parse client, [time], "request" and status, count the line, and for each line whose status is
+// wanted write a record (client start/end, status column, stamp) for the JS side to aggregate. The JS
+// parser stays the reference: property tests run both on the same bytes and demand equal results.
+//
+// Memory: JS owns the layout. WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in this
+// module's static data; the input chunk and the record area are placed by JS above heapBase().
+
+const LF: u32 = 0x0a;
+const CR: u32 = 0x0d;
+const SP: u32 = 0x20;
+const QUOTE: u32 = 0x22;
+const BACKSLASH: u32 = 0x5c;
+const LBRACKET: u32 = 0x5b;
+const RBRACKET: u32 = 0x5d;
+const SLASH: u32 = 0x2f;
+const COLON: u32 = 0x3a;
+const PLUS: u32 = 0x2b;
+const MINUS: u32 = 0x2d;
+
+/**
+ * One record per matching line, 32 bytes: lineStart, lineEnd (CR excluded), clientStart, clientEnd, column,
+ * status (u32 each), stamp (f64). Positions are addresses in this module's memory.
+ */
+export const RECORD_BYTES: u32 = 32;
+
+const WANTED: usize = memory.data(600);
+const CACHED_DATE: usize = memory.data(18);
+
+export function wantedTable(): usize {
+  return WANTED;
+}
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Line counters, as in ScanStats; JS reads and resets them.
+export let lines: u32 = 0;
+export let blank: u32 = 0;
+export let malformed: u32 = 0;
+export let parsed: u32 = 0;
+export let matched: u32 = 0;
+/** Records written by the last scan call. */
+export let records: u32 = 0;
+
+// Fields of the line parseLine accepted last.
+let clientStart: usize = 0;
+let clientEnd: usize = 0;
+let status: u32 = 0;
+let stamp: f64 = 0;
+
+// Date cache, as in clf.ts parseClfTime.
+let cacheValid = false;
+let cachedMidnight: f64 = 0;
+let cachedOffset: i32 = 0;
+
+export function resetCounters(): void {
+  lines = 0;
+  blank = 0;
+  malformed = 0;
+  parsed = 0;
+  matched = 0;
+}
+
+/**
+ * Scans the complete lines in [start, end), writing at most `maxRecords` records at `out`. Returns where
+ * scanning stopped: the start of the unfinished last line, or of the first line not scanned because the
+ * record area was full (then `records == maxRecords`).
+ */
+export function scan(start: usize, end: usize, out: usize, maxRecords: u32, vhost: bool): usize {
+  let lineStart = start;
+  let n: u32 = 0;
+  while (n < maxRecords) {
+    const newline = findByte(lineStart, end, LF);
+    if (newline == end) break;
+    let lineEnd = newline;
+    lines++;
+    if (lineEnd > lineStart && <u32>load<u8>(lineEnd - 1) == CR) lineEnd--;
+    if (lineEnd == lineStart) {
+      blank++;
+    } else if (parseLine(lineStart, lineEnd, vhost)) {
+      parsed++;
+      const column = <u32>load<u8>(WANTED + status);
+      if (column != 0) {
+        matched++;
+        const record = out + <usize>n * RECORD_BYTES;
+        store<u32>(record, <u32>lineStart);
+        store<u32>(record, <u32>lineEnd, 4);
+        store<u32>(record, <u32>clientStart, 8);
+        store<u32>(record, <u32>clientEnd, 12);
+        store<u32>(record, column - 1, 16);
+        store<u32>(record, status, 20);
+        store<f64>(record, stamp, 24);
+        n++;
+      }
+    } else {
+      malformed++;
+    }
+    lineStart = newline + 1;
+  }
+  records = n;
+  return lineStart;
+}
+
+/** The first `byte` in [p, end), or end. */
+function findByte(p: usize, end: usize, byte: u32): usize {
+  const needle = i8x16.splat(<i8>byte);
+  while (p + 16 <= end) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(p), needle));
+    if (mask != 0) return p + <usize>ctz(mask);
+    p += 16;
+  }
+  while (p < end) {
+    if (<u32>load<u8>(p) == byte) return p;
+    p++;
+  }
+  return end;
+}
+
+function parseLine(start: usize, end: usize, vhost: bool): bool {
+  let p = start;
+  if (vhost) {
+    while (p < end && <u32>load<u8>(p) != SP) p++;
+    if (p == start || p >= end) return false;
+    p++;
+  }
+  const client = p;
+  while (p < end && <u32>load<u8>(p) != SP) p++;
+  if (p == client || p >= end) return false;
+  clientStart = client;
+  clientEnd = p;
+
+  while (p < end && <u32>load<u8>(p) != LBRACKET) p++;
+  if (p >= end || end - p < 30 || <u32>load<u8>(p + 27) != RBRACKET) return false;
+  const t = parseTime(p + 1);
+  if (isNaN(t)) return false;
+  stamp = t;
+  p += 28;
+  if (<u32>load<u8>(p) != SP || <u32>load<u8>(p + 1) != QUOTE) return false;
+  p += 2;
+
+  const reqStart = p;
+  while (true) {
+    p = findByte(p, end, QUOTE);
+    if (p + 4 >= end) return false;
+    if (!isEscaped(reqStart, p) && <u32>load<u8>(p + 1) == SP) {
+      const d1 = <i32>load<u8>(p + 2) - 0x30;
+      const d2 = <i32>load<u8>(p + 3) - 0x30;
+      const d3 = <i32>load<u8>(p + 4) - 0x30;
+      if (d1 >= 1 && d1 <= 5 && <u32>d2 <= 9 && <u32>d3 <= 9 && (p + 5 == end || <u32>load<u8>(p + 5) == SP)) {
+        status = <u32>(d1 * 100 + d2 * 10 + d3);
+        return true;
+      }
+    }
+    p++;
+  }
+}
+
+function isEscaped(fieldStart: usize, quote: usize): bool {
+  let i = quote;
+  while (i > fieldStart && <u32>load<u8>(i - 1) == BACKSLASH) i--;
+  return ((quote - i) & 1) == 1;
+}
+
+function twoDigits(p: usize): i32 {
+  const a = <i32>load<u8>(p) - 0x30;
+  const b = <i32>load<u8>(p + 1) - 0x30;
+  return <u32>a <= 9 && <u32>b <= 9 ? a * 10 + b : -1;
+}
+
+function monthNumber(p: usize): i32 {
+  switch ((<u32>load<u8>(p) << 16) | (<u32>load<u8>(p + 1) << 8) | <u32>load<u8>(p + 2)) {
+    case 0x4a616e: return 1;
+    case 0x466562: return 2;
+    case 0x4d6172: return 3;
+    case 0x417072: return 4;
+    case 0x4d6179: return 5;
+    case 0x4a756e: return 6;
+    case 0x4a756c: return 7;
+    case 0x417567: return 8;
+    case 0x536570: return 9;
+    case 0x4f6374: return 10;
+    case 0x4e6f76: return 11;
+    case 0x446563: return 12;
+    default: return 0;
+  }
+}
+
+function sameDateAsCached(t: usize): bool {
+  if (!cacheValid) return false;
+  for (let i: usize = 0; i < 12; i++) if (load<u8>(t + i) != load<u8>(CACHED_DATE + i)) return false;
+  for (let i: usize = 0; i < 6; i++) if (load<u8>(t + 20 + i) != load<u8>(CACHED_DATE + 12 + i)) return false;
+  return true;
+}
+
+function packStamp(epochSeconds: f64, offsetMinutes: i32): f64 {
+  return epochSeconds * 4096 + <f64>(offsetMinutes + 2048);
+}
+
+function daysFromCivil(year: i32, month: i32, day: i32): f64 {
+  const y = <f64>(month <= 2 ? year - 1 : year);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = <f64>((month + 9) % 12);
+  const doy = Math.floor((153 * mp + 2) / 5) + <f64>day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function isLeap(year: i32): bool {
+  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
+
+function daysInMonth(year: i32, month: i32): i32 {
+  if (month == 2) return isLeap(year) ? 29 : 28;
+  return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+}
+
+/** `dd/Mon/yyyy:HH:MM:SS +zzzz` at t as a stamp, or NaN. */
+function parseTime(t: usize): f64 {
+  const h = twoDigits(t + 12);
+  const m = twoDigits(t + 15);
+  const s = twoDigits(t + 18);
+  if ((h | m | s) < 0 || h > 23 || m > 59 || s > 60 || <u32>load<u8>(t + 14) != COLON || <u32>load<u8>(t + 17) != COLON) {
+    return NaN;
+  }
+  const secondOfDay = <f64>(h * 3600 + m * 60 + s);
+  if (sameDateAsCached(t)) return packStamp(cachedMidnight + secondOfDay, cachedOffset);
+
+  const day = twoDigits(t);
+  const month = monthNumber(t + 3);
+  const y1 = twoDigits(t + 7);
+  const y2 = twoDigits(t + 9);
+  const sign = <u32>load<u8>(t + 21);
+  const oh = twoDigits(t + 22);
+  const om = twoDigits(t + 24);
+  if (
+    (day | y1 | y2 | oh | om) < 0 || month == 0 ||
+    <u32>load<u8>(t + 2) != SLASH || <u32>load<u8>(t + 6) != SLASH || <u32>load<u8>(t + 11) != COLON ||
+    <u32>load<u8>(t + 20) != SP || (sign != PLUS && sign != MINUS) || oh > 23 || om > 59
+  ) {
+    return NaN;
+  }
+  const year = y1 * 100 + y2;
+  if (day < 1 || day > daysInMonth(year, month)) return NaN;
+  const offset = (sign == MINUS ? -1 : 1) * (oh * 60 + om);
+  cachedMidnight = daysFromCivil(year, month, day) * 86400 - <f64>(offset * 60);
+  cachedOffset = offset;
+  for (let i: usize = 0; i < 12; i++) store<u8>(CACHED_DATE + i, load<u8>(t + i));
+  for (let i: usize = 0; i < 6; i++) store<u8>(CACHED_DATE + 12 + i, load<u8>(t + 20 + i));
+  cacheValid = true;
+  return packStamp(cachedMidnight + secondOfDay, offset);
+}
