@@ -277,7 +277,7 @@ async function runFlat(options: BenchOptions, generator: Generator, tools: Tools
   const samples = await runRounds('flat', commands, rounds, tools);
   const figures = [...computeFigures([samples[0]], one.bytes), ...computeFigures([samples[1]], four.bytes)];
   reportFigures('Flat memory: the log and 4 copies of it', [one, four], figures, commands, rounds, tools);
-  reportTargets(flatTargets(figures));
+  reportTargets(flatTargets(figures, { one: formatSize(one.bytes), four: formatSize(four.bytes) }));
   return true;
 }
 
@@ -295,7 +295,7 @@ async function main(): Promise<void> {
   if (!existsSync(LOGSIFT_MAIN)) throw new Error(`${LOGSIFT_MAIN} is missing: run npm run build (npm run bench does)`);
   const outDir = join(options.dir, 'out');
   mkdirSync(outDir, { recursive: true });
-  const tools: Tools = { method: detectPeakMethod(), mawk: findExecutable('mawk'), rg: findExecutable('rg'), outDir };
+  const tools: Tools = { method: detectPeakMethod(options.peak), mawk: findExecutable('mawk'), rg: findExecutable('rg'), outDir };
   const generator = pickGenerator(REPO_ROOT, options.generator);
 
   say('# logsift benchmark');

@@ -36,11 +36,12 @@ const POLL_MS = 5;
 /**
  * The most exact method available. GNU time reports ru_maxrss from wait4(): the kernel's own high-water mark of the
  * process's resident memory, all its threads included (logsift's workers are threads), read after it exited, so
- * nothing is missed; its own fork+exec adds about a millisecond to the wall time, the same for every command.
+ * nothing is missed; its own fork+exec adds
+ * about 2 ms to the wall time, the same for every command.
  * Without it, /proc/PID/status VmHWM (the same high-water mark) is polled, which misses growth after the last poll.
  */
-export function detectPeakMethod(): PeakMethod {
-  for (const candidate of ['/usr/bin/time', findExecutable('gtime')]) {
+export function detectPeakMethod(choice: 'auto' | 'gnu-time' | 'proc-poll' = 'auto'): PeakMethod {
+  for (const candidate of choice === 'proc-poll' ? [] : ['/usr/bin/time', findExecutable('gtime')]) {
     if (!candidate) continue;
     const dir = mkdtempSync(join(tmpdir(), 'logsift-bench-'));
     try {
@@ -59,6 +60,7 @@ export function detectPeakMethod(): PeakMethod {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  if (choice === 'gnu-time') throw new Error('GNU time is not installed (apt-get install time)');
   try {
     readFileSync('/proc/self/status', 'utf8');
     return {

@@ -17,7 +17,11 @@ export interface BenchOptions {
   readonly seed: number;
   readonly generator: GeneratorChoice;
   readonly dir: string;
+  /** How peak memory is measured: the most exact available (auto), or forced (to try the fallback). */
+  readonly peak: PeakChoice;
 }
+
+export type PeakChoice = 'auto' | 'gnu-time' | 'proc-poll';
 
 export const DEFAULT_DIR = '/tmp/logsift-bench';
 export const DEFAULT_BYTES = 1024 ** 3;
@@ -61,6 +65,11 @@ export function buildBenchProgram(): Command {
       new Option('--generator <which>', 'generator for missing logs').choices(['auto', 'shared', 'own']).default('auto'),
     )
     .option('--dir <path>', 'where generated logs and outputs go (default: $LOGSIFT_BENCH_DIR, else /tmp/logsift-bench)')
+    .addOption(
+      new Option('--peak <method>', 'peak memory method (default: GNU time when present)')
+        .choices(['auto', 'gnu-time', 'proc-poll'])
+        .default('auto'),
+    )
     .allowExcessArguments(false);
 }
 
@@ -74,6 +83,7 @@ interface RawOptions {
   all?: boolean;
   generator: GeneratorChoice;
   dir?: string;
+  peak: PeakChoice;
 }
 
 export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv, program = buildBenchProgram()): BenchOptions {
@@ -93,5 +103,6 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv, 
     seed: raw.seed,
     generator: raw.generator,
     dir: raw.dir ?? (env.LOGSIFT_BENCH_DIR || DEFAULT_DIR),
+    peak: raw.peak,
   };
 }
