@@ -15,6 +15,7 @@ import {
   statfsSync,
   writeSync,
 } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatSize } from './sizes.js';
 
@@ -62,6 +63,11 @@ async function generateTo(path: string, generator: Generator, bytes: number, see
   ensureRoom(dirname(path), bytes);
   const temp = `${path}.partial-${process.pid}`;
   const fd = openSync(temp, 'w');
+  const interrupted = (): void => {
+    rmSync(temp, { force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   try {
     const child = spawn(generator.argv[0], [...generator.argv.slice(1), '--bytes', String(bytes), '--seed', String(seed)], {
       stdio: ['ignore', fd, 'inherit'],
@@ -75,6 +81,7 @@ async function generateTo(path: string, generator: Generator, bytes: number, see
     rmSync(temp, { force: true });
     throw error;
   } finally {
+    process.off('SIGINT', interrupted);
     closeSync(fd);
   }
   renameSync(temp, path);
@@ -150,6 +157,9 @@ export function ensureRepeated(source: Workload, path: string, times: number, lo
 
 /** Reads the whole file once, so the timed runs all find it in the page cache. */
 export function warmCache(path: string): void {
+  if (statSync(path).size > totalmem() * 0.8) {
+    process.stderr.write(`note: ${path} is larger than 80% of the memory: it cannot stay cached, the runs read the disk\n`);
+  }
   const fd = openSync(path, 'r');
   const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
   try {
