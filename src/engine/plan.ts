@@ -33,7 +33,10 @@ export function planRanges(fd: number, size: number, options: PlanOptions): Byte
   const ranges: ByteRange[] = [];
   let start = 0;
   for (let i = 1; i <= count && start < size; i++) {
-    const end = i === count ? size : nextLineStart(fd, Math.floor((size * i) / count), size);
+    const cut = Math.floor((size * i) / count);
+    // A cut at or before `start` (a line start) can only give an empty range: skip the probe (tiny rangeBytes).
+    if (i < count && cut <= start) continue;
+    const end = i === count ? size : nextLineStart(fd, cut, size);
     if (end > start) ranges.push({ start, end });
     start = Math.max(start, end);
   }

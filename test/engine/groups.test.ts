@@ -1,0 +1,164 @@
+// engine/groups.ts: per-group counters keyed by bytes, partials, and their merge.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { GroupTable, type Partial } from '../../src/engine/groups.js';
+import { NO_STAMP_MAX, NO_STAMP_MIN, packStamp } from '../../src/engine/time.js';
+
+const COLUMNS = 3;
+
+interface Event {
+  readonly key: Buffer;
+  readonly column: number;
+  readonly stamp: number;
+}
+
+/** A table's content as plain data, independent of row order. */
+function contentOf(table: GroupTable): Map<string, { counts: number[]; first: number; last: number }> {
+  const content = new Map<string, { counts: number[]; first: number; last: number }>();
+  for (let i = 0; i < table.size; i++) {
+    const row = table.row(i);
+    assert.ok(!content.has(row.key), `key ${JSON.stringify(row.key)} has two rows`);
+    content.set(row.key, { counts: Array.from(row.counts), first: row.first, last: row.last });
+  }
+  return content;
+}
+
+/** What the table should hold after `events`, computed the plain way. */
+function expectedContent(events: readonly Event[]): Map<string, { counts: number[]; first: number; last: number }> {
+  const content = new Map<string, { counts: number[]; first: number; last: number }>();
+  for (const { key, column, stamp } of events) {
+    const k = key.toString('latin1');
+    const entry = content.get(k) ?? { counts: new Array(COLUMNS + 1).fill(0), first: NO_STAMP_MIN, last: NO_STAMP_MAX };
+    entry.counts[0]++;
+    entry.counts[1 + column]++;
+    entry.first = Math.min(entry.first, stamp);
+    entry.last = Math.max(entry.last, stamp);
+    content.set(k, entry);
+  }
+  return content;
+}
+
+/** Adds each event, reading its key from inside a bigger buffer (as producers do). */
+function addAll(table: GroupTable, events: readonly Event[]): void {
+  for (const { key, column, stamp } of events) {
+    const buf = Buffer.concat([Buffer.from('<<'), key, Buffer.from('>>')]);
+    table.add(buf, 2, 2 + key.length, column, stamp);
+  }
+}
+
+/** Keys from a small set (so they repeat), including empty, long, multi-byte and non-UTF-8 ones. */
+const keys = fc.oneof(
+  fc.constantFrom('10.0.0.1', '10.0.0.10', '::1', '', 'ünï', '\xff\xfe', 'a'.repeat(40)).map((k) => Buffer.from(k, 'latin1')),
+  fc.uint8Array({ maxLength: 3 }).map((b) => Buffer.from(b)),
+);
+const events: fc.Arbitrary<Event[]> = fc.array(
+  fc.record({
+    key: keys,
+    column: fc.integer({ min: 0, max: COLUMNS - 1 }),
+    stamp: fc.tuple(fc.integer({ min: -1e9, max: 4e9 }), fc.integer({ min: -1439, max: 1439 })).map(([e, o]) => packStamp(e, o)),
+  }),
+  { maxLength: 200 },
+);
+
+/** Cuts `list` into consecutive pieces at the given (unsorted, possibly repeated) positions. */
+function split<T>(list: readonly T[], cuts: readonly number[]): T[][] {
+  const at = [...new Set(cuts.map((c) => c % (list.length + 1)))].sort((a, b) => a - b);
+  const pieces: T[][] = [];
+  let from = 0;
+  for (const c of [...at, list.length]) {
+    pieces.push(list.slice(from, c));
+    from = c;
+  }
+  return pieces;
+}
+
+describe('GroupTable', () => {
+  test('add counts per key and column, with first and last stamps', () => {
+    fc.assert(
+      fc.property(events, (evs) => {
+        const table = new GroupTable(COLUMNS);
+        addAll(table, evs);
+        assert.deepEqual(contentOf(table), expectedContent(evs));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a merge of partials equals one table over all the events', () => {
+    fc.assert(
+      fc.property(events, fc.array(fc.nat(), { maxLength: 8 }), (evs, cuts) => {
+        const merged = new GroupTable(COLUMNS);
+        const producer = new GroupTable(COLUMNS); // reused, as a producer reuses its table after each hand-over
+        for (const piece of split(evs, cuts)) {
+          addAll(producer, piece);
+          merged.mergePartial(producer.takePartial());
+          assert.equal(producer.size, 0);
+        }
+        assert.deepEqual(contentOf(merged), expectedContent(evs));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('merging is order-independent', () => {
+    fc.assert(
+      fc.property(
+        events,
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.func(fc.integer()),
+        (evs, cuts, order) => {
+          const partials: Partial[] = split(evs, cuts).map((piece) => {
+            const table = new GroupTable(COLUMNS);
+            addAll(table, piece);
+            return table.takePartial();
+          });
+          const inOrder = new GroupTable(COLUMNS);
+          for (const p of partials) inOrder.mergePartial(p);
+          const shuffled = new GroupTable(COLUMNS);
+          const permutation = partials.map((p, i) => ({ p, rank: order(i) })).sort((a, b) => a.rank - b.rank);
+          for (const { p } of permutation) shuffled.mergePartial(p);
+          assert.deepEqual(contentOf(shuffled), contentOf(inOrder));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('grows past its initial size: many keys, long keys', () => {
+    const evs: Event[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      evs.push({ key: Buffer.from(`client-${i % 7001}-${'x'.repeat(i % 50)}`), column: i % COLUMNS, stamp: packStamp(1e9 + i, 0) });
+    }
+    const table = new GroupTable(COLUMNS);
+    addAll(table, evs);
+    assert.deepEqual(contentOf(table), expectedContent(evs));
+    const merged = new GroupTable(COLUMNS);
+    merged.mergePartial(table.takePartial());
+    addAll(table, evs.slice(0, 5000));
+    merged.mergePartial(table.takePartial());
+    assert.deepEqual(contentOf(merged), expectedContent([...evs, ...evs.slice(0, 5000)]));
+  });
+
+  test('an empty partial merges to nothing; a partial of another width is refused', () => {
+    const table = new GroupTable(COLUMNS);
+    table.mergePartial(new GroupTable(COLUMNS).takePartial());
+    assert.equal(table.size, 0);
+    assert.throws(() => table.mergePartial(new GroupTable(COLUMNS + 1).takePartial()));
+  });
+
+  test('a partial survives a structured clone (as it crosses to the main thread)', () => {
+    const evs: Event[] = [
+      { key: Buffer.from('a'), column: 0, stamp: packStamp(5, 0) },
+      { key: Buffer.from('bb'), column: 2, stamp: packStamp(3, 60) },
+      { key: Buffer.from('a'), column: 1, stamp: packStamp(9, -60) },
+    ];
+    const source = new GroupTable(COLUMNS);
+    addAll(source, evs);
+    const cloned = structuredClone(source.takePartial());
+    const table = new GroupTable(COLUMNS);
+    table.mergePartial(cloned);
+    assert.deepEqual(contentOf(table), expectedContent(evs));
+  });
+});
