@@ -32,10 +32,13 @@ for (const log of CLF_LOGS) {
     for (const c of CASES) {
       test(`matches the reference: ${c.name}`, async () => {
         const expected = referenceAnalyzeFile(log.path, c);
-        const result = await analyze({ input: log.path, errorCodes: c.errorCodes, threshold: c.threshold, threads: 2 });
-        assert.equal(formatCsv(result), expected.csv);
-        assert.deepEqual(counters(result.summary), expected.counters);
-        assert.equal(result.summary.reported, expected.csv.split('\n').length - 2);
+        // Both scanners: the WebAssembly kernel (default) and the JS parser.
+        for (const kernel of [true, false]) {
+          const result = await analyze({ input: log.path, errorCodes: c.errorCodes, threshold: c.threshold, threads: 2, kernel });
+          assert.equal(formatCsv(result), expected.csv, `kernel: ${kernel}`);
+          assert.deepEqual(counters(result.summary), expected.counters, `kernel: ${kernel}`);
+          assert.equal(result.summary.reported, expected.csv.split('\n').length - 2);
+        }
       });
     }
 

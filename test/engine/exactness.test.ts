@@ -25,7 +25,16 @@ function counters(s: { lines: number; parsed: number; malformed: number; blank: 
 async function assertMatches(
   input: string,
   expected: ReferenceResult,
-  options: { errorCodes?: readonly number[]; threshold: number; threads: number; chunkBytes?: number; rangeBytes?: number; flushGroups?: number; queueCapacity?: number },
+  options: {
+    errorCodes?: readonly number[];
+    threshold: number;
+    threads: number;
+    chunkBytes?: number;
+    rangeBytes?: number;
+    flushGroups?: number;
+    queueCapacity?: number;
+    kernel?: boolean;
+  },
 ): Promise<void> {
   const result = await analyze({ input, ...options });
   const label = JSON.stringify(options);
@@ -50,6 +59,7 @@ describe('exactness on generated logs (fast-check)', () => {
           chunkBytes: fc.integer({ min: 1, max: 16 }),
           rangeBytes: fc.integer({ min: 1, max: 300 }),
           flushGroups: fc.integer({ min: 1, max: 3 }),
+          kernel: fc.boolean(),
           threshold: fc.integer({ min: 1, max: 3 }),
           errorCodes: fc.subarray(LOG_STATUSES, { minLength: 1 }),
         }),
@@ -98,11 +108,12 @@ describe('exactness on a genlog.mjs log, across the whole matrix', () => {
   for (const threads of THREADS) {
     test(`threads ${threads}: chunk sizes 3..16 and small ranges`, async () => {
       // (1- and 2-byte chunks cost a system call per byte: they run on the smaller logs above and below.)
+      // Even and odd settings alternate between the WebAssembly kernel and the JS parser.
       const sizes = [
-        { chunkBytes: threads + 2, rangeBytes: 97 * threads },
-        { chunkBytes: 16 - threads, rangeBytes: 4096 + threads, flushGroups: threads },
-        { chunkBytes: 5 + threads, rangeBytes: 1 },
-        { chunkBytes: 1 << 20 },
+        { chunkBytes: threads + 2, rangeBytes: 97 * threads, kernel: true },
+        { chunkBytes: 16 - threads, rangeBytes: 4096 + threads, flushGroups: threads, kernel: false },
+        { chunkBytes: 5 + threads, rangeBytes: 1, kernel: threads % 2 === 0 },
+        { chunkBytes: 1 << 20, kernel: threads % 2 === 1 },
       ];
       for (const engine of sizes) {
         await assertMatches(lf, expectedLf, { ...engine, threads, errorCodes: codes, threshold, queueCapacity: 1 });
@@ -116,14 +127,17 @@ describe('exactness on a genlog.mjs log, across the whole matrix', () => {
     const bytes = readFileSync(crlf).subarray(0, 20_000);
     writeFileSync(head, bytes);
     const expected = referenceAnalyze(bytes, { errorCodes: codes, threshold });
-    for (const threads of [1, 3]) {
-      await assertMatches(head, expected, { threads, chunkBytes: 1, rangeBytes: 501, flushGroups: 1, errorCodes: codes, threshold, queueCapacity: 1 });
-      await assertMatches(head, expected, { threads, chunkBytes: 2, rangeBytes: 13, errorCodes: codes, threshold, queueCapacity: 1 });
+    for (const [threads, kernel] of [[1, true], [3, false]] as const) {
+      const common = { threads, kernel, errorCodes: codes, threshold, queueCapacity: 1 };
+      await assertMatches(head, expected, { ...common, chunkBytes: 1, rangeBytes: 501, flushGroups: 1 });
+      await assertMatches(head, expected, { ...common, chunkBytes: 2, rangeBytes: 13 });
     }
   });
 
-  test('default engine settings agree too', async () => {
-    await assertMatches(lf, expectedLf, { threads: 2, errorCodes: codes, threshold });
-    await assertMatches(crlf, expectedCrlf, { threads: 2, errorCodes: codes, threshold });
+  test('default engine settings agree too, with either scanner', async () => {
+    for (const kernel of [true, false]) {
+      await assertMatches(lf, expectedLf, { threads: 2, errorCodes: codes, threshold, kernel });
+      await assertMatches(crlf, expectedCrlf, { threads: 2, errorCodes: codes, threshold, kernel });
+    }
   });
 });
