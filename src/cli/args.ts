@@ -39,6 +39,9 @@ const EXAMPLES = `
 Examples:
   $ logsift                                   # data/sample.log -> data/output.csv
   $ logsift --input /var/log/nginx/access.log --output /tmp/errors.csv
+  $ logsift --input '/var/log/nginx/access.log*'  # a rotated set (.1, .2.gz ...) as one log
+  $ logsift --input logs/ other.log.gz       # every file in logs/, and a gzipped file
+  $ zcat old.log.gz | logsift --input -       # stdin
   $ logsift --threads 12                      # the brief's 12 works; default: one per CPU (${availableParallelism()} here)
   $ logsift --threshold 50                    # only clients with at least 50 matching errors
   $ logsift --errorcodes 400 401 500 503      # count only these statuses (space- or comma-separated)
@@ -53,7 +56,11 @@ export function buildProgram(version: string): Command {
     .name('logsift')
     .description('Report the clients that produced many error responses in a web-server access log.')
     .version(version, '-V, --version')
-    .option('-i, --input <path>', 'access log to read', DEFAULT_INPUT)
+    .addOption(
+      new Option('-i, --input <path...>', "access logs: files, folders, globs ('logs/access.log*'), - for stdin; gzip/zstd/bzip2 read as is")
+        .default([DEFAULT_INPUT], DEFAULT_INPUT),
+    )
+    .option('--skip-unreadable', 'go on without inputs that are missing or unreadable (reported) instead of stopping')
     .option('-o, --output <path>', 'CSV file to write (replaced atomically)', DEFAULT_OUTPUT)
     .option('-t, --threads <n>', 'producer threads (any n >= 1 gives the same result)', positiveInteger, availableParallelism())
     .option('--threshold <n>', 'report clients with at least n matching responses', positiveInteger, DEFAULT_THRESHOLD)
@@ -74,7 +81,8 @@ export function buildProgram(version: string): Command {
 }
 
 interface RawOptions {
-  input: string;
+  input: string[];
+  skipUnreadable?: boolean;
   output: string;
   threads: number;
   threshold: number;
@@ -94,6 +102,7 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
   return {
     analyze: {
       input: raw.input,
+      skipUnreadable: raw.skipUnreadable ?? false,
       threads: raw.threads,
       threshold: raw.threshold,
       errorCodes: raw.errorcodes ?? DEFAULT_ERROR_CODES,

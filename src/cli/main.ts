@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
+import { resolveInputs, STDIN } from '../engine/inputs.js';
 import { LogsiftError } from '../errors.js';
 import { removePendingTempFiles } from '../sinks/atomic.js';
 import { saveCsv } from '../sinks/csv.js';
@@ -17,8 +18,11 @@ const { version } = JSON.parse(readFileSync(new URL('../../../package.json', imp
 };
 
 /** Checks on the output that can be made before any work, so a doomed run fails at once. */
-function checkOutput(output: string, input: string): void {
-  if (resolve(output) === resolve(input)) throw new LogsiftError(`output would overwrite the input: ${output}`);
+function checkOutput(output: string, inputs: readonly string[]): void {
+  const target = resolve(output);
+  if (inputs.some((input) => input !== STDIN && resolve(input) === target)) {
+    throw new LogsiftError(`output would overwrite an input: ${output}`);
+  }
   try {
     if (statSync(output).isDirectory()) throw new LogsiftError(`output is a folder, not a file: ${output}`);
   } catch (error) {
@@ -32,12 +36,20 @@ async function main(argv: readonly string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(`logsift: ${message}`) });
   const cli = parseCli(program, argv);
-  checkOutput(cli.output, cli.analyze.input);
+  const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
+  const { inputs } = resolveInputs(specs, { skipUnreadable: true });
+  checkOutput(
+    cli.output,
+    inputs.map((input) => input.path),
+  );
 
   const progress = createProgress(process.stderr, cli.progress);
   const result = await analyze({ ...cli.analyze, onProgress: (done, total) => progress.update(done, total) }).finally(() =>
     progress.stop(),
   );
+  for (const { path, reason } of result.summary.skippedInputs) {
+    process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
+  }
   saveCsv(result, cli.output);
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
 }

@@ -1,42 +1,48 @@
 // analyze(options) -> result: the whole pipeline, in the order data flows.
 //
-//   plan byte ranges -> producers (workers) -> bounded queue -> consumer (merge) -> threshold -> result
+//   resolve inputs -> probe each (format) -> plan tasks -> producers (workers) -> bounded queue
+//   -> consumer (merge) -> threshold -> result
 
-import { closeSync } from 'node:fs';
-import { detectFormat, formatByName } from '../formats/index.js';
 import { consumePartials } from './consumer.js';
 import type { Partial } from './groups.js';
-import { openInput, readHead } from './input.js';
-import type { ProducerConfig, RangeTask } from './messages.js';
+import { isUnreadable, resolveInputs, type SkippedInput } from './inputs.js';
+import type { ProducerConfig } from './messages.js';
 import { resolveOptions, type AnalyzeOptions } from './options.js';
-import { planRanges } from './plan.js';
+import { planTasks } from './plan.js';
 import { runProducers } from './pool.js';
+import { probeFile, type ProbedFile } from './probe.js';
 import { BoundedQueue } from './queue.js';
-import { selectRows, type AnalyzeResult } from './result.js';
-
-/** Enough lines to recognise a format, small enough to read instantly. */
-const DETECT_BYTES = 64 * 1024;
+import { selectRows, type AnalyzeResult, type InputSummary } from './result.js';
+import { LogsiftError } from '../errors.js';
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const started = performance.now();
   const opts = resolveOptions(options);
 
-  const input = openInput(opts.input);
-  let tasks: RangeTask[];
-  let format: string;
-  try {
-    format = opts.format === 'auto' ? detectFormat(readHead(input, DETECT_BYTES)).name : formatByName(opts.format)!.name;
-    tasks = planRanges(input.fd, input.size, { producers: opts.threads, rangeBytes: opts.rangeBytes }).map((r) => ({
-      path: input.path,
-      start: r.start,
-      end: r.end,
-    }));
-  } finally {
-    closeSync(input.fd);
+  const resolved = resolveInputs(opts.inputs, { skipUnreadable: opts.skipUnreadable });
+  const skipped: SkippedInput[] = [...resolved.skipped];
+  const files: ProbedFile[] = [];
+  for (const input of resolved.inputs) {
+    if (input.kind === 'pipe') throw new LogsiftError(`reading from a pipe is not supported yet: ${input.path}`);
+    try {
+      files.push(probeFile(files.length, input.path, opts.format));
+    } catch (error) {
+      if (!opts.skipUnreadable || !isUnreadable(error)) throw error;
+      skipped.push({ path: error.path, reason: error.reason });
+    }
   }
+  if (files.length === 0) throw new LogsiftError(`no input could be read (${skipped.map((s) => s.path).join(', ')})`);
+  const tasks = planTasks(files, { producers: opts.threads, rangeBytes: opts.rangeBytes });
+  const inputs: InputSummary[] = files.map((file) => ({
+    path: file.path,
+    format: file.format,
+    compression: 'none',
+    bytes: file.size,
+    uncompressedBytes: file.size,
+  }));
+  const totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
 
   const config: ProducerConfig = {
-    format,
     errorCodes: opts.errorCodes,
     chunkBytes: opts.chunkBytes,
     flushGroups: opts.flushGroups,
@@ -45,7 +51,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const queue = new BoundedQueue<Partial>(opts.queueCapacity);
   const merged = consumePartials(queue, opts.errorCodes.length);
   let doneBytes = 0;
-  const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), input.size));
+  const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
   const stats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead }).finally(() =>
     queue.close(),
   );
@@ -59,9 +65,12 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     rows,
     summary: {
       ...stats,
-      input: input.path,
-      format,
-      bytes: input.size,
+      input: inputs.length === 1 ? inputs[0].path : `${inputs.length} inputs`,
+      inputs,
+      skippedInputs: skipped,
+      format: [...new Set(inputs.map((input) => input.format))].join(', '),
+      bytes: totalBytes,
+      uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
       threads: opts.threads,
       groups: table.size,
       reported: rows.length,

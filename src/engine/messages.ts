@@ -5,7 +5,6 @@ import type { ScanStats } from './scan.js';
 
 /** Fixed for the life of a producer; passed as workerData. */
 export interface ProducerConfig {
-  readonly format: string;
   /** Wanted status codes, ascending: column i of a partial counts errorCodes[i]. */
   readonly errorCodes: readonly number[];
   readonly chunkBytes: number;
@@ -14,21 +13,29 @@ export interface ProducerConfig {
   readonly kernel: boolean;
 }
 
-/** One unit of work: a byte range of a file, starting and ending at line starts. */
+/** One unit of work: a byte range of a plain file, starting and ending at line starts. */
 export interface RangeTask {
+  readonly kind: 'range';
+  /** Index of the input (in the run's input list) the range belongs to. */
+  readonly input: number;
   readonly path: string;
   readonly start: number;
   readonly end: number;
+  /** Format name the lines are parsed with (detected once per file, before the ranges are dealt). */
+  readonly format: string;
 }
 
+export type Task = RangeTask;
+
 export type ToProducer =
-  | { readonly type: 'range'; readonly task: RangeTask }
+  | { readonly type: 'task'; readonly task: Task }
   | { readonly type: 'ack' } // the partial it sent is on the queue: go on
-  | { readonly type: 'stop' }; // no more ranges
+  | { readonly type: 'stop' }; // no more tasks
 
 export type FromProducer =
-  | { readonly type: 'ready' } // wants a range
+  | { readonly type: 'ready' } // wants a task
   | { readonly type: 'read'; readonly bytes: number }
   | { readonly type: 'partial'; readonly partial: Partial }
   | { readonly type: 'done'; readonly stats: ScanStats }
-  | { readonly type: 'failed'; readonly message: string };
+  /** `user`: the input's fault (corrupt file ...), reported as a LogsiftError, not as a bug. */
+  | { readonly type: 'failed'; readonly message: string; readonly user: boolean };

@@ -13,8 +13,13 @@ export const DEFAULT_FLUSH_GROUPS = 1 << 16;
 export const DEFAULT_QUEUE_CAPACITY = 4;
 
 export interface AnalyzeOptions {
-  /** Path of the log file. */
-  input: string;
+  /**
+   * What to read: a path, or several. Each may be a file, a folder (its files), a glob (`logs/access.log*`,
+   * expanded here) or `-` for stdin; all are analysed as one log. Compressed files are detected and read.
+   */
+  input: string | readonly string[];
+  /** Go on without inputs that are missing or cannot be read (listed in the summary) instead of failing. */
+  skipUnreadable?: boolean;
   /** Producer workers; default: the number of available CPUs. */
   threads?: number;
   /** A client is reported with at least this many matching responses (default 10). */
@@ -38,7 +43,8 @@ export interface AnalyzeOptions {
 }
 
 export interface ResolvedOptions {
-  readonly input: string;
+  readonly inputs: readonly string[];
+  readonly skipUnreadable: boolean;
   readonly threads: number;
   readonly threshold: number;
   /** Ascending, without duplicates. */
@@ -61,7 +67,10 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 }
 
 export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
-  if (typeof options.input !== 'string' || options.input === '') throw new LogsiftError('no input file given');
+  const inputs = typeof options.input === 'string' ? [options.input] : options.input;
+  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((input) => typeof input !== 'string' || input === '')) {
+    throw new LogsiftError('no input file given');
+  }
   const codes = options.errorCodes ?? DEFAULT_ERROR_CODES;
   if (codes.length === 0) throw new LogsiftError('--errorcodes needs at least one status code');
   for (const code of codes) {
@@ -74,7 +83,8 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}`);
   }
   return {
-    input: options.input,
+    inputs: [...inputs],
+    skipUnreadable: options.skipUnreadable ?? false,
     threads: positiveInteger('--threads', options.threads, availableParallelism()),
     threshold: positiveInteger('--threshold', options.threshold, DEFAULT_THRESHOLD),
     errorCodes: [...new Set(codes)].sort((a, b) => a - b),

@@ -1,8 +1,10 @@
 // The plan: a file is cut into byte ranges that start at line starts, so that every line belongs to exactly
 // one range and producers never share a line. Many ranges (not one per producer) keep all producers busy to
-// the end: a producer that finishes early takes the next range.
+// the end: a producer that finishes early takes the next range. With many files, the work list holds the
+// ranges of all of them.
 
-import { readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { RangeTask, Task } from './messages.js';
 
 export interface ByteRange {
   readonly start: number;
@@ -56,4 +58,36 @@ export function nextLineStart(fd: number, pos: number, size: number): number {
     if (newline >= 0) return at + newline + 1;
   }
   return size;
+}
+
+/** A plain (uncompressed) regular file to cut into ranges. */
+export interface PlainFile {
+  readonly input: number;
+  readonly path: string;
+  readonly size: number;
+  readonly format: string;
+}
+
+/**
+ * The work list of a run: every plain file cut into line-aligned ranges. Each file gets a share of the
+ * producers by its size (at least one), so one big file is still split among all of them while many small
+ * files are dealt out whole.
+ */
+export function planTasks(files: readonly PlainFile[], { producers, rangeBytes }: PlanOptions): Task[] {
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  const tasks: Task[] = [];
+  for (const file of files) {
+    if (file.size === 0) continue;
+    const share = Math.max(1, Math.round((producers * file.size) / totalBytes));
+    const fd = openSync(file.path, 'r');
+    try {
+      for (const { start, end } of planRanges(fd, file.size, { producers: share, rangeBytes })) {
+        const task: RangeTask = { kind: 'range', input: file.input, path: file.path, start, end, format: file.format };
+        tasks.push(task);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return tasks;
 }

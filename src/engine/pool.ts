@@ -1,9 +1,10 @@
-// The main thread's side of the producers: start the workers once, deal out ranges as each asks for one,
+// The main thread's side of the producers: start the workers once, deal out tasks as each asks for one,
 // put their partials on the shared queue (acknowledging only once the queue took them), and gather stats.
 
 import { Worker } from 'node:worker_threads';
 import type { Partial } from './groups.js';
-import type { FromProducer, ProducerConfig, RangeTask } from './messages.js';
+import { LogsiftError } from '../errors.js';
+import type { FromProducer, ProducerConfig, Task } from './messages.js';
 import type { BoundedQueue } from './queue.js';
 import { addStats, emptyStats, type ScanStats } from './scan.js';
 
@@ -11,7 +12,7 @@ const PRODUCER_URL = new URL('./producer.js', import.meta.url);
 
 export interface ProducerRun {
   readonly config: ProducerConfig;
-  readonly tasks: readonly RangeTask[];
+  readonly tasks: readonly Task[];
   readonly producers: number;
   readonly queue: BoundedQueue<Partial>;
   readonly onRead?: (bytes: number) => void;
@@ -41,7 +42,7 @@ export function runProducers({ config, tasks, producers, queue, onRead }: Produc
       worker.on('message', (message: FromProducer) => {
         switch (message.type) {
           case 'ready':
-            if (nextTask < tasks.length) worker.postMessage({ type: 'range', task: tasks[nextTask++] });
+            if (nextTask < tasks.length) worker.postMessage({ type: 'task', task: tasks[nextTask++] });
             else worker.postMessage({ type: 'stop' });
             break;
           case 'read':
@@ -60,7 +61,7 @@ export function runProducers({ config, tasks, producers, queue, onRead }: Produc
             }
             break;
           case 'failed':
-            fail(new Error(message.message));
+            fail(message.user ? new LogsiftError(message.message) : new Error(message.message));
             break;
         }
       });

@@ -1,4 +1,4 @@
-// A producer, run as a worker thread: takes byte ranges one at a time, scans them, and hands compact
+// A producer, run as a worker thread: takes tasks (byte ranges of files) one at a time, scans them, and hands compact
 // partial results to the consumer's queue, waiting for the queue to accept each before going on.
 
 import { closeSync, openSync } from 'node:fs';
@@ -7,8 +7,9 @@ import { formatByName } from '../formats/index.js';
 import { GroupTable, partialTransferList } from './groups.js';
 import type { FromProducer, ProducerConfig, ToProducer } from './messages.js';
 import { KernelScanner, kernelSupports } from './kernel.js';
-import { RangeReader } from './read.js';
-import { LineScanner, statusColumns } from './scan.js';
+import { RangeReader, type LineSink } from './read.js';
+import { addStats, emptyStats, LineScanner, statusColumns, type ScanStats } from './scan.js';
+import { LogsiftError } from '../errors.js';
 
 /** Progress is reported at most this often (in bytes read), to keep messages rare. */
 const REPORT_BYTES = 8 * 1024 * 1024;
@@ -40,15 +41,66 @@ async function handOver(table: GroupTable): Promise<void> {
   if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
 }
 
+/** How the lines of one format are scanned: the JS scanner (which keeps the counts), and the sink the reader
+ * feeds (the WebAssembly kernel where the format has one, which is then also the reader's buffer). */
+interface FormatScan {
+  readonly scanner: LineScanner;
+  readonly sink: LineSink;
+  readonly reader: RangeReader;
+}
+
+/** One scan per format met, all counting into the producer's one table. */
+class Scanners {
+  private readonly byFormat = new Map<string, FormatScan>();
+  private readonly columns = statusColumns(config.errorCodes);
+
+  constructor(readonly table: GroupTable) {}
+
+  for(name: string): FormatScan {
+    let scan = this.byFormat.get(name);
+    if (!scan) {
+      const format = formatByName(name);
+      if (!format) throw new Error(`unknown format ${name}`);
+      const scanner = new LineScanner(format, this.columns, this.table);
+      const kernel =
+        config.kernel && kernelSupports(format.name) ? new KernelScanner(scanner, config.chunkBytes, false) : undefined;
+      scan = { scanner, sink: kernel ?? scanner, reader: new RangeReader(config.chunkBytes, kernel) };
+      this.byFormat.set(name, scan);
+    }
+    return scan;
+  }
+
+  stats(): ScanStats {
+    const stats = emptyStats();
+    for (const { scanner } of this.byFormat.values()) addStats(stats, scanner.stats);
+    return stats;
+  }
+}
+
+/** The file of the last range stays open, as consecutive ranges are mostly of one file; others are closed. */
+class OpenFile {
+  private path: string | undefined;
+  private fd = -1;
+
+  fdOf(path: string): number {
+    if (path !== this.path) {
+      this.close();
+      this.fd = openSync(path, 'r');
+      this.path = path;
+    }
+    return this.fd;
+  }
+
+  close(): void {
+    if (this.path !== undefined) closeSync(this.fd);
+    this.path = undefined;
+  }
+}
+
 async function run(): Promise<void> {
-  const format = formatByName(config.format);
-  if (!format) throw new Error(`unknown format ${config.format}`);
   const table = new GroupTable(config.errorCodes.length);
-  const scanner = new LineScanner(format, statusColumns(config.errorCodes), table);
-  const kernel = config.kernel && kernelSupports(format.name) ? new KernelScanner(scanner, config.chunkBytes, false) : undefined;
-  const reader = new RangeReader(config.chunkBytes, kernel);
-  const sink = kernel ?? scanner;
-  const openFiles = new Map<string, number>();
+  const scanners = new Scanners(table);
+  const file = new OpenFile();
   let unreported = 0;
   const onRead = (bytes: number): void => {
     unreported += bytes;
@@ -62,21 +114,20 @@ async function run(): Promise<void> {
       send({ type: 'ready' });
       const message = await nextMessage();
       if (message.type === 'stop') break;
-      if (message.type !== 'range') throw new Error(`producer expected a range, got ${message.type}`);
-      const { path, start, end } = message.task;
-      let fd = openFiles.get(path);
-      if (fd === undefined) openFiles.set(path, (fd = openSync(path, 'r')));
-      reader.scanRange(fd, start, end, sink, onRead);
+      if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
+      const task = message.task;
+      const { reader, sink } = scanners.for(task.format);
+      reader.scanRange(file.fdOf(task.path), task.start, task.end, sink, onRead);
       if (table.size >= config.flushGroups) await handOver(table);
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });
     if (table.size > 0) await handOver(table);
-    send({ type: 'done', stats: scanner.stats });
+    send({ type: 'done', stats: scanners.stats() });
   } finally {
-    for (const fd of openFiles.values()) closeSync(fd);
+    file.close();
   }
 }
 
 run().catch((error: unknown) => {
-  send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  send({ type: 'failed', message: error instanceof Error ? error.message : String(error), user: error instanceof LogsiftError });
 });

@@ -1,6 +1,7 @@
 // The answer: groups over the threshold, sorted, with per-code counts and first/last times; plus the summary.
 
 import type { GroupTable } from './groups.js';
+import type { SkippedInput } from './inputs.js';
 import type { ScanStats } from './scan.js';
 import { formatStampIso } from './time.js';
 
@@ -16,10 +17,32 @@ export interface ResultRow {
   readonly lastSeen: string;
 }
 
-export interface Summary extends ScanStats {
-  readonly input: string;
+/** One input of the run, as read. */
+export interface InputSummary {
+  /** As given or expanded (`-` for stdin). */
+  readonly path: string;
+  /** Format the lines were parsed with. */
   readonly format: string;
+  /** `none` for a plain file. */
+  readonly compression: string;
+  /** Bytes read: the file size, compressed for a compressed file. */
   readonly bytes: number;
+  /** Bytes of log text (decompressed). */
+  readonly uncompressedBytes: number;
+}
+
+export interface Summary extends ScanStats {
+  /** The input's path, or `N inputs` when there are several. */
+  readonly input: string;
+  readonly inputs: readonly InputSummary[];
+  /** Inputs left out because they could not be read (only with skipUnreadable). */
+  readonly skippedInputs: readonly SkippedInput[];
+  /** Format name, or the names joined by `, ` when inputs differ. */
+  readonly format: string;
+  /** Bytes read, compressed ones counted as stored. */
+  readonly bytes: number;
+  /** Bytes of log text, after decompression. */
+  readonly uncompressedBytes: number;
   readonly threads: number;
   /** Distinct clients with at least one matching response. */
   readonly groups: number;

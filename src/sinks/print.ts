@@ -3,7 +3,7 @@
 
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { AnalyzeResult } from '../engine/result.js';
+import type { AnalyzeResult, Summary } from '../engine/result.js';
 
 export interface PrintOptions {
   /** Rows shown in the table (default 20). */
@@ -31,6 +31,33 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** Names shown of a long input list. */
+const SHOWN_INPUTS = 5;
+
+/** With several inputs, or any compressed or skipped: how many, how big, and which. */
+function inputLines(s: Summary): string[] {
+  const lines: string[] = [];
+  const compressed = s.inputs.filter((input) => input.compression !== 'none');
+  if (s.inputs.length > 1 || compressed.length > 0) {
+    const kinds = [...new Set(compressed.map((input) => input.compression))].join('/');
+    const names = s.inputs.slice(0, SHOWN_INPUTS).map((input) => input.path);
+    if (s.inputs.length > SHOWN_INPUTS) names.push(`... ${int.format(s.inputs.length - SHOWN_INPUTS)} more`);
+    lines.push(
+      `  inputs            ${int.format(s.inputs.length)}` +
+        (compressed.length > 0 ? ` (${int.format(compressed.length)} ${kinds})` : '') +
+        `, ${formatBytes(s.bytes)}` +
+        (s.uncompressedBytes !== s.bytes ? `, ${formatBytes(s.uncompressedBytes)} uncompressed` : '') +
+        `: ${names.join(', ')}`,
+    );
+  }
+  if (s.skippedInputs.length > 0) {
+    const names = s.skippedInputs.slice(0, SHOWN_INPUTS).map((skip) => `${skip.path} (${skip.reason})`);
+    if (s.skippedInputs.length > SHOWN_INPUTS) names.push(`... ${int.format(s.skippedInputs.length - SHOWN_INPUTS)} more`);
+    lines.push(`  skipped inputs    ${int.format(s.skippedInputs.length)} unreadable: ${names.join(', ')}`);
+  }
+  return lines;
+}
+
 /** The summary and the top table as text. */
 export function formatReport(result: AnalyzeResult, options: PrintOptions = {}): string {
   const c = pc.createColors(options.color ?? false);
@@ -39,12 +66,13 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   const skipped = s.lines - s.parsed;
   const lines = [
     `${c.bold('logsift')} ${s.input} ${c.dim(`(${s.format}, ${formatBytes(s.bytes)}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`)}`,
+    ...inputLines(s),
     `  lines read        ${int.format(s.lines)}`,
     `  parsed            ${int.format(s.parsed)}`,
     `  skipped           ${int.format(skipped)}${skipped ? c.dim(` (${int.format(s.malformed)} malformed, ${int.format(s.blank)} blank)`) : ''}`,
     `  matching errors   ${int.format(s.matched)} ${c.dim(`(status ${result.errorCodes.join(' ')})`)} from ${int.format(s.groups)} clients`,
     `  over threshold    ${c.bold(int.format(s.reported))} clients with >= ${int.format(result.threshold)}`,
-    `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.bytes / seconds : 0)}/s)`)}`,
+    `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
   if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
 

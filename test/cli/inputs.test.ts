@@ -1,0 +1,96 @@
+// The CLI's --input: several paths (variadic or repeated), globs, folders; errors for inputs that cannot be read.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const REAL = join(ROOT, '..', 'shared', 'data', 'real');
+const NGINX = readFileSync(join(REAL, 'nginx_combined_factweavers_2020.log'));
+const ELASTIC = readFileSync(join(REAL, 'apache_combined_semicomplete_2015_elastic.log'));
+
+let dir: string;
+const at = (...parts: string[]): string => join(dir, ...parts);
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [MAIN, '--no-progress', '--threads', '2', '--threshold', '1', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'logsift-cli-inputs-'));
+  mkdirSync(at('logs'));
+  writeFileSync(at('logs', 'access.log'), NGINX);
+  writeFileSync(at('logs', 'access.log.1'), ELASTIC);
+  writeFileSync(at('both.log'), Buffer.concat([NGINX, ELASTIC]));
+  const expected = run(['--input', 'both.log', '--output', 'expected.csv']);
+  assert.equal(expected.status, 0, expected.stderr);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const expectedCsv = (): string => readFileSync(at('expected.csv'), 'utf8');
+
+describe('logsift --input', () => {
+  test('several paths after one --input, or --input repeated, read as one log', () => {
+    for (const args of [
+      ['--input', 'logs/access.log', 'logs/access.log.1'],
+      ['--input', 'logs/access.log', '--input', 'logs/access.log.1'],
+      ['-i', 'logs/access.log.1', '-i', 'logs/access.log'],
+    ]) {
+      const result = run([...args, '--output', 'out.csv']);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(readFileSync(at('out.csv'), 'utf8'), expectedCsv(), args.join(' '));
+      assert.match(result.stdout, /inputs +2, .*logs\/access\.log/);
+    }
+  });
+
+  test('a quoted glob is expanded by logsift; a folder reads its files', () => {
+    for (const input of ['logs/access.log*', 'logs', './logs/']) {
+      const result = run(['--input', input, '--output', 'out.csv']);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(readFileSync(at('out.csv'), 'utf8'), expectedCsv(), input);
+    }
+  });
+
+  test('a missing file among many: one-line error naming it, exit 1, existing output untouched', () => {
+    writeFileSync(at('keep.csv'), 'old content\n');
+    const result = run(['--input', 'logs/access.log', 'logs/gone.log', 'logs/access.log.1', '--output', 'keep.csv']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, 'logsift: error: input file not found: logs/gone.log\n');
+    assert.equal(result.stdout, '');
+    assert.equal(readFileSync(at('keep.csv'), 'utf8'), 'old content\n');
+  });
+
+  test('a glob that matches nothing: error naming the pattern, nothing written', () => {
+    const result = run(['--input', 'logs/access.log', 'logs/*.gz', '--output', 'never.csv']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, "logsift: error: no file matches the input pattern 'logs/*.gz'\n");
+    assert.throws(() => readFileSync(at('never.csv')), { code: 'ENOENT' });
+  });
+
+  test('--skip-unreadable goes on without the missing file and reports it', () => {
+    const result = run(['--input', 'logs/gone.log', 'logs/access.log', 'logs/access.log.1', '--skip-unreadable', '--output', 'out.csv']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, 'logsift: warning: skipped input logs/gone.log (not found)\n');
+    assert.match(result.stdout, /skipped inputs +1 unreadable: logs\/gone\.log \(not found\)/);
+    assert.equal(readFileSync(at('out.csv'), 'utf8'), expectedCsv());
+  });
+
+  test('an output that is one of the inputs (even through a folder) is refused', () => {
+    writeFileSync(at('logs', 'report.csv'), 'x\n');
+    const result = run(['--input', 'logs', '--output', 'logs/report.csv']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, 'logsift: error: output would overwrite an input: logs/report.csv\n');
+    assert.equal(readFileSync(at('logs', 'report.csv'), 'utf8'), 'x\n');
+    rmSync(at('logs', 'report.csv'));
+  });
+});
