@@ -37,7 +37,7 @@ async function main(argv: readonly string[]): Promise<void> {
     .configureOutput({ outputError: (message, write) => write(`logsift: ${message}`) });
   const cli = parseCli(program, argv);
   const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
-  const { inputs } = resolveInputs(specs, { skipUnreadable: true });
+  const { inputs } = await resolveInputs(specs, { skipUnreadable: true });
   checkOutput(
     cli.output,
     inputs.map((input) => input.path),

@@ -19,7 +19,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const started = performance.now();
   const opts = resolveOptions(options);
 
-  const resolved = resolveInputs(opts.inputs, { skipUnreadable: opts.skipUnreadable });
+  const resolved = await resolveInputs(opts.inputs, { skipUnreadable: opts.skipUnreadable });
   const skipped: SkippedInput[] = [...resolved.skipped];
   const files: ProbedFile[] = [];
   for (const input of resolved.inputs) {

@@ -4,7 +4,6 @@
 
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { LogsiftError } from '../errors.js';
 
 /** How the user names standard input. */
@@ -50,11 +49,12 @@ class UnreadableInput extends LogsiftError {
  * sub-folders), sorted by name; a glob (expanded here, not by a shell) its matching files, sorted; `-` stdin.
  * A file named twice (directly or through a glob or folder) is read once.
  */
-export function resolveInputs(specs: readonly string[], options: ResolveOptions = {}): ResolvedInputs {
+export async function resolveInputs(specs: readonly string[], options: ResolveOptions = {}): Promise<ResolvedInputs> {
   if (specs.length === 0) throw new LogsiftError('no input given');
   const inputs: Input[] = [];
   const skipped: SkippedInput[] = [];
   const seen = new Set<string>();
+  let glob: typeof import('tinyglobby') | undefined; // loaded only for a pattern (it takes a while to load)
   const add = (path: string, stats: Stats): void => {
     const identity = path === STDIN ? STDIN : realpathSync(path);
     if (seen.has(identity)) return;
@@ -78,8 +78,8 @@ export function resolveInputs(specs: readonly string[], options: ResolveOptions 
         for (const [path, fileStats] of files) add(path, fileStats);
       } else if (stats) {
         add(spec, stats);
-      } else if (isDynamicPattern(spec)) {
-        const matches = globSync(spec, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(spec) }).sort(byName);
+      } else if ((glob ??= await import('tinyglobby')).isDynamicPattern(spec)) {
+        const matches = glob.globSync(spec, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(spec) }).sort(byName);
         if (matches.length === 0) throw new LogsiftError(`no file matches the input pattern '${spec}'`);
         for (const path of matches) {
           const matchStats = statOrUndefined(path);

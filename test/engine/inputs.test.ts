@@ -24,73 +24,73 @@ before(() => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const paths = (specs: string[], skipUnreadable = false): string[] =>
-  resolveInputs(specs, { skipUnreadable }).inputs.map((input) => input.path);
+const paths = async (specs: string[], skipUnreadable = false): Promise<string[]> =>
+  (await resolveInputs(specs, { skipUnreadable })).inputs.map((input) => input.path);
 
 describe('resolveInputs', () => {
-  test('a file is one input with its size', () => {
-    assert.deepEqual(resolveInputs([at('logs', 'error.log')]).inputs, [
+  test('a file is one input with its size', async () => {
+    assert.deepEqual((await resolveInputs([at('logs', 'error.log')])).inputs, [
       { kind: 'file', path: at('logs', 'error.log'), size: 9 },
     ]);
   });
 
-  test('a folder gives its regular files sorted by name, without hidden files or sub-folders', () => {
+  test('a folder gives its regular files sorted by name, without hidden files or sub-folders', async () => {
     assert.deepEqual(
-      paths([at('logs')]),
+      await paths([at('logs')]),
       ['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz', 'error.log'].map((name) => at('logs', name)),
     );
   });
 
-  test('a glob is expanded by logsift, sorted', () => {
+  test('a glob is expanded by logsift, sorted', async () => {
     assert.deepEqual(
-      paths([at('logs', 'access.log*')]),
+      await paths([at('logs', 'access.log*')]),
       ['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz'].map((name) => at('logs', name)),
     );
-    assert.deepEqual(paths([at('logs', '**', '*.log.9')]), [at('logs', 'old', 'access.log.9')]);
+    assert.deepEqual(await paths([at('logs', '**', '*.log.9')]), [at('logs', 'old', 'access.log.9')]);
   });
 
-  test('specs keep their order; a file named twice (even through a link) is read once', () => {
-    assert.deepEqual(paths([at('logs', 'error.log'), at('logs', 'access.log*'), at('link.log'), at('logs')]), [
+  test('specs keep their order; a file named twice (even through a link) is read once', async () => {
+    assert.deepEqual(await paths([at('logs', 'error.log'), at('logs', 'access.log*'), at('link.log'), at('logs')]), [
       at('logs', 'error.log'),
       ...['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz'].map((name) => at('logs', name)),
     ]);
   });
 
-  test('- is stdin, read as a pipe; twice is an error', () => {
-    assert.deepEqual(resolveInputs([STDIN]).inputs, [{ kind: 'pipe', path: STDIN }]);
-    assert.throws(() => resolveInputs([STDIN, STDIN]), /stdin .* more than once/);
+  test('- is stdin, read as a pipe; twice is an error', async () => {
+    assert.deepEqual((await resolveInputs([STDIN])).inputs, [{ kind: 'pipe', path: STDIN }]);
+    await assert.rejects(resolveInputs([STDIN, STDIN]), /stdin .* more than once/);
   });
 
-  test('a glob that matches nothing is an error naming the pattern', () => {
+  test('a glob that matches nothing is an error naming the pattern', async () => {
     const pattern = at('logs', 'nothing*.log');
-    assert.throws(
-      () => resolveInputs([at('logs', 'error.log'), pattern]),
+    await assert.rejects(
+      resolveInputs([at('logs', 'error.log'), pattern]),
       (error: Error) => error instanceof LogsiftError && error.message === `no file matches the input pattern '${pattern}'`,
     );
   });
 
-  test('an empty folder is an error', () => {
-    assert.throws(() => resolveInputs([at('empty')]), /input folder has no files: .*empty/);
+  test('an empty folder is an error', async () => {
+    await assert.rejects(resolveInputs([at('empty')]), /input folder has no files: .*empty/);
   });
 
-  test('a missing file among many is an error naming it', () => {
-    assert.throws(
-      () => resolveInputs([at('logs', 'error.log'), at('missing.log'), at('logs', 'access.log')]),
+  test('a missing file among many is an error naming it', async () => {
+    await assert.rejects(
+      resolveInputs([at('logs', 'error.log'), at('missing.log'), at('logs', 'access.log')]),
       (error: Error) => error instanceof LogsiftError && error.message === `input file not found: ${at('missing.log')}`,
     );
   });
 
-  test('skipUnreadable lists a missing file and goes on', () => {
-    const { inputs, skipped } = resolveInputs([at('missing.log'), at('logs', 'error.log')], { skipUnreadable: true });
+  test('skipUnreadable lists a missing file and goes on', async () => {
+    const { inputs, skipped } = await resolveInputs([at('missing.log'), at('logs', 'error.log')], { skipUnreadable: true });
     assert.deepEqual(inputs.map((input) => input.path), [at('logs', 'error.log')]);
     assert.deepEqual(skipped, [{ path: at('missing.log'), reason: 'not found' }]);
   });
 
-  test('a path under a file is unreadable, not a crash', () => {
-    assert.throws(() => resolveInputs([at('logs', 'error.log', 'x')]), /cannot read input .*: .*error\.log.x/);
+  test('a path under a file is unreadable, not a crash', async () => {
+    await assert.rejects(resolveInputs([at('logs', 'error.log', 'x')]), /cannot read input .*: .*error\.log.x/);
   });
 
-  test('no input at all is an error', () => {
-    assert.throws(() => resolveInputs([]), /no input given/);
+  test('no input at all is an error', async () => {
+    await assert.rejects(resolveInputs([]), /no input given/);
   });
 });
