@@ -35,6 +35,17 @@ function statusCodes(value: string, previous: number[] | undefined): number[] {
   return [...(previous ?? []), ...codes];
 }
 
+/** `role=path,role=path` as an object. */
+function jsonFields(value: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw new InvalidArgumentError(`'${pair}' is not role=key.path.`);
+    fields[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return fields;
+}
+
 const EXAMPLES = `
 Examples:
   $ logsift                                   # data/sample.log -> data/output.csv
@@ -46,6 +57,8 @@ Examples:
   $ logsift --threshold 50                    # only clients with at least 50 matching errors
   $ logsift --errorcodes 400 401 500 503      # count only these statuses (space- or comma-separated)
   $ logsift --format common                   # skip detection
+  $ logsift --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent'
+  $ logsift --format json --json-fields client=ip,status=code,time=when
   $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
 
 The CSV has the columns ip,count,<one per code, ascending>,first_seen,last_seen; rows by count, then ip.
@@ -69,7 +82,11 @@ export function buildProgram(version: string): Command {
         statusCodes,
       ),
     )
-    .addOption(new Option('--format <name>', 'log format').choices(FORMAT_NAMES).default('auto'))
+    .addOption(new Option('--format <name>', 'log format (auto: detected per file)').choices(FORMAT_NAMES).default('auto'))
+    .option('--log-format <string>', "the server's own format string: nginx log_format or Apache LogFormat")
+    .option('--json-fields <list>', 'JSON lines: key paths by role, e.g. client=request.remote_ip,status=status,time=ts', jsonFields)
+    .addOption(new Option('--client-from <source>', 'client key: connecting address or first X-Forwarded-For address').choices(['client', 'xff']).default('client'))
+    .option('--strict', 'a line that does not fit its format is an error (default: skipped and counted)')
     .option('--top <n>', 'rows in the printed table', positiveInteger, 20)
     .option('--no-progress', 'never show the progress bar')
     .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
@@ -88,6 +105,10 @@ interface RawOptions {
   threshold: number;
   errorcodes?: number[];
   format: string;
+  logFormat?: string;
+  jsonFields?: Record<string, string>;
+  clientFrom: 'client' | 'xff';
+  strict?: boolean;
   top: number;
   progress: boolean;
   chunkBytes?: number;
@@ -107,6 +128,10 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
       threshold: raw.threshold,
       errorCodes: raw.errorcodes ?? DEFAULT_ERROR_CODES,
       format: raw.format,
+      logFormat: raw.logFormat,
+      jsonFields: raw.jsonFields,
+      clientFrom: raw.clientFrom,
+      strict: raw.strict ?? false,
       chunkBytes: raw.chunkBytes,
       rangeBytes: raw.rangeBytes,
       kernel: raw.kernel,

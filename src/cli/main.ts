@@ -50,6 +50,7 @@ async function main(argv: readonly string[]): Promise<void> {
   for (const { path, reason } of result.summary.skippedInputs) {
     process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
   }
+  for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
   saveCsv(result, cli.output);
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
 }

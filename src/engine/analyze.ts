@@ -3,7 +3,9 @@
 //   resolve inputs -> probe each (format) -> plan tasks -> producers (workers) -> bounded queue
 //   -> consumer (merge) -> threshold -> result
 
+import { formatDefinition } from '../formats/index.js';
 import { consumePartials } from './consumer.js';
+import { checkStrict, fitWarnings, type FileFit } from './fit.js';
 import type { Partial } from './groups.js';
 import { isUnreadable, resolveInputs, type SkippedInput } from './inputs.js';
 import type { ProducerConfig } from './messages.js';
@@ -13,6 +15,8 @@ import { runProducers } from './pool.js';
 import { probeFile, type ProbedFile } from './probe.js';
 import { BoundedQueue } from './queue.js';
 import { selectRows, type AnalyzeResult, type InputSummary } from './result.js';
+import { addStats, emptyStats } from './scan.js';
+import { withFormatState } from './state.js';
 import { LogsiftError } from '../errors.js';
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
@@ -25,14 +29,17 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   for (const input of resolved.inputs) {
     if (input.kind === 'pipe') throw new LogsiftError(`reading from a pipe is not supported yet: ${input.path}`);
     try {
-      files.push(probeFile(files.length, input.path, opts.format));
+      files.push(probeFile(files.length, input.path, opts.format, opts.formatOptions));
     } catch (error) {
       if (!opts.skipUnreadable || !isUnreadable(error)) throw error;
       skipped.push({ path: error.path, reason: error.reason });
     }
   }
   if (files.length === 0) throw new LogsiftError(`no input could be read (${skipped.map((s) => s.path).join(', ')})`);
-  const tasks = planTasks(files, { producers: opts.threads, rangeBytes: opts.rangeBytes });
+  const tasks = withFormatState(
+    planTasks(files, { producers: opts.threads, rangeBytes: opts.rangeBytes }),
+    (format) => formatDefinition(format)?.stateLines,
+  );
   const inputs: InputSummary[] = files.map((file) => ({
     path: file.path,
     format: file.format,
@@ -43,6 +50,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
 
   const config: ProducerConfig = {
+    formatOptions: opts.formatOptions,
     errorCodes: opts.errorCodes,
     chunkBytes: opts.chunkBytes,
     flushGroups: opts.flushGroups,
@@ -52,10 +60,14 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const merged = consumePartials(queue, opts.errorCodes.length);
   let doneBytes = 0;
   const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
-  const stats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead }).finally(() =>
+  const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead }).finally(() =>
     queue.close(),
   );
   const table = await merged;
+  const fits: FileFit[] = files.map((file) => ({ path: file.path, format: file.detection, stats: inputStats[file.input] ?? emptyStats() }));
+  if (opts.strict) checkStrict(fits);
+  const stats = emptyStats();
+  for (const fit of fits) addStats(stats, fit.stats);
   const rows = selectRows(table, opts.threshold);
 
   return {
@@ -69,6 +81,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
       inputs,
       skippedInputs: skipped,
       format: [...new Set(inputs.map((input) => input.format))].join(', '),
+      warnings: fitWarnings(fits),
       bytes: totalBytes,
       uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
       threads: opts.threads,

@@ -1,10 +1,13 @@
 // What the main thread and the producer workers say to each other.
 
+import type { FormatOptions } from '../formats/fields.js';
 import type { Partial } from './groups.js';
 import type { ScanStats } from './scan.js';
 
 /** Fixed for the life of a producer; passed as workerData. */
 export interface ProducerConfig {
+  /** How formats are configured (custom format string, JSON field names, client source). */
+  readonly formatOptions: FormatOptions;
   /** Wanted status codes, ascending: column i of a partial counts errorCodes[i]. */
   readonly errorCodes: readonly number[];
   readonly chunkBytes: number;
@@ -23,9 +26,14 @@ export interface RangeTask {
   readonly end: number;
   /** Format name the lines are parsed with (detected once per file, before the ranges are dealt). */
   readonly format: string;
+  /** Header lines in force at `start`, for stateful formats (see engine/state.ts). */
+  readonly state?: readonly string[];
 }
 
 export type Task = RangeTask;
+
+/** Line counts by input index (only inputs the producer read some of). */
+export type FileStats = Readonly<Record<number, ScanStats>>;
 
 export type ToProducer =
   | { readonly type: 'task'; readonly task: Task }
@@ -36,6 +44,6 @@ export type FromProducer =
   | { readonly type: 'ready' } // wants a task
   | { readonly type: 'read'; readonly bytes: number }
   | { readonly type: 'partial'; readonly partial: Partial }
-  | { readonly type: 'done'; readonly stats: ScanStats }
+  | { readonly type: 'done'; readonly stats: FileStats }
   /** `user`: the input's fault (corrupt file ...), reported as a LogsiftError, not as a bug. */
   | { readonly type: 'failed'; readonly message: string; readonly user: boolean };

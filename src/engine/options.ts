@@ -2,7 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import { LogsiftError } from '../errors.js';
-import { FORMAT_NAMES } from '../formats/index.js';
+import { checkFormatOptions, type FormatOptions } from '../formats/index.js';
 
 export const DEFAULT_ERROR_CODES: readonly number[] = [400, 401, 403, 404, 405, 500, 501, 502, 503, 504, 505];
 export const DEFAULT_THRESHOLD = 10;
@@ -28,6 +28,14 @@ export interface AnalyzeOptions {
   errorCodes?: readonly number[];
   /** `auto` (default) or a format name. */
   format?: string;
+  /** The server's own format string (nginx `log_format` or Apache `LogFormat`); under `auto` it is used as is. */
+  logFormat?: string;
+  /** JSON lines: role -> key path, e.g. `{ client: 'request.remote_ip', status: 'status', time: 'ts' }`. */
+  jsonFields?: Record<string, string>;
+  /** The client key: the connecting address (`client`, default) or the first X-Forwarded-For address (`xff`). */
+  clientFrom?: 'client' | 'xff';
+  /** A line that does not fit its format is an error instead of being skipped. */
+  strict?: boolean;
   /** Size of one positional read. Tests set it down to a few bytes so lines straddle every boundary. */
   chunkBytes?: number;
   /** Target size of one byte range (unit of work handed to a producer). */
@@ -50,6 +58,8 @@ export interface ResolvedOptions {
   /** Ascending, without duplicates. */
   readonly errorCodes: readonly number[];
   readonly format: string;
+  readonly formatOptions: FormatOptions;
+  readonly strict: boolean;
   readonly chunkBytes: number;
   readonly rangeBytes: number;
   readonly flushGroups: number;
@@ -79,9 +89,11 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     }
   }
   const format = options.format ?? 'auto';
-  if (!FORMAT_NAMES.includes(format)) {
-    throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}`);
-  }
+  const formatOptions = checkFormatOptions(format, {
+    logFormat: options.logFormat,
+    jsonFields: options.jsonFields,
+    clientFrom: options.clientFrom,
+  });
   return {
     inputs: [...inputs],
     skipUnreadable: options.skipUnreadable ?? false,
@@ -89,6 +101,8 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     threshold: positiveInteger('--threshold', options.threshold, DEFAULT_THRESHOLD),
     errorCodes: [...new Set(codes)].sort((a, b) => a - b),
     format,
+    formatOptions,
+    strict: options.strict ?? false,
     chunkBytes: positiveInteger('chunkBytes', options.chunkBytes, DEFAULT_CHUNK_BYTES),
     rangeBytes: positiveInteger('rangeBytes', options.rangeBytes, DEFAULT_RANGE_BYTES),
     flushGroups: positiveInteger('flushGroups', options.flushGroups, DEFAULT_FLUSH_GROUPS),

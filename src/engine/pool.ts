@@ -18,15 +18,15 @@ export interface ProducerRun {
   readonly onRead?: (bytes: number) => void;
 }
 
-/** Runs the producers to the end; resolves with their summed line counts. */
-export function runProducers({ config, tasks, producers, queue, onRead }: ProducerRun): Promise<ScanStats> {
-  const stats = emptyStats();
+/** Runs the producers to the end; resolves with their summed line counts, by input index. */
+export function runProducers({ config, tasks, producers, queue, onRead }: ProducerRun): Promise<ScanStats[]> {
+  const stats: ScanStats[] = [];
   if (tasks.length === 0) return Promise.resolve(stats);
   const workers: Worker[] = [];
   let nextTask = 0;
   let running = Math.max(1, Math.min(producers, tasks.length));
 
-  return new Promise<ScanStats>((resolve, reject) => {
+  return new Promise<ScanStats[]>((resolve, reject) => {
     let settled = false;
     const fail = (error: Error): void => {
       if (settled) return;
@@ -53,7 +53,7 @@ export function runProducers({ config, tasks, producers, queue, onRead }: Produc
             break;
           case 'done':
             done = true;
-            addStats(stats, message.stats);
+            for (const [input, counts] of Object.entries(message.stats)) addStats((stats[Number(input)] ??= emptyStats()), counts);
             void worker.terminate();
             if (--running === 0 && !settled) {
               settled = true;

@@ -3,12 +3,12 @@
 
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { formatByName } from '../formats/index.js';
+import { createFormat, type LineFormat } from '../formats/index.js';
 import { GroupTable, partialTransferList } from './groups.js';
 import type { FromProducer, ProducerConfig, ToProducer } from './messages.js';
 import { KernelScanner, kernelSupports } from './kernel.js';
 import { RangeReader, type LineSink } from './read.js';
-import { addStats, emptyStats, LineScanner, statusColumns, type ScanStats } from './scan.js';
+import { emptyStats, LineScanner, statusColumns, type ScanStats } from './scan.js';
 import { LogsiftError } from '../errors.js';
 
 /** Progress is reported at most this often (in bytes read), to keep messages rare. */
@@ -44,6 +44,7 @@ async function handOver(table: GroupTable): Promise<void> {
 /** How the lines of one format are scanned: the JS scanner (which keeps the counts), and the sink the reader
  * feeds (the WebAssembly kernel where the format has one, which is then also the reader's buffer). */
 interface FormatScan {
+  readonly format: LineFormat;
   readonly scanner: LineScanner;
   readonly sink: LineSink;
   readonly reader: RangeReader;
@@ -53,27 +54,28 @@ interface FormatScan {
 class Scanners {
   private readonly byFormat = new Map<string, FormatScan>();
   private readonly columns = statusColumns(config.errorCodes);
+  /** Line counts per input. */
+  readonly byInput: Record<number, ScanStats> = {};
 
   constructor(readonly table: GroupTable) {}
 
   for(name: string): FormatScan {
     let scan = this.byFormat.get(name);
     if (!scan) {
-      const format = formatByName(name);
-      if (!format) throw new Error(`unknown format ${name}`);
+      const format = createFormat(name, config.formatOptions);
       const scanner = new LineScanner(format, this.columns, this.table);
       const kernel =
         config.kernel && kernelSupports(format.name) ? new KernelScanner(scanner, config.chunkBytes, false) : undefined;
-      scan = { scanner, sink: kernel ?? scanner, reader: new RangeReader(config.chunkBytes, kernel) };
+      scan = { format, scanner, sink: kernel ?? scanner, reader: new RangeReader(config.chunkBytes, kernel) };
       this.byFormat.set(name, scan);
     }
     return scan;
   }
 
-  stats(): ScanStats {
-    const stats = emptyStats();
-    for (const { scanner } of this.byFormat.values()) addStats(stats, scanner.stats);
-    return stats;
+  /** Points every scanner's counts at input `input`'s, so that counts are kept per input. */
+  countFor(input: number): void {
+    const stats = (this.byInput[input] ??= emptyStats());
+    for (const { scanner } of this.byFormat.values()) scanner.stats = stats;
   }
 }
 
@@ -116,13 +118,15 @@ async function run(): Promise<void> {
       if (message.type === 'stop') break;
       if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
       const task = message.task;
-      const { reader, sink } = scanners.for(task.format);
+      const { format, reader, sink } = scanners.for(task.format);
+      format.begin?.(task.state ?? []);
+      scanners.countFor(task.input);
       reader.scanRange(file.fdOf(task.path), task.start, task.end, sink, onRead);
       if (table.size >= config.flushGroups) await handOver(table);
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });
     if (table.size > 0) await handOver(table);
-    send({ type: 'done', stats: scanners.stats() });
+    send({ type: 'done', stats: scanners.byInput });
   } finally {
     file.close();
   }

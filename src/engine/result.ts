@@ -39,6 +39,8 @@ export interface Summary extends ScanStats {
   readonly skippedInputs: readonly SkippedInput[];
   /** Format name, or the names joined by `, ` when inputs differ. */
   readonly format: string;
+  /** Things the user should know (an input no line of which fits its format ...), one line each. */
+  readonly warnings: readonly string[];
   /** Bytes read, compressed ones counted as stored. */
   readonly bytes: number;
   /** Bytes of log text, after decompression. */

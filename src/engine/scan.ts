@@ -16,19 +16,22 @@ export interface ScanStats {
   blank: number;
   /** Non-blank lines that did not fit the format. */
   malformed: number;
+  /** Header and comment lines the format knows (W3C `#Fields:` ...): neither parsed nor malformed. */
+  comment: number;
   parsed: number;
   /** Parsed lines whose status is one of the wanted codes. */
   matched: number;
 }
 
 export function emptyStats(): ScanStats {
-  return { lines: 0, blank: 0, malformed: 0, parsed: 0, matched: 0 };
+  return { lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0 };
 }
 
 export function addStats(into: ScanStats, from: ScanStats): void {
   into.lines += from.lines;
   into.blank += from.blank;
   into.malformed += from.malformed;
+  into.comment += from.comment;
   into.parsed += from.parsed;
   into.matched += from.matched;
 }
@@ -41,12 +44,14 @@ export function statusColumns(codes: readonly number[]): Int16Array {
 }
 
 export class LineScanner implements LineSink {
-  readonly stats: ScanStats = emptyStats();
+  /** Where counts go; a producer points it at the current file's counters. */
+  stats: ScanStats = emptyStats();
   /** The fields of the line being counted (reused for every line). */
   readonly fields = new LineFields();
 
   constructor(
-    readonly format: LineFormat,
+    /** The current file's format; a producer sets it for each range. */
+    public format: LineFormat,
     readonly columnOfStatus: Int16Array,
     readonly table: GroupTable,
   ) {}
@@ -72,8 +77,10 @@ export class LineScanner implements LineSink {
       return;
     }
     const fields = this.fields;
-    if (!this.format.parse(buf, start, end, fields)) {
-      stats.malformed++;
+    const format = this.format;
+    if (!format.parse(buf, start, end, fields)) {
+      if (format.header !== undefined && format.header(buf, start, end)) stats.comment++;
+      else stats.malformed++;
       return;
     }
     stats.parsed++;

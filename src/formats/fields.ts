@@ -6,7 +6,10 @@ export class LineFields {
   /** Client (remote address or host name): [clientStart, clientEnd). Always set by `parse`. */
   clientStart = 0;
   clientEnd = 0;
-  /** HTTP status, 100..599. Always set by `parse`. */
+  /**
+   * HTTP status, 100..599; 0 where the format logs that no response was sent (CloudFront `000`, ALB `-`,
+   * HAProxy `-1`): such a line is parsed but matches no status code. Always set by `parse`.
+   */
   status = 0;
   /** Instant and offset of the entry, packed (see engine/time.ts). Always set by `parse`. */
   stamp = 0;
@@ -32,6 +35,8 @@ export class LineFields {
 
   /** Format-private scratch: where `parseDetails` resumes (CLF: just after the status). */
   resumeAt = 0;
+  /** Format-private scratch: which field `parseDetails` resumes at (formats read field by field). */
+  resumeField = 0;
 }
 
 /**
@@ -43,8 +48,47 @@ export interface LineFormat {
   parse(buf: Buffer, start: number, end: number, out: LineFields): boolean;
   /** Fills the other fields of a line `parse` accepted. Called only for matching lines, only when needed. */
   parseDetails(buf: Buffer, start: number, end: number, out: LineFields): void;
-  /** A field's bytes as text, unescaped as the format requires. */
+  /**
+   * A field's bytes as text, unescaped as the format requires. Like `rawText`, one char per byte: unescaped
+   * characters become their UTF-8 bytes (engine/result.ts decodeKey turns the bytes into text at the end).
+   */
   text(buf: Buffer, start: number, end: number): string;
+  /**
+   * For formats with header or comment lines (W3C `#Fields:` ...): called only for lines `parse` rejected.
+   * True when the line is a header (it is then counted as a comment, not as malformed); a stateful format
+   * takes in what the header says (W3C: the field order of the lines that follow).
+   */
+  header?(buf: Buffer, start: number, end: number): boolean;
+  /**
+   * For stateful formats: resets the state to the start of a file, then takes in `stateLines`, the header
+   * lines in force where a byte range starts (see FormatDefinition.stateLines). Called before each range.
+   */
+  begin?(stateLines: readonly string[]): void;
+}
+
+/** What the user configured for formats; the same for every file of a run. Plain data (goes to workers). */
+export interface FormatOptions {
+  /** A server's own format string: nginx `log_format` or Apache `LogFormat`. */
+  readonly logFormat?: string;
+  /** JSON lines: role -> dotted key path (`client=request.remote_ip`), overriding the built-in key names. */
+  readonly jsonFields?: Readonly<Record<string, string>>;
+  /** Where the client key comes from: the connecting address (default) or the first X-Forwarded-For address. */
+  readonly clientFrom?: 'client' | 'xff';
+}
+
+/** A named format: how to make a parser for it. Each producer makes its own (stateful formats keep state). */
+export interface FormatDefinition {
+  readonly name: string;
+  /** One line for `--help` and messages. */
+  readonly description: string;
+  create(options: FormatOptions): LineFormat;
+  /**
+   * Line prefixes that carry state (W3C: `#Fields:`, `#Date:`). For a range starting mid-file, the last line
+   * with each prefix before the range start is handed to `LineFormat.begin`.
+   */
+  readonly stateLines?: readonly string[];
+  /** False when the format never logs X-Forwarded-For (`--client-from xff` then warns). */
+  readonly forwardedFor?: boolean;
 }
 
 /** Field bytes as written, one char per byte (exact and reversible; see engine/result.ts decodeKey). */

@@ -1,56 +1,63 @@
-// The formats logsift reads, by name, and detection of a file's format from its first lines.
+// The formats logsift reads, by name: the registry. Detection of a file's format is in detect.ts.
 
+import { LogsiftError } from '../errors.js';
 import { combinedFormat, commonFormat, vcombinedFormat } from './clf.js';
-import { LineFields, type LineFormat } from './fields.js';
+import { cloudfrontDefinition } from './cloudfront.js';
+import { clientFromForwardedFor } from './forwarded.js';
+import type { FormatDefinition, FormatOptions, LineFormat } from './fields.js';
+import { w3cDefinition } from './w3c.js';
 
-export { LineFields, type LineFormat } from './fields.js';
+export { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
+export { chooseFormat, detectFormat, type Detection } from './detect.js';
 
-const FORMATS: readonly LineFormat[] = [combinedFormat, commonFormat, vcombinedFormat];
+function stateless(format: LineFormat, description: string): FormatDefinition {
+  return { name: format.name, description, forwardedFor: false, create: () => format };
+}
+
+/** Every format, in the order `--help` lists them. */
+export const FORMATS: readonly FormatDefinition[] = [
+  stateless(commonFormat, 'NCSA Common Log Format'),
+  stateless(combinedFormat, 'NCSA Combined (Apache and nginx default)'),
+  stateless(vcombinedFormat, 'Combined with a leading vhost:port'),
+  w3cDefinition,
+  cloudfrontDefinition,
+];
 
 export const FORMAT_NAMES: readonly string[] = ['auto', ...FORMATS.map((f) => f.name)];
 
-export function formatByName(name: string): LineFormat | undefined {
+export function formatDefinition(name: string): FormatDefinition | undefined {
   return FORMATS.find((f) => f.name === name);
 }
 
 /**
- * Picks the format that parses the most of the sample's non-blank lines; on a tie, the earlier one in
- * `FORMATS`. vhost-Combined is told from Combined by the `host:port ` field before the client: a Combined
- * parse of such a line "succeeds" with the vhost as client, so the count of fields before `[` decides.
+ * A parser for the named format, configured by `options`; stateful formats get a fresh instance each time.
+ * Throws a LogsiftError for an unknown name or a bad custom format string.
  */
-export function detectFormat(sample: Buffer): LineFormat {
-  const fields = new LineFields();
-  let clf = 0;
-  let vhost = 0;
-  let tails = 0;
-  let start = 0;
-  while (start < sample.length) {
-    let end = sample.indexOf(0x0a, start);
-    const complete = end >= 0;
-    if (!complete) end = sample.length;
-    let lineEnd = end;
-    if (lineEnd > start && sample[lineEnd - 1] === 0x0d) lineEnd--;
-    if (complete && lineEnd > start) {
-      if (vcombinedFormat.parse(sample, start, lineEnd, fields) && spacesBeforeBracket(sample, start, lineEnd) === 4) {
-        vhost++;
-      } else if (combinedFormat.parse(sample, start, lineEnd, fields)) {
-        clf++;
-        if (hasQuotedTail(sample, fields.resumeAt, lineEnd)) tails++;
-      }
-    }
-    start = end + 1;
+export function createFormat(name: string, options: FormatOptions = {}): LineFormat {
+  const definition = formatDefinition(name);
+  if (!definition) throw new LogsiftError(`unknown format '${name}': use one of ${FORMAT_NAMES.join(', ')}`);
+  const format = definition.create(options);
+  return options.clientFrom === 'xff' ? clientFromForwardedFor(format) : format;
+}
+
+/** The format with its defaults (no custom options), or undefined for an unknown name. */
+export function formatByName(name: string): LineFormat | undefined {
+  return formatDefinition(name)?.create({});
+}
+
+/**
+ * Checks a run's format settings before any work, so a bad one fails at once with one clear message; returns
+ * them with unset options left out.
+ */
+export function checkFormatOptions(format: string, options: FormatOptions): FormatOptions {
+  if (!FORMAT_NAMES.includes(format)) {
+    throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}`);
   }
-  if (vhost > clf) return vcombinedFormat;
-  return clf > 0 && tails * 2 < clf ? commonFormat : combinedFormat;
-}
-
-function spacesBeforeBracket(buf: Buffer, start: number, end: number): number {
-  let n = 0;
-  for (let p = start; p < end && buf[p] !== 0x5b; p++) if (buf[p] === 0x20) n++;
-  return n;
-}
-
-function hasQuotedTail(buf: Buffer, start: number, end: number): boolean {
-  for (let p = start; p < end; p++) if (buf[p] === 0x22) return true;
-  return false;
+  const { clientFrom } = options;
+  if (clientFrom !== undefined && clientFrom !== 'client' && clientFrom !== 'xff') {
+    throw new LogsiftError(`--client-from must be 'client' or 'xff', got '${String(clientFrom)}'`);
+  }
+  const checked: { -readonly [K in keyof FormatOptions]: FormatOptions[K] } = {};
+  if (clientFrom !== undefined) checked.clientFrom = clientFrom;
+  return checked;
 }

@@ -69,7 +69,7 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     ...inputLines(s),
     `  lines read        ${int.format(s.lines)}`,
     `  parsed            ${int.format(s.parsed)}`,
-    `  skipped           ${int.format(skipped)}${skipped ? c.dim(` (${int.format(s.malformed)} malformed, ${int.format(s.blank)} blank)`) : ''}`,
+    `  skipped           ${int.format(skipped)}${skipped ? c.dim(` (${int.format(s.malformed)} malformed, ${int.format(s.blank)} blank${s.comment ? `, ${int.format(s.comment)} header` : ''})`) : ''}`,
     `  matching errors   ${int.format(s.matched)} ${c.dim(`(status ${result.errorCodes.join(' ')})`)} from ${int.format(s.groups)} clients`,
     `  over threshold    ${c.bold(int.format(s.reported))} clients with >= ${int.format(result.threshold)}`,
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,

@@ -1,0 +1,36 @@
+// How well the files fit their formats, told to the user: a warning for a file in which no line fits (it adds
+// nothing to the result), and with --strict an error for any line that does not fit.
+
+import { LogsiftError } from '../errors.js';
+import type { Detection } from '../formats/index.js';
+import type { ScanStats } from './scan.js';
+
+export interface FileFit {
+  readonly path: string;
+  readonly format: Detection;
+  readonly stats: ScanStats;
+}
+
+const int = new Intl.NumberFormat('en-US');
+
+function formatsTried(format: Detection): string {
+  return format.detected ? `any known format (tried: ${format.tried.join(', ')})` : `format ${format.name}`;
+}
+
+/** Warnings for files with lines but none that fits. */
+export function fitWarnings(files: readonly FileFit[]): string[] {
+  return files
+    .filter(({ stats }) => stats.parsed === 0 && stats.malformed > 0)
+    .map(({ path, format, stats }) => `no line of ${path} fits ${formatsTried(format)}: ${int.format(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} skipped`);
+}
+
+/** --strict: throws for the first file with a line that does not fit. */
+export function checkStrict(files: readonly FileFit[]): void {
+  for (const { path, format, stats } of files) {
+    if (stats.malformed === 0) continue;
+    const what = stats.parsed === 0 ? formatsTried(format) : `format ${format.name}`;
+    throw new LogsiftError(
+      `${int.format(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} of ${path} do${stats.malformed === 1 ? 'es' : ''} not fit ${what} (--strict)`,
+    );
+  }
+}

@@ -1,0 +1,137 @@
+// Which format a file is in, from its first lines: every candidate parses the sample, the one that parses the
+// most lines wins (ties: the earlier candidate, so specific formats go before general ones).
+
+import { combinedFormat, commonFormat, vcombinedFormat } from './clf.js';
+import { cloudfrontDefinition } from './cloudfront.js';
+import { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
+import { w3cDefinition } from './w3c.js';
+
+export interface Detection {
+  /** The format chosen. */
+  readonly name: string;
+  /** True when it was detected, false when the user named it. */
+  readonly detected: boolean;
+  /** The formats considered, for messages ("tried: ..."). */
+  readonly tried: readonly string[];
+}
+
+/** Candidates in order of preference on a tie. The CLF family comes last and is told apart separately. */
+const CANDIDATES: readonly FormatDefinition[] = [w3cDefinition, cloudfrontDefinition];
+
+const CLF_FAMILY = [combinedFormat.name, commonFormat.name, vcombinedFormat.name];
+
+export const DETECTABLE: readonly string[] = [...CANDIDATES.map((c) => c.name), ...CLF_FAMILY];
+
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Calls fn(start, end) for each non-blank line of the sample (CR stripped); an unfinished last line only if `whole`. */
+function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: number) => void): void {
+  let start = 0;
+  while (start < sample.length) {
+    let end = sample.indexOf(LF, start);
+    const complete = end >= 0;
+    if (!complete) end = sample.length;
+    let lineEnd = end;
+    if (lineEnd > start && sample[lineEnd - 1] === CR) lineEnd--;
+    if ((complete || whole) && lineEnd > start) fn(start, lineEnd);
+    start = end + 1;
+  }
+}
+
+/** How many sample lines `format` reads: lines it parses and header lines it knows (as the scanner feeds them). */
+function countFitting(format: LineFormat, sample: Buffer, whole: boolean): number {
+  const fields = new LineFields();
+  let fitting = 0;
+  format.begin?.([]);
+  forEachLine(sample, whole, (start, end) => {
+    if (format.parse(sample, start, end, fields) || format.header?.(sample, start, end)) fitting++;
+  });
+  return fitting;
+}
+
+/**
+ * Detects the format of a file from `sample`, its first bytes (`whole`: the sample is the whole file, so its
+ * last line is complete even without a newline). When nothing fits, the answer is `combined` (every line will
+ * then be counted as malformed, and the caller warns).
+ */
+export function detectFormat(sample: Buffer, options: FormatOptions = {}, whole = false): Detection {
+  let best = '';
+  let bestCount = 0;
+  for (const candidate of CANDIDATES) {
+    const count = countFitting(candidate.create(options), sample, whole);
+    if (count > bestCount) {
+      best = candidate.name;
+      bestCount = count;
+    }
+  }
+  const clf = detectClf(sample, whole);
+  if (clf.count > bestCount) best = clf.name;
+  if (best === w3cDefinition.name || best === cloudfrontDefinition.name) best = w3cFlavour(sample, whole);
+  return { name: best || combinedFormat.name, detected: true, tried: DETECTABLE };
+}
+
+/**
+ * W3C data lines separated by TABs are CloudFront's, by spaces IIS's (the same parser reads both); with no data
+ * line, CloudFront's `x-edge-...` field names tell.
+ */
+function w3cFlavour(sample: Buffer, whole: boolean): string {
+  let tabs = 0;
+  let lines = 0;
+  let edgeFields = false;
+  forEachLine(sample, whole, (start, end) => {
+    const line = sample.subarray(start, end);
+    if (sample[start] === 0x23) {
+      edgeFields ||= line.includes('#Fields:') && line.includes(' x-edge-');
+      return;
+    }
+    lines++;
+    if (line.includes(TAB)) tabs++;
+  });
+  const cloudfront = lines > 0 ? tabs * 2 > lines : edgeFields;
+  return cloudfront ? cloudfrontDefinition.name : w3cDefinition.name;
+}
+
+/**
+ * The CLF family: vhost-Combined is told from Combined by the `host:port ` field before the client (a Combined
+ * parse of such a line "succeeds" with the vhost as client, so the count of fields before `[` decides), and
+ * Common from Combined by the quoted referrer and agent after the size.
+ */
+function detectClf(sample: Buffer, whole: boolean): { name: string; count: number } {
+  const fields = new LineFields();
+  let clf = 0;
+  let vhost = 0;
+  let tails = 0;
+  forEachLine(sample, whole, (start, end) => {
+    if (vcombinedFormat.parse(sample, start, end, fields) && spacesBeforeBracket(sample, start, end) === 4) {
+      vhost++;
+    } else if (combinedFormat.parse(sample, start, end, fields)) {
+      clf++;
+      if (hasQuotedTail(sample, fields.resumeAt, end)) tails++;
+    }
+  });
+  if (vhost > clf) return { name: vcombinedFormat.name, count: vhost };
+  return { name: clf > 0 && tails * 2 < clf ? commonFormat.name : combinedFormat.name, count: clf };
+}
+
+function spacesBeforeBracket(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let p = start; p < end && buf[p] !== 0x5b; p++) if (buf[p] === 0x20) n++;
+  return n;
+}
+
+function hasQuotedTail(buf: Buffer, start: number, end: number): boolean {
+  for (let p = start; p < end; p++) if (buf[p] === 0x22) return true;
+  return false;
+}
+
+/**
+ * The format to read a file with: the one the user named, the custom format string's (nginx or Apache), or
+ * the detected one.
+ */
+export function chooseFormat(requested: string, options: FormatOptions, sample: () => { bytes: Buffer; whole: boolean }): Detection {
+  if (requested !== 'auto') return { name: requested, detected: false, tried: [requested] };
+  const { bytes, whole } = sample();
+  return detectFormat(bytes, options, whole);
+}

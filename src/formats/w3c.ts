@@ -1,0 +1,266 @@
+// W3C extended log format, as IIS writes it:
+//
+//   #Software: Microsoft Internet Information Services 8.5
+//   #Version: 1.0
+//   #Date: 2015-10-20 01:53:09
+//   #Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) ...
+//   2015-10-20 01:53:09 172.31.22.76 GET / - 80 - 181.64.192.253 Mozilla/5.0+(iPhone;...) - 304 0 0 203
+//
+// The field order comes from the last `#Fields:` line before a line: a parser is stateful, and a producer that
+// starts mid-file is handed the headers in force there (FormatDefinition.stateLines, LineFormat.begin).
+// Header blocks may repeat and change mid-file (IIS writes one each time it reopens the file). Values never hold
+// a space: IIS writes `+` for it, `-` for an empty value. Times are UTC. Fields are separated by a space (IIS)
+// or a TAB (CloudFront, see cloudfront.ts); both are accepted.
+
+import { packStamp } from '../engine/time.js';
+import { LineFields, rawText, type FormatDefinition, type LineFormat } from './fields.js';
+import { clearDetails } from './request.js';
+import { parseIsoDate, parseTimeOfDay, scan } from './timestamps.js';
+
+const SP = 0x20;
+const TAB = 0x09;
+const HASH = 0x23;
+
+const enum Role {
+  None,
+  Date,
+  Time,
+  Client,
+  Status,
+  Method,
+  Path,
+  UserAgent,
+  Referrer,
+  Vhost,
+  ForwardedFor,
+}
+
+/** W3C field names (lower case) -> role; for a role named by several fields, the earlier name wins. */
+const NAMED_ROLES: ReadonlyArray<readonly [string, Role]> = [
+  ['date', Role.Date],
+  ['time', Role.Time],
+  ['c-ip', Role.Client],
+  ['sc-status', Role.Status],
+  ['cs-method', Role.Method],
+  ['cs-uri-stem', Role.Path],
+  ['cs-uri', Role.Path],
+  ['cs(user-agent)', Role.UserAgent],
+  ['cs(referer)', Role.Referrer],
+  ['cs(referrer)', Role.Referrer],
+  ['x-host-header', Role.Vhost], // CloudFront: the Host the viewer asked for (cs(Host) is the distribution's)
+  ['cs-host', Role.Vhost],
+  ['cs(host)', Role.Vhost],
+  ['x-forwarded-for', Role.ForwardedFor],
+  ['cs(x-forwarded-for)', Role.ForwardedFor],
+];
+
+/** Where each role is in a line, compiled from one `#Fields:` line. */
+export class Layout {
+  /** Role of each column. */
+  readonly roles: Uint8Array;
+  /** Last column `parse` must read (client, status, date, time); -1 when the fields lack one of them. */
+  readonly lastEssential: number;
+  readonly hasDate: boolean;
+
+  constructor(readonly names: readonly string[]) {
+    this.roles = new Uint8Array(names.length);
+    const rank = new Map<Role, number>();
+    names.forEach((name, column) => {
+      const i = NAMED_ROLES.findIndex(([n]) => n === name.toLowerCase());
+      if (i < 0) return;
+      const role = NAMED_ROLES[i][1];
+      const previous = rank.get(role);
+      if (previous !== undefined && previous <= i) return;
+      if (previous !== undefined) this.roles[this.roles.indexOf(role)] = Role.None;
+      rank.set(role, i);
+      this.roles[column] = role;
+    });
+    const at = (role: Role): number => this.roles.indexOf(role);
+    const essential = [at(Role.Client), at(Role.Status), at(Role.Time)];
+    this.hasDate = at(Role.Date) >= 0;
+    if (this.hasDate) essential.push(at(Role.Date));
+    this.lastEssential = essential.some((c) => c < 0) ? -1 : Math.max(...essential);
+  }
+}
+
+export interface W3cFlavour {
+  readonly name: string;
+  /** Field order assumed before any `#Fields:` line. */
+  readonly defaultFields: readonly string[];
+  readonly text: (buf: Buffer, start: number, end: number) => string;
+}
+
+/** IIS's default field selection (IIS 8.5 and later), assumed where a file has no `#Fields:` line. */
+export const IIS_DEFAULT_FIELDS: readonly string[] = (
+  'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) ' +
+  'sc-status sc-substatus sc-win32-status time-taken'
+).split(' ');
+
+const FIELDS_PREFIX = '#Fields:';
+const DATE_PREFIX = '#Date:';
+
+function startsWith(buf: Buffer, start: number, end: number, prefix: string): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[start + i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+export class W3cFormat implements LineFormat {
+  readonly name: string;
+  readonly text: (buf: Buffer, start: number, end: number) => string;
+  private readonly defaultLayout: Layout;
+  private layout: Layout;
+  /** Days since the epoch from the last `#Date:` line, for fields without a `date` column; NaN if none. */
+  private headerDays = NaN;
+  /** Layouts by their `#Fields:` text: IIS repeats the same header many times. */
+  private readonly layouts = new Map<string, Layout>();
+
+  constructor(flavour: W3cFlavour) {
+    this.name = flavour.name;
+    this.text = flavour.text;
+    this.defaultLayout = this.layout = new Layout(flavour.defaultFields);
+  }
+
+  parse(buf: Buffer, start: number, end: number, out: LineFields): boolean {
+    if (buf[start] === HASH) return false;
+    const layout = this.layout;
+    const last = layout.lastEssential;
+    if (last < 0) return false;
+    const roles = layout.roles;
+    clearDetails(out);
+    let days = layout.hasDate ? NaN : this.headerDays;
+    let seconds = NaN;
+    let status = 0;
+    let clientEnd = -1;
+    let p = start;
+    for (let column = 0; ; column++) {
+      const fieldStart = p;
+      let c = 0;
+      while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
+      switch (roles[column]) {
+        case Role.None:
+          break;
+        case Role.Date:
+          days = parseIsoDate(buf, fieldStart, p);
+          if (scan.end !== p) days = NaN;
+          break;
+        case Role.Time:
+          seconds = parseTimeOfDay(buf, fieldStart, p);
+          if (scan.end !== p) seconds = NaN;
+          break;
+        case Role.Client:
+          out.clientStart = fieldStart;
+          clientEnd = p;
+          break;
+        case Role.Status: {
+          if (p - fieldStart !== 3) return false;
+          const d1 = buf[fieldStart] - 0x30;
+          const d2 = buf[fieldStart + 1] - 0x30;
+          const d3 = buf[fieldStart + 2] - 0x30;
+          if (d1 < 0 || d1 > 5 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9) return false;
+          status = d1 * 100 + d2 * 10 + d3;
+          if (status < 100 && status !== 0) return false; // CloudFront: 000 when the viewer left before the response
+          break;
+        }
+        default:
+          setDetail(out, roles[column], fieldStart, p);
+      }
+      if (column === last) {
+        if (clientEnd <= out.clientStart || seconds !== seconds || days !== days) return false;
+        out.clientEnd = clientEnd;
+        out.status = status;
+        out.stamp = packStamp(days * 86400 + seconds, 0);
+        out.resumeAt = p;
+        out.resumeField = column + 1;
+        return true;
+      }
+      if (p >= end) return false;
+      p++;
+    }
+  }
+
+  parseDetails(buf: Buffer, _start: number, end: number, out: LineFields): void {
+    const roles = this.layout.roles;
+    let p = out.resumeAt;
+    for (let column = out.resumeField; column < roles.length && p < end; column++) {
+      const fieldStart = ++p;
+      let c = 0;
+      while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
+      if (roles[column] !== Role.None) setDetail(out, roles[column], fieldStart, p);
+    }
+  }
+
+  header(buf: Buffer, start: number, end: number): boolean {
+    if (buf[start] !== HASH) return false;
+    if (startsWith(buf, start, end, FIELDS_PREFIX)) {
+      const text = buf.latin1Slice(start + FIELDS_PREFIX.length, end);
+      let layout = this.layouts.get(text);
+      if (!layout) {
+        layout = new Layout(text.split(/[ \t]+/).filter((name) => name !== ''));
+        this.layouts.set(text, layout);
+      }
+      this.layout = layout;
+    } else if (startsWith(buf, start, end, DATE_PREFIX)) {
+      let p = start + DATE_PREFIX.length;
+      while (p < end && buf[p] === SP) p++;
+      this.headerDays = parseIsoDate(buf, p, end);
+    }
+    return true;
+  }
+
+  begin(stateLines: readonly string[]): void {
+    this.layout = this.defaultLayout;
+    this.headerDays = NaN;
+    for (const line of stateLines) {
+      const bytes = Buffer.from(line, 'latin1');
+      this.header(bytes, 0, bytes.length);
+    }
+  }
+}
+
+function setDetail(out: LineFields, role: Role, start: number, end: number): void {
+  switch (role) {
+    case Role.Method:
+      out.methodStart = start;
+      out.methodEnd = end;
+      break;
+    case Role.Path:
+      out.pathStart = start;
+      out.pathEnd = end;
+      break;
+    case Role.UserAgent:
+      out.userAgentStart = start;
+      out.userAgentEnd = end;
+      break;
+    case Role.Referrer:
+      out.referrerStart = start;
+      out.referrerEnd = end;
+      break;
+    case Role.Vhost:
+      out.vhostStart = start;
+      out.vhostEnd = end;
+      break;
+    case Role.ForwardedFor:
+      out.forwardedForStart = start;
+      out.forwardedForEnd = end;
+      break;
+  }
+}
+
+/** IIS writes a space inside a value as `+`. */
+export function plusAsSpace(buf: Buffer, start: number, end: number): string {
+  const raw = rawText(buf, start, end);
+  return raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+}
+
+export const w3cDefinition: FormatDefinition = {
+  name: 'w3c',
+  description: 'W3C extended (IIS), fields from #Fields: lines',
+  stateLines: [FIELDS_PREFIX, DATE_PREFIX],
+  create: () =>
+    new W3cFormat({
+      name: 'w3c',
+      defaultFields: IIS_DEFAULT_FIELDS,
+      text: plusAsSpace,
+    }),
+};

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { detectFormat } from '../../src/formats/detect.js';
+import { fixture, REAL, run } from './support.js';
+
+/** Every sample and the format it must be detected as. */
+export const SAMPLES: ReadonlyArray<readonly [string, string]> = [
+  [REAL.iis, 'w3c'],
+  [REAL.nginx, 'combined'],
+  [REAL.apache, 'combined'],
+  [REAL.nasa, 'common'],
+  [fixture('iis-changing-fields.log'), 'w3c'],
+  [fixture('w3c-headers-only.log'), 'w3c'],
+  [fixture('cloudfront.log'), 'cloudfront'],
+];
+
+describe('detection', () => {
+  for (const [path, format] of SAMPLES) {
+    test(`${path.split('/').pop()} is ${format}`, async () => {
+      const bytes = readFileSync(path);
+      assert.equal(detectFormat(bytes.subarray(0, 64 * 1024), {}, bytes.length <= 64 * 1024).name, format);
+      const { result } = await run(path);
+      assert.equal(result.summary.format, format);
+    });
+  }
+
+  test('nothing fits: combined, and the run warns naming what was tried and how many lines were skipped', async () => {
+    const sample = Buffer.from('hello world\nthis is not a log\n');
+    const d = detectFormat(sample);
+    assert.equal(d.name, 'combined');
+    assert.ok(d.tried.includes('w3c') && d.tried.includes('common'));
+    const { result, csv } = await run(fixture('not-a-log.txt'));
+    assert.equal(csv, 'ip,count,400,401,403,404,405,500,501,502,503,504,505,first_seen,last_seen\n');
+    assert.equal(result.summary.warnings.length, 1);
+    assert.match(result.summary.warnings[0], /no line of .*not-a-log\.txt fits any known format \(tried: w3c, .*common.*\): 3 lines skipped/);
+  });
+
+  test('a forced format that does not fit warns with its name; --strict makes it an error', async () => {
+    const { result } = await run(REAL.iis, { format: 'combined' });
+    assert.match(result.summary.warnings[0], /fits format combined: 607 lines skipped/);
+    await assert.rejects(run(REAL.iis, { format: 'combined', strict: true }), /607 lines of .* do not fit format combined \(--strict\)/);
+    await assert.rejects(run(fixture('iis-changing-fields.log'), { strict: true }), /2 lines of .* do not fit format w3c \(--strict\)/);
+    await run(REAL.iis, { strict: true }); // headers are not malformed lines
+  });
+
+  test('a one-line file without a final newline is detected', () => {
+    const line = '2015-10-20 01:53:09 172.31.22.76 GET / - 80 - 181.64.192.253 UA - 404 0 2 171';
+    assert.equal(detectFormat(Buffer.from(line), {}, true).name, 'w3c');
+  });
+});

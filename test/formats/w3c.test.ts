@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { createFormat } from '../../src/formats/index.js';
+import { referenceW3c } from './reference-w3c.js';
+import { expectedCsv, fixture, parseOne, REAL, run, sameForAnySplit } from './support.js';
+
+describe('w3c', () => {
+  const w3c = createFormat('w3c');
+
+  test('real IIS log: header blocks repeat 10 times; every data line parsed, headers counted apart', async () => {
+    const { result, csv } = await sameForAnySplit(REAL.iis, { threshold: 1 });
+    assert.equal(result.summary.format, 'w3c');
+    assert.equal(result.summary.lines, 607);
+    assert.equal(result.summary.comment, 40);
+    assert.equal(result.summary.parsed, 567);
+    assert.equal(result.summary.malformed, 0);
+    assert.deepEqual(result.summary.warnings, []);
+    assert.equal(csv, expectedCsv(referenceW3c(readFileSync(REAL.iis, 'latin1')), 1));
+  });
+
+  test('fields that change mid-file, a block whose date comes from #Date, CRLF, a cut line', async () => {
+    const path = fixture('iis-changing-fields.log');
+    const { result, csv } = await sameForAnySplit(path, { threshold: 1 });
+    assert.equal(result.summary.format, 'w3c');
+    assert.equal(result.summary.malformed, 2); // the cut line; the line under #Fields without c-ip
+    assert.equal(result.summary.comment, 16);
+    assert.equal(result.summary.parsed, 12 + 12 + 6 + 1);
+    assert.equal(csv, expectedCsv(referenceW3c(readFileSync(path, 'latin1')), 1));
+    // The block without a date column is dated by its #Date line.
+    assert.match(csv, /203\.0\.113\.1,.*2021-03-02T05:15:25\+00:00/);
+  });
+
+  test('--client-from xff: the first X-Forwarded-For address where the fields have one', async () => {
+    const path = fixture('iis-changing-fields.log');
+    const { csv } = await sameForAnySplit(path, { threshold: 1, clientFrom: 'xff' });
+    assert.equal(csv, expectedCsv(referenceW3c(readFileSync(path, 'latin1'), 'xff'), 1));
+    assert.match(csv, /^198\.51\.100\.7,/m);
+  });
+
+  test('one line: + is a space in text, - is logged as is, details from the field names', () => {
+    w3c.begin!(['#Fields: date time c-ip cs-method cs-uri-stem cs-host cs(User-Agent) cs(Referer) X-Forwarded-For sc-status']);
+    const r = parseOne(w3c, '2015-10-20 01:53:09 181.64.192.253 GET /a/b.css www.example.com Mozilla/5.0+(iPhone) - 1.2.3.4,+5.6.7.8 404');
+    assert.deepEqual(r, {
+      client: '181.64.192.253',
+      status: 404,
+      time: '2015-10-20T01:53:09+00:00',
+      vhost: 'www.example.com',
+      method: 'GET',
+      path: '/a/b.css',
+      referrer: '-',
+      userAgent: 'Mozilla/5.0 (iPhone)',
+      forwardedFor: '1.2.3.4, 5.6.7.8',
+    });
+  });
+
+  test('lines that do not fit: bad date, time, status, too few fields, a header', () => {
+    w3c.begin!([]);
+    const ok = '2015-10-20 01:53:09 172.31.22.76 GET / - 80 - 181.64.192.253 UA - 404 0 2 171';
+    assert.equal(parseOne(w3c, ok)?.status, 404);
+    assert.equal(parseOne(w3c, ok.replace('2015-10-20', '2015-02-30')), undefined);
+    assert.equal(parseOne(w3c, ok.replace('01:53:09', '25:53:09')), undefined);
+    assert.equal(parseOne(w3c, ok.replace(' 404 ', ' 4040 ')), undefined);
+    assert.equal(parseOne(w3c, ok.replace(' 404 ', ' 099 ')), undefined);
+    assert.equal(parseOne(w3c, ok.slice(0, 60)), undefined);
+    assert.equal(parseOne(w3c, '#Fields: date time'), undefined);
+    // A time with a fraction of a second is read (W3C allows it).
+    assert.equal(parseOne(w3c, ok.replace('01:53:09', '01:53:09.25'))?.time, '2015-10-20T01:53:09+00:00');
+  });
+
+  test('header() takes #Fields and #Date; begin() resets to the IIS default fields', () => {
+    const f = createFormat('w3c');
+    const header = (line: string): boolean => f.header!(Buffer.from(line), 0, line.length);
+    assert.equal(header('#Remark: hello'), true);
+    assert.equal(header('#Fields: time c-ip sc-status'), true);
+    assert.equal(parseOne(f, '10:00:00 1.1.1.1 404'), undefined); // no date known yet
+    assert.equal(header('#Date: 2020-01-02 00:00:00'), true);
+    assert.equal(parseOne(f, '10:00:00 1.1.1.1 404')?.time, '2020-01-02T10:00:00+00:00');
+    assert.equal(header('2020-01-02 x'), false);
+    f.begin!([]);
+    assert.equal(parseOne(f, '10:00:00 1.1.1.1 404'), undefined);
+  });
+
+  test('a file with only headers: nothing parsed, nothing malformed, no warning', async () => {
+    const { result, csv } = await run(fixture('w3c-headers-only.log'));
+    assert.equal(result.summary.comment, 4);
+    assert.equal(result.summary.malformed, 0);
+    assert.deepEqual(result.summary.warnings, []);
+    assert.equal(csv.split('\n').length, 2);
+  });
+});
