@@ -68,12 +68,17 @@ describe('real log: the oddities SOURCES.md lists are all counted', () => {
   });
 });
 
-// The IIS W3C log is not a CLF-family format (another issue adds it): for now it must simply not crash and
-// give a header-only CSV, with every line counted as skipped.
-test('real log: IIS W3C does not crash and gives a header-only CSV (not a CLF format yet)', async () => {
-  const result = await analyze({ input: REAL.iis, threads: 2 });
-  assert.equal(formatCsv(result), 'ip,count,400,401,403,404,405,500,501,502,503,504,505,first_seen,last_seen\n');
-  assert.equal(result.summary.lines, 607);
-  assert.equal(result.summary.parsed, 0);
-  assert.equal(result.summary.lines, result.summary.malformed + result.summary.blank);
+// The IIS W3C log is read as W3C (detected); forced to a CLF format, it must not crash: a header-only CSV,
+// every line counted as skipped, and a warning. (test/formats/w3c.test.ts checks its W3C results.)
+test('real log: IIS W3C is detected; forced to combined it gives a header-only CSV and a warning', async () => {
+  const detected = await analyze({ input: REAL.iis, threads: 2 });
+  assert.equal(detected.summary.format, 'w3c');
+  assert.equal(detected.summary.lines, 607);
+  assert.equal(detected.summary.lines, detected.summary.parsed + detected.summary.comment);
+  const forced = await analyze({ input: REAL.iis, threads: 2, format: 'combined' });
+  assert.equal(formatCsv(forced), 'ip,count,400,401,403,404,405,500,501,502,503,504,505,first_seen,last_seen\n');
+  assert.equal(forced.summary.lines, 607);
+  assert.equal(forced.summary.parsed, 0);
+  assert.equal(forced.summary.lines, forced.summary.malformed + forced.summary.blank);
+  assert.equal(forced.summary.warnings.length, 1);
 });
