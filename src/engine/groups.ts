@@ -31,6 +31,8 @@ export function partialTransferList(partial: Partial): ArrayBuffer[] {
 const INITIAL_ROWS = 1024;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
+/** Ints per hash slot: row + 1 (0 = empty), hash, key start, key length. */
+const SLOT_INTS = 4;
 
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
@@ -38,23 +40,40 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h;
 }
 
+// Counting is bound by memory latency, not arithmetic: a table of 50k groups does not fit in a core's cache,
+// so each add costs a cache miss per structure it touches. Hence a hash slot holds the key's hash and place
+// (probing never touches another array), and a group's numbers sit together in one record: with 32-bit
+// counts, 11 status columns make exactly 64 bytes, one cache line.
 export class GroupTable {
-  /** Numbers per group in `records`: the total, one count per status column, then first and last stamp. */
+  /** Counts per group: the total plus one per status column. */
   readonly width: number;
-  private readonly stride: number;
   private rows = 0;
-  /** Open addressing, two ints a slot: row + 1 (0 = empty) and the key's hash. Kept at most half full. */
-  private slots = new Int32Array(INITIAL_ROWS * 4);
+  private slots = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
   private keyBytes = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds = new Int32Array(INITIAL_ROWS);
-  /** One record per row, contiguous so that counting a line touches one or two cache lines. */
-  private records: Float64Array;
+  /** Bytes per record: the counts, padded to 8, then the first and last stamp. */
+  private readonly recordBytes: number;
+  private readonly countsPerRecord: number;
+  private readonly stampsAt: number;
+  private counts: Uint32Array | Float64Array;
+  private stamps!: Float64Array;
 
-  constructor(readonly columns: number) {
+  /**
+   * `wide`: 64-bit float counts, for the consumer's table, which may sum past 2^32. A producer's table uses
+   * 32-bit counts and hands its partial over long before one can overflow (see producer.ts).
+   */
+  constructor(
+    readonly columns: number,
+    private readonly wide = false,
+  ) {
     this.width = columns + 1;
-    this.stride = columns + 3;
-    this.records = this.newRecords(INITIAL_ROWS);
+    const countBytes = wide ? 8 : 4;
+    const countsBytes = Math.ceil((this.width * countBytes) / 8) * 8;
+    this.recordBytes = countsBytes + 16;
+    this.countsPerRecord = this.recordBytes / countBytes;
+    this.stampsAt = countsBytes / 8;
+    this.counts = this.newRecords(INITIAL_ROWS);
   }
 
   get size(): number {
@@ -63,30 +82,30 @@ export class GroupTable {
 
   /** Counts one matching response of the group keyed buf[start, end) in status column `column` at `stamp`. */
   add(buf: Uint8Array, start: number, end: number, column: number, stamp: number): void {
-    const base = this.rowOf(buf, start, end) * this.stride; // first: an insert may replace this.records
-    const records = this.records;
-    records[base]++;
-    records[base + 1 + column]++;
-    const firstAt = base + this.width;
-    if (stamp < records[firstAt]) records[firstAt] = stamp;
-    if (stamp > records[firstAt + 1]) records[firstAt + 1] = stamp;
+    const row = this.rowOf(buf, start, end); // first: an insert may replace the record arrays
+    const counts = this.counts;
+    const at = row * this.countsPerRecord;
+    counts[at]++;
+    counts[at + 1 + column]++;
+    const stamps = this.stamps;
+    const first = (row * this.recordBytes) / 8 + this.stampsAt;
+    if (stamp < stamps[first]) stamps[first] = stamp;
+    if (stamp > stamps[first + 1]) stamps[first + 1] = stamp;
   }
 
   /** The row of the key buf[start, end), inserted when new. */
   rowOf(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
     const slots = this.slots;
-    const mask = (slots.length >> 1) - 1;
+    const mask = slots.length / SLOT_INTS - 1;
+    const length = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[slot << 1];
-      if (entry === 0) {
-        const row = this.insert(buf, start, end);
-        slots[slot << 1] = row + 1;
-        slots[(slot << 1) + 1] = h;
-        if (this.rows * 4 > slots.length) this.rehash();
-        return row;
+      const at = slot * SLOT_INTS;
+      const entry = slots[at];
+      if (entry === 0) return this.insert(buf, start, end, h, at);
+      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) {
+        return entry - 1;
       }
-      if (slots[(slot << 1) + 1] === h && this.keyEquals(entry - 1, buf, start, end)) return entry - 1;
     }
   }
 
@@ -96,13 +115,16 @@ export class GroupTable {
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
     let keyStart = 0;
     for (let i = 0; i < keyEnds.length; i++) {
-      const base = this.rowOf(keyBytes, keyStart, keyEnds[i]) * this.stride;
+      const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
       keyStart = keyEnds[i];
-      const r = this.records; // read after rowOf: an insert may replace it
+      const into = this.counts; // read after rowOf: an insert may replace it
+      const at = row * this.countsPerRecord;
       const from = i * width;
-      for (let c = 0; c < width; c++) r[base + c] += counts[from + c];
-      if (first[i] < r[base + width]) r[base + width] = first[i];
-      if (last[i] > r[base + width + 1]) r[base + width + 1] = last[i];
+      for (let c = 0; c < width; c++) into[at + c] += counts[from + c];
+      const stamps = this.stamps;
+      const f = (row * this.recordBytes) / 8 + this.stampsAt;
+      if (first[i] < stamps[f]) stamps[f] = first[i];
+      if (last[i] > stamps[f + 1]) stamps[f + 1] = last[i];
     }
   }
 
@@ -113,10 +135,10 @@ export class GroupTable {
     const first = new Float64Array(n);
     const last = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const base = i * this.stride;
-      counts.set(this.records.subarray(base, base + this.width), i * this.width);
-      first[i] = this.records[base + this.width];
-      last[i] = this.records[base + this.width + 1];
+      const row = this.row(i);
+      counts.set(row.counts, i * this.width);
+      first[i] = row.first;
+      last[i] = row.last;
     }
     const partial: Partial = {
       width: this.width,
@@ -128,7 +150,7 @@ export class GroupTable {
     };
     this.rows = 0;
     this.slots.fill(0);
-    this.records = this.newRecords(this.keyEnds.length);
+    this.counts = this.newRecords(this.keyEnds.length);
     return partial;
   }
 
@@ -138,26 +160,31 @@ export class GroupTable {
     return Buffer.from(this.keyBytes.buffer, this.keyBytes.byteOffset + start, this.keyEnds[i] - start).toString('latin1');
   }
 
-  /** Read-only view of group i, for building results. */
+  /** Group i's total count. */
+  total(i: number): number {
+    return this.counts[i * this.countsPerRecord];
+  }
+
+  /** Group i's numbers (a copy), for building results. */
   row(i: number): { key: string; counts: Float64Array; first: number; last: number } {
-    const base = i * this.stride;
+    const at = i * this.countsPerRecord;
+    const f = (i * this.recordBytes) / 8 + this.stampsAt;
     return {
       key: this.key(i),
-      counts: this.records.subarray(base, base + this.width),
-      first: this.records[base + this.width],
-      last: this.records[base + this.width + 1],
+      counts: Float64Array.from(this.counts.subarray(at, at + this.width)),
+      first: this.stamps[f],
+      last: this.stamps[f + 1],
     };
   }
 
-  private keyEquals(row: number, buf: Uint8Array, start: number, end: number): boolean {
-    const keyStart = row === 0 ? 0 : this.keyEnds[row - 1];
-    if (this.keyEnds[row] - keyStart !== end - start) return false;
+  private keyEquals(keyStart: number, buf: Uint8Array, start: number, length: number): boolean {
     const keys = this.keyBytes;
-    for (let i = 0; i < end - start; i++) if (keys[keyStart + i] !== buf[start + i]) return false;
+    for (let i = 0; i < length; i++) if (keys[keyStart + i] !== buf[start + i]) return false;
     return true;
   }
 
-  private insert(buf: Uint8Array, start: number, end: number): number {
+  /** Adds a row for the key and fills the empty slot at `at`. */
+  private insert(buf: Uint8Array, start: number, end: number, hash: number, at: number): number {
     const row = this.rows;
     if (row === this.keyEnds.length) this.growRows();
     const keyStart = row === 0 ? 0 : this.keyEnds[row - 1];
@@ -166,36 +193,45 @@ export class GroupTable {
     this.keyBytes.set(buf.subarray(start, end), keyStart);
     this.keyEnds[row] = keyEnd;
     this.rows = row + 1;
+    const slots = this.slots;
+    slots[at] = row + 1;
+    slots[at + 1] = hash;
+    slots[at + 2] = keyStart;
+    slots[at + 3] = end - start;
+    if (this.rows * 2 * SLOT_INTS > slots.length) this.rehash();
     return row;
   }
 
-  private newRecords(rows: number): Float64Array {
-    const records = new Float64Array(rows * this.stride);
-    for (let base = 0; base < records.length; base += this.stride) {
-      records[base + this.width] = NO_STAMP_MIN;
-      records[base + this.width + 1] = NO_STAMP_MAX;
+  /** Zeroed records for `rows` groups, first/last set to "none yet"; also points `stamps` at them. */
+  private newRecords(rows: number): Uint32Array | Float64Array {
+    const buffer = new ArrayBuffer(rows * this.recordBytes);
+    const stamps = new Float64Array(buffer);
+    const perRecord = this.recordBytes / 8;
+    for (let f = this.stampsAt; f < stamps.length; f += perRecord) {
+      stamps[f] = NO_STAMP_MIN;
+      stamps[f + 1] = NO_STAMP_MAX;
     }
-    return records;
+    this.stamps = stamps;
+    return this.wide ? stamps : new Uint32Array(buffer);
   }
 
   private growRows(): void {
     const rows = this.keyEnds.length * 2;
     this.keyEnds = grown(this.keyEnds, rows);
-    const records = this.newRecords(rows);
-    records.set(this.records);
-    this.records = records;
+    const old = new Uint8Array(this.counts.buffer);
+    this.counts = this.newRecords(rows);
+    new Uint8Array(this.counts.buffer).set(old);
   }
 
   private rehash(): void {
     const old = this.slots;
     const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >> 1) - 1;
-    for (let i = 0; i < old.length; i += 2) {
+    const mask = slots.length / SLOT_INTS - 1;
+    for (let i = 0; i < old.length; i += SLOT_INTS) {
       if (old[i] === 0) continue;
       let slot = old[i + 1] & mask;
-      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
-      slots[slot << 1] = old[i];
-      slots[(slot << 1) + 1] = old[i + 1];
+      while (slots[slot * SLOT_INTS] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(i, i + SLOT_INTS), slot * SLOT_INTS);
     }
     this.slots = slots;
   }

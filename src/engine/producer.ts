@@ -11,6 +11,12 @@ import { RangeReader, type LineSink } from './read.js';
 import { emptyStats, LineScanner, statusColumns, type ScanStats } from './scan.js';
 import { LogsiftError } from '../errors.js';
 
+/**
+ * A producer's table counts in 32 bits; it hands its counts over once this many matching lines went into it,
+ * so no count can wrap. (A range adds far fewer lines than the 2^31 margin left.)
+ */
+const MAX_MATCHES_PER_PARTIAL = 2 ** 31;
+
 /** Progress is reported at most this often (in bytes read), to keep messages rare. */
 const REPORT_BYTES = 8 * 1024 * 1024;
 
@@ -103,6 +109,7 @@ async function run(): Promise<void> {
   const table = new GroupTable(config.errorCodes.length);
   const scanners = new Scanners(table);
   const file = new OpenFile();
+  let matchedHandedOver = 0;
   let unreported = 0;
   const onRead = (bytes: number): void => {
     unreported += bytes;
@@ -122,7 +129,11 @@ async function run(): Promise<void> {
       format.begin?.(task.state ?? []);
       scanners.countFor(task.input);
       reader.scanRange(file.fdOf(task.path), task.start, task.end, sink, onRead);
-      if (table.size >= config.flushGroups) await handOver(table);
+      const matched = scanners.stats().matched;
+      if (table.size >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
+        matchedHandedOver = matched;
+        await handOver(table);
+      }
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });
     if (table.size > 0) await handOver(table);

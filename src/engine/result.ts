@@ -77,10 +77,7 @@ export function decodeKey(raw: string): string {
 /** Rows with count >= threshold, by count descending, then key ascending in byte order. */
 export function selectRows(table: GroupTable, threshold: number): ResultRow[] {
   const picked: Array<ReturnType<GroupTable['row']>> = [];
-  for (let i = 0; i < table.size; i++) {
-    const row = table.row(i);
-    if (row.counts[0] >= threshold) picked.push(row);
-  }
+  for (let i = 0; i < table.size; i++) if (table.total(i) >= threshold) picked.push(table.row(i));
   // Raw keys hold one char per byte, so comparing them compares bytes.
   picked.sort((a, b) => b.counts[0] - a.counts[0] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return picked.map((row) => ({
