@@ -28,7 +28,8 @@ export function partialTransferList(partial: Partial): ArrayBuffer[] {
   );
 }
 
-const INITIAL_ROWS = 1024;
+// Big enough that a typical log (tens of thousands of clients) needs few growth steps; small enough for tiny runs.
+const INITIAL_ROWS = 16384;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
 /** Ints per hash slot: row + 1 (0 = empty), hash, key start, key length. */
