@@ -78,6 +78,13 @@ class Scanners {
     return scan;
   }
 
+  /** Matching lines counted so far, over all inputs. */
+  matched(): number {
+    let matched = 0;
+    for (const stats of Object.values(this.byInput)) matched += stats.matched;
+    return matched;
+  }
+
   /** Points every scanner's counts at input `input`'s, so that counts are kept per input. */
   countFor(input: number): void {
     const stats = (this.byInput[input] ??= emptyStats());
@@ -129,7 +136,7 @@ async function run(): Promise<void> {
       format.begin?.(task.state ?? []);
       scanners.countFor(task.input);
       reader.scanRange(file.fdOf(task.path), task.start, task.end, sink, onRead);
-      const matched = scanners.stats().matched;
+      const matched = scanners.matched();
       if (table.size >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
         matchedHandedOver = matched;
         await handOver(table);
