@@ -2,6 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { KEY_FIELDS } from '../engine/keys.js';
 import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../engine/options.js';
 import { FORMAT_NAMES } from '../formats/index.js';
 
@@ -22,17 +23,19 @@ function positiveInteger(value: string): number {
   return Number(value);
 }
 
-/** One or more codes per word (`400 401` or `400,401`), accumulated over the variadic words. */
-function statusCodes(value: string, previous: number[] | undefined): number[] {
-  const codes = value.split(',').filter((part) => part !== '').map((part) => {
-    const code = Number(part);
-    if (!/^\d{3}$/.test(part) || code < 100 || code > 599) {
-      throw new InvalidArgumentError(`'${part}' is not a status code (a number from 100 to 599).`);
-    }
-    return code;
-  });
-  if (codes.length === 0) throw new InvalidArgumentError('needs at least one status code.');
-  return [...(previous ?? []), ...codes];
+/**
+ * One or more statuses per word (`400 401`, `400,401`, `4xx`, `500-599`), accumulated over the variadic words.
+ * Each item is checked by the engine (engine/codes.ts), which names the bad one.
+ */
+function statusItems(value: string, previous: string[] | undefined): string[] {
+  const items = value.split(',').filter((part) => part !== '');
+  if (items.length === 0) throw new InvalidArgumentError('needs at least one status code, class or range.');
+  return [...(previous ?? []), ...items];
+}
+
+/** Words of a variadic list option, each possibly comma-separated. */
+function listItems(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').filter((part) => part !== '')];
 }
 
 /** `role=path,role=path` as an object. */
@@ -56,12 +59,19 @@ Examples:
   $ logsift --threads 12                      # the brief's 12 works; default: one per CPU (${availableParallelism()} here)
   $ logsift --threshold 50                    # only clients with at least 50 matching errors
   $ logsift --errorcodes 400 401 500 503      # count only these statuses (space- or comma-separated)
+  $ logsift --errorcodes 4xx 500-599          # a class or a range is one column (4xx, 500-599)
+  $ logsift --by path                         # group by request path, query string cut
+  $ logsift --by path --keep-query            # ... with the query string kept
+  $ logsift --by ip,path                      # one row per client and path
+  $ logsift --by user_agent --errorcodes 404  # fields: ${KEY_FIELDS.join(', ')}
+  $ logsift --window 10m --threshold 50       # groups with at least 50 matching responses within some 10 minutes
   $ logsift --format common                   # skip detection
   $ logsift --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent'
   $ logsift --format json --json-fields client=ip,status=code,time=when
   $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
 
-The CSV has the columns ip,count,<one per code, ascending>,first_seen,last_seen; rows by count, then ip.
+The CSV has the columns <key fields>,count,<one per code, class or range, ascending>,first_seen,last_seen
+(with --window, then peak_window_count,peak_window_start); rows by peak (with --window), count, then key.
 Exit status: 0 on success (even when no line parses), 1 on a usage or input error.`;
 
 export function buildProgram(version: string): Command {
@@ -78,10 +88,14 @@ export function buildProgram(version: string): Command {
     .option('-t, --threads <n>', 'producer threads (any n >= 1 gives the same result)', positiveInteger, availableParallelism())
     .option('--threshold <n>', 'report clients with at least n matching responses', positiveInteger, DEFAULT_THRESHOLD)
     .addOption(
-      new Option('-e, --errorcodes <code...>', `status codes that count (default: ${DEFAULT_ERROR_CODES.join(' ')})`).argParser(
-        statusCodes,
-      ),
+      new Option(
+        '-e, --errorcodes <code...>',
+        `statuses that count: codes, classes (4xx), ranges (500-599) (default: ${DEFAULT_ERROR_CODES.join(' ')})`,
+      ).argParser(statusItems),
     )
+    .option('--by <fields>', `group by these fields, comma-separated: ${KEY_FIELDS.join(', ')}`, 'ip')
+    .option('--keep-query', 'with --by path: keep the query string (default: cut at ?)')
+    .option('--window <duration>', 'threshold within any window this long (30s, 10m, 1h, 1d) instead of in total')
     .addOption(new Option('--format <name>', 'log format (auto: detected per file)').choices(FORMAT_NAMES).default('auto'))
     .option('--log-format <string>', "the server's own format string: nginx log_format or Apache LogFormat")
     .option('--json-fields <list>', 'JSON lines: key paths by role, e.g. client=request.remote_ip,status=status,time=ts', jsonFields)
@@ -103,7 +117,10 @@ interface RawOptions {
   output: string;
   threads: number;
   threshold: number;
-  errorcodes?: number[];
+  errorcodes?: string[];
+  by: string;
+  keepQuery?: boolean;
+  window?: string;
   format: string;
   logFormat?: string;
   jsonFields?: Record<string, string>;
@@ -127,6 +144,9 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
       threads: raw.threads,
       threshold: raw.threshold,
       errorCodes: raw.errorcodes ?? DEFAULT_ERROR_CODES,
+      by: raw.by,
+      keepQuery: raw.keepQuery,
+      window: raw.window,
       format: raw.format,
       logFormat: raw.logFormat,
       jsonFields: raw.jsonFields,

@@ -6,7 +6,7 @@
 import { formatDefinition } from '../formats/index.js';
 import { consumePartials } from './consumer.js';
 import { checkStrict, fitWarnings, type FileFit } from './fit.js';
-import type { Partial } from './groups.js';
+import type { AnalysisPartial } from './record.js';
 import { isUnreadable, resolveInputs, type SkippedInput } from './inputs.js';
 import type { ProducerConfig } from './messages.js';
 import { resolveOptions, type AnalyzeOptions } from './options.js';
@@ -51,28 +51,34 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
 
   const config: ProducerConfig = {
     formatOptions: opts.formatOptions,
-    errorCodes: opts.errorCodes,
+    statusColumns: opts.statusColumns,
+    analysis: opts.analysis,
     chunkBytes: opts.chunkBytes,
     flushGroups: opts.flushGroups,
     kernel: opts.kernel,
   };
-  const queue = new BoundedQueue<Partial>(opts.queueCapacity);
-  const merged = consumePartials(queue, opts.errorCodes.length);
+  const queue = new BoundedQueue<AnalysisPartial>(opts.queueCapacity);
+  const merged = consumePartials(queue, opts.statusColumns.length, opts.windowSeconds > 0);
   let doneBytes = 0;
   const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
   const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead }).finally(() =>
     queue.close(),
   );
-  const table = await merged;
+  const { table, events } = await merged;
   const fits: FileFit[] = files.map((file) => ({ path: file.path, format: file.detection, stats: inputStats[file.input] ?? emptyStats() }));
   if (opts.strict) checkStrict(fits);
   const stats = emptyStats();
   for (const fit of fits) addStats(stats, fit.stats);
-  const rows = selectRows(table, opts.threshold);
+  const rows = selectRows(
+    { table, events },
+    { threshold: opts.threshold, keyFields: opts.by.length, windowSeconds: opts.windowSeconds },
+  );
 
   return {
-    keyFields: ['ip'],
+    keyFields: opts.by,
     errorCodes: opts.errorCodes,
+    statusColumns: opts.statusColumns.map((c) => c.label),
+    ...(opts.windowSeconds > 0 ? { windowSeconds: opts.windowSeconds } : {}),
     threshold: opts.threshold,
     rows,
     summary: {

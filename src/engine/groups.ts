@@ -94,6 +94,21 @@ export class GroupTable {
     if (stamp > stamps[first + 1]) stamps[first + 1] = stamp;
   }
 
+  /**
+   * Counts one matching response in a row found with `rowOf`: for analyses that keep more per group by row
+   * (engine/record.ts). Same effect as `add`.
+   */
+  addAt(row: number, column: number, stamp: number): void {
+    const counts = this.counts;
+    const at = row * this.countsPerRecord;
+    counts[at]++;
+    counts[at + 1 + column]++;
+    const stamps = this.stamps;
+    const first = (row * this.recordBytes) / 8 + this.stampsAt;
+    if (stamp < stamps[first]) stamps[first] = stamp;
+    if (stamp > stamps[first + 1]) stamps[first + 1] = stamp;
+  }
+
   /** The row of the key buf[start, end), inserted when new. */
   rowOf(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);

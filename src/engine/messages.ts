@@ -1,15 +1,19 @@
 // What the main thread and the producer workers say to each other.
 
 import type { FormatOptions } from '../formats/fields.js';
+import type { StatusColumn } from './codes.js';
 import type { Partial } from './groups.js';
+import type { AnalysisSpec } from './record.js';
 import type { ScanStats } from './scan.js';
 
 /** Fixed for the life of a producer; passed as workerData. */
 export interface ProducerConfig {
   /** How formats are configured (custom format string, JSON field names, client source). */
   readonly formatOptions: FormatOptions;
-  /** Wanted status codes, ascending: column i of a partial counts errorCodes[i]. */
-  readonly errorCodes: readonly number[];
+  /** Wanted statuses: column i of a partial counts the statuses of statusColumns[i]. */
+  readonly statusColumns: readonly StatusColumn[];
+  /** Unset for the default run (clients by address). */
+  readonly analysis?: AnalysisSpec;
   readonly chunkBytes: number;
   readonly flushGroups: number;
   /** Scan with the WebAssembly kernel where the format has one. */

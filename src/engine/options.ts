@@ -3,6 +3,10 @@
 import { availableParallelism } from 'node:os';
 import { LogsiftError } from '../errors.js';
 import { checkFormatOptions, type FormatOptions } from '../formats/index.js';
+import { countedStatuses, parseStatusColumns, type StatusColumn } from './codes.js';
+import { DURATION_FORMS, parseDuration } from './durations.js';
+import { DEFAULT_KEY_FIELDS, isDefaultKey, parseKeyFields, type KeyField } from './keys.js';
+import type { AnalysisSpec } from './record.js';
 
 export const DEFAULT_ERROR_CODES: readonly number[] = [400, 401, 403, 404, 405, 500, 501, 502, 503, 504, 505];
 export const DEFAULT_THRESHOLD = 10;
@@ -24,8 +28,20 @@ export interface AnalyzeOptions {
   threads?: number;
   /** A client is reported with at least this many matching responses (default 10). */
   threshold?: number;
-  /** Status codes that count (default: 400 401 403 404 405 500-505). */
-  errorCodes?: readonly number[];
+  /**
+   * Statuses that count (default: 400 401 403 404 405 500-505): codes (404), classes ('4xx') and ranges
+   * ('500-599'); a class or range is one output column.
+   */
+  errorCodes?: readonly (number | string)[];
+  /** Fields of the group key, e.g. ['ip', 'path'] or 'ip,path' (default: ip). */
+  by?: string | readonly string[];
+  /** With `path` in the key: keep the query string (default: cut at `?`). */
+  keepQuery?: boolean;
+  /**
+   * Report a group when it has at least `threshold` matching responses within a window this long: a duration
+   * (`10m`, `1h`) or seconds.
+   */
+  window?: string | number;
   /** `auto` (default) or a format name. */
   format?: string;
   /** The server's own format string (nginx `log_format` or Apache `LogFormat`); under `auto` it is used as is. */
@@ -55,8 +71,16 @@ export interface ResolvedOptions {
   readonly skipUnreadable: boolean;
   readonly threads: number;
   readonly threshold: number;
-  /** Ascending, without duplicates. */
+  /** Every status that counts, ascending, without duplicates. */
   readonly errorCodes: readonly number[];
+  /** The output columns the counted statuses fall into, ascending. */
+  readonly statusColumns: readonly StatusColumn[];
+  readonly by: readonly KeyField[];
+  readonly keepQuery: boolean;
+  /** 0: no window. */
+  readonly windowSeconds: number;
+  /** What the producers do beyond the default; undefined for the default run. */
+  readonly analysis: AnalysisSpec | undefined;
   readonly format: string;
   readonly formatOptions: FormatOptions;
   readonly strict: boolean;
@@ -81,13 +105,12 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
   if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((input) => typeof input !== 'string' || input === '')) {
     throw new LogsiftError('no input file given');
   }
-  const codes = options.errorCodes ?? DEFAULT_ERROR_CODES;
-  if (codes.length === 0) throw new LogsiftError('--errorcodes needs at least one status code');
-  for (const code of codes) {
-    if (!Number.isInteger(code) || code < 100 || code > 599) {
-      throw new LogsiftError(`status code ${JSON.stringify(code)} is not a number from 100 to 599`);
-    }
-  }
+  const statusColumns = parseStatusColumns(options.errorCodes ?? DEFAULT_ERROR_CODES);
+  const by = options.by === undefined ? DEFAULT_KEY_FIELDS : parseKeyFields(options.by);
+  const keepQuery = options.keepQuery ?? false;
+  const windowSeconds = resolveWindow(options.window);
+  const analysis: AnalysisSpec | undefined =
+    isDefaultKey(by) && windowSeconds === 0 ? undefined : { by, keepQuery, windowSeconds };
   const format = options.format ?? 'auto';
   const formatOptions = checkFormatOptions(format, {
     logFormat: options.logFormat,
@@ -99,7 +122,12 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     skipUnreadable: options.skipUnreadable ?? false,
     threads: positiveInteger('--threads', options.threads, availableParallelism()),
     threshold: positiveInteger('--threshold', options.threshold, DEFAULT_THRESHOLD),
-    errorCodes: [...new Set(codes)].sort((a, b) => a - b),
+    errorCodes: countedStatuses(statusColumns),
+    statusColumns,
+    by,
+    keepQuery,
+    windowSeconds,
+    analysis,
     format,
     formatOptions,
     strict: options.strict ?? false,
@@ -110,4 +138,13 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     kernel: options.kernel ?? true,
     onProgress: options.onProgress,
   };
+}
+
+function resolveWindow(window: string | number | undefined): number {
+  if (window === undefined) return 0;
+  const seconds = typeof window === 'number' ? window : parseDuration(window);
+  if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds <= 0) {
+    throw new LogsiftError(`--window '${window}' is not a duration longer than zero: use ${DURATION_FORMS}`);
+  }
+  return seconds;
 }

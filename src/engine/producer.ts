@@ -4,11 +4,13 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFormat, type LineFormat } from '../formats/index.js';
+import { columnOfStatus } from './codes.js';
 import { GroupTable, partialTransferList } from './groups.js';
 import type { FromProducer, ProducerConfig, ToProducer } from './messages.js';
 import { KernelScanner, kernelSupports } from './kernel.js';
 import { RangeReader, type LineSink } from './read.js';
-import { emptyStats, LineScanner, statusColumns, type ScanStats } from './scan.js';
+import { AnalysisScanner, AnalysisState, analysisTransferList } from './record.js';
+import { emptyStats, LineScanner, type ScanStats } from './scan.js';
 import { LogsiftError } from '../errors.js';
 
 /**
@@ -40,9 +42,14 @@ function send(message: FromProducer, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
 }
 
-async function handOver(table: GroupTable): Promise<void> {
-  const partial = table.takePartial();
-  send({ type: 'partial', partial }, partialTransferList(partial));
+async function handOver(table: GroupTable, analysis: AnalysisState | undefined): Promise<void> {
+  if (analysis) {
+    const partial = analysis.takePartial(table);
+    send({ type: 'partial', partial }, analysisTransferList(partial));
+  } else {
+    const partial = table.takePartial();
+    send({ type: 'partial', partial }, partialTransferList(partial));
+  }
   const reply = await nextMessage();
   if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
 }
@@ -59,19 +66,29 @@ interface FormatScan {
 /** One scan per format met, all counting into the producer's one table. */
 class Scanners {
   private readonly byFormat = new Map<string, FormatScan>();
-  private readonly columns = statusColumns(config.errorCodes);
+  private readonly columns = columnOfStatus(config.statusColumns);
   /** Line counts per input. */
   readonly byInput: Record<number, ScanStats> = {};
 
-  constructor(readonly table: GroupTable) {}
+  /** `analysis`: set when the run asks for more than the default (engine/record.ts). */
+  constructor(
+    readonly table: GroupTable,
+    private readonly analysis: AnalysisState | undefined,
+  ) {}
 
   for(name: string): FormatScan {
     let scan = this.byFormat.get(name);
     if (!scan) {
       const format = createFormat(name, config.formatOptions);
-      const scanner = new LineScanner(format, this.columns, this.table);
+      const scanner = this.analysis
+        ? new AnalysisScanner(format, this.columns, this.table, this.analysis)
+        : new LineScanner(format, this.columns, this.table);
+      const fullParse = scanner instanceof AnalysisScanner && scanner.needsFullParse;
+      // The kernel's status table holds a column in a byte.
       const kernel =
-        config.kernel && kernelSupports(format.name) ? new KernelScanner(scanner, config.chunkBytes, false) : undefined;
+        config.kernel && kernelSupports(format.name) && config.statusColumns.length < 255
+          ? new KernelScanner(scanner, config.chunkBytes, fullParse)
+          : undefined;
       scan = { format, scanner, sink: kernel ?? scanner, reader: new RangeReader(config.chunkBytes, kernel) };
       this.byFormat.set(name, scan);
     }
@@ -113,8 +130,9 @@ class OpenFile {
 }
 
 async function run(): Promise<void> {
-  const table = new GroupTable(config.errorCodes.length);
-  const scanners = new Scanners(table);
+  const table = new GroupTable(config.statusColumns.length);
+  const analysis = config.analysis && new AnalysisState(config.analysis);
+  const scanners = new Scanners(table, analysis);
   const file = new OpenFile();
   let matchedHandedOver = 0;
   let unreported = 0;
@@ -139,11 +157,11 @@ async function run(): Promise<void> {
       const matched = scanners.matched();
       if (table.size >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
         matchedHandedOver = matched;
-        await handOver(table);
+        await handOver(table, analysis);
       }
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });
-    if (table.size > 0) await handOver(table);
+    if (table.size > 0) await handOver(table, analysis);
     send({ type: 'done', stats: scanners.byInput });
   } finally {
     file.close();

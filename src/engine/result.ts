@@ -1,20 +1,27 @@
 // The answer: groups over the threshold, sorted, with per-code counts and first/last times; plus the summary.
 
-import type { GroupTable } from './groups.js';
+import type { Merged } from './consumer.js';
 import type { SkippedInput } from './inputs.js';
+import { splitKey } from './keys.js';
 import type { ScanStats } from './scan.js';
 import { formatStampIso } from './time.js';
+import { peakWindow } from './window.js';
 
 export interface ResultRow {
-  /** The client (the group key), as written in the log. */
+  /** The group's key fields' values (`keyFields` order), as written in the log. */
+  readonly keys: readonly string[];
+  /** The key for display: the one value, or the values joined by a space when the key has several fields. */
   readonly key: string;
-  /** Matching responses of this client. */
+  /** Matching responses of this group. */
   readonly count: number;
-  /** Count per requested status code, in the order of `AnalyzeResult.errorCodes`. */
+  /** Count per status column, in the order of `AnalyzeResult.statusColumns`. */
   readonly byCode: readonly number[];
   /** Earliest and latest matching entry, by instant, as ISO 8601 in the log's own offset. */
   readonly firstSeen: string;
   readonly lastSeen: string;
+  /** With a window: the most matching responses within one window, and when that window starts. */
+  readonly peakWindowCount?: number;
+  readonly peakWindowStart?: string;
 }
 
 /** One input of the run, as read. */
@@ -54,9 +61,14 @@ export interface Summary extends ScanStats {
 }
 
 export interface AnalyzeResult {
-  /** Names of the key columns (`ip`). */
+  /** Names of the key columns, in `--by` order (default `ip`). */
   readonly keyFields: readonly string[];
+  /** Every status that counts, ascending. */
   readonly errorCodes: readonly number[];
+  /** Names of the status columns (`404`, `4xx`, `500-599`), ascending. */
+  readonly statusColumns: readonly string[];
+  /** `--window` in seconds; absent without a window (then rows have no peak fields). */
+  readonly windowSeconds?: number;
   readonly threshold: number;
   readonly rows: readonly ResultRow[];
   readonly summary: Summary;
@@ -74,17 +86,61 @@ export function decodeKey(raw: string): string {
   }
 }
 
-/** Rows with count >= threshold, by count descending, then key ascending in byte order. */
-export function selectRows(table: GroupTable, threshold: number): ResultRow[] {
-  const picked: Array<ReturnType<GroupTable['row']>> = [];
-  for (let i = 0; i < table.size; i++) if (table.total(i) >= threshold) picked.push(table.row(i));
-  // Raw keys hold one char per byte, so comparing them compares bytes.
-  picked.sort((a, b) => b.counts[0] - a.counts[0] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return picked.map((row) => ({
-    key: decodeKey(row.key),
-    count: row.counts[0],
-    byCode: Array.from(row.counts.subarray(1)),
-    firstSeen: formatStampIso(row.first),
-    lastSeen: formatStampIso(row.last),
-  }));
+export interface SelectOptions {
+  readonly threshold: number;
+  /** Fields in the key. */
+  readonly keyFields: number;
+  /** 0: the threshold applies to the total count; else to the most responses within a window this long. */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Rows over the threshold, sorted: by peak window count descending (with a window), then count descending,
+ * then the key fields ascending in byte order, field by field.
+ */
+export function selectRows({ table, events }: Merged, { threshold, keyFields, windowSeconds }: SelectOptions): ResultRow[] {
+  interface Picked {
+    readonly raw: string[];
+    readonly counts: Float64Array;
+    readonly first: number;
+    readonly last: number;
+    readonly peak: number;
+    readonly peakStart: number;
+  }
+  const picked: Picked[] = [];
+  let scratch = new Float64Array(0);
+  for (let i = 0; i < table.size; i++) {
+    // A window never holds more than the total, so only groups with enough in total need their peak.
+    if (table.total(i) < threshold) continue;
+    const row = table.row(i);
+    let peak = row.counts[0];
+    let peakStart = Number.NaN;
+    if (windowSeconds > 0) {
+      const n = events!.length(i);
+      if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+      events!.copyRow(i, scratch);
+      ({ count: peak, start: peakStart } = peakWindow(scratch.subarray(0, n), windowSeconds));
+      if (peak < threshold) continue;
+    }
+    picked.push({ raw: splitKey(row.key, keyFields), counts: row.counts, first: row.first, last: row.last, peak, peakStart });
+  }
+  // Raw key parts hold one char per byte, so comparing them compares bytes.
+  picked.sort((a, b) => b.peak - a.peak || b.counts[0] - a.counts[0] || compareParts(a.raw, b.raw));
+  return picked.map((p) => {
+    const keys = p.raw.map(decodeKey);
+    const row: ResultRow = {
+      keys,
+      key: keys.join(' '),
+      count: p.counts[0],
+      byCode: Array.from(p.counts.subarray(1)),
+      firstSeen: formatStampIso(p.first),
+      lastSeen: formatStampIso(p.last),
+    };
+    return windowSeconds > 0 ? { ...row, peakWindowCount: p.peak, peakWindowStart: formatStampIso(p.peakStart) } : row;
+  });
+}
+
+function compareParts(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
 }

@@ -19,12 +19,16 @@ export interface ScanStats {
   /** Header and comment lines the format knows (W3C `#Fields:` ...): neither parsed nor malformed. */
   comment: number;
   parsed: number;
-  /** Parsed lines whose status is one of the wanted codes. */
+  /** Parsed lines whose status is one of the wanted codes (and that pass the run's filters). */
   matched: number;
+  /** Parsed lines outside `--since`/`--until` (any status). */
+  outside: number;
+  /** Matching responses dropped by `--include-ip`/`--exclude-ip`. */
+  excluded: number;
 }
 
 export function emptyStats(): ScanStats {
-  return { lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0 };
+  return { lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0, outside: 0, excluded: 0 };
 }
 
 export function addStats(into: ScanStats, from: ScanStats): void {
@@ -34,6 +38,8 @@ export function addStats(into: ScanStats, from: ScanStats): void {
   into.comment += from.comment;
   into.parsed += from.parsed;
   into.matched += from.matched;
+  into.outside += from.outside;
+  into.excluded += from.excluded;
 }
 
 /** Status code -> column in the output (ascending codes), or -1 when the code is not wanted. */

@@ -1,4 +1,5 @@
-// Saving the result as CSV: `ip,count,<code>...,first_seen,last_seen`, one row per reported client.
+// Saving the result as CSV: `<key fields>,count,<status columns>...,first_seen,last_seen`, one row per reported
+// group, and with a window `peak_window_count,peak_window_start` at the end.
 // Quoting is RFC 4180 and written by hand: a general CSV library took 150 ms for 27k rows, a quarter of a
 // whole 1 GiB run; this takes a few.
 
@@ -20,14 +21,18 @@ export function csvLine(fields: ReadonlyArray<string | number>): string {
 }
 
 export function csvHeader(result: AnalyzeResult): string[] {
-  return [...result.keyFields, 'count', ...result.errorCodes.map(String), 'first_seen', 'last_seen'];
+  const header = [...result.keyFields, 'count', ...result.statusColumns, 'first_seen', 'last_seen'];
+  return result.windowSeconds ? [...header, 'peak_window_count', 'peak_window_start'] : header;
 }
 
 function csvRows(result: AnalyzeResult, from: number, to: number): string {
   let text = '';
+  const windowed = Boolean(result.windowSeconds);
   for (let i = from; i < to && i < result.rows.length; i++) {
     const row = result.rows[i];
-    text += csvLine([row.key, row.count, ...row.byCode, row.firstSeen, row.lastSeen]);
+    const fields = [...row.keys, row.count, ...row.byCode, row.firstSeen, row.lastSeen];
+    if (windowed) fields.push(row.peakWindowCount!, row.peakWindowStart!);
+    text += csvLine(fields);
   }
   return text;
 }

@@ -3,6 +3,7 @@
 
 import Table from 'cli-table3';
 import pc from 'picocolors';
+import { formatDuration } from '../engine/durations.js';
 import type { AnalyzeResult, Summary } from '../engine/result.js';
 
 export interface PrintOptions {
@@ -58,20 +59,26 @@ function inputLines(s: Summary): string[] {
   return lines;
 }
 
+/** Key values longer than this are cut in the table (the output file has them whole). */
+const MAX_CELL = 60;
+const clip = (value: string): string => (value.length > MAX_CELL ? value.slice(0, MAX_CELL - 1) + '…' : value);
+
 /** The summary and the top table as text. */
 export function formatReport(result: AnalyzeResult, options: PrintOptions = {}): string {
   const c = pc.createColors(options.color ?? false);
   const s = result.summary;
   const seconds = s.elapsedMs / 1000;
   const skipped = s.lines - s.parsed;
+  const groups = result.keyFields.length === 1 && result.keyFields[0] === 'ip' ? 'clients' : `groups (by ${result.keyFields.join(',')})`;
+  const window = result.windowSeconds ? ` within ${formatDuration(result.windowSeconds)}` : '';
   const lines = [
     `${c.bold('logsift')} ${s.input} ${c.dim(`(${s.format}, ${formatBytes(s.bytes)}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`)}`,
     ...inputLines(s),
     `  lines read        ${int.format(s.lines)}`,
     `  parsed            ${int.format(s.parsed)}`,
     `  skipped           ${int.format(skipped)}${skipped ? c.dim(` (${int.format(s.malformed)} malformed, ${int.format(s.blank)} blank${s.comment ? `, ${int.format(s.comment)} header` : ''})`) : ''}`,
-    `  matching errors   ${int.format(s.matched)} ${c.dim(`(status ${result.errorCodes.join(' ')})`)} from ${int.format(s.groups)} clients`,
-    `  over threshold    ${c.bold(int.format(s.reported))} clients with >= ${int.format(result.threshold)}`,
+    `  matching errors   ${int.format(s.matched)} ${c.dim(`(status ${result.statusColumns.join(' ')})`)} from ${int.format(s.groups)} ${groups}`,
+    `  over threshold    ${c.bold(int.format(s.reported))} ${groups} with >= ${int.format(result.threshold)}${window}`,
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
   if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
@@ -79,17 +86,19 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   const top = result.rows.slice(0, options.top ?? 20);
   if (top.length > 0) {
     // Only codes that occur in the shown rows get a column, to keep the table narrow.
-    const shownCodes = result.errorCodes.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
+    const shownCodes = result.statusColumns.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
+    const peak = result.windowSeconds ? [`peak ${formatDuration(result.windowSeconds)}`, 'peak from'] : [];
     const table = new Table({
-      head: [...result.keyFields, 'count', ...shownCodes.map((i) => String(result.errorCodes[i])), 'first seen', 'last seen'],
+      head: [...result.keyFields, 'count', ...shownCodes.map((i) => result.statusColumns[i]), 'first seen', 'last seen', ...peak],
       style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [] },
     });
     for (const row of top) {
-      table.push([row.key, int.format(row.count), ...shownCodes.map((i) => int.format(row.byCode[i])), row.firstSeen, row.lastSeen]);
+      const peakCells = result.windowSeconds ? [int.format(row.peakWindowCount!), row.peakWindowStart!] : [];
+      table.push([...row.keys.map(clip), int.format(row.count), ...shownCodes.map((i) => int.format(row.byCode[i])), row.firstSeen, row.lastSeen, ...peakCells]);
     }
     const more = result.rows.length - top.length;
     lines.push('', c.bold(`Top ${top.length} of ${int.format(result.rows.length)}`), table.toString());
-    if (more > 0) lines.push(c.dim(`  ... ${int.format(more)} more in the CSV`));
+    if (more > 0) lines.push(c.dim(`  ... ${int.format(more)} more in the output file`));
   }
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,120 @@
+// The analyses end to end (analyze() on files), against the line-by-line reference in test/support: grouping
+// by any fields, status classes and ranges, windows; at every thread count, chunk and range size, and with
+// partials merged many times.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parseStatusColumns } from '../../src/engine/codes.js';
+import { KEY_FIELDS } from '../../src/engine/keys.js';
+import { formatCsv } from '../../src/sinks/csv.js';
+import { analyzeText, comparable, engineSettings, logs } from '../support/analysis-logs.js';
+import { referenceAnalysis, type RefOptions } from '../support/analysis-reference.js';
+
+const REAL_APACHE = resolve('..', 'shared', 'data', 'real', 'apache_combined_semicomplete_2015_elastic.log');
+
+/** Key fields a Combined log has (vhost needs vcombined; tested in keys.test.ts). */
+const fieldsOfCombined = KEY_FIELDS.filter((f) => f !== 'vhost');
+const byLists = fc.uniqueArray(fc.constantFrom(...fieldsOfCombined), { minLength: 1, maxLength: 3 });
+const statusLists = fc.constantFrom(
+  ['400', '401', '403', '404', '500', '502', '503'],
+  ['4xx'],
+  ['4xx', '5xx'],
+  ['404', '5xx'],
+  ['400-404', '418', '500-599'],
+  ['1xx', '2xx', '3xx', '4xx', '5xx'],
+);
+const windows = fc.constantFrom(1, 2, 59, 60, 600, 3600, 7201);
+
+function refOptions(by: readonly string[], statuses: readonly string[], threshold: number, more: Partial<RefOptions> = {}): RefOptions {
+  return { by, columns: parseStatusColumns(statuses), threshold, ...more };
+}
+
+describe('analyses against the reference', () => {
+  it('--by any fields, with codes, classes and ranges, at any thread count and chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        logs,
+        byLists,
+        statusLists,
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        engineSettings,
+        async (log, by, statuses, threshold, keepQuery, settings) => {
+          const result = await analyzeText(log, { by, errorCodes: statuses, threshold, keepQuery, ...settings });
+          const expected = referenceAnalysis(log, refOptions(by, statuses, threshold, { keepQuery }));
+          assert.deepEqual(comparable(result), expected.rows);
+          assert.deepEqual(result.keyFields, by);
+          assert.equal(result.summary.matched, expected.matched);
+          assert.equal(result.summary.parsed, expected.parsed);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('--window: the peak window count and start, at any thread count and chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        logs,
+        fc.constantFrom(['ip'], ['path'], ['ip', 'status']),
+        windows,
+        fc.integer({ min: 1, max: 5 }),
+        engineSettings,
+        async (log, by, windowSeconds, threshold, settings) => {
+          const statuses = ['4xx', '5xx'];
+          const result = await analyzeText(log, { by, errorCodes: statuses, threshold, window: windowSeconds, ...settings });
+          const expected = referenceAnalysis(log, refOptions(by, statuses, threshold, { windowSeconds }));
+          assert.deepEqual(comparable(result), expected.rows);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives byte-identical CSV for threads 1, 2, 3, 7 and tiny chunks (window, composite key)', async () => {
+    const log = fc.sample(logs, { numRuns: 1, seed: 7 })[0].repeat(5);
+    const options = { by: ['ip', 'path'], errorCodes: ['4xx', '500-599'], threshold: 2, window: '10m' };
+    const csvs = new Set<string>();
+    for (const threads of [1, 2, 3, 7]) {
+      for (const chunkBytes of [3, 1 << 20]) {
+        csvs.add(formatCsv(await analyzeText(log, { ...options, threads, chunkBytes, rangeBytes: 256, flushGroups: 2 })));
+      }
+    }
+    assert.equal(csvs.size, 1);
+  });
+});
+
+describe('analyses on the real Apache log (elastic, out of order)', () => {
+  const log = readFileSync(REAL_APACHE);
+
+  it('--window 1m --by ip matches the reference', async () => {
+    const statuses = ['4xx', '5xx'];
+    const expected = referenceAnalysis(log, refOptions(['ip'], statuses, 5, { windowSeconds: 60 }));
+    assert.ok(expected.rows.length > 0, 'the sample has bursts');
+    for (const threads of [1, 3]) {
+      const result = await analyzeText(log, { errorCodes: statuses, threshold: 5, window: '1m', threads, rangeBytes: 100_000, flushGroups: 50 });
+      assert.deepEqual(comparable(result), expected.rows);
+    }
+  });
+
+  it('--window 1h --by path matches the reference', async () => {
+    const statuses = ['404', '5xx'];
+    const expected = referenceAnalysis(log, refOptions(['path'], statuses, 3, { windowSeconds: 3600 }));
+    assert.ok(expected.rows.length > 0);
+    const result = await analyzeText(log, { by: 'path', errorCodes: statuses, threshold: 3, window: '1h', threads: 2, rangeBytes: 65_536 });
+    assert.deepEqual(comparable(result), expected.rows);
+  });
+
+  it('--by path and --by ip,path,status match the reference', async () => {
+    for (const by of [['path'], ['ip', 'path', 'status'], ['user_agent'], ['referrer', 'method']]) {
+      const statuses = ['4xx', '500-599'];
+      const expected = referenceAnalysis(log, refOptions(by, statuses, 2));
+      const result = await analyzeText(log, { by, errorCodes: statuses, threshold: 2, threads: 2, rangeBytes: 200_000 });
+      assert.deepEqual(comparable(result), expected.rows, `--by ${by.join(',')}`);
+      assert.equal(result.summary.matched, expected.matched);
+    }
+  });
+});
