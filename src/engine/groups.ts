@@ -151,10 +151,10 @@ export class GroupTable {
     const first = new Float64Array(n);
     const last = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const row = this.row(i);
-      counts.set(row.counts, i * this.width);
-      first[i] = row.first;
-      last[i] = row.last;
+      const at = i * this.countsPerRecord;
+      for (let c = 0; c < this.width; c++) counts[i * this.width + c] = this.counts[at + c];
+      first[i] = this.first(i);
+      last[i] = this.last(i);
     }
     const partial: Partial = {
       width: this.width,
@@ -181,16 +181,26 @@ export class GroupTable {
     return this.counts[i * this.countsPerRecord];
   }
 
-  /** Group i's numbers (a copy), for building results. */
-  row(i: number): { key: string; counts: Float64Array; first: number; last: number } {
-    const at = i * this.countsPerRecord;
-    const f = (i * this.recordBytes) / 8 + this.stampsAt;
-    return {
-      key: this.key(i),
-      counts: Float64Array.from(this.counts.subarray(at, at + this.width)),
-      first: this.stamps[f],
-      last: this.stamps[f + 1],
-    };
+  /** Group i's count per status column. */
+  columnCounts(i: number): number[] {
+    const at = i * this.countsPerRecord + 1;
+    const counts = new Array<number>(this.columns);
+    for (let c = 0; c < this.columns; c++) counts[c] = this.counts[at + c];
+    return counts;
+  }
+
+  /** Group i's earliest and latest stamp. */
+  first(i: number): number {
+    return this.stamps[(i * this.recordBytes) / 8 + this.stampsAt];
+  }
+
+  last(i: number): number {
+    return this.stamps[(i * this.recordBytes) / 8 + this.stampsAt + 1];
+  }
+
+  /** Group i as one object (for tests and small tables; results use the accessors above). */
+  row(i: number): { key: string; counts: number[]; first: number; last: number } {
+    return { key: this.key(i), counts: [this.total(i), ...this.columnCounts(i)], first: this.first(i), last: this.last(i) };
   }
 
   private keyEquals(keyStart: number, buf: Uint8Array, start: number, length: number): boolean {

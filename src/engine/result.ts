@@ -101,40 +101,39 @@ export interface SelectOptions {
 export function selectRows({ table, events }: Merged, { threshold, keyFields, windowSeconds }: SelectOptions): ResultRow[] {
   interface Picked {
     readonly raw: string[];
-    readonly counts: Float64Array;
-    readonly first: number;
-    readonly last: number;
+    readonly row: number;
+    readonly count: number;
     readonly peak: number;
     readonly peakStart: number;
   }
   const picked: Picked[] = [];
   let scratch = new Float64Array(0);
-  for (let i = 0; i < table.size; i++) {
+  for (let row = 0; row < table.size; row++) {
     // A window never holds more than the total, so only groups with enough in total need their peak.
-    if (table.total(i) < threshold) continue;
-    const row = table.row(i);
-    let peak = row.counts[0];
+    const count = table.total(row);
+    if (count < threshold) continue;
+    let peak = count;
     let peakStart = Number.NaN;
     if (windowSeconds > 0) {
-      const n = events!.length(i);
+      const n = events!.length(row);
       if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-      events!.copyRow(i, scratch);
+      events!.copyRow(row, scratch);
       ({ count: peak, start: peakStart } = peakWindow(scratch.subarray(0, n), windowSeconds));
       if (peak < threshold) continue;
     }
-    picked.push({ raw: splitKey(row.key, keyFields), counts: row.counts, first: row.first, last: row.last, peak, peakStart });
+    picked.push({ raw: splitKey(table.key(row), keyFields), row, count, peak, peakStart });
   }
   // Raw key parts hold one char per byte, so comparing them compares bytes.
-  picked.sort((a, b) => b.peak - a.peak || b.counts[0] - a.counts[0] || compareParts(a.raw, b.raw));
+  picked.sort((a, b) => b.peak - a.peak || b.count - a.count || compareParts(a.raw, b.raw));
   return picked.map((p) => {
     const keys = p.raw.map(decodeKey);
     const row: ResultRow = {
       keys,
       key: keys.join(' '),
-      count: p.counts[0],
-      byCode: Array.from(p.counts.subarray(1)),
-      firstSeen: formatStampIso(p.first),
-      lastSeen: formatStampIso(p.last),
+      count: p.count,
+      byCode: table.columnCounts(p.row),
+      firstSeen: formatStampIso(table.first(p.row)),
+      lastSeen: formatStampIso(table.last(p.row)),
     };
     return windowSeconds > 0 ? { ...row, peakWindowCount: p.peak, peakWindowStart: formatStampIso(p.peakStart) } : row;
   });

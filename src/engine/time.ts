@@ -47,19 +47,38 @@ export function isValidCivil(year: number, month: number, day: number, h: number
   return true;
 }
 
+/** The civil date of a day count from 1970-01-01 (H. Hinnant's civil_from_days). */
+export function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
 const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+
+function formatYear(year: number): string {
+  if (year >= 1000 && year <= 9999) return String(year);
+  if (year >= 0 && year <= 9999) return String(year).padStart(4, '0');
+  return (year < 0 ? '-' : '+') + String(Math.abs(year)).padStart(6, '0');
+}
 
 /** ISO 8601 in the stamp's own offset, always `+HH:MM` (never `Z`): `2015-10-25T04:11:26+01:00`. */
 export function formatStampIso(stamp: number): string {
   const offset = stampOffsetMinutes(stamp);
-  const local = new Date((stampEpochSeconds(stamp) + offset * 60) * 1000);
-  const sign = offset < 0 ? '-' : '+';
+  const local = stampEpochSeconds(stamp) + offset * 60;
+  const days = Math.floor(local / 86400);
+  const second = local - days * 86400;
+  const { year, month, day } = civilFromDays(days);
   const abs = Math.abs(offset);
-  const year = local.getUTCFullYear();
-  const yyyy = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : (year < 0 ? '-' : '+') + String(Math.abs(year)).padStart(6, '0');
   return (
-    `${yyyy}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}` +
-    `T${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}` +
-    `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+    `${formatYear(year)}-${pad2(month)}-${pad2(day)}` +
+    `T${pad2(Math.floor(second / 3600))}:${pad2(Math.floor(second / 60) % 60)}:${pad2(second % 60)}` +
+    `${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
   );
 }
