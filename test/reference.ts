@@ -87,10 +87,13 @@ export function referenceIso(epoch: number, offset: number): string {
   return `${local}${offset < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
-/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
+/**
+ * RFC 4180: quote a field holding a comma, quote, CR or LF, doubling the quotes inside; also one that starts or
+ * ends with white space, so that no reader trims it.
+ */
 export function referenceCsvField(value: string | number): string {
   const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Raw bytes (one char per byte) shown as UTF-8 when they are valid UTF-8, else as they are. */

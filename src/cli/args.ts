@@ -69,6 +69,9 @@ Examples:
   $ logsift --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent'
   $ logsift --format json --json-fields client=ip,status=code,time=when
   $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
+  $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
+  $ logsift --version                         # print the version
+  $ logsift --help                            # this help
 
 The CSV has the columns <key fields>,count,<one per code, class or range, ascending>,first_seen,last_seen
 (with --window, then peak_window_count,peak_window_start); rows by peak (with --window), count, then key.

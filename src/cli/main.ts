@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // logsift's command line: options -> analyze -> save CSV -> print. A thin layer over the engine.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
@@ -19,22 +19,56 @@ const { version } = JSON.parse(readFileSync(new URL('../../../package.json', imp
 
 /** Checks on the output that can be made before any work, so a doomed run fails at once. */
 function checkOutput(output: string, inputs: readonly string[]): void {
+  if (output === '') throw new LogsiftError('no output file given');
   const target = resolve(output);
   if (inputs.some((input) => input !== STDIN && resolve(input) === target)) {
     throw new LogsiftError(`output would overwrite an input: ${output}`);
   }
+  let stat: Stats;
   try {
-    if (statSync(output).isDirectory()) throw new LogsiftError(`output is a folder, not a file: ${output}`);
-  } catch (error) {
-    if (error instanceof LogsiftError) throw error;
-    // does not exist yet: fine
+    stat = statSync(output);
+  } catch {
+    return; // does not exist yet: fine
   }
+  if (stat.isDirectory()) throw new LogsiftError(`output is a folder, not a file: ${output}`);
+  // The same file under another name (a link): writing the output would replace a log being read.
+  for (const input of inputs) {
+    const inputStat = input === STDIN ? undefined : statSync(input, { throwIfNoEntry: false });
+    if (inputStat && inputStat.ino === stat.ino && inputStat.dev === stat.dev) {
+      throw new LogsiftError(`output would overwrite an input: ${output}`);
+    }
+  }
+}
+
+/** Saves the CSV; a failure becomes one clear line (the existing output, if any, is untouched). */
+function save(result: Awaited<ReturnType<typeof analyze>>, output: string): void {
+  try {
+    saveCsv(result, output);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'a file stands where a folder of its path should be'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ENOSPC'
+            ? 'no space left on the device'
+            : code === 'EROFS'
+              ? 'read-only file system'
+              : (error as Error).message;
+    throw new LogsiftError(`cannot write output ${output}: ${reason}`);
+  }
+}
+
+/** Commander's messages, on one line (it puts "Did you mean ...?" on a second one). */
+function oneLine(message: string): string {
+  return `${message.trim().replace(/\s*\n\s*/g, ' ')}\n`;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram(version)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`logsift: ${message}`) });
+    .configureOutput({ outputError: (message, write) => write(`logsift: ${oneLine(message)}`) });
   const cli = parseCli(program, argv);
   const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
   const { inputs } = await resolveInputs(specs, { skipUnreadable: true });
@@ -51,13 +85,23 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
   }
   for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
-  saveCsv(result, cli.output);
+  save(result, cli.output);
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
 }
 
-process.on('SIGINT', () => {
-  removePendingTempFiles();
-  process.exit(130);
+// Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was.
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.on(signal, () => {
+    removePendingTempFiles();
+    process.exit(exitCode);
+  });
+}
+
+// A reader that goes away (`logsift | head`) is not an error: the CSV is already saved.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`logsift: error: cannot write to stdout: ${error.message}\n`);
+  process.exit(1);
 });
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -126,6 +126,8 @@ export const LOG_CLIENTS = [
   '\xff\xfebad-utf8',
   'quote"and,comma',
   'cr\rinside',
+  '\tleading-tab',
+  'trailing-nbsp\xa0',
 ];
 
 export const LOG_STATUSES = [200, 304, 400, 401, 403, 404, 500, 503, 599];

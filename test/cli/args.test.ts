@@ -1,0 +1,41 @@
+// cli/args.ts in-process: the brief's flags turn into the right engine options.
+
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { describe, test } from 'node:test';
+import { CommanderError } from 'commander';
+import { DEFAULT_INPUT, DEFAULT_OUTPUT, buildProgram, parseCli } from '../../src/cli/args.js';
+import { DEFAULT_ERROR_CODES } from '../../src/engine/options.js';
+
+function parse(...argv: string[]) {
+  const program = buildProgram('0.0.0')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  return parseCli(program, argv);
+}
+
+describe('parseCli', () => {
+  test('defaults: the shipped sample, data/output.csv, one thread per CPU, threshold 10, the default codes', () => {
+    const cli = parse();
+    assert.equal(cli.analyze.input, DEFAULT_INPUT);
+    assert.equal(cli.output, DEFAULT_OUTPUT);
+    assert.equal(cli.analyze.threads, availableParallelism());
+    assert.equal(cli.analyze.threshold, 10);
+    assert.deepEqual(cli.analyze.errorCodes, DEFAULT_ERROR_CODES);
+    assert.deepEqual([...DEFAULT_ERROR_CODES], [400, 401, 403, 404, 405, 500, 501, 502, 503, 504, 505]);
+    assert.equal(cli.progress, true);
+  });
+
+  test('--errorcodes is variadic and takes commas, until the next flag', () => {
+    const cli = parse('--errorcodes', '400', '401', '500,503', '--threads', '12', '--threshold', '3');
+    assert.deepEqual(cli.analyze.errorCodes, [400, 401, 500, 503]);
+    assert.equal(cli.analyze.threads, 12);
+    assert.equal(cli.analyze.threshold, 3);
+  });
+
+  test('bad values are usage errors (exit code 1)', () => {
+    for (const argv of [['--threads', '0'], ['--threshold', '-1'], ['--errorcodes', '600'], ['--errorcodes', 'x'], ['--nope'], ['extra']]) {
+      assert.throws(() => parse(...argv), (error: unknown) => error instanceof CommanderError && error.exitCode === 1, argv.join(' '));
+    }
+  });
+});
