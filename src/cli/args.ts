@@ -56,6 +56,7 @@ Examples:
   $ logsift --input '/var/log/nginx/access.log*'  # a rotated set (.1, .2.gz ...) as one log
   $ logsift --input logs/ other.log.gz       # every file in logs/, and a gzipped file
   $ zcat old.log.gz | logsift --input -       # stdin
+  $ logsift --input 'logs/*.log' --skip-unreadable  # go on past files that cannot be read (and say which)
   $ logsift --threads 12                      # the brief's 12 works; default: one per CPU (${availableParallelism()} here)
   $ logsift --threshold 50                    # only clients with at least 50 matching errors
   $ logsift --errorcodes 400 401 500 503      # count only these statuses (space- or comma-separated)
@@ -68,6 +69,8 @@ Examples:
   $ logsift --format common                   # skip detection
   $ logsift --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent'
   $ logsift --format json --json-fields client=ip,status=code,time=when
+  $ logsift --client-from xff                 # key clients by the first X-Forwarded-For address
+  $ logsift --strict                          # stop at the first line that does not fit the format
   $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
   $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
   $ logsift --version                         # print the version

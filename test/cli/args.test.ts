@@ -17,7 +17,7 @@ function parse(...argv: string[]) {
 describe('parseCli', () => {
   test('defaults: the shipped sample, data/output.csv, one thread per CPU, threshold 10, the default codes', () => {
     const cli = parse();
-    assert.equal(cli.analyze.input, DEFAULT_INPUT);
+    assert.deepEqual([cli.analyze.input].flat(), [DEFAULT_INPUT]);
     assert.equal(cli.output, DEFAULT_OUTPUT);
     assert.equal(cli.analyze.threads, availableParallelism());
     assert.equal(cli.analyze.threshold, 10);

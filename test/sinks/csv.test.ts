@@ -9,18 +9,10 @@ import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
 import { csvField, formatCsv, saveCsv } from '../../src/sinks/csv.js';
 import { referenceCsvField } from '../reference.js';
 import { withTempDir } from '../support/files.js';
+import { fakeResult } from '../support/results.js';
 
 function resultOf(rows: ResultRow[], errorCodes: number[] = [400, 404]): AnalyzeResult {
-  return {
-    keyFields: ['ip'],
-    errorCodes,
-    threshold: 1,
-    rows,
-    summary: {
-      lines: 0, blank: 0, malformed: 0, parsed: 0, matched: 0,
-      input: 'x', format: 'combined', bytes: 0, threads: 1, groups: rows.length, reported: rows.length, elapsedMs: 0,
-    },
-  };
+  return fakeResult(rows, errorCodes);
 }
 
 const row = (key: string, count = 1): ResultRow => ({

@@ -3,22 +3,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
+import { fakeResult } from '../support/results.js';
 import { formatBytes, formatReport, printReport, useColor } from '../../src/sinks/print.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
 
 function resultOf(rows: ResultRow[]): AnalyzeResult {
-  return {
-    keyFields: ['ip'],
-    errorCodes: [400, 404, 500],
-    threshold: 2,
+  return fakeResult(
     rows,
-    summary: {
-      lines: 1234567, blank: 3, malformed: 4, parsed: 1234560, matched: 999,
-      input: 'access.log', format: 'combined', bytes: 5 * 1024 * 1024, threads: 2, groups: 50, reported: rows.length, elapsedMs: 2000,
-    },
-  };
+    [400, 404, 500],
+    { lines: 1234567, blank: 3, malformed: 4, parsed: 1234560, matched: 999, bytes: 5 * 1024 * 1024, uncompressedBytes: 5 * 1024 * 1024, threads: 2, groups: 50, elapsedMs: 2000 },
+    2,
+  );
 }
 
 const rows: ResultRow[] = Array.from({ length: 30 }, (_, i) => ({
