@@ -9,19 +9,14 @@ import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
 import { csvField, formatCsv, saveCsv } from '../../src/sinks/csv.js';
 import { referenceCsvField } from '../reference.js';
 import { withTempDir } from '../support/files.js';
-import { fakeResult } from '../support/results.js';
+import { fakeResult, fakeRow } from '../support/results.js';
 
 function resultOf(rows: ResultRow[], errorCodes: number[] = [400, 404]): AnalyzeResult {
   return fakeResult(rows, errorCodes);
 }
 
-const row = (key: string, count = 1): ResultRow => ({
-  key,
-  count,
-  byCode: [count, 0],
-  firstSeen: '2015-10-25T04:11:26+01:00',
-  lastSeen: '2015-10-25T04:11:26+01:00',
-});
+const row = (key: string, count = 1): ResultRow =>
+  fakeRow(key, count, [count, 0], '2015-10-25T04:11:26+01:00', '2015-10-25T04:11:26+01:00');
 
 describe('CSV', () => {
   test('header: ip,count, one column per code, first_seen,last_seen; no rows: header only', () => {

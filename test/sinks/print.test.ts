@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
-import { fakeResult } from '../support/results.js';
+import { fakeResult, fakeRow } from '../support/results.js';
 import { formatBytes, formatReport, printReport, useColor } from '../../src/sinks/print.js';
 
 // eslint-disable-next-line no-control-regex
@@ -18,13 +18,9 @@ function resultOf(rows: ResultRow[]): AnalyzeResult {
   );
 }
 
-const rows: ResultRow[] = Array.from({ length: 30 }, (_, i) => ({
-  key: `10.0.0.${i}`,
-  count: 100 - i,
-  byCode: [0, 100 - i, 0],
-  firstSeen: '2015-10-25T04:11:26+01:00',
-  lastSeen: '2015-10-25T05:11:26+01:00',
-}));
+const rows: ResultRow[] = Array.from({ length: 30 }, (_, i) =>
+  fakeRow(`10.0.0.${i}`, 100 - i, [0, 100 - i, 0], '2015-10-25T04:11:26+01:00', '2015-10-25T05:11:26+01:00'),
+);
 
 /** A stream stand-in that records what is written. */
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
@@ -59,7 +55,7 @@ describe('the printed report', () => {
   test('the top table shows --top rows, says how many more the CSV has, and only the codes that occur', () => {
     const text = formatReport(resultOf(rows), { top: 5 });
     assert.match(text, /Top 5 of 30/);
-    assert.match(text, /25 more in the CSV/);
+    assert.match(text, /25 more in the output file/);
     assert.match(text, /10\.0\.0\.4 /);
     assert.doesNotMatch(text, /10\.0\.0\.5 /);
     assert.match(text, /│ 404 │/);

@@ -10,6 +10,8 @@ export function fakeSummary(overrides: Partial<Summary> = {}): Summary {
     comment: 0,
     parsed: 0,
     matched: 0,
+    outside: 0,
+    excluded: 0,
     input: 'access.log',
     inputs: [],
     skippedInputs: [],
@@ -29,8 +31,14 @@ export function fakeResult(rows: ResultRow[], errorCodes: number[], summary: Par
   return {
     keyFields: ['ip'],
     errorCodes,
+    statusColumns: errorCodes.map(String),
     threshold,
     rows,
     summary: fakeSummary({ groups: rows.length, reported: rows.length, ...summary }),
   };
+}
+
+/** A one-key row (the default `ip` grouping). */
+export function fakeRow(key: string, count: number, byCode: number[], firstSeen: string, lastSeen: string): ResultRow {
+  return { keys: [key], key, count, byCode, firstSeen, lastSeen };
 }
