@@ -1,14 +1,14 @@
 // analyze(options) -> result: the whole pipeline, in the order data flows.
 //
-//   resolve inputs -> probe each (format) -> plan tasks -> producers (workers) -> bounded queue
-//   -> consumer (merge) -> threshold -> result
+//   resolve inputs -> probe each (compression, format) -> plan tasks -> producers (workers: ranges of plain
+//   files, compressed files as streams) -> bounded queue -> consumer (merge) -> threshold -> result
 
-import { formatDefinition } from '../formats/index.js';
+import { formatDefinition, type Detection } from '../formats/index.js';
 import { consumePartials } from './consumer.js';
 import { checkStrict, fitWarnings, type FileFit } from './fit.js';
 import type { AnalysisPartial } from './record.js';
 import { isUnreadable, resolveInputs, type SkippedInput } from './inputs.js';
-import type { ProducerConfig } from './messages.js';
+import type { ProducerConfig, StreamReport } from './messages.js';
 import { resolveOptions, type AnalyzeOptions } from './options.js';
 import { planTasks } from './plan.js';
 import { runProducers } from './pool.js';
@@ -40,14 +40,24 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     planTasks(files, { producers: opts.threads, rangeBytes: opts.rangeBytes }),
     (format) => formatDefinition(format)?.stateLines,
   );
+  const detections: Array<Detection | undefined> = files.map((file) => file.detection);
   const inputs: InputSummary[] = files.map((file) => ({
     path: file.path,
     format: file.format,
-    compression: 'none',
+    compression: file.compression,
     bytes: file.size,
     uncompressedBytes: file.size,
   }));
   const totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
+  const onStreamed = (report: StreamReport): void => {
+    detections[report.input] = report.detection;
+    inputs[report.input] = {
+      ...inputs[report.input],
+      format: report.detection.name,
+      bytes: report.bytes,
+      uncompressedBytes: report.uncompressedBytes,
+    };
+  };
 
   const config: ProducerConfig = {
     formatOptions: opts.formatOptions,
@@ -61,11 +71,12 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const merged = consumePartials(queue, opts.statusColumns.length, opts.windowSeconds > 0);
   let doneBytes = 0;
   const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
-  const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead }).finally(() =>
+  const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead, onStreamed }).finally(() =>
     queue.close(),
   );
   const { table, events } = await merged;
-  const fits: FileFit[] = files.map((file) => ({ path: file.path, format: file.detection, stats: inputStats[file.input] ?? emptyStats() }));
+  // Every input has its detection now (a compressed file's was settled by the producer that read it).
+  const fits: FileFit[] = files.map((file) => ({ path: file.path, format: detections[file.input]!, stats: inputStats[file.input] ?? emptyStats() }));
   if (opts.strict) checkStrict(fits);
   const stats = emptyStats();
   for (const fit of fits) addStats(stats, fit.stats);

@@ -39,8 +39,9 @@ class UnreadableInput extends LogsiftError {
   constructor(
     readonly path: string,
     readonly reason: string,
+    message = reason === NOT_FOUND ? `input file not found: ${path}` : `cannot read input (${reason}): ${path}`,
   ) {
-    super(reason === NOT_FOUND ? `input file not found: ${path}` : `cannot read input (${reason}): ${path}`);
+    super(message);
   }
 }
 
@@ -135,9 +136,9 @@ export function isUnreadable(error: unknown): error is LogsiftError & { path: st
   return error instanceof UnreadableInput;
 }
 
-/** Makes an unreadable-input error for `path` with the given reason (for producers' and probes' errors). */
-export function unreadable(path: string, reason: string): LogsiftError {
-  return new UnreadableInput(path, reason);
+/** An unreadable-input error for `path`: `reason` is short (for the skipped list), `message` the whole error. */
+export function unreadable(path: string, reason: string, message?: string): LogsiftError {
+  return new UnreadableInput(path, reason, message);
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

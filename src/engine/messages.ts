@@ -1,7 +1,9 @@
 // What the main thread and the producer workers say to each other.
 
 import type { FormatOptions } from '../formats/fields.js';
+import type { Detection } from '../formats/index.js';
 import type { StatusColumn } from './codes.js';
+import type { Compression } from './decompress.js';
 import type { Partial } from './groups.js';
 import type { AnalysisSpec } from './record.js';
 import type { ScanStats } from './scan.js';
@@ -34,10 +36,32 @@ export interface RangeTask {
   readonly state?: readonly string[];
 }
 
-export type Task = RangeTask;
+/** One unit of work: a whole input read as one stream (a compressed file cannot be split by byte range). */
+export interface StreamTask {
+  readonly kind: 'stream';
+  readonly input: number;
+  readonly path: string;
+  readonly compression: Compression;
+  /** Format name, or `auto`: detected from the first decompressed bytes. */
+  readonly format: string;
+  /** Bytes to read (compressed). */
+  readonly size: number;
+}
+
+export type Task = RangeTask | StreamTask;
 
 /** Line counts by input index (only inputs the producer read some of). */
 export type FileStats = Readonly<Record<number, ScanStats>>;
+
+/** What reading one input as a stream found. */
+export interface StreamReport {
+  readonly input: number;
+  readonly detection: Detection;
+  /** Bytes read (compressed). */
+  readonly bytes: number;
+  /** Bytes of text they held. */
+  readonly uncompressedBytes: number;
+}
 
 export type ToProducer =
   | { readonly type: 'task'; readonly task: Task }
@@ -48,6 +72,8 @@ export type FromProducer =
   | { readonly type: 'ready' } // wants a task
   | { readonly type: 'read'; readonly bytes: number }
   | { readonly type: 'partial'; readonly partial: Partial }
+  /** A stream task ended: how its format was chosen, bytes read, and bytes of text they gave. */
+  | { readonly type: 'streamed'; readonly report: StreamReport }
   | { readonly type: 'done'; readonly stats: FileStats }
   /** `user`: the input's fault (corrupt file ...), reported as a LogsiftError, not as a bug. */
   | { readonly type: 'failed'; readonly message: string; readonly user: boolean };

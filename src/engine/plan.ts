@@ -4,7 +4,8 @@
 // ranges of all of them.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { RangeTask, Task } from './messages.js';
+import type { Compression } from './decompress.js';
+import type { RangeTask, StreamTask, Task } from './messages.js';
 
 export interface ByteRange {
   readonly start: number;
@@ -60,23 +61,31 @@ export function nextLineStart(fd: number, pos: number, size: number): number {
   return size;
 }
 
-/** A plain (uncompressed) regular file to cut into ranges. */
-export interface PlainFile {
+/** A regular file to read: a plain one is cut into ranges, a compressed one read whole as a stream. */
+export interface PlannedFile {
   readonly input: number;
   readonly path: string;
   readonly size: number;
+  readonly compression: Compression;
+  /** Format name; for a compressed file it may be `auto` (detected by the producer that reads it). */
   readonly format: string;
 }
 
 /**
- * The work list of a run: every plain file cut into line-aligned ranges. Each file gets a share of the
- * producers by its size (at least one), so one big file is still split among all of them while many small
- * files are dealt out whole.
+ * The work list of a run. Compressed files come first, biggest first: each is one task that only one producer
+ * can do, so a big one dealt last would leave the others idle at the end. Then every plain file cut into
+ * line-aligned ranges; each file gets a share of the producers by its size (at least one), so one big file is
+ * still split among all of them while many small files are dealt out whole.
  */
-export function planTasks(files: readonly PlainFile[], { producers, rangeBytes }: PlanOptions): Task[] {
-  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  const tasks: Task[] = [];
-  for (const file of files) {
+export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes }: PlanOptions): Task[] {
+  const streams: StreamTask[] = files
+    .filter((file) => file.compression !== 'none')
+    .map((file) => ({ kind: 'stream', input: file.input, path: file.path, compression: file.compression, format: file.format, size: file.size }));
+  streams.sort((a, b) => b.size - a.size || a.input - b.input);
+  const plain = files.filter((file) => file.compression === 'none');
+  const totalBytes = plain.reduce((sum, file) => sum + file.size, 0);
+  const tasks: Task[] = [...streams];
+  for (const file of plain) {
     if (file.size === 0) continue;
     const share = Math.max(1, Math.round((producers * file.size) / totalBytes));
     const fd = openSync(file.path, 'r');

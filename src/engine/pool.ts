@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Partial } from './groups.js';
 import { LogsiftError } from '../errors.js';
-import type { FromProducer, ProducerConfig, Task } from './messages.js';
+import type { FromProducer, ProducerConfig, StreamReport, Task } from './messages.js';
 import type { BoundedQueue } from './queue.js';
 import { addStats, emptyStats, type ScanStats } from './scan.js';
 
@@ -16,10 +16,12 @@ export interface ProducerRun {
   readonly producers: number;
   readonly queue: BoundedQueue<Partial>;
   readonly onRead?: (bytes: number) => void;
+  /** Hears what each stream task found. */
+  readonly onStreamed?: (report: StreamReport) => void;
 }
 
 /** Runs the producers to the end; resolves with their summed line counts, by input index. */
-export function runProducers({ config, tasks, producers, queue, onRead }: ProducerRun): Promise<ScanStats[]> {
+export function runProducers({ config, tasks, producers, queue, onRead, onStreamed }: ProducerRun): Promise<ScanStats[]> {
   const stats: ScanStats[] = [];
   if (tasks.length === 0) return Promise.resolve(stats);
   const workers: Worker[] = [];
@@ -47,6 +49,9 @@ export function runProducers({ config, tasks, producers, queue, onRead }: Produc
             break;
           case 'read':
             onRead?.(message.bytes);
+            break;
+          case 'streamed':
+            onStreamed?.(message.report);
             break;
           case 'partial':
             queue.put(message.partial).then(() => worker.postMessage({ type: 'ack' }), fail);

@@ -1,5 +1,6 @@
-// A producer, run as a worker thread: takes tasks (byte ranges of files) one at a time, scans them, and hands compact
-// partial results to the consumer's queue, waiting for the queue to accept each before going on.
+// A producer, run as a worker thread: takes tasks (byte ranges of plain files, whole compressed files read as
+// streams) one at a time, scans them, and hands compact partial results to the consumer's queue, waiting for the
+// queue to accept each before going on.
 
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,11 +12,12 @@ import { KernelScanner, kernelSupports } from './kernel.js';
 import { RangeReader, type LineSink } from './read.js';
 import { AnalysisScanner, AnalysisState, analysisTransferList } from './record.js';
 import { emptyStats, LineScanner, type ScanStats } from './scan.js';
+import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from './stream.js';
 import { LogsiftError } from '../errors.js';
 
 /**
  * A producer's table counts in 32 bits; it hands its counts over once this many matching lines went into it,
- * so no count can wrap. (A range adds far fewer lines than the 2^31 margin left.)
+ * so no count can wrap. (A range, or a stream's piece, adds far fewer lines than the 2^31 margin left.)
  */
 const MAX_MATCHES_PER_PARTIAL = 2 ** 31;
 
@@ -56,7 +58,7 @@ async function handOver(table: GroupTable, analysis: AnalysisState | undefined):
 
 /** How the lines of one format are scanned: the JS scanner (which keeps the counts), and the sink the reader
  * feeds (the WebAssembly kernel where the format has one, which is then also the reader's buffer). */
-interface FormatScan {
+interface FormatScan extends StreamFormatScan {
   readonly format: LineFormat;
   readonly scanner: LineScanner;
   readonly sink: LineSink;
@@ -89,7 +91,9 @@ class Scanners {
         config.kernel && kernelSupports(format.name) && config.statusColumns.length < 255
           ? new KernelScanner(scanner, config.chunkBytes, fullParse)
           : undefined;
-      scan = { format, scanner, sink: kernel ?? scanner, reader: new RangeReader(config.chunkBytes, kernel) };
+      const reader = new RangeReader(config.chunkBytes, kernel);
+      scan = { format, scanner, sink: kernel ?? scanner, reader, lines: reader.lines };
+      if (this.counts) scanner.stats = this.counts;
       this.byFormat.set(name, scan);
     }
     return scan;
@@ -104,9 +108,12 @@ class Scanners {
 
   /** Points every scanner's counts at input `input`'s, so that counts are kept per input. */
   countFor(input: number): void {
-    const stats = (this.byInput[input] ??= emptyStats());
+    const stats = (this.counts = this.byInput[input] ??= emptyStats());
     for (const { scanner } of this.byFormat.values()) scanner.stats = stats;
   }
+
+  /** The counts of the input being read (scanners made later count there too). */
+  private counts: ScanStats | undefined;
 }
 
 /** The file of the last range stays open, as consecutive ranges are mostly of one file; others are closed. */
@@ -143,6 +150,14 @@ async function run(): Promise<void> {
       unreported = 0;
     }
   };
+  /** Between tasks, and between pieces of a long stream: hands the counts over once they grew big. */
+  const handOverWhenBig = async (): Promise<void> => {
+    const matched = scanners.matched();
+    if (table.size >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
+      matchedHandedOver = matched;
+      await handOver(table, analysis);
+    }
+  };
   try {
     for (;;) {
       send({ type: 'ready' });
@@ -150,15 +165,29 @@ async function run(): Promise<void> {
       if (message.type === 'stop') break;
       if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
       const task = message.task;
-      const { format, reader, sink } = scanners.for(task.format);
-      format.begin?.(task.state ?? []);
       scanners.countFor(task.input);
-      reader.scanRange(file.fdOf(task.path), task.start, task.end, sink, onRead);
-      const matched = scanners.matched();
-      if (table.size >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
-        matchedHandedOver = matched;
-        await handOver(table, analysis);
+      if (task.kind === 'range') {
+        const { format, reader, sink } = scanners.for(task.format);
+        format.begin?.(task.state ?? []);
+        reader.scanRange(file.fdOf(task.path), task.start, task.end, sink, onRead);
+      } else {
+        let bytes = 0;
+        const { detection, uncompressedBytes } = await scanStream({
+          source: counted(fileChunks(task.path, config.chunkBytes), (n) => {
+            bytes += n;
+            onRead(n);
+          }),
+          compression: task.compression,
+          name: task.path,
+          format: task.format,
+          formatOptions: config.formatOptions,
+          pieceBytes: config.chunkBytes,
+          scanFor: (name) => scanners.for(name),
+          between: handOverWhenBig,
+        });
+        send({ type: 'streamed', report: { input: task.input, detection, bytes, uncompressedBytes } });
       }
+      await handOverWhenBig();
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });
     if (table.size > 0) await handOver(table, analysis);

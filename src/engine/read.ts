@@ -38,52 +38,103 @@ export class HeapReadBuffer implements ReadBuffer {
   }
 }
 
-export class RangeReader {
+/**
+ * Lines from bytes that arrive in pieces. Each piece is put after the unfinished line kept at the front of the
+ * buffer, the lines it completes go to the sink, and only the new unfinished line is kept. Positional reads
+ * (RangeReader) fill the buffer in place; streams (engine/stream.ts) copy their pieces in with `push`.
+ */
+export class LineCarry {
+  private carry = 0; // bytes of an unfinished line kept at the front of the buffer
+  private skipping = false; // inside an overlong line, dropping bytes up to its newline
+
   constructor(
-    private readonly chunkBytes: number,
-    private readonly buffer: ReadBuffer = new HeapReadBuffer(Math.max(chunkBytes, 1)),
+    readonly buffer: ReadBuffer,
     private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
+
+  /** Where the next bytes go in `buffer.bytes`. */
+  get at(): number {
+    return this.carry;
+  }
+
+  /** Makes room after the unfinished line (growing the buffer, or dropping an overlong line) and says how much. */
+  room(sink: LineSink): number {
+    if (this.carry === this.buffer.bytes.length) {
+      if (this.carry >= this.maxLineBytes) {
+        sink.countOverlongLine();
+        this.skipping = true;
+        this.carry = 0;
+      } else {
+        this.buffer.grow(Math.min(this.carry * 2, this.maxLineBytes));
+      }
+    }
+    return this.buffer.bytes.length - this.carry;
+  }
+
+  /** `got` new bytes were put at `at` (at most `room()`): scans the lines they complete. */
+  filled(got: number, sink: LineSink): void {
+    const buf = this.buffer.bytes;
+    let from = 0;
+    const filled = this.carry + got;
+    if (this.skipping) {
+      const newline = buf.subarray(0, filled).indexOf(0x0a);
+      if (newline < 0) {
+        this.carry = 0;
+        return;
+      }
+      this.skipping = false;
+      from = newline + 1;
+    }
+    const rest = sink.scanLines(buf, from, filled);
+    this.carry = filled - rest;
+    if (this.carry > 0 && rest > 0) buf.copyWithin(0, rest, filled);
+  }
+
+  /** Copies `bytes` in, at most `pieceBytes` at a time, scanning as it goes. */
+  push(bytes: Uint8Array, pieceBytes: number, sink: LineSink): void {
+    for (let from = 0; from < bytes.length; ) {
+      const n = Math.min(this.room(sink), pieceBytes, bytes.length - from);
+      this.buffer.bytes.set(bytes.subarray(from, from + n), this.carry);
+      from += n;
+      this.filled(n, sink);
+    }
+  }
+
+  /** The input ended: scans its unfinished last line (a file without a final newline) and starts afresh. */
+  end(sink: LineSink): void {
+    if (this.carry > 0 && !this.skipping) sink.scanLine(this.buffer.bytes, 0, this.carry);
+    this.carry = 0;
+    this.skipping = false;
+  }
+}
+
+export class RangeReader {
+  /** The reader's line carry (over its buffer), also used to feed streams through the same buffer. */
+  readonly lines: LineCarry;
+
+  constructor(
+    private readonly chunkBytes: number,
+    buffer: ReadBuffer = new HeapReadBuffer(Math.max(chunkBytes, 1)),
+    maxLineBytes = MAX_LINE_BYTES,
+  ) {
+    this.lines = new LineCarry(buffer, maxLineBytes);
+  }
 
   /**
    * Feeds the lines of fd[start, end) to the sink. `start` must be a line start; `end` a line start or the
    * end of the file. `onRead` hears how many bytes each read brought.
    */
   scanRange(fd: number, start: number, end: number, sink: LineSink, onRead?: (bytes: number) => void): void {
-    let carry = 0; // bytes of an unfinished line kept at the front of the buffer
-    let skipping = false; // inside an overlong line, dropping bytes up to its newline
+    const lines = this.lines;
     let pos = start;
     while (pos < end) {
-      if (carry === this.buffer.bytes.length) {
-        if (carry >= this.maxLineBytes) {
-          sink.countOverlongLine();
-          skipping = true;
-          carry = 0;
-        } else {
-          this.buffer.grow(Math.min(carry * 2, this.maxLineBytes));
-        }
-      }
-      const buf = this.buffer.bytes;
-      const want = Math.min(buf.length - carry, this.chunkBytes, end - pos);
-      const got = readSync(fd, buf, carry, want, pos);
+      const want = Math.min(lines.room(sink), this.chunkBytes, end - pos);
+      const got = readSync(fd, lines.buffer.bytes, lines.at, want, pos);
       if (got === 0) break; // the file shrank under us: stop at what is there
       pos += got;
       onRead?.(got);
-      let from = 0;
-      const filled = carry + got;
-      if (skipping) {
-        const newline = buf.subarray(0, filled).indexOf(0x0a);
-        if (newline < 0) {
-          carry = 0;
-          continue;
-        }
-        skipping = false;
-        from = newline + 1;
-      }
-      const rest = sink.scanLines(buf, from, filled);
-      carry = filled - rest;
-      if (carry > 0 && rest > 0) buf.copyWithin(0, rest, filled);
+      lines.filled(got, sink);
     }
-    if (carry > 0 && !skipping) sink.scanLine(this.buffer.bytes, 0, carry);
+    lines.end(sink);
   }
 }

@@ -4,7 +4,7 @@
 // a few reads when headers are frequent.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Task } from './messages.js';
+import type { RangeTask, Task } from './messages.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 /** Longest header line taken in; longer ones are cut (W3C `#Fields:` lines are well under 1 KiB). */
@@ -83,9 +83,9 @@ function readFully(fd: number, buf: Buffer, position: number, length: number): n
  * (`stateLinesOf` gives its state line prefixes, or undefined).
  */
 export function withFormatState(tasks: readonly Task[], stateLinesOf: (format: string) => readonly string[] | undefined): Task[] {
-  const byPath = new Map<string, Task[]>();
+  const byPath = new Map<string, RangeTask[]>();
   for (const task of tasks) {
-    if (!stateLinesOf(task.format)) continue;
+    if (task.kind !== 'range' || !stateLinesOf(task.format)) continue; // a stream starts at the file's start
     let list = byPath.get(task.path);
     if (!list) byPath.set(task.path, (list = []));
     list.push(task);

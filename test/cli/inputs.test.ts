@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -83,6 +84,22 @@ describe('logsift --input', () => {
     assert.equal(result.stderr, 'logsift: warning: skipped input logs/gone.log (not found)\n');
     assert.match(result.stdout, /skipped inputs +1 unreadable: logs\/gone\.log \(not found\)/);
     assert.equal(readFileSync(at('out.csv'), 'utf8'), expectedCsv());
+  });
+
+  test('a gzipped file among plain ones reads as its text; a truncated one fails: one line, exit 1, output untouched', () => {
+    writeFileSync(at('logs.gz'), gzipSync(ELASTIC));
+    const ok = run(['--input', 'logs/access.log', 'logs.gz', '--output', 'out.csv']);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(readFileSync(at('out.csv'), 'utf8'), expectedCsv());
+    assert.match(ok.stdout, /inputs +2 \(1 gzip\), .* uncompressed: logs\/access\.log, logs\.gz/);
+
+    writeFileSync(at('cut.gz'), gzipSync(ELASTIC).subarray(0, 50_000));
+    writeFileSync(at('keep.csv'), 'old content\n');
+    const cut = run(['--input', 'logs/access.log', 'cut.gz', '--output', 'keep.csv']);
+    assert.equal(cut.status, 1);
+    assert.equal(cut.stderr, 'logsift: error: gzip data ends early (truncated file?) in cut.gz at compressed offset 50000\n');
+    assert.equal(cut.stdout, '');
+    assert.equal(readFileSync(at('keep.csv'), 'utf8'), 'old content\n');
   });
 
   test('an output that is one of the inputs (even through a folder) is refused', () => {
