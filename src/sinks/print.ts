@@ -88,9 +88,11 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     // Only codes that occur in the shown rows get a column, to keep the table narrow.
     const shownCodes = result.statusColumns.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
     const peak = result.windowSeconds ? [`peak ${formatDuration(result.windowSeconds)}`, 'peak from'] : [];
+    const right = (n: number): Array<'right'> => new Array<'right'>(n).fill('right');
     const table = new Table({
       head: [...result.keyFields, 'count', ...shownCodes.map((i) => result.statusColumns[i]), 'first seen', 'last seen', ...peak],
-      style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [] },
+      colAligns: [...result.keyFields.map(() => 'left' as const), ...right(1 + shownCodes.length), 'left', 'left', ...right(peak.length ? 1 : 0), ...(peak.length ? ['left' as const] : [])],
+      style: { compact: true, head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [] },
     });
     for (const row of top) {
       const peakCells = result.windowSeconds ? [int.format(row.peakWindowCount!), row.peakWindowStart!] : [];
