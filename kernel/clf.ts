@@ -6,8 +6,12 @@
 // wanted write a record (client start/end, status column, stamp) for the JS side to aggregate. The JS
 // parser stays the reference: property tests run both on the same bytes and demand equal results.
 //
-// Memory: JS owns the layout. WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in this
-// module's static data; the input chunk and the record area are placed by JS above heapBase().
+// In the default run (groups by client) the kernel also counts: matching lines go straight into its group
+// table (kernel/table.ts) and JS only collects the table at the end. Otherwise it writes records and JS counts.
+//
+// Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
+// record area and the table come from the stub runtime's bump allocator (`allocate`), so memory may grow during
+// any call and JS refreshes its views after each.
 
 const LF: u32 = 0x0a;
 const CR: u32 = 0x0d;
@@ -34,8 +38,21 @@ export function wantedTable(): usize {
   return WANTED;
 }
 
-export function heapBase(): usize {
-  return __heap_base;
+import { tableAdd } from './table';
+export {
+  tableInit,
+  tableClear,
+  tableRows,
+  tableSlots,
+  tableSlotBytes,
+  tableSlotAddress,
+  tableCountsAt,
+  tableStampsAt,
+  tableKeyAddress,
+} from './table';
+
+export function allocate(bytes: usize): usize {
+  return heap.alloc(bytes);
 }
 
 // Line counters, as in ScanStats; JS reads and resets them.
@@ -67,11 +84,12 @@ export function resetCounters(): void {
 }
 
 /**
- * Scans the complete lines in [start, end), writing at most `maxRecords` records at `out`. Returns where
+ * Scans the complete lines in [start, end), counting matching lines in the table (`countHere`) or writing
+ * at most `maxRecords` records of them at `out`. Returns where
  * scanning stopped: the start of the unfinished last line, or of the first line not scanned because the
  * record area was full (then `records == maxRecords`).
  */
-export function scan(start: usize, end: usize, out: usize, maxRecords: u32, vhost: bool): usize {
+export function scan(start: usize, end: usize, out: usize, maxRecords: u32, vhost: bool, countHere: bool): usize {
   let lineStart = start;
   let n: u32 = 0;
   while (n < maxRecords) {
@@ -85,7 +103,10 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, vhos
     } else if (parseLine(lineStart, lineEnd, vhost)) {
       parsed++;
       const column = <u32>load<u8>(WANTED + status);
-      if (column != 0) {
+      if (column != 0 && countHere) {
+        matched++;
+        tableAdd(clientStart, clientEnd, column - 1, stamp);
+      } else if (column != 0) {
         matched++;
         const record = out + <usize>n * RECORD_BYTES;
         store<u32>(record, <u32>lineStart);

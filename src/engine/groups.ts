@@ -28,6 +28,46 @@ export function partialTransferList(partial: Partial): ArrayBuffer[] {
   );
 }
 
+/** Bytes of one record for `width` counts of `countBytes` each: the counts padded to 8, then two stamps. */
+export function recordBytesFor(width: number, countBytes: number): number {
+  return Math.ceil((width * countBytes) / 8) * 8 + 16;
+}
+
+/**
+ * A Partial (copies) of `rows` records laid out as GroupTable lays them out; `counts` and `stamps` view the
+ * same records from record 0. The kernel's table (kernel/table.ts) shares the layout, so this reads both.
+ */
+export function partialFromRecords(
+  width: number,
+  rows: number,
+  keyBytes: Uint8Array,
+  keyEnds: Int32Array,
+  counts: Uint32Array | Float64Array,
+  stamps: Float64Array,
+): Partial {
+  const recordBytes = recordBytesFor(width, counts.BYTES_PER_ELEMENT);
+  const countsPerRecord = recordBytes / counts.BYTES_PER_ELEMENT;
+  const stampsPerRecord = recordBytes / 8;
+  const firstAt = (recordBytes - 16) / 8;
+  const partialCounts = new Float64Array(rows * width);
+  const first = new Float64Array(rows);
+  const last = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const at = i * countsPerRecord;
+    for (let c = 0; c < width; c++) partialCounts[i * width + c] = counts[at + c];
+    first[i] = stamps[i * stampsPerRecord + firstAt];
+    last[i] = stamps[i * stampsPerRecord + firstAt + 1];
+  }
+  return {
+    width,
+    keyBytes: keyBytes.slice(0, rows === 0 ? 0 : keyEnds[rows - 1]),
+    keyEnds: keyEnds.slice(0, rows),
+    counts: partialCounts,
+    first,
+    last,
+  };
+}
+
 // Big enough that a typical log (tens of thousands of clients) needs few growth steps; small enough for tiny runs.
 const INITIAL_ROWS = 16384;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -70,10 +110,9 @@ export class GroupTable {
   ) {
     this.width = columns + 1;
     const countBytes = wide ? 8 : 4;
-    const countsBytes = Math.ceil((this.width * countBytes) / 8) * 8;
-    this.recordBytes = countsBytes + 16;
+    this.recordBytes = recordBytesFor(this.width, countBytes);
     this.countsPerRecord = this.recordBytes / countBytes;
-    this.stampsAt = countsBytes / 8;
+    this.stampsAt = (this.recordBytes - 16) / 8;
     this.counts = this.newRecords(INITIAL_ROWS);
   }
 
@@ -146,24 +185,7 @@ export class GroupTable {
 
   /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
   takePartial(): Partial {
-    const n = this.rows;
-    const counts = new Float64Array(n * this.width);
-    const first = new Float64Array(n);
-    const last = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const at = i * this.countsPerRecord;
-      for (let c = 0; c < this.width; c++) counts[i * this.width + c] = this.counts[at + c];
-      first[i] = this.first(i);
-      last[i] = this.last(i);
-    }
-    const partial: Partial = {
-      width: this.width,
-      keyBytes: this.keyBytes.slice(0, n === 0 ? 0 : this.keyEnds[n - 1]),
-      keyEnds: this.keyEnds.slice(0, n),
-      counts,
-      first,
-      last,
-    };
+    const partial = partialFromRecords(this.width, this.rows, this.keyBytes, this.keyEnds, this.counts, this.stamps);
     this.rows = 0;
     this.slots.fill(0);
     this.counts = this.newRecords(this.keyEnds.length);

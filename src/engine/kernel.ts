@@ -5,6 +5,7 @@
 // LineScanner.countMatch, so the kernel changes nothing but speed. The JS parser remains the reference.
 
 import { readFileSync } from 'node:fs';
+import type { Partial } from './groups.js';
 import type { LineScanner } from './scan.js';
 import type { LineSink, ReadBuffer } from './read.js';
 
@@ -16,7 +17,6 @@ const KERNEL_FORMATS: ReadonlyMap<string, boolean> = new Map([
 ]);
 
 const KERNEL_URL = new URL('../../kernel/clf.wasm', import.meta.url);
-const PAGE = 65536;
 /** Records the kernel may write per call (32 bytes each). */
 const MAX_RECORDS = 32768;
 
@@ -29,11 +29,30 @@ interface KernelExports {
   readonly parsed: WebAssembly.Global;
   readonly matched: WebAssembly.Global;
   readonly records: WebAssembly.Global;
-  scan(start: number, end: number, out: number, maxRecords: number, vhost: number): number;
+  readonly tableRows: WebAssembly.Global;
+  scan(start: number, end: number, out: number, maxRecords: number, vhost: number, countHere: number): number;
   wantedTable(): number;
-  heapBase(): number;
+  allocate(bytes: number): number;
   resetCounters(): void;
+  tableInit(columns: number, slots: number): void;
+  tableClear(): void;
+  tableSlots(): number;
+  tableSlotBytes(): number;
+  tableSlotAddress(): number;
+  tableCountsAt(): number;
+  tableStampsAt(): number;
+  tableKeyAddress(slot: number): number;
 }
+
+/**
+ * What the kernel does with a matching line: `count` it in its own group table (the default run, groups by
+ * client), or hand it to the LineScanner's countMatch as a record, with the JS parser's fields of the client,
+ * status and time (`records`) or of everything (`reparse`).
+ */
+export type KernelMode = 'count' | 'records' | 'reparse';
+
+/** Slots the kernel's table starts with (it holds half as many groups before it grows). */
+const TABLE_SLOTS = 32768;
 
 let kernelModule: WebAssembly.Module | null | undefined;
 
@@ -54,66 +73,103 @@ export function kernelSupports(format: string): boolean {
 }
 
 /**
- * A LineSink that scans with the kernel and hands each matching line to a LineScanner's countMatch.
- * It is also the reader's buffer: a view of the kernel's memory.
+ * A LineSink that scans with the kernel, counting matching lines itself or handing them to a LineScanner's
+ * countMatch. It is also the reader's buffer: a view of the kernel's memory.
  */
 export class KernelScanner implements LineSink, ReadBuffer {
-  bytes: Buffer;
+  bytes: Buffer = Buffer.alloc(0);
   private readonly kernel: KernelExports;
   private readonly vhost: number;
   private readonly out: number;
-  private readonly input: number;
+  private input = 0;
+  /** Length of the read buffer (a detached view forgets its own). */
+  private inputBytes = 0;
+  /** The memory the views below were made on; a call that grows memory replaces it. */
+  private viewed: ArrayBuffer | undefined;
   private memoryBytes!: Uint8Array;
   private words!: Uint32Array;
   private doubles!: Float64Array;
 
-  /** `fullParse`: re-parse matching lines with the JS parser, for consumers that need more than the client. */
   constructor(
     private readonly scanner: LineScanner,
     chunkBytes: number,
-    private readonly fullParse: boolean,
+    private readonly mode: KernelMode,
   ) {
     const module = loadKernelModule();
     if (!module || !KERNEL_FORMATS.has(scanner.format.name)) throw new Error(`no kernel for ${scanner.format.name}`);
     this.vhost = KERNEL_FORMATS.get(scanner.format.name) ? 1 : 0;
     const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('kernel abort'); } } });
     this.kernel = instance.exports as unknown as KernelExports;
-    this.out = Math.ceil(this.kernel.heapBase() / PAGE) * PAGE;
-    this.input = this.out + MAX_RECORDS * (this.kernel.RECORD_BYTES.value as number);
-    const wanted = new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600);
-    scanner.columnOfStatus.forEach((column, status) => (wanted[status] = column + 1));
-    this.bytes = Buffer.alloc(0);
+    const columns = scanner.table.columns;
+    new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
+      scanner.columnOfStatus.map((column) => column + 1),
+    );
+    if (mode === 'count') this.kernel.tableInit(columns, TABLE_SLOTS);
+    this.out = mode === 'count' ? 0 : this.kernel.allocate(MAX_RECORDS * (this.kernel.RECORD_BYTES.value as number));
     this.grow(Math.max(chunkBytes, 1));
   }
 
-  grow(size: number): void {
-    const memory = this.kernel.memory;
-    // One spare byte past the buffer, for the newline scanLine appends.
-    const needed = this.input + size + 1;
-    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
-    this.bytes = Buffer.from(memory.buffer, this.input, size);
-    this.memoryBytes = new Uint8Array(memory.buffer);
-    this.words = new Uint32Array(memory.buffer);
-    this.doubles = new Float64Array(memory.buffer);
+  /** Groups in the kernel's table (count mode). */
+  get size(): number {
+    return this.mode === 'count' ? (this.kernel.tableRows.value as number) : 0;
   }
 
-  scanLines(buf: Buffer, from: number, to: number): number {
-    const { kernel, input, out, words, doubles, scanner } = this;
-    const fields = scanner.fields;
+  /** The kernel's groups as a Partial (copies); leaves its table empty. */
+  takePartial(): Partial {
+    const { kernel } = this;
+    const rows = this.size;
+    const width = this.scanner.table.width;
+    const slotBytes = kernel.tableSlotBytes();
+    const countsAt = kernel.tableCountsAt();
+    const stampsAt = kernel.tableStampsAt();
+    const buffer = kernel.memory.buffer;
+    const bytes = new Uint8Array(buffer);
+    const words = new Uint32Array(buffer);
+    const doubles = new Float64Array(buffer);
+    const keyEnds = new Int32Array(rows);
+    const counts = new Float64Array(rows * width);
+    const first = new Float64Array(rows);
+    const last = new Float64Array(rows);
+    const keys: Uint8Array[] = [];
+    let keyEnd = 0;
+    for (let slot = 0, row = 0, base = kernel.tableSlotAddress(); row < rows; slot++, base += slotBytes) {
+      const keyLength = words[(base + 4) >> 2] - 1;
+      if (keyLength < 0) continue; // empty slot
+      const key = kernel.tableKeyAddress(slot);
+      keys.push(bytes.subarray(key, key + keyLength));
+      keyEnds[row] = keyEnd += keyLength;
+      for (let c = 0; c < width; c++) counts[row * width + c] = words[(base + countsAt) / 4 + c];
+      first[row] = doubles[(base + stampsAt) / 8];
+      last[row] = doubles[(base + stampsAt) / 8 + 1];
+      row++;
+    }
+    const keyBytes = new Uint8Array(keyEnd);
+    keys.reduce((at, key) => (keyBytes.set(key, at), at + key.length), 0);
+    kernel.tableClear();
+    return { width, keyBytes, keyEnds, counts, first, last };
+  }
+
+  grow(size: number): void {
+    // A new place for the buffer (the allocator never moves one), the unfinished line copied along. One spare
+    // byte past it, for the newline scanLine appends.
+    const oldInput = this.input;
+    const oldSize = this.inputBytes;
+    this.input = this.kernel.allocate(size + 1);
+    this.inputBytes = size;
+    this.viewed = undefined;
+    this.refreshViews();
+    this.memoryBytes.copyWithin(this.input, oldInput, oldInput + oldSize);
+  }
+
+  scanLines(_buf: Buffer, from: number, to: number): number {
+    const { kernel, input, out, scanner } = this;
+    const countHere = this.mode === 'count' ? 1 : 0;
     let at = input + from;
     for (;;) {
-      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.vhost);
+      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.vhost, countHere);
+      this.refreshViews();
       const records = kernel.records.value as number;
-      for (let i = 0, w = out >> 2, d = (out >> 3) + 3; i < records; i++, w += 8, d += 4) {
-        const lineStart = words[w] - input;
-        const lineEnd = words[w + 1] - input;
-        if (this.fullParse) scanner.format.parse(buf, lineStart, lineEnd, fields);
-        fields.clientStart = words[w + 2] - input;
-        fields.clientEnd = words[w + 3] - input;
-        fields.status = words[w + 5];
-        fields.stamp = doubles[d];
-        scanner.countMatch(buf, lineStart, lineEnd, words[w + 4]);
-      }
+      if (records > 0) this.countRecords(records);
       if (records < MAX_RECORDS) break;
     }
     this.collectCounters();
@@ -128,6 +184,33 @@ export class KernelScanner implements LineSink, ReadBuffer {
 
   countOverlongLine(): void {
     this.scanner.countOverlongLine();
+  }
+
+  /** Hands the records of matching lines to the scanner, with the fields the kernel found. */
+  private countRecords(records: number): void {
+    const { input, out, words, doubles, scanner, bytes } = this;
+    const fields = scanner.fields;
+    for (let i = 0, w = out >> 2, d = (out >> 3) + 3; i < records; i++, w += 8, d += 4) {
+      const lineStart = words[w] - input;
+      const lineEnd = words[w + 1] - input;
+      if (this.mode === 'reparse') scanner.format.parse(bytes, lineStart, lineEnd, fields);
+      fields.clientStart = words[w + 2] - input;
+      fields.clientEnd = words[w + 3] - input;
+      fields.status = words[w + 5];
+      fields.stamp = doubles[d];
+      scanner.countMatch(bytes, lineStart, lineEnd, words[w + 4]);
+    }
+  }
+
+  /** Remakes the views when memory grew (which detaches the old ones). */
+  private refreshViews(): void {
+    const buffer = this.kernel.memory.buffer;
+    if (buffer === this.viewed) return;
+    this.viewed = buffer;
+    this.bytes = Buffer.from(buffer, this.input, this.inputBytes);
+    this.memoryBytes = new Uint8Array(buffer);
+    this.words = new Uint32Array(buffer);
+    this.doubles = new Float64Array(buffer);
   }
 
   private collectCounters(): void {

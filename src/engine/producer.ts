@@ -6,9 +6,9 @@ import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFormat, type LineFormat } from '../formats/index.js';
 import { columnOfStatus } from './codes.js';
-import { GroupTable, partialTransferList } from './groups.js';
+import { GroupTable, partialTransferList, type Partial } from './groups.js';
 import type { FromProducer, ProducerConfig, ToProducer } from './messages.js';
-import { KernelScanner, kernelSupports } from './kernel.js';
+import { KernelScanner, kernelSupports, type KernelMode } from './kernel.js';
 import { RangeReader, type LineSink } from './read.js';
 import { AnalysisScanner, AnalysisState, analysisTransferList } from './record.js';
 import { emptyStats, LineScanner, type ScanStats } from './scan.js';
@@ -44,16 +44,26 @@ function send(message: FromProducer, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
 }
 
-async function handOver(table: GroupTable, analysis: AnalysisState | undefined): Promise<void> {
-  if (analysis) {
-    const partial = analysis.takePartial(table);
-    send({ type: 'partial', partial }, analysisTransferList(partial));
-  } else {
-    const partial = table.takePartial();
-    send({ type: 'partial', partial }, partialTransferList(partial));
+/** Something that counts groups and can hand them over: the producer's table, or a counting kernel's. */
+interface GroupSource {
+  readonly size: number;
+  takePartial(): Partial;
+}
+
+async function handOver(sources: readonly GroupSource[], analysis: AnalysisState | undefined): Promise<void> {
+  for (const source of sources) {
+    if (source.size === 0) continue;
+    if (analysis) {
+      // With an analysis the producer's table is the only source (kernels then count in it too).
+      const partial = analysis.takePartial(source as GroupTable);
+      send({ type: 'partial', partial }, analysisTransferList(partial));
+    } else {
+      const partial = source.takePartial();
+      send({ type: 'partial', partial }, partialTransferList(partial));
+    }
+    const reply = await nextMessage();
+    if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
   }
-  const reply = await nextMessage();
-  if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
 }
 
 /** How the lines of one format are scanned: the JS scanner (which keeps the counts), and the sink the reader
@@ -71,6 +81,8 @@ class Scanners {
   private readonly columns = columnOfStatus(config.statusColumns);
   /** Line counts per input. */
   readonly byInput: Record<number, ScanStats> = {};
+  /** Kernels that keep their own group table. */
+  readonly countingKernels: KernelScanner[] = [];
 
   /** `analysis`: set when the run asks for more than the default (engine/record.ts). */
   constructor(
@@ -85,18 +97,31 @@ class Scanners {
       const scanner = this.analysis
         ? new AnalysisScanner(format, this.columns, this.table, this.analysis)
         : new LineScanner(format, this.columns, this.table);
-      const fullParse = scanner instanceof AnalysisScanner && scanner.needsFullParse;
+      // The kernel counts by itself in the default run; with an analysis it hands matching lines to the scanner.
+      const mode: KernelMode =
+        scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
       // The kernel's status table holds a column in a byte.
       const kernel =
         config.kernel && kernelSupports(format.name) && config.statusColumns.length < 255
-          ? new KernelScanner(scanner, config.chunkBytes, fullParse)
+          ? new KernelScanner(scanner, config.chunkBytes, mode)
           : undefined;
+      if (kernel && mode === 'count') this.countingKernels.push(kernel);
       const reader = new RangeReader(config.chunkBytes, kernel);
       scan = { format, scanner, sink: kernel ?? scanner, reader, lines: reader.lines };
       if (this.counts) scanner.stats = this.counts;
       this.byFormat.set(name, scan);
     }
     return scan;
+  }
+
+  /** Where this producer's groups are: its table and the counting kernels' tables. */
+  sources(): GroupSource[] {
+    return [this.table, ...this.countingKernels];
+  }
+
+  /** Groups held, over all sources. */
+  groups(): number {
+    return this.sources().reduce((sum, source) => sum + source.size, 0);
   }
 
   /** Matching lines counted so far, over all inputs. */
@@ -153,9 +178,9 @@ async function run(): Promise<void> {
   /** Between tasks, and between pieces of a long stream: hands the counts over once they grew big. */
   const handOverWhenBig = async (): Promise<void> => {
     const matched = scanners.matched();
-    if (table.size >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
+    if (scanners.groups() >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
       matchedHandedOver = matched;
-      await handOver(table, analysis);
+      await handOver(scanners.sources(), analysis);
     }
   };
   try {
@@ -190,7 +215,7 @@ async function run(): Promise<void> {
       await handOverWhenBig();
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });
-    if (table.size > 0) await handOver(table, analysis);
+    await handOver(scanners.sources(), analysis);
     send({ type: 'done', stats: scanners.byInput });
   } finally {
     file.close();

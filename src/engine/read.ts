@@ -87,7 +87,8 @@ export class LineCarry {
     }
     const rest = sink.scanLines(buf, from, filled);
     this.carry = filled - rest;
-    if (this.carry > 0 && rest > 0) buf.copyWithin(0, rest, filled);
+    // Re-read the buffer: scanning may have moved it (the kernel's memory grows under its views).
+    if (this.carry > 0 && rest > 0) this.buffer.bytes.copyWithin(0, rest, filled);
   }
 
   /** Copies `bytes` in, at most `pieceBytes` at a time, scanning as it goes. */

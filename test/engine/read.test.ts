@@ -33,7 +33,7 @@ function readAll(content: Buffer, options: { chunkBytes: number; maxLineBytes: n
   const fd = openSync(path, 'r');
   try {
     const scanner = new LineScanner(combinedFormat, statusColumns(CODES), new GroupTable(CODES.length));
-    const kernel = options.kernel ? new KernelScanner(scanner, options.chunkBytes, false) : undefined;
+    const kernel = options.kernel ? new KernelScanner(scanner, options.chunkBytes, 'count') : undefined;
     const reader = new RangeReader(options.chunkBytes, kernel, options.maxLineBytes);
     for (const range of planRanges(fd, content.length, { producers: 2, rangeBytes: options.rangeBytes })) {
       reader.scanRange(fd, range.start, range.end, kernel ?? scanner);
