@@ -1,19 +1,21 @@
 // analyze(options) -> result: the whole pipeline, in the order data flows.
 //
-//   resolve inputs -> probe each (compression, format) -> plan tasks -> producers (workers: ranges of plain
-//   files, compressed files as streams) -> bounded queue -> consumer (merge) -> threshold -> result
+//   resolve inputs -> probe each (compression, format; pipes opened) -> plan tasks -> producers (workers:
+//   ranges of plain files; compressed files and relayed pipes as streams) -> bounded queue -> consumer (merge)
+//   -> threshold -> result
 
 import { formatDefinition, type Detection } from '../formats/index.js';
 import { consumePartials } from './consumer.js';
 import { checkStrict, fitWarnings, type FileFit } from './fit.js';
 import type { AnalysisPartial } from './record.js';
-import { isUnreadable, resolveInputs, type SkippedInput } from './inputs.js';
+import { resolveInputs, STDIN, type SkippedInput } from './inputs.js';
 import type { ProducerConfig, StreamReport } from './messages.js';
-import { resolveOptions, type AnalyzeOptions } from './options.js';
+import { resolveOptions, type AnalyzeOptions, type ResolvedOptions } from './options.js';
 import { planTasks } from './plan.js';
 import { runProducers } from './pool.js';
-import { probeFile, type ProbedFile } from './probe.js';
+import { probeInputs, type ProbedFile } from './probe.js';
 import { BoundedQueue } from './queue.js';
+import type { PipeRelay } from './relay.js';
 import { selectRows, type AnalyzeResult, type InputSummary } from './result.js';
 import { addStats, emptyStats } from './scan.js';
 import { withFormatState } from './state.js';
@@ -24,17 +26,21 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const opts = resolveOptions(options);
 
   const resolved = await resolveInputs(opts.inputs, { skipUnreadable: opts.skipUnreadable });
-  const skipped: SkippedInput[] = [...resolved.skipped];
-  const files: ProbedFile[] = [];
-  for (const input of resolved.inputs) {
-    if (input.kind === 'pipe') throw new LogsiftError(`reading from a pipe is not supported yet: ${input.path}`);
-    try {
-      files.push(probeFile(files.length, input.path, opts.format, opts.formatOptions));
-    } catch (error) {
-      if (!opts.skipUnreadable || !isUnreadable(error)) throw error;
-      skipped.push({ path: error.path, reason: error.reason });
-    }
+  const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, opts);
+  try {
+    return await analyzeInputs(opts, files, [...resolved.skipped, ...unreadable], relays, started);
+  } finally {
+    for (const relay of relays.values()) relay.stop();
   }
+}
+
+async function analyzeInputs(
+  opts: ResolvedOptions,
+  files: readonly ProbedFile[],
+  skipped: readonly SkippedInput[],
+  relays: ReadonlyMap<number, PipeRelay>,
+  started: number,
+): Promise<AnalyzeResult> {
   if (files.length === 0) throw new LogsiftError(`no input could be read (${skipped.map((s) => s.path).join(', ')})`);
   const tasks = withFormatState(
     planTasks(files, { producers: opts.threads, rangeBytes: opts.rangeBytes }),
@@ -48,7 +54,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     bytes: file.size,
     uncompressedBytes: file.size,
   }));
-  const totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
+  let totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0); // grows as pipes are read
   const onStreamed = (report: StreamReport): void => {
     detections[report.input] = report.detection;
     inputs[report.input] = {
@@ -71,12 +77,13 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const merged = consumePartials(queue, opts.statusColumns.length, opts.windowSeconds > 0);
   let doneBytes = 0;
   const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
-  const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead, onStreamed }).finally(() =>
-    queue.close(),
+  const onPipeBytes = (bytes: number): number => (totalBytes += bytes);
+  const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead, onStreamed, relays, onPipeBytes }).finally(
+    () => queue.close(),
   );
   const { table, events } = await merged;
   // Every input has its detection now (a compressed file's was settled by the producer that read it).
-  const fits: FileFit[] = files.map((file) => ({ path: file.path, format: detections[file.input]!, stats: inputStats[file.input] ?? emptyStats() }));
+  const fits: FileFit[] = files.map((file) => ({ path: file.path === STDIN ? 'stdin' : file.path, format: detections[file.input]!, stats: inputStats[file.input] ?? emptyStats() }));
   if (opts.strict) checkStrict(fits);
   const stats = emptyStats();
   for (const fit of fits) addStats(stats, fit.stats);
@@ -94,7 +101,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     rows,
     summary: {
       ...stats,
-      input: inputs.length === 1 ? inputs[0].path : `${inputs.length} inputs`,
+      input: inputs.length === 1 ? (inputs[0].path === STDIN ? 'stdin' : inputs[0].path) : `${inputs.length} inputs`,
       inputs,
       skippedInputs: skipped,
       format: [...new Set(inputs.map((input) => input.format))].join(', '),

@@ -100,9 +100,13 @@ function lending(onData: OnData): { onData: OnData; failure: () => unknown } {
 /** gzip with Node's zlib (on its thread pool), which reads member after member. */
 async function gunzip(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
   let sourceError: unknown;
+  let fed = 0;
   const input = (async function* () {
     try {
-      yield* source;
+      for await (const chunk of source) {
+        fed += chunk.length;
+        yield chunk;
+      }
     } catch (error) {
       sourceError = error;
       throw error;
@@ -118,8 +122,10 @@ async function gunzip(source: AsyncIterable<Uint8Array>, name: string, onData: O
         next = await pieces.next();
       } catch (error) {
         if (sourceError !== undefined) throw sourceError;
+        // Truncated: the data ends where the input does. Else: where zlib stopped (it counts the input of each
+        // inflate call once the call is done, so this is the start of the call that failed, a few KiB early).
         const truncated = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR';
-        throw corrupt('gzip', name, inflater.bytesWritten, error, truncated);
+        throw corrupt('gzip', name, truncated ? fed : inflater.bytesWritten, error, truncated);
       }
       if (next.done) return;
       onData(next.value);

@@ -91,7 +91,7 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
       }
     } catch (error) {
       const unreadable = error instanceof UnreadableInput ? error : asUnreadable(spec, error);
-      if (!unreadable) throw error;
+      if (!isUnreadable(unreadable)) throw error;
       if (!options.skipUnreadable) throw unreadable;
       skipped.push({ path: unreadable.path, reason: unreadable.reason });
     }
@@ -164,7 +164,8 @@ function folderFiles(folder: string): Array<[string, Stats]> {
   return files;
 }
 
-function asUnreadable(path: string, error: unknown): UnreadableInput | undefined {
+/** The unreadable-input error for an error from the file system (ENOENT ...), or undefined for other errors. */
+export function asUnreadable(path: string, error: unknown): LogsiftError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':

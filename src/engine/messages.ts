@@ -36,15 +36,21 @@ export interface RangeTask {
   readonly state?: readonly string[];
 }
 
-/** One unit of work: a whole input read as one stream (a compressed file cannot be split by byte range). */
+/**
+ * One unit of work: a whole input read as one stream. A compressed file cannot be split by byte range; a pipe
+ * (stdin, a FIFO) can only be read once, from the start: the main thread reads it and relays its bytes.
+ */
 export interface StreamTask {
   readonly kind: 'stream';
   readonly input: number;
+  /** The file's path, or the pipe's (`-` for stdin). */
   readonly path: string;
+  /** `file`: the producer reads the file; `pipe`: the bytes come as `pipe-data` messages. */
+  readonly from: 'file' | 'pipe';
   readonly compression: Compression;
   /** Format name, or `auto`: detected from the first decompressed bytes. */
   readonly format: string;
-  /** Bytes to read (compressed). */
+  /** Bytes to read (compressed); 0 for a pipe (not known). */
   readonly size: number;
 }
 
@@ -66,11 +72,15 @@ export interface StreamReport {
 export type ToProducer =
   | { readonly type: 'task'; readonly task: Task }
   | { readonly type: 'ack' } // the partial it sent is on the queue: go on
+  | { readonly type: 'pipe-data'; readonly bytes: Uint8Array } // the next bytes of the pipe being read
+  | { readonly type: 'pipe-end' }
+  | { readonly type: 'pipe-error'; readonly message: string }
   | { readonly type: 'stop' }; // no more tasks
 
 export type FromProducer =
   | { readonly type: 'ready' } // wants a task
   | { readonly type: 'read'; readonly bytes: number }
+  | { readonly type: 'pipe-took' } // took one pipe-data: the main thread may send another
   | { readonly type: 'partial'; readonly partial: Partial }
   /** A stream task ended: how its format was chosen, bytes read, and bytes of text they gave. */
   | { readonly type: 'streamed'; readonly report: StreamReport }

@@ -1,6 +1,7 @@
 // What `analyze` takes, its defaults, and the checks that turn bad values into one clear LogsiftError.
 
 import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
 import { LogsiftError } from '../errors.js';
 import { checkFormatOptions, type FormatOptions } from '../formats/index.js';
 import { countedStatuses, parseStatusColumns, type StatusColumn } from './codes.js';
@@ -62,8 +63,10 @@ export interface AnalyzeOptions {
   queueCapacity?: number;
   /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
   kernel?: boolean;
-  /** Hears progress: bytes read so far of `totalBytes`. */
+  /** Hears progress: bytes read so far of `totalBytes` (a pipe's bytes count into both as they are read). */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** What the input `-` reads (default: process.stdin). */
+  stdin?: Readable;
 }
 
 export interface ResolvedOptions {
@@ -90,6 +93,7 @@ export interface ResolvedOptions {
   readonly queueCapacity: number;
   readonly kernel: boolean;
   readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
+  readonly stdin?: Readable;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -137,6 +141,7 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     queueCapacity: positiveInteger('queueCapacity', options.queueCapacity, DEFAULT_QUEUE_CAPACITY),
     kernel: options.kernel ?? true,
     onProgress: options.onProgress,
+    stdin: options.stdin,
   };
 }
 

@@ -61,28 +61,40 @@ export function nextLineStart(fd: number, pos: number, size: number): number {
   return size;
 }
 
-/** A regular file to read: a plain one is cut into ranges, a compressed one read whole as a stream. */
+/** An input to read: a plain file is cut into ranges; a compressed file, or a pipe, is read whole as a stream. */
 export interface PlannedFile {
   readonly input: number;
   readonly path: string;
+  /** Bytes (compressed); 0 for a pipe. */
   readonly size: number;
+  /** A pipe (stdin, FIFO): read once, relayed by the main thread. */
+  readonly pipe?: boolean;
   readonly compression: Compression;
   /** Format name; for a compressed file it may be `auto` (detected by the producer that reads it). */
   readonly format: string;
 }
 
 /**
- * The work list of a run. Compressed files come first, biggest first: each is one task that only one producer
- * can do, so a big one dealt last would leave the others idle at the end. Then every plain file cut into
+ * The work list of a run. Pipes and compressed files come first (pipes, of unknown size, first of all, then
+ * compressed files biggest first): each is one task that only one producer can do, so a big one dealt last
+ * would leave the others idle at the end. Then every plain file cut into
  * line-aligned ranges; each file gets a share of the producers by its size (at least one), so one big file is
  * still split among all of them while many small files are dealt out whole.
  */
 export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes }: PlanOptions): Task[] {
-  const streams: StreamTask[] = files
-    .filter((file) => file.compression !== 'none')
-    .map((file) => ({ kind: 'stream', input: file.input, path: file.path, compression: file.compression, format: file.format, size: file.size }));
-  streams.sort((a, b) => b.size - a.size || a.input - b.input);
-  const plain = files.filter((file) => file.compression === 'none');
+  const isStream = (file: PlannedFile): boolean => file.pipe === true || file.compression !== 'none';
+  const streams: StreamTask[] = files.filter(isStream).map((file) => ({
+    kind: 'stream',
+    input: file.input,
+    path: file.path,
+    from: file.pipe ? 'pipe' : 'file',
+    compression: file.compression,
+    format: file.format,
+    size: file.size,
+  }));
+  const weight = (task: StreamTask): number => (task.from === 'pipe' ? Infinity : task.size);
+  streams.sort((a, b) => weight(b) - weight(a) || a.input - b.input);
+  const plain = files.filter((file) => !isStream(file));
   const totalBytes = plain.reduce((sum, file) => sum + file.size, 0);
   const tasks: Task[] = [...streams];
   for (const file of plain) {

@@ -6,6 +6,7 @@ import type { Partial } from './groups.js';
 import { LogsiftError } from '../errors.js';
 import type { FromProducer, ProducerConfig, StreamReport, Task } from './messages.js';
 import type { BoundedQueue } from './queue.js';
+import type { PipeRelay } from './relay.js';
 import { addStats, emptyStats, type ScanStats } from './scan.js';
 
 const PRODUCER_URL = new URL('./producer.js', import.meta.url);
@@ -18,10 +19,14 @@ export interface ProducerRun {
   readonly onRead?: (bytes: number) => void;
   /** Hears what each stream task found. */
   readonly onStreamed?: (report: StreamReport) => void;
+  /** The pipes to relay, by input index: a pipe's bytes go to the producer that took its task. */
+  readonly relays?: ReadonlyMap<number, PipeRelay>;
+  /** Hears the bytes relayed from pipes (their size is known only as they are read). */
+  readonly onPipeBytes?: (bytes: number) => void;
 }
 
 /** Runs the producers to the end; resolves with their summed line counts, by input index. */
-export function runProducers({ config, tasks, producers, queue, onRead, onStreamed }: ProducerRun): Promise<ScanStats[]> {
+export function runProducers({ config, tasks, producers, queue, onRead, onStreamed, relays, onPipeBytes }: ProducerRun): Promise<ScanStats[]> {
   const stats: ScanStats[] = [];
   if (tasks.length === 0) return Promise.resolve(stats);
   const workers: Worker[] = [];
@@ -33,6 +38,7 @@ export function runProducers({ config, tasks, producers, queue, onRead, onStream
     const fail = (error: Error): void => {
       if (settled) return;
       settled = true;
+      for (const relay of relays?.values() ?? []) relay.stop();
       for (const worker of workers) void worker.terminate();
       reject(error);
     };
@@ -41,11 +47,25 @@ export function runProducers({ config, tasks, producers, queue, onRead, onStream
       const worker = new Worker(PRODUCER_URL, { workerData: config });
       workers.push(worker);
       let done = false;
+      let relay: PipeRelay | undefined; // the pipe this producer reads, if any
       worker.on('message', (message: FromProducer) => {
         switch (message.type) {
           case 'ready':
-            if (nextTask < tasks.length) worker.postMessage({ type: 'task', task: tasks[nextTask++] });
-            else worker.postMessage({ type: 'stop' });
+            if (nextTask < tasks.length) {
+              const task = tasks[nextTask++];
+              worker.postMessage({ type: 'task', task });
+              relay = undefined;
+              if (task.kind === 'stream' && task.from === 'pipe') {
+                relay = relays?.get(task.input);
+                if (!relay) return fail(new Error(`no relay for pipe input ${task.path}`));
+                void relay.start((toProducer, transfer) => worker.postMessage(toProducer, transfer), onPipeBytes);
+              }
+            } else {
+              worker.postMessage({ type: 'stop' });
+            }
+            break;
+          case 'pipe-took':
+            relay?.took();
             break;
           case 'read':
             onRead?.(message.bytes);

@@ -1,6 +1,6 @@
-// A producer, run as a worker thread: takes tasks (byte ranges of plain files, whole compressed files read as
-// streams) one at a time, scans them, and hands compact partial results to the consumer's queue, waiting for the
-// queue to accept each before going on.
+// A producer, run as a worker thread: takes tasks (byte ranges of plain files; whole compressed files and pipes,
+// read as streams) one at a time, scans them, and hands compact partial results to the consumer's queue,
+// waiting for the queue to accept each before going on.
 
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,6 +12,7 @@ import { KernelScanner, kernelSupports, type KernelMode } from './kernel.js';
 import { RangeReader, type LineSink } from './read.js';
 import { AnalysisScanner, AnalysisState, analysisTransferList } from './record.js';
 import { emptyStats, LineScanner, type ScanStats } from './scan.js';
+import { STDIN } from './inputs.js';
 import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from './stream.js';
 import { LogsiftError } from '../errors.js';
 
@@ -27,17 +28,47 @@ const REPORT_BYTES = 8 * 1024 * 1024;
 const port = parentPort!;
 const config = workerData as ProducerConfig;
 
-const inbox: ToProducer[] = [];
-let wakeUp: (() => void) | undefined;
+/** Messages in arrival order, awaited one at a time. */
+class Inbox<T> {
+  private readonly items: T[] = [];
+  private wakeUp: (() => void) | undefined;
+
+  put(item: T): void {
+    this.items.push(item);
+    const wake = this.wakeUp;
+    this.wakeUp = undefined;
+    wake?.();
+  }
+
+  async next(): Promise<T> {
+    while (this.items.length === 0) await new Promise<void>((resolve) => (this.wakeUp = resolve));
+    return this.items.shift()!;
+  }
+}
+
+type PipeMessage = Extract<ToProducer, { type: 'pipe-data' | 'pipe-end' | 'pipe-error' }>;
+
+// A pipe's bytes have an inbox of their own: they arrive while the producer also waits for acks.
+const inbox = new Inbox<ToProducer>();
+const pipeInbox = new Inbox<PipeMessage>();
 port.on('message', (message: ToProducer) => {
-  inbox.push(message);
-  wakeUp?.();
+  if (message.type === 'pipe-data' || message.type === 'pipe-end' || message.type === 'pipe-error') pipeInbox.put(message);
+  else inbox.put(message);
 });
 
 async function nextMessage(): Promise<ToProducer> {
-  while (inbox.length === 0) await new Promise<void>((resolve) => (wakeUp = resolve));
-  wakeUp = undefined;
-  return inbox.shift()!;
+  return inbox.next();
+}
+
+/** The bytes of the pipe being read, as the main thread relays them; each chunk is acknowledged once used. */
+async function* pipeChunks(): AsyncIterable<Uint8Array> {
+  for (;;) {
+    const message = await pipeInbox.next();
+    if (message.type === 'pipe-end') return;
+    if (message.type === 'pipe-error') throw new LogsiftError(message.message);
+    yield message.bytes;
+    send({ type: 'pipe-took' });
+  }
 }
 
 function send(message: FromProducer, transfer?: ArrayBuffer[]): void {
@@ -198,12 +229,12 @@ async function run(): Promise<void> {
       } else {
         let bytes = 0;
         const { detection, uncompressedBytes } = await scanStream({
-          source: counted(fileChunks(task.path, config.chunkBytes), (n) => {
+          source: counted(task.from === 'pipe' ? pipeChunks() : fileChunks(task.path, config.chunkBytes), (n) => {
             bytes += n;
             onRead(n);
           }),
           compression: task.compression,
-          name: task.path,
+          name: task.path === STDIN ? 'stdin' : task.path,
           format: task.format,
           formatOptions: config.formatOptions,
           pieceBytes: config.chunkBytes,

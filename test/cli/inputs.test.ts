@@ -18,10 +18,11 @@ const ELASTIC = readFileSync(join(REAL, 'apache_combined_semicomplete_2015_elast
 let dir: string;
 const at = (...parts: string[]): string => join(dir, ...parts);
 
-function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+function run(args: string[], stdin?: Uint8Array): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [MAIN, '--no-progress', '--threads', '2', '--threshold', '1', ...args], {
     cwd: dir,
     encoding: 'utf8',
+    input: stdin,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -100,6 +101,22 @@ describe('logsift --input', () => {
     assert.equal(cut.stderr, 'logsift: error: gzip data ends early (truncated file?) in cut.gz at compressed offset 50000\n');
     assert.equal(cut.stdout, '');
     assert.equal(readFileSync(at('keep.csv'), 'utf8'), 'old content\n');
+  });
+
+  test('- reads stdin, plain or gzipped, alone or with files: the same CSV as the files', () => {
+    for (const [args, stdin] of [
+      [['--input', '-'], Buffer.concat([NGINX, ELASTIC])],
+      [['--input', '-'], gzipSync(Buffer.concat([NGINX, ELASTIC]))],
+      [['--input', 'logs/access.log', '-'], gzipSync(ELASTIC)],
+      [['-i', '-', '-i', 'logs/access.log'], ELASTIC],
+    ] as const) {
+      const result = run([...args, '--output', 'out.csv'], stdin);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(readFileSync(at('out.csv'), 'utf8'), expectedCsv(), args.join(' '));
+    }
+    const alone = run(['--input', '-', '--output', 'out.csv'], gzipSync(ELASTIC));
+    assert.match(alone.stdout, /^logsift stdin \(combined, /);
+    assert.match(alone.stdout, /inputs +1 \(1 gzip\), .* uncompressed: -/);
   });
 
   test('an output that is one of the inputs (even through a folder) is refused', () => {
