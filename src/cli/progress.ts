@@ -19,13 +19,14 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
     update(doneBytes, totalBytes) {
       const elapsed = (Date.now() - started) / 1000;
       const mib = (n: number): string => (n / 1048576).toFixed(0);
-      const payload = { done: mib(doneBytes), total: mib(totalBytes), speed: elapsed > 0 ? mib(doneBytes / elapsed) : '0' };
+      // (Not `total`, `value` ...: cli-progress fills those itself, and its own win over the payload.)
+      const payload = { doneMiB: mib(doneBytes), totalMiB: mib(totalBytes), speedMiB: elapsed > 0 ? mib(doneBytes / elapsed) : '0' };
       if (!bar) {
         if (Date.now() - started < SHOW_AFTER_MS) return;
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: ' {bar} {percentage}% | {done}/{total} MiB | {speed} MiB/s | ETA {eta_formatted}',
+            format: ' {bar} {percentage}% | {doneMiB}/{totalMiB} MiB | {speedMiB} MiB/s | ETA {eta_formatted}',
             hideCursor: true,
             clearOnComplete: true,
             etaBuffer: 20,

@@ -1,0 +1,61 @@
+// cli/progress.ts: the progress bar on stderr, only on a terminal, only once a run is long enough to want one.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createProgress } from '../../src/cli/progress.js';
+
+/** A terminal stand-in that records what is written (readline's cursor moves write escapes to it). */
+function fakeTerminal(isTTY = true): NodeJS.WriteStream & { text: string } {
+  const stream = {
+    isTTY,
+    columns: 120,
+    text: '',
+    write(chunk: string, callback?: () => void) {
+      stream.text += chunk;
+      callback?.();
+      return true;
+    },
+  };
+  return stream as unknown as NodeJS.WriteStream & { text: string };
+}
+
+/** Runs `fn` with Date.now() under the test's control. */
+function withClock(fn: (advance: (ms: number) => void) => void): void {
+  const realNow = Date.now;
+  let now = realNow();
+  Date.now = () => now;
+  try {
+    fn((ms) => (now += ms));
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+const MiB = 1024 * 1024;
+
+describe('progress bar', () => {
+  test('shows bytes done and total in MiB, the speed and the percentage, once the run is long enough', () => {
+    withClock((advance) => {
+      const stderr = fakeTerminal();
+      const progress = createProgress(stderr, true);
+      progress.update(1 * MiB, 300 * MiB);
+      assert.equal(stderr.text, '', 'nothing in the first moments');
+      advance(2000);
+      progress.update(150 * MiB, 300 * MiB);
+      progress.stop();
+      assert.match(stderr.text, /50% \| 150\/300 MiB \| 75 MiB\/s \| ETA/);
+    });
+  });
+
+  test('nothing when stderr is not a terminal, or when turned off', () => {
+    withClock((advance) => {
+      for (const [stream, enabled] of [[fakeTerminal(false), true], [fakeTerminal(true), false]] as const) {
+        const progress = createProgress(stream, enabled);
+        advance(5000);
+        progress.update(10 * MiB, 300 * MiB);
+        progress.stop();
+        assert.equal(stream.text, '');
+      }
+    });
+  });
+});
