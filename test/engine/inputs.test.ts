@@ -1,7 +1,7 @@
 // Resolving --input specs: files, folders, globs, stdin, and the errors (or skips) for inputs that cannot be read.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -84,6 +84,17 @@ describe('resolveInputs', () => {
     const { inputs, skipped } = await resolveInputs([at('missing.log'), at('logs', 'error.log')], { skipUnreadable: true });
     assert.deepEqual(inputs.map((input) => input.path), [at('logs', 'error.log')]);
     assert.deepEqual(skipped, [{ path: at('missing.log'), reason: 'not found' }]);
+  });
+
+  test('a file without read permission is unreadable (when not root: root reads anything)', async (t) => {
+    if (process.getuid?.() === 0) return t.skip('running as root');
+    const locked = at('locked.log');
+    writeFileSync(locked, 'x\n');
+    chmodSync(locked, 0o000);
+    const { analyze } = await import('../../src/engine/analyze.js');
+    await assert.rejects(analyze({ input: [at('logs', 'error.log'), locked] }), { message: `cannot read input (permission denied): ${locked}` });
+    const result = await analyze({ input: [at('logs', 'error.log'), locked], skipUnreadable: true });
+    assert.deepEqual(result.summary.skippedInputs, [{ path: locked, reason: 'permission denied' }]);
   });
 
   test('a path under a file is unreadable, not a crash', async () => {

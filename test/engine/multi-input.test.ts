@@ -49,13 +49,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('several inputs', () => {
   test('a rotated set gives the CSV of the whole file, for threads 1, 2, 3, 7 and any chunk and range size', async () => {
-    const sizes = [{}, { chunkBytes: 7, rangeBytes: 1000 }, { chunkBytes: 4096, rangeBytes: 100_000 }, { rangeBytes: 3000 }];
-    for (const threads of [1, 2, 3, 7]) {
-      for (const size of sizes) {
-        const result = await analyze({ input: pieces, threads, ...size });
-        assert.equal(formatCsv(result), expected, `threads ${threads}, ${JSON.stringify(size)}`);
-        assert.equal(result.summary.lines, 10_000);
-      }
+    const sizes = [{}, { chunkBytes: 61, rangeBytes: 3000 }, { chunkBytes: 4096, rangeBytes: 100_000 }];
+    const runs = [1, 2, 3, 7].flatMap((threads) => sizes.map((size) => ({ threads, ...size })));
+    runs.push({ threads: 3, chunkBytes: 7, rangeBytes: 1000 });
+    for (const run of runs) {
+      const result = await analyze({ input: pieces, ...run });
+      assert.equal(formatCsv(result), expected, JSON.stringify(run));
+      assert.equal(result.summary.lines, 10_000);
     }
   });
 
