@@ -39,17 +39,8 @@ export function wantedTable(): usize {
 }
 
 import { tableAdd } from './table';
-export {
-  tableInit,
-  tableClear,
-  tableRows,
-  tableSlots,
-  tableSlotBytes,
-  tableSlotAddress,
-  tableCountsAt,
-  tableStampsAt,
-  tableKeyAddress,
-} from './table';
+export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords } from './table';
+
 
 export function allocate(bytes: usize): usize {
   return heap.alloc(bytes);

@@ -1,154 +1,154 @@
 // The kernel's own group table, for the default run (groups keyed by client): counting a matching line happens
 // right where the scan found it, with no trip to JS per line.
 //
-// Counting is bound by memory latency: 50k clients do not fit in a core's cache, and the scan streams a
-// megabyte through it per chunk, so every table access that depends on another costs a trip to memory. Hence
-// each slot of this open-addressing table holds everything about its group in 128 bytes (two adjacent cache
-// lines): hash, the key itself (when it is at most 40 bytes, as addresses are; longer keys live in an arena),
-// the counts and the first and last stamp. A lookup with its update is then one trip, where a table of
-// indexes into separate arrays (src/engine/groups.ts, fine for JS's other uses) takes three.
+// It is src/engine/groups.ts GroupTable in AssemblyScript, with the same hash (FNV-1a), the same probing and,
+// on purpose, the same record layout (32-bit counts: the total, then one per status column, padded to 8 bytes;
+// then the first and last stamp as f64), so that JS reads a finished table with the code it uses for its own
+// (groups.ts partialFromRecords). Memory comes from the stub runtime's bump allocator: a grown array is copied
+// to a new place and the old one is never reused, which at most doubles what the table takes.
 //
-// Slot layout: u32 hash, u32 key length + 1 (0 = empty), 40 bytes of key (or u32 arena offset), then the
-// counts (u32: total, one per status column), padded to 8, then first and last stamp (f64).
+// (A layout with each group's key and numbers in one 128-byte slot, one memory trip per count instead of three,
+// measured no faster here and took four times the memory; this one stays.)
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 16777619;
-const KEY_AT: usize = 8;
-const INLINE_KEY_BYTES: u32 = 40;
-const COUNTS_AT: usize = 48;
+/** Bytes per hash slot: row + 1 (0 = empty), hash, key start, key length (u32 each). */
+const SLOT_BYTES: usize = 16;
 
-let width: u32 = 0; // counts per group: the total, then one per status column
-let stampsAt: usize = 0; // byte offset of the first stamp in a slot
-let slotBytes: usize = 0;
+let recordBytes: usize = 0;
+let stampsAt: usize = 0; // byte offset of the first stamp in a record
 
 export let tableRows: u32 = 0;
+let rowCapacity: u32 = 0;
 let slotCount: u32 = 0;
 let slots: usize = 0;
-let arena: usize = 0; // keys longer than INLINE_KEY_BYTES
-let arenaUsed: usize = 0;
-let arenaCapacity: usize = 0;
+let keyEnds: usize = 0; // u32 per row: where its key ends in keyBytes
+let keyBytes: usize = 0;
+let keyCapacity: usize = 0;
+let records: usize = 0;
 
-/** Sets the table up for `columns` status columns, with `slots` slots (a power of two) to start with. */
-export function tableInit(columns: u32, initialSlots: u32): void {
-  width = columns + 1;
-  stampsAt = COUNTS_AT + (((<usize>width * 4 + 7) >> 3) << 3);
-  slotBytes = ((stampsAt + 16 + 63) >> 6) << 6;
-  slotCount = initialSlots;
-  slots = heap.alloc(<usize>slotCount * slotBytes + 64);
-  slots = (slots + 63) & ~63; // cache-line aligned
-  arenaCapacity = 4096;
-  arena = heap.alloc(arenaCapacity);
+export function tableKeyBytes(): usize {
+  return keyBytes;
+}
+
+export function tableKeyEnds(): usize {
+  return keyEnds;
+}
+
+export function tableRecords(): usize {
+  return records;
+}
+
+/** Sets the table up for `columns` status columns with room for `rows` groups (a power of two). */
+export function tableInit(columns: u32, rows: u32): void {
+  const countsBytes = ((<usize>(columns + 1) * 4 + 7) >> 3) << 3;
+  stampsAt = countsBytes;
+  recordBytes = countsBytes + 16;
+  rowCapacity = rows;
+  slotCount = rows * 2;
+  slots = heap.alloc(<usize>slotCount * SLOT_BYTES);
+  keyEnds = heap.alloc(<usize>rowCapacity * 4);
+  keyCapacity = <usize>rowCapacity * 16;
+  keyBytes = heap.alloc(keyCapacity);
+  records = heap.alloc(<usize>rowCapacity * recordBytes);
   tableClear();
 }
 
 /** Empties the table (after JS took its groups). */
 export function tableClear(): void {
   tableRows = 0;
-  arenaUsed = 0;
-  memory.fill(slots, 0, <usize>slotCount * slotBytes);
+  memory.fill(slots, 0, <usize>slotCount * SLOT_BYTES);
+  clearRecords(0, rowCapacity);
 }
 
-// Reading the table, for JS: slot i is in use when tableSlotKeyLength(i) > 0.
-export function tableSlots(): u32 {
-  return slotCount;
-}
-export function tableSlotBytes(): usize {
-  return slotBytes;
-}
-export function tableSlotAddress(): usize {
-  return slots;
-}
-export function tableCountsAt(): usize {
-  return COUNTS_AT;
-}
-export function tableStampsAt(): usize {
-  return stampsAt;
-}
-/** Where slot i's key is (inline, or in the arena). */
-export function tableKeyAddress(i: u32): usize {
-  const slot = slots + <usize>i * slotBytes;
-  const length = load<u32>(slot, 4) - 1;
-  return length <= INLINE_KEY_BYTES ? slot + KEY_AT : arena + <usize>load<u32>(slot, KEY_AT);
+function clearRecords(from: u32, to: u32): void {
+  for (let row = from; row < to; row++) {
+    const record = records + <usize>row * recordBytes;
+    memory.fill(record, 0, stampsAt);
+    store<f64>(record + stampsAt, Infinity);
+    store<f64>(record + stampsAt, -Infinity, 8);
+  }
 }
 
 /** Counts one matching line of the client [start, end) in status column `column` at `stamp`. */
 export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): void {
-  const slot = slotOf(start, end);
-  store<u32>(slot + COUNTS_AT, load<u32>(slot + COUNTS_AT) + 1);
-  const cell = slot + COUNTS_AT + 4 + (<usize>column << 2);
+  const row = rowOf(start, end); // first: an insert may move the records
+  const record = records + <usize>row * recordBytes;
+  store<u32>(record, load<u32>(record) + 1);
+  const cell = record + 4 + (<usize>column << 2);
   store<u32>(cell, load<u32>(cell) + 1);
-  const first = slot + stampsAt;
+  const first = record + stampsAt;
   if (stamp < load<f64>(first)) store<f64>(first, stamp);
   if (stamp > load<f64>(first, 8)) store<f64>(first, stamp, 8);
 }
 
-function slotOf(start: usize, end: usize): usize {
+function rowOf(start: usize, end: usize): u32 {
   let h = FNV_OFFSET;
   for (let p = start; p < end; p++) h = (h ^ <u32>load<u8>(p)) * FNV_PRIME;
   const length = <u32>(end - start);
   const mask = slotCount - 1;
-  let i = h & mask;
+  let slot = h & mask;
   while (true) {
-    const slot = slots + <usize>i * slotBytes;
-    const stored = load<u32>(slot, 4);
-    if (stored == 0) return insert(slot, start, length, h);
-    if (stored == length + 1 && load<u32>(slot) == h && keyEquals(slot, start, length)) return slot;
-    i = (i + 1) & mask;
+    const at = slots + <usize>slot * SLOT_BYTES;
+    const entry = load<u32>(at);
+    if (entry == 0) return insert(start, end, h, at);
+    if (load<u32>(at, 4) == h && load<u32>(at, 12) == length && memory.compare(keyBytes + <usize>load<u32>(at, 8), start, length) == 0) {
+      return entry - 1;
+    }
+    slot = (slot + 1) & mask;
   }
   return 0; // not reached
 }
 
-function keyEquals(slot: usize, start: usize, length: u32): bool {
-  const key = length <= INLINE_KEY_BYTES ? slot + KEY_AT : arena + <usize>load<u32>(slot, KEY_AT);
-  return memory.compare(key, start, length) == 0;
+function insert(start: usize, end: usize, hash: u32, at: usize): u32 {
+  if (tableRows == rowCapacity) growRows();
+  const row = tableRows;
+  const keyStart: usize = row == 0 ? 0 : <usize>load<u32>(keyEnds + (<usize>(row - 1) << 2));
+  const keyEnd = keyStart + (end - start);
+  if (keyEnd > keyCapacity) {
+    let capacity = keyCapacity * 2;
+    while (capacity < keyEnd) capacity *= 2;
+    const bigger = heap.alloc(capacity);
+    memory.copy(bigger, keyBytes, keyStart);
+    keyBytes = bigger;
+    keyCapacity = capacity;
+  }
+  memory.copy(keyBytes + keyStart, start, end - start);
+  store<u32>(keyEnds + (<usize>row << 2), <u32>keyEnd);
+  tableRows = row + 1;
+  store<u32>(at, row + 1);
+  store<u32>(at, hash, 4);
+  store<u32>(at, <u32>keyStart, 8);
+  store<u32>(at, <u32>(end - start), 12);
+  if (tableRows * 2 > slotCount) rehash();
+  return row;
 }
 
-function insert(slot: usize, start: usize, length: u32, hash: u32): usize {
-  store<u32>(slot, hash);
-  store<u32>(slot, length + 1, 4);
-  if (length <= INLINE_KEY_BYTES) {
-    memory.copy(slot + KEY_AT, start, length);
-  } else {
-    if (arenaUsed + length > arenaCapacity) {
-      let capacity = arenaCapacity * 2;
-      while (capacity < arenaUsed + length) capacity *= 2;
-      const bigger = heap.alloc(capacity);
-      memory.copy(bigger, arena, arenaUsed);
-      arena = bigger;
-      arenaCapacity = capacity;
-    }
-    memory.copy(arena + arenaUsed, start, length);
-    store<u32>(slot, <u32>arenaUsed, KEY_AT);
-    arenaUsed += length;
-  }
-  store<f64>(slot + stampsAt, Infinity);
-  store<f64>(slot + stampsAt, -Infinity, 8);
-  tableRows++;
-  if (tableRows * 2 > slotCount) {
-    const moved = rehash(slot);
-    return moved;
-  }
-  return slot;
+function growRows(): void {
+  const capacity = rowCapacity * 2;
+  const biggerEnds = heap.alloc(<usize>capacity * 4);
+  memory.copy(biggerEnds, keyEnds, <usize>rowCapacity * 4);
+  keyEnds = biggerEnds;
+  const biggerRecords = heap.alloc(<usize>capacity * recordBytes);
+  memory.copy(biggerRecords, records, <usize>rowCapacity * recordBytes);
+  records = biggerRecords;
+  const from = rowCapacity;
+  rowCapacity = capacity;
+  clearRecords(from, capacity);
 }
 
-/** Doubles the slots; returns where `tracked` went. */
-function rehash(tracked: usize): usize {
+function rehash(): void {
   const count = slotCount * 2;
-  let bigger = heap.alloc(<usize>count * slotBytes + 64);
-  bigger = (bigger + 63) & ~63;
-  memory.fill(bigger, 0, <usize>count * slotBytes);
+  const bigger = heap.alloc(<usize>count * SLOT_BYTES);
+  memory.fill(bigger, 0, <usize>count * SLOT_BYTES);
   const mask = count - 1;
-  let movedTo: usize = 0;
   for (let i: u32 = 0; i < slotCount; i++) {
-    const from = slots + <usize>i * slotBytes;
-    if (load<u32>(from, 4) == 0) continue;
-    let j = load<u32>(from) & mask;
-    while (load<u32>(bigger + <usize>j * slotBytes, 4) != 0) j = (j + 1) & mask;
-    const to = bigger + <usize>j * slotBytes;
-    memory.copy(to, from, slotBytes);
-    if (from == tracked) movedTo = to;
+    const from = slots + <usize>i * SLOT_BYTES;
+    if (load<u32>(from) == 0) continue;
+    let slot = load<u32>(from, 4) & mask;
+    while (load<u32>(bigger + <usize>slot * SLOT_BYTES) != 0) slot = (slot + 1) & mask;
+    memory.copy(bigger + <usize>slot * SLOT_BYTES, from, SLOT_BYTES);
   }
   slots = bigger;
   slotCount = count;
-  return movedTo;
 }

@@ -5,7 +5,7 @@
 // LineScanner.countMatch, so the kernel changes nothing but speed. The JS parser remains the reference.
 
 import { readFileSync } from 'node:fs';
-import type { Partial } from './groups.js';
+import { partialFromRecords, recordBytesFor, type Partial } from './groups.js';
 import type { LineScanner } from './scan.js';
 import type { LineSink, ReadBuffer } from './read.js';
 
@@ -34,14 +34,11 @@ interface KernelExports {
   wantedTable(): number;
   allocate(bytes: number): number;
   resetCounters(): void;
-  tableInit(columns: number, slots: number): void;
+  tableInit(columns: number, rows: number): void;
   tableClear(): void;
-  tableSlots(): number;
-  tableSlotBytes(): number;
-  tableSlotAddress(): number;
-  tableCountsAt(): number;
-  tableStampsAt(): number;
-  tableKeyAddress(slot: number): number;
+  tableKeyBytes(): number;
+  tableKeyEnds(): number;
+  tableRecords(): number;
 }
 
 /**
@@ -51,8 +48,8 @@ interface KernelExports {
  */
 export type KernelMode = 'count' | 'records' | 'reparse';
 
-/** Slots the kernel's table starts with (it holds half as many groups before it grows). */
-const TABLE_SLOTS = 32768;
+/** Groups the kernel's table has room for before it first grows (as GroupTable). */
+const TABLE_ROWS = 16384;
 
 let kernelModule: WebAssembly.Module | null | undefined;
 
@@ -104,7 +101,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
     new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
       scanner.columnOfStatus.map((column) => column + 1),
     );
-    if (mode === 'count') this.kernel.tableInit(columns, TABLE_SLOTS);
+    if (mode === 'count') this.kernel.tableInit(columns, TABLE_ROWS);
     this.out = mode === 'count' ? 0 : this.kernel.allocate(MAX_RECORDS * (this.kernel.RECORD_BYTES.value as number));
     this.grow(Math.max(chunkBytes, 1));
   }
@@ -119,34 +116,15 @@ export class KernelScanner implements LineSink, ReadBuffer {
     const { kernel } = this;
     const rows = this.size;
     const width = this.scanner.table.width;
-    const slotBytes = kernel.tableSlotBytes();
-    const countsAt = kernel.tableCountsAt();
-    const stampsAt = kernel.tableStampsAt();
+    const recordWords = recordBytesFor(width, 4) / 4;
     const buffer = kernel.memory.buffer;
-    const bytes = new Uint8Array(buffer);
-    const words = new Uint32Array(buffer);
-    const doubles = new Float64Array(buffer);
-    const keyEnds = new Int32Array(rows);
-    const counts = new Float64Array(rows * width);
-    const first = new Float64Array(rows);
-    const last = new Float64Array(rows);
-    const keys: Uint8Array[] = [];
-    let keyEnd = 0;
-    for (let slot = 0, row = 0, base = kernel.tableSlotAddress(); row < rows; slot++, base += slotBytes) {
-      const keyLength = words[(base + 4) >> 2] - 1;
-      if (keyLength < 0) continue; // empty slot
-      const key = kernel.tableKeyAddress(slot);
-      keys.push(bytes.subarray(key, key + keyLength));
-      keyEnds[row] = keyEnd += keyLength;
-      for (let c = 0; c < width; c++) counts[row * width + c] = words[(base + countsAt) / 4 + c];
-      first[row] = doubles[(base + stampsAt) / 8];
-      last[row] = doubles[(base + stampsAt) / 8 + 1];
-      row++;
-    }
-    const keyBytes = new Uint8Array(keyEnd);
-    keys.reduce((at, key) => (keyBytes.set(key, at), at + key.length), 0);
+    const keyEnds = new Int32Array(buffer, kernel.tableKeyEnds(), rows);
+    const keyBytes = new Uint8Array(buffer, kernel.tableKeyBytes(), rows === 0 ? 0 : keyEnds[rows - 1]);
+    const counts = new Uint32Array(buffer, kernel.tableRecords(), rows * recordWords);
+    const stamps = new Float64Array(buffer, kernel.tableRecords(), (rows * recordWords) / 2);
+    const partial = partialFromRecords(width, rows, keyBytes, keyEnds, counts, stamps);
     kernel.tableClear();
-    return { width, keyBytes, keyEnds, counts, first, last };
+    return partial;
   }
 
   grow(size: number): void {

@@ -86,4 +86,28 @@ describe('WebAssembly kernel vs the reference', () => {
       }
     });
   }
+
+  test('many clients: group tables grow (and move) mid-run without losing a count, kernel and JS', async () => {
+    // 60,000 clients, each with 1 to 3 matching lines, the first of which sets first_seen: a count lost
+    // while the table grows shows up as a wrong count or a wrong first_seen.
+    const lines: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 60_000; i++) {
+        if (round > 0 && i % (round + 1) !== 0) continue;
+        const client = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
+        lines.push(lineOf({ client, epoch: 1445742686 + round * 3600 + (i % 3600), offset: -420, request: 'GET /x HTTP/1.1', status: 404, tail: ' 1' }));
+      }
+    }
+    const log = Buffer.from(lines.join('\n') + '\n', 'latin1');
+    const input = join(dir, 'many-clients.log');
+    writeFileSync(input, log);
+    const expected = referenceAnalyze(log, { errorCodes: [404], threshold: 1, vhost: false });
+    for (const kernel of [true, false]) {
+      for (const threads of [1, 2]) {
+        const result = await analyze({ input, format: 'combined', errorCodes: [404], threshold: 1, threads, kernel });
+        assert.equal(result.rows.length, 60_000);
+        assert.equal(formatCsv(result), expected.csv, `threads ${threads}, kernel ${kernel}`);
+      }
+    }
+  });
 });
