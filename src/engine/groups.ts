@@ -122,15 +122,7 @@ export class GroupTable {
 
   /** Counts one matching response of the group keyed buf[start, end) in status column `column` at `stamp`. */
   add(buf: Uint8Array, start: number, end: number, column: number, stamp: number): void {
-    const row = this.rowOf(buf, start, end); // first: an insert may replace the record arrays
-    const counts = this.counts;
-    const at = row * this.countsPerRecord;
-    counts[at]++;
-    counts[at + 1 + column]++;
-    const stamps = this.stamps;
-    const first = (row * this.recordBytes) / 8 + this.stampsAt;
-    if (stamp < stamps[first]) stamps[first] = stamp;
-    if (stamp > stamps[first + 1]) stamps[first + 1] = stamp;
+    this.addAt(this.rowOf(buf, start, end), column, stamp);
   }
 
   /**
@@ -138,7 +130,7 @@ export class GroupTable {
    * (engine/record.ts). Same effect as `add`.
    */
   addAt(row: number, column: number, stamp: number): void {
-    const counts = this.counts;
+    const counts = this.counts; // read after rowOf: an insert may have replaced the records
     const at = row * this.countsPerRecord;
     counts[at]++;
     counts[at + 1 + column]++;

@@ -7,6 +7,7 @@
 // reading at the status (the rest of the line is skipped by the caller's newline search).
 
 import { daysFromCivil, isValidCivil, packStamp } from '../engine/time.js';
+import { splitRequest } from './request.js';
 import { LineFields, rawText, type LineFormat } from './fields.js';
 
 const SP = 0x20;
@@ -172,35 +173,11 @@ function isEscaped(buf: Buffer, fieldStart: number, quote: number): boolean {
 }
 
 /**
- * Splits the request into method and target, and reads the quoted referrer and user agent after the size.
- * `METHOD target PROTOCOL`: the target may hold runs of spaces (old logs), so it is everything between the
- * first space and a trailing ` HTTP/...`. A request with no space (`""`, `"-"`, binary probes) has no
- * method and is all target. A user agent with no closing quote runs to the end of the line.
+ * Splits the request into method and target (request.ts), and reads the quoted referrer and user agent after
+ * the size. A user agent with no closing quote runs to the end of the line.
  */
 export function parseClfDetails(buf: Buffer, start: number, end: number, out: LineFields): void {
-  const reqStart = out.requestStart;
-  const reqEnd = out.requestEnd;
-  let space = reqStart;
-  while (space < reqEnd && buf[space] !== SP) space++;
-  if (space === reqEnd) {
-    out.methodStart = out.methodEnd = -1;
-    out.pathStart = reqStart;
-    out.pathEnd = reqEnd;
-  } else {
-    out.methodStart = reqStart;
-    out.methodEnd = space;
-    let pathEnd = reqEnd;
-    let last = reqEnd;
-    while (last > space && buf[last - 1] !== SP) last--;
-    if (last > space + 1 && reqEnd - last > 5 && buf[last] === 0x48 && buf[last + 1] === 0x54 && buf[last + 2] === 0x54 && buf[last + 3] === 0x50 && buf[last + 4] === SLASH) {
-      pathEnd = last - 1;
-    }
-    let pathStart = space;
-    while (pathStart < pathEnd && buf[pathStart] === SP) pathStart++;
-    while (pathEnd > pathStart && buf[pathEnd - 1] === SP) pathEnd--;
-    out.pathStart = pathStart;
-    out.pathEnd = pathEnd;
-  }
+  splitRequest(buf, out);
 
   // After the status: ` size "referrer" "agent"`, any of it possibly missing.
   out.referrerStart = out.referrerEnd = out.userAgentStart = out.userAgentEnd = -1;
