@@ -76,6 +76,9 @@ async function main(argv: readonly string[]): Promise<void> {
     cli.output,
     inputs.map((input) => input.path),
   );
+  if (specs.includes(STDIN) && process.stdin.isTTY) {
+    process.stderr.write('logsift: reading stdin from the terminal (end it with Ctrl-D)\n');
+  }
 
   const progress = createProgress(process.stderr, cli.progress);
   const result = await analyze({ ...cli.analyze, onProgress: (done, total) => progress.update(done, total) }).finally(() =>

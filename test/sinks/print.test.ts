@@ -90,6 +90,7 @@ describe('the printed report', () => {
   test('formatBytes', () => {
     assert.equal(formatBytes(0), '0 B');
     assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(43.00126192242322), '43 B'); // a speed of a few bytes a second
     assert.equal(formatBytes(1536), '1.5 KiB');
     assert.equal(formatBytes(5 * 1024 ** 3), '5.0 GiB');
   });
