@@ -6,7 +6,7 @@
 
 import { formatDefinition, type Detection } from '../formats/index.js';
 import { consumePartials } from './consumer.js';
-import { checkStrict, fitWarnings, type FileFit } from './fit.js';
+import { checkStrict, fitWarnings, forwardedForWarnings, type FileFit } from './fit.js';
 import type { AnalysisPartial } from './record.js';
 import { resolveInputs, STDIN, type SkippedInput } from './inputs.js';
 import type { ProducerConfig, StreamReport } from './messages.js';
@@ -105,7 +105,7 @@ async function analyzeInputs(
       inputs,
       skippedInputs: skipped,
       format: [...new Set(inputs.map((input) => input.format))].join(', '),
-      warnings: fitWarnings(fits),
+      warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, opts.formatOptions)],
       bytes: totalBytes,
       uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
       threads: opts.threads,

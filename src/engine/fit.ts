@@ -2,7 +2,7 @@
 // nothing to the result), and with --strict an error for any line that does not fit.
 
 import { LogsiftError } from '../errors.js';
-import type { Detection } from '../formats/index.js';
+import { logsForwardedFor, type Detection, type FormatOptions } from '../formats/index.js';
 import type { ScanStats } from './scan.js';
 
 export interface FileFit {
@@ -33,4 +33,11 @@ export function checkStrict(files: readonly FileFit[]): void {
       `${int.format(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} of ${path} do${stats.malformed === 1 ? 'es' : ''} not fit ${what} (--strict)`,
     );
   }
+}
+
+/** `--client-from xff` on inputs whose format never logs X-Forwarded-For: their clients are the connecting addresses. */
+export function forwardedForWarnings(files: readonly FileFit[], options: FormatOptions): string[] {
+  if (options.clientFrom !== 'xff') return [];
+  const formats = [...new Set(files.map((f) => f.format.name))].filter((name) => !logsForwardedFor(name));
+  return formats.map((name) => `--client-from xff: format ${name} logs no X-Forwarded-For, so its clients are the connecting addresses`);
 }

@@ -1,9 +1,14 @@
 // Which format a file is in, from its first lines: every candidate parses the sample, the one that parses the
 // most lines wins (ties: the earlier candidate, so specific formats go before general ones).
 
+import { albDefinition } from './alb.js';
 import { combinedFormat, commonFormat, vcombinedFormat } from './clf.js';
 import { cloudfrontDefinition } from './cloudfront.js';
+import { elbDefinition } from './elb.js';
 import { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
+import { haproxyDefinition } from './haproxy.js';
+import { caddyDefinition, jsonFormatDefinition } from './json.js';
+import { looksLikeNginx } from './nginx-format.js';
 import { w3cDefinition } from './w3c.js';
 
 export interface Detection {
@@ -16,7 +21,15 @@ export interface Detection {
 }
 
 /** Candidates in order of preference on a tie. The CLF family comes last and is told apart separately. */
-const CANDIDATES: readonly FormatDefinition[] = [w3cDefinition, cloudfrontDefinition];
+const CANDIDATES: readonly FormatDefinition[] = [
+  w3cDefinition,
+  cloudfrontDefinition,
+  albDefinition,
+  elbDefinition,
+  haproxyDefinition,
+  caddyDefinition,
+  jsonFormatDefinition,
+];
 
 const CLF_FAMILY = [combinedFormat.name, commonFormat.name, vcombinedFormat.name];
 
@@ -132,6 +145,15 @@ function hasQuotedTail(buf: Buffer, start: number, end: number): boolean {
  */
 export function chooseFormat(requested: string, options: FormatOptions, sample: () => { bytes: Buffer; whole: boolean }): Detection {
   if (requested !== 'auto') return { name: requested, detected: false, tried: [requested] };
+  if (options.logFormat !== undefined) {
+    const name = customFormatName(options.logFormat);
+    return { name, detected: false, tried: [name] };
+  }
   const { bytes, whole } = sample();
   return detectFormat(bytes, options, whole);
+}
+
+/** Which server's syntax a `--log-format` string is in: nginx (`$variables`) or Apache (`%directives`). */
+export function customFormatName(logFormat: string): string {
+  return looksLikeNginx(logFormat) ? 'nginx' : 'apache';
 }

@@ -1,10 +1,17 @@
 // The formats logsift reads, by name: the registry. Detection of a file's format is in detect.ts.
 
 import { LogsiftError } from '../errors.js';
+import { albDefinition } from './alb.js';
+import { apacheDefinition } from './apache-format.js';
 import { combinedFormat, commonFormat, vcombinedFormat } from './clf.js';
 import { cloudfrontDefinition } from './cloudfront.js';
+import { customFormatName } from './detect.js';
+import { elbDefinition } from './elb.js';
 import { clientFromForwardedFor } from './forwarded.js';
 import type { FormatDefinition, FormatOptions, LineFormat } from './fields.js';
+import { haproxyDefinition } from './haproxy.js';
+import { caddyDefinition, checkJsonFields, jsonFormatDefinition } from './json.js';
+import { nginxDefinition } from './nginx-format.js';
 import { w3cDefinition } from './w3c.js';
 
 export { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
@@ -21,6 +28,13 @@ export const FORMATS: readonly FormatDefinition[] = [
   stateless(vcombinedFormat, 'Combined with a leading vhost:port'),
   w3cDefinition,
   cloudfrontDefinition,
+  albDefinition,
+  elbDefinition,
+  haproxyDefinition,
+  caddyDefinition,
+  jsonFormatDefinition,
+  nginxDefinition,
+  apacheDefinition,
 ];
 
 export const FORMAT_NAMES: readonly string[] = ['auto', ...FORMATS.map((f) => f.name)];
@@ -53,11 +67,33 @@ export function checkFormatOptions(format: string, options: FormatOptions): Form
   if (!FORMAT_NAMES.includes(format)) {
     throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}`);
   }
-  const { clientFrom } = options;
+  const { logFormat, jsonFields, clientFrom } = options;
+  const checked: { -readonly [K in keyof FormatOptions]: FormatOptions[K] } = {};
   if (clientFrom !== undefined && clientFrom !== 'client' && clientFrom !== 'xff') {
     throw new LogsiftError(`--client-from must be 'client' or 'xff', got '${String(clientFrom)}'`);
   }
-  const checked: { -readonly [K in keyof FormatOptions]: FormatOptions[K] } = {};
   if (clientFrom !== undefined) checked.clientFrom = clientFrom;
+  if (logFormat !== undefined) {
+    if (format !== 'auto' && format !== 'nginx' && format !== 'apache') {
+      throw new LogsiftError(`--log-format goes with --format auto, nginx or apache, not ${format}`);
+    }
+    if (logFormat.trim() === '') throw new LogsiftError('--log-format is empty');
+    checked.logFormat = logFormat;
+    createFormat(format === 'auto' ? customFormatName(logFormat) : format, checked); // a bad string fails here
+  } else if (format === 'nginx' || format === 'apache') {
+    throw new LogsiftError(`--format ${format} needs --log-format with the server's format string`);
+  }
+  if (jsonFields !== undefined) {
+    if (format !== 'auto' && format !== 'json' && format !== 'caddy') {
+      throw new LogsiftError(`--json-fields is for JSON lines (--format json or caddy), not ${format}`);
+    }
+    checkJsonFields(jsonFields);
+    checked.jsonFields = { ...jsonFields };
+  }
   return checked;
+}
+
+/** Formats named in a run that never log X-Forwarded-For, for the `--client-from xff` warning. */
+export function logsForwardedFor(format: string): boolean {
+  return formatDefinition(format)?.forwardedFor !== false;
 }

@@ -116,21 +116,19 @@ export function parseIsoTime(buf: Buffer, p: number, end: number): number {
 }
 
 /**
- * A number of `unitsPerSecond` since the epoch at p (`1646861401.5241024` seconds, `1590992808281` ms ...)
- * as a UTC stamp, or NaN. Sets scan.end.
+ * A number of `unitsPerSecond` (1, 1e3, 1e6 or 1e9) since the epoch at p (`1646861401.5241024` seconds,
+ * `1590992808281` ms ...) as a UTC stamp, or NaN. Sets scan.end. Whole seconds are taken from the leading
+ * digits, so nanosecond counts beyond 2^53 stay exact.
  */
 export function parseEpoch(buf: Buffer, p: number, end: number, unitsPerSecond: number): number {
   let q = p;
-  let whole = 0;
-  while (q < end) {
-    const d = digit(buf, q);
-    if (d < 0) break;
-    whole = whole * 10 + d;
-    q++;
-  }
+  while (q < end && digit(buf, q) >= 0) q++;
   if (q === p || q - p > 20) return NaN;
+  const secondDigits = q - p - Math.round(Math.log10(unitsPerSecond));
+  let seconds = 0;
+  for (let i = 0; i < secondDigits; i++) seconds = seconds * 10 + digit(buf, p + i);
   scan.end = skipFraction(buf, q, end);
-  return packStamp(Math.floor(whole / unitsPerSecond), 0);
+  return packStamp(seconds, 0);
 }
 
 /** How many units per second an epoch number of this many integer digits most likely counts (s, ms, µs, ns). */

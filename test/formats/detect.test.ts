@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { detectFormat } from '../../src/formats/detect.js';
+import { SAMPLES } from './samples.js';
 import { fixture, REAL, run } from './support.js';
 
-/** Every sample and the format it must be detected as. */
-export const SAMPLES: ReadonlyArray<readonly [string, string]> = [
-  [REAL.iis, 'w3c'],
-  [REAL.nginx, 'combined'],
-  [REAL.apache, 'combined'],
-  [REAL.nasa, 'common'],
-  [fixture('iis-changing-fields.log'), 'w3c'],
-  [fixture('w3c-headers-only.log'), 'w3c'],
-  [fixture('cloudfront.log'), 'cloudfront'],
-];
 
 describe('detection', () => {
   for (const [path, format] of SAMPLES) {
@@ -42,6 +33,17 @@ describe('detection', () => {
     await assert.rejects(run(REAL.iis, { format: 'combined', strict: true }), /607 lines of .* do not fit format combined \(--strict\)/);
     await assert.rejects(run(fixture('iis-changing-fields.log'), { strict: true }), /2 lines of .* do not fit format w3c \(--strict\)/);
     await run(REAL.iis, { strict: true }); // headers are not malformed lines
+  });
+
+  test('custom formats are not guessed: --log-format names them, under auto too', async () => {
+    const nginx = await run(fixture('nginx-custom.log'), { logFormat: '$remote_addr - $remote_user [$time_iso8601] "$request" $status' });
+    assert.equal(nginx.result.summary.format, 'nginx');
+    const apache = await run(fixture('apache-custom.log'), { logFormat: '%v:%p %a %l %u %{%d/%b/%Y:%H:%M:%S %z}t "%r" %>s' });
+    assert.equal(apache.result.summary.format, 'apache');
+    // Without it, such a file fits nothing known: it is reported, not misread.
+    const guessed = await run(fixture('nginx-custom.log'));
+    assert.equal(guessed.result.summary.parsed, 0);
+    assert.equal(guessed.result.summary.warnings.length, 1);
   });
 
   test('a one-line file without a final newline is detected', () => {

@@ -1,0 +1,102 @@
+// The format flags end to end: --format, --log-format, --json-fields, --client-from, --strict, and what the
+// user sees on stderr (one line per warning or error, no stack trace).
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { makeTempDir, removeDir } from '../support/files.js';
+import { fixture, REAL, ROOT } from '../formats/support.js';
+
+const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [MAIN, '--threads', '2', '--no-progress', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('--log-format (nginx) reads the real nginx log as the built-in parser does; the summary names the format', async () => {
+  const dir = makeTempDir();
+  try {
+    const builtIn = await cli(['-i', REAL.nginx, '-o', join(dir, 'a.csv'), '--threshold', '1']);
+    const custom = await cli([
+      '-i', REAL.nginx, '-o', join(dir, 'b.csv'), '--threshold', '1',
+      '--log-format', '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
+    ]);
+    assert.equal(builtIn.code, 0);
+    assert.equal(custom.code, 0);
+    assert.match(custom.stdout, /\(nginx, /);
+    assert.equal(readFileSync(join(dir, 'b.csv'), 'utf8'), readFileSync(join(dir, 'a.csv'), 'utf8'));
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('no line fits: exit 0, a header-only CSV, one warning naming the formats tried and the lines skipped', async () => {
+  const dir = makeTempDir();
+  try {
+    const got = await cli(['-i', fixture('not-a-log.txt'), '-o', join(dir, 'x.csv')]);
+    assert.equal(got.code, 0);
+    assert.equal(readFileSync(join(dir, 'x.csv'), 'utf8'), 'ip,count,400,401,403,404,405,500,501,502,503,504,505,first_seen,last_seen\n');
+    assert.match(got.stderr, /^logsift: warning: no line of .*not-a-log\.txt fits any known format \(tried: w3c, cloudfront, alb, elb, haproxy, caddy, json, combined, common, vcombined\): 3 lines skipped\n$/);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('--strict: a line that does not fit is a one-line error, and an existing output is left alone', async () => {
+  const dir = makeTempDir();
+  try {
+    const out = join(dir, 'x.csv');
+    writeFileSync(out, 'keep me\n');
+    const got = await cli(['-i', REAL.iis, '-o', out, '--format', 'combined', '--strict']);
+    assert.equal(got.code, 1);
+    assert.match(got.stderr, /^logsift: error: 607 lines of .* do not fit format combined \(--strict\)\n$/);
+    assert.equal(readFileSync(out, 'utf8'), 'keep me\n');
+    const fresh = join(dir, 'y.csv');
+    const w3c = await cli(['-i', REAL.iis, '-o', fresh, '--strict']);
+    assert.equal(w3c.code, 0, w3c.stderr);
+    assert.ok(existsSync(fresh));
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('--json-fields and --client-from; bad values are one-line usage errors', async () => {
+  const dir = makeTempDir();
+  try {
+    const input = join(dir, 'app.log');
+    writeFileSync(input, '{"src":{"ip":"192.0.2.1"},"code":503,"when":"2024-01-02T03:04:05Z","fwd":"203.0.113.1"}\n');
+    const got = await cli(['-i', input, '-o', join(dir, 'x.csv'), '--threshold', '1', '--json-fields', 'client=src.ip,status=code,time=when,xff=fwd', '--client-from', 'xff']);
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(readFileSync(join(dir, 'x.csv'), 'utf8'), /^203\.0\.113\.1,1,/m);
+
+    const alb = await cli(['-i', fixture('alb.log'), '-o', join(dir, 'y.csv'), '--client-from', 'xff']);
+    assert.equal(alb.code, 0);
+    assert.match(alb.stderr, /warning: --client-from xff: format alb logs no X-Forwarded-For/);
+
+    for (const args of [
+      ['--json-fields', 'client'],
+      ['--json-fields', 'colour=x'],
+      ['--client-from', 'header'],
+      ['--format', 'nope'],
+      ['--format', 'alb', '--log-format', '$remote_addr'],
+      ['--log-format', '$remote_addr $status'],
+    ]) {
+      const bad = await cli(['-i', input, '-o', join(dir, 'z.csv'), ...args]);
+      assert.notEqual(bad.code, 0, args.join(' '));
+      assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+      assert.match(bad.stderr, /^logsift: /);
+      assert.ok(!existsSync(join(dir, 'z.csv')));
+    }
+  } finally {
+    removeDir(dir);
+  }
+});
