@@ -9,7 +9,6 @@ import { resolveInputs, STDIN } from '../engine/inputs.js';
 import { LogsiftError } from '../errors.js';
 import { removePendingTempFiles } from '../sinks/atomic.js';
 import { saveCsv } from '../sinks/csv.js';
-import { printReport } from '../sinks/print.js';
 import { buildProgram, parseCli } from './args.js';
 import { createProgress } from './progress.js';
 
@@ -80,7 +79,9 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write('logsift: reading stdin from the terminal (end it with Ctrl-D)\n');
   }
 
-  const progress = createProgress(process.stderr, cli.progress);
+  // The printer (with its table library) loads while the producers work, not before they start.
+  const printing = import('../sinks/print.js');
+  const progress = await createProgress(process.stderr, cli.progress);
   const result = await analyze({ ...cli.analyze, onProgress: (done, total) => progress.update(done, total) }).finally(() =>
     progress.stop(),
   );
@@ -89,6 +90,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
   save(result, cli.output);
+  const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
 }
 

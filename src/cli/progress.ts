@@ -1,6 +1,6 @@
 // A progress bar on stderr, only on a terminal and only once a run has taken long enough to want one.
 
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 
 const SHOW_AFTER_MS = 500;
 
@@ -11,8 +11,10 @@ export interface Progress {
 
 const silent: Progress = { update() {}, stop() {} };
 
-export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Progress {
+/** The bar library is loaded only for a terminal: runs into a pipe or a file never pay for it. */
+export async function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Promise<Progress> {
   if (!enabled || !stream.isTTY) return silent;
+  const library = (await import('cli-progress')).default;
   const started = Date.now();
   let bar: cliProgress.SingleBar | undefined;
   return {
@@ -23,7 +25,7 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
       const payload = { doneMiB: mib(doneBytes), totalMiB: mib(totalBytes), speedMiB: elapsed > 0 ? mib(doneBytes / elapsed) : '0' };
       if (!bar) {
         if (Date.now() - started < SHOW_AFTER_MS) return;
-        bar = new cliProgress.SingleBar(
+        bar = new library.SingleBar(
           {
             stream,
             format: ' {bar} {percentage}% | {doneMiB}/{totalMiB} MiB | {speedMiB} MiB/s | ETA {eta_formatted}',
@@ -31,7 +33,7 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
             clearOnComplete: true,
             etaBuffer: 20,
           },
-          cliProgress.Presets.shades_classic,
+          library.Presets.shades_classic,
         );
         bar.start(totalBytes, doneBytes, payload);
       } else {

@@ -4,8 +4,6 @@
 
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream';
-import { Decompress as ZstdDecompress } from 'fzstd';
-import unbzip2Stream from 'unbzip2-stream';
 import { LogsiftError } from '../errors.js';
 
 /** How an input is stored: `none` for plain text, else a compression logsift reads. */
@@ -139,6 +137,7 @@ async function gunzip(source: AsyncIterable<Uint8Array>, name: string, onData: O
 /** zstd with fzstd's streaming decoder (frame after frame). fzstd does not check content checksums. */
 async function unzstd(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
   const lent = lending(onData);
+  const { Decompress: ZstdDecompress } = await import('fzstd'); // loaded only when a zstd input is met
   const decoder = new ZstdDecompress((piece) => lent.onData(piece));
   let offset = 0;
   const push = (chunk: Uint8Array, final: boolean): void => {
@@ -160,6 +159,7 @@ async function unzstd(source: AsyncIterable<Uint8Array>, name: string, onData: O
 /** bzip2 with unbzip2-stream (stream after stream, as pbzip2 writes them). */
 async function bunzip2(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
   const lent = lending(onData);
+  const { default: unbzip2Stream } = await import('unbzip2-stream'); // loaded only when a bzip2 input is met
   const decoder = unbzip2Stream();
   let failure: unknown;
   decoder.on('data', (piece: Buffer) => lent.onData(piece));

@@ -20,12 +20,12 @@ function fakeTerminal(isTTY = true): NodeJS.WriteStream & { text: string } {
 }
 
 /** Runs `fn` with Date.now() under the test's control. */
-function withClock(fn: (advance: (ms: number) => void) => void): void {
+async function withClock(fn: (advance: (ms: number) => void) => Promise<void>): Promise<void> {
   const realNow = Date.now;
   let now = realNow();
   Date.now = () => now;
   try {
-    fn((ms) => (now += ms));
+    await fn((ms) => (now += ms));
   } finally {
     Date.now = realNow;
   }
@@ -34,10 +34,10 @@ function withClock(fn: (advance: (ms: number) => void) => void): void {
 const MiB = 1024 * 1024;
 
 describe('progress bar', () => {
-  test('shows bytes done and total in MiB, the speed and the percentage, once the run is long enough', () => {
-    withClock((advance) => {
+  test('shows bytes done and total in MiB, the speed and the percentage, once the run is long enough', async () => {
+    await withClock(async (advance) => {
       const stderr = fakeTerminal();
-      const progress = createProgress(stderr, true);
+      const progress = await createProgress(stderr, true);
       progress.update(1 * MiB, 300 * MiB);
       assert.equal(stderr.text, '', 'nothing in the first moments');
       advance(2000);
@@ -47,10 +47,10 @@ describe('progress bar', () => {
     });
   });
 
-  test('nothing when stderr is not a terminal, or when turned off', () => {
-    withClock((advance) => {
+  test('nothing when stderr is not a terminal, or when turned off', async () => {
+    await withClock(async (advance) => {
       for (const [stream, enabled] of [[fakeTerminal(false), true], [fakeTerminal(true), false]] as const) {
-        const progress = createProgress(stream, enabled);
+        const progress = await createProgress(stream, enabled);
         advance(5000);
         progress.update(10 * MiB, 300 * MiB);
         progress.stop();
