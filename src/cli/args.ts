@@ -66,6 +66,10 @@ Examples:
   $ logsift --by ip,path                      # one row per client and path
   $ logsift --by user_agent --errorcodes 404  # fields: ${KEY_FIELDS.join(', ')}
   $ logsift --window 10m --threshold 50       # groups with at least 50 matching responses within some 10 minutes
+  $ logsift --since 2024-05-01T08:00+02:00 --until 2024-05-01T12:00+02:00   # only entries in [since, until)
+  $ logsift --since 2h                        # the last two hours before the newest entry (--until 1h likewise)
+  $ logsift --exclude-ip 10.0.0.0/8 ::1       # leave out your own monitoring (IPv4 and IPv6 blocks or addresses)
+  $ logsift --include-ip 203.0.113.0/24       # only these clients
   $ logsift --format common                   # skip detection
   $ logsift --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent'
   $ logsift --format json --json-fields client=ip,status=code,time=when
@@ -102,6 +106,10 @@ export function buildProgram(version: string): Command {
     .option('--by <fields>', `group by these fields, comma-separated: ${KEY_FIELDS.join(', ')}`, 'ip')
     .option('--keep-query', 'with --by path: keep the query string (default: cut at ?)')
     .option('--window <duration>', 'threshold within any window this long (30s, 10m, 1h, 1d) instead of in total')
+    .option('--since <time>', 'only entries from this time on: ISO 8601 (UTC without offset) or a duration before the newest entry (2h)')
+    .option('--until <time>', 'only entries before this time (same forms as --since)')
+    .addOption(new Option('--include-ip <block...>', 'only clients in these CIDR blocks or addresses (IPv4, IPv6)').argParser(listItems))
+    .addOption(new Option('--exclude-ip <block...>', 'leave out clients in these CIDR blocks or addresses').argParser(listItems))
     .addOption(new Option('--format <name>', 'log format (auto: detected per file)').choices(FORMAT_NAMES).default('auto'))
     .option('--log-format <string>', "the server's own format string: nginx log_format or Apache LogFormat")
     .option('--json-fields <list>', 'JSON lines: key paths by role, e.g. client=request.remote_ip,status=status,time=ts', jsonFields)
@@ -127,6 +135,10 @@ interface RawOptions {
   by: string;
   keepQuery?: boolean;
   window?: string;
+  since?: string;
+  until?: string;
+  includeIp?: string[];
+  excludeIp?: string[];
   format: string;
   logFormat?: string;
   jsonFields?: Record<string, string>;
@@ -153,6 +165,10 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
       by: raw.by,
       keepQuery: raw.keepQuery,
       window: raw.window,
+      since: raw.since,
+      until: raw.until,
+      includeIp: raw.includeIp,
+      excludeIp: raw.excludeIp,
       format: raw.format,
       logFormat: raw.logFormat,
       jsonFields: raw.jsonFields,

@@ -74,19 +74,24 @@ async function analyzeInputs(
     kernel: opts.kernel,
   };
   const queue = new BoundedQueue<AnalysisPartial>(opts.queueCapacity);
-  const merged = consumePartials(queue, opts.statusColumns.length, opts.windowSeconds > 0);
+  const merged = consumePartials(queue, opts.statusColumns.length, opts.analysis);
   let doneBytes = 0;
   const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
   const onPipeBytes = (bytes: number): number => (totalBytes += bytes);
   const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead, onStreamed, relays, onPipeBytes }).finally(
     () => queue.close(),
   );
-  const { table, events } = await merged;
+  const { table, events, settled } = await merged;
   // Every input has its detection now (a compressed file's was settled by the producer that read it).
   const fits: FileFit[] = files.map((file) => ({ path: file.path === STDIN ? 'stdin' : file.path, format: detections[file.input]!, stats: inputStats[file.input] ?? emptyStats() }));
   if (opts.strict) checkStrict(fits);
   const stats = emptyStats();
   for (const fit of fits) addStats(stats, fit.stats);
+  if (settled) {
+    stats.matched += settled.matched;
+    stats.outside += settled.outside;
+    stats.excluded += settled.excluded;
+  }
   const rows = selectRows(
     { table, events },
     { threshold: opts.threshold, keyFields: opts.by.length, windowSeconds: opts.windowSeconds },
@@ -97,6 +102,10 @@ async function analyzeInputs(
     errorCodes: opts.errorCodes,
     statusColumns: opts.statusColumns.map((c) => c.label),
     ...(opts.windowSeconds > 0 ? { windowSeconds: opts.windowSeconds } : {}),
+    ...(opts.span ? { span: { since: opts.span.sinceText, until: opts.span.untilText } } : {}),
+    ...(opts.analysis && opts.analysis.includeIp.length + opts.analysis.excludeIp.length > 0
+      ? { clients: { include: opts.analysis.includeIp, exclude: opts.analysis.excludeIp } }
+      : {}),
     threshold: opts.threshold,
     rows,
     summary: {

@@ -70,9 +70,13 @@ export function parseStatusColumns(items: readonly (string | number)[]): StatusC
   return columns;
 }
 
-/** Status -> output column, or -1 when the status does not count. Indexed by status (0..599). */
-export function columnOfStatus(columns: readonly StatusColumn[]): Int16Array {
-  const column = new Int16Array(MAX_STATUS + 1).fill(-1);
+/**
+ * Status -> output column, or `others` (default -1: not wanted) when the status does not count. Indexed by
+ * status (0..599). A run that must see every parsed line (a time span counts entries of any status) maps the
+ * other statuses to an extra column past the real ones.
+ */
+export function columnOfStatus(columns: readonly StatusColumn[], others = -1): Int16Array {
+  const column = new Int16Array(MAX_STATUS + 1).fill(others);
   columns.forEach((c, i) => column.fill(i, c.low, c.high + 1));
   return column;
 }

@@ -5,6 +5,9 @@
 //
 // A producer hands its lists over with its partial as two transferable arrays (`EventsPartial`, grouped by the
 // partial's rows); the consumer appends them to its own lists, by its own rows.
+//
+// Lists made `withColumns` also keep each event's status column (2 bytes more): the entries a relative time
+// span cannot decide yet (engine/deferred.ts) are counted later, in their column.
 
 const INITIAL_EVENTS = 4096;
 const INITIAL_ROWS = 1024;
@@ -14,15 +17,22 @@ const NONE = -1;
 export interface EventsPartial {
   readonly offsets: Uint32Array;
   readonly stamps: Float64Array;
+  /** Lists made `withColumns`: each event's status column. */
+  readonly columns?: Uint16Array;
 }
 
 export class EventLists {
   private stamps = new Float64Array(INITIAL_EVENTS);
+  private columns: Uint16Array | undefined;
   private next = new Int32Array(INITIAL_EVENTS);
   private used = 0;
   private head = new Int32Array(INITIAL_ROWS).fill(NONE);
   private tail = new Int32Array(INITIAL_ROWS).fill(NONE);
   private lengths = new Uint32Array(INITIAL_ROWS);
+
+  constructor(withColumns = false) {
+    if (withColumns) this.columns = new Uint16Array(INITIAL_EVENTS);
+  }
 
   /** Events held, over all rows. */
   get size(): number {
@@ -34,11 +44,12 @@ export class EventLists {
     return row < this.lengths.length ? this.lengths[row] : 0;
   }
 
-  push(row: number, stamp: number): void {
+  push(row: number, stamp: number, column = 0): void {
     if (row >= this.head.length) this.growRows(row + 1);
     if (this.used === this.stamps.length) this.growEvents();
     const at = this.used++;
     this.stamps[at] = stamp;
+    if (this.columns) this.columns[at] = column;
     this.next[at] = NONE;
     if (this.tail[row] === NONE) this.head[row] = at;
     else this.next[this.tail[row]] = at;
@@ -46,11 +57,14 @@ export class EventLists {
     this.lengths[row]++;
   }
 
-  /** Copies a row's stamps into `into` (which must be long enough) from index 0; returns how many. */
-  copyRow(row: number, into: Float64Array): number {
+  /** Copies a row's stamps (and columns) into `into` (which must be long enough) from index 0; returns how many. */
+  copyRow(row: number, into: Float64Array, columnsInto?: Uint16Array): number {
     let n = 0;
     if (row >= this.head.length) return 0;
-    for (let at = this.head[row]; at !== NONE; at = this.next[at]) into[n++] = this.stamps[at];
+    for (let at = this.head[row]; at !== NONE; at = this.next[at]) {
+      if (columnsInto) columnsInto[n] = this.columns![at];
+      into[n++] = this.stamps[at];
+    }
     return n;
   }
 
@@ -59,21 +73,22 @@ export class EventLists {
     const offsets = new Uint32Array(rows + 1);
     for (let row = 0; row < rows; row++) offsets[row + 1] = offsets[row] + this.length(row);
     const stamps = new Float64Array(offsets[rows]);
-    for (let row = 0; row < rows; row++) this.copyRow(row, stamps.subarray(offsets[row]));
+    const columns = this.columns ? new Uint16Array(offsets[rows]) : undefined;
+    for (let row = 0; row < rows; row++) this.copyRow(row, stamps.subarray(offsets[row]), columns?.subarray(offsets[row]));
     this.used = 0;
     const cleared = Math.min(rows, this.head.length);
     this.head.fill(NONE, 0, cleared);
     this.tail.fill(NONE, 0, cleared);
     this.lengths.fill(0, 0, cleared);
-    return { offsets, stamps };
+    return columns ? { offsets, stamps, columns } : { offsets, stamps };
   }
 
   /** Appends a partial's events; rowOf[i] is this table's row for the partial's row i. */
   append(partial: EventsPartial, rowOf: Int32Array): void {
-    const { offsets, stamps } = partial;
+    const { offsets, stamps, columns } = partial;
     for (let i = 0; i + 1 < offsets.length; i++) {
       const row = rowOf[i];
-      for (let at = offsets[i]; at < offsets[i + 1]; at++) this.push(row, stamps[at]);
+      for (let at = offsets[i]; at < offsets[i + 1]; at++) this.push(row, stamps[at], columns ? columns[at] : 0);
     }
   }
 
@@ -85,6 +100,11 @@ export class EventLists {
     const next = new Int32Array(size);
     next.set(this.next);
     this.next = next;
+    if (this.columns) {
+      const columns = new Uint16Array(size);
+      columns.set(this.columns);
+      this.columns = columns;
+    }
   }
 
   private growRows(atLeast: number): void {

@@ -7,7 +7,9 @@ import { checkFormatOptions, type FormatOptions } from '../formats/index.js';
 import { countedStatuses, parseStatusColumns, type StatusColumn } from './codes.js';
 import { DURATION_FORMS, parseDuration } from './durations.js';
 import { DEFAULT_KEY_FIELDS, isDefaultKey, parseKeyFields, type KeyField } from './keys.js';
+import { parseAddressBlock } from './cidr.js';
 import type { AnalysisSpec } from './record.js';
+import { parseSpan, type SpanSpec } from './span.js';
 
 export const DEFAULT_ERROR_CODES: readonly number[] = [400, 401, 403, 404, 405, 500, 501, 502, 503, 504, 505];
 export const DEFAULT_THRESHOLD = 10;
@@ -16,6 +18,8 @@ export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
 /** A producer hands its counts over once it holds this many groups, which bounds its memory. */
 export const DEFAULT_FLUSH_GROUPS = 1 << 16;
 export const DEFAULT_QUEUE_CAPACITY = 4;
+/** A relative time span's undecided entries are settled when they pass this (then twice what was left). */
+export const DEFAULT_SETTLE_ENTRIES = 65536;
 
 export interface AnalyzeOptions {
   /**
@@ -43,6 +47,16 @@ export interface AnalyzeOptions {
    * (`10m`, `1h`) or seconds.
    */
   window?: string | number;
+  /**
+   * Only entries in [since, until) count: ISO 8601 instants (UTC when no offset is given), or durations before
+   * the newest entry of the input (`2h`).
+   */
+  since?: string;
+  until?: string;
+  /** Only clients in these address blocks (CIDR, IPv4 or IPv6, or plain addresses) count. */
+  includeIp?: readonly string[];
+  /** Clients in these address blocks do not count. */
+  excludeIp?: readonly string[];
   /** `auto` (default) or a format name. */
   format?: string;
   /** The server's own format string (nginx `log_format` or Apache `LogFormat`); under `auto` it is used as is. */
@@ -61,6 +75,8 @@ export interface AnalyzeOptions {
   flushGroups?: number;
   /** Partials the queue holds before producers wait. */
   queueCapacity?: number;
+  /** Undecided entries of a relative time span held before they are settled again (tests set it small). */
+  settleEntries?: number;
   /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
   kernel?: boolean;
   /** Hears progress: bytes read so far of `totalBytes` (a pipe's bytes count into both as they are read). */
@@ -82,6 +98,7 @@ export interface ResolvedOptions {
   readonly keepQuery: boolean;
   /** 0: no window. */
   readonly windowSeconds: number;
+  readonly span: SpanSpec | undefined;
   /** What the producers do beyond the default; undefined for the default run. */
   readonly analysis: AnalysisSpec | undefined;
   readonly format: string;
@@ -113,8 +130,23 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
   const by = options.by === undefined ? DEFAULT_KEY_FIELDS : parseKeyFields(options.by);
   const keepQuery = options.keepQuery ?? false;
   const windowSeconds = resolveWindow(options.window);
+  const span = parseSpan(options.since, options.until);
+  const includeIp = [...(options.includeIp ?? [])];
+  const excludeIp = [...(options.excludeIp ?? [])];
+  for (const block of includeIp) parseAddressBlock(block, '--include-ip');
+  for (const block of excludeIp) parseAddressBlock(block, '--exclude-ip');
   const analysis: AnalysisSpec | undefined =
-    isDefaultKey(by) && windowSeconds === 0 ? undefined : { by, keepQuery, windowSeconds };
+    isDefaultKey(by) && windowSeconds === 0 && !span && includeIp.length + excludeIp.length === 0
+      ? undefined
+      : {
+          by,
+          keepQuery,
+          windowSeconds,
+          span,
+          includeIp,
+          excludeIp,
+          settleEntries: positiveInteger('settleEntries', options.settleEntries, DEFAULT_SETTLE_ENTRIES),
+        };
   const format = options.format ?? 'auto';
   const formatOptions = checkFormatOptions(format, {
     logFormat: options.logFormat,
@@ -131,6 +163,7 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     by,
     keepQuery,
     windowSeconds,
+    span,
     analysis,
     format,
     formatOptions,

@@ -10,7 +10,7 @@ import { GroupTable, partialTransferList, type Partial } from './groups.js';
 import type { FromProducer, ProducerConfig, ToProducer } from './messages.js';
 import { KernelScanner, kernelSupports, type KernelMode } from './kernel.js';
 import { RangeReader, type LineSink } from './read.js';
-import { AnalysisScanner, AnalysisState, analysisTransferList } from './record.js';
+import { AnalysisScanner, AnalysisState, analysisTransferList, seesEveryLine } from './record.js';
 import { emptyStats, LineScanner, type ScanStats } from './scan.js';
 import { STDIN } from './inputs.js';
 import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from './stream.js';
@@ -83,12 +83,14 @@ interface GroupSource {
 
 async function handOver(sources: readonly GroupSource[], analysis: AnalysisState | undefined): Promise<void> {
   for (const source of sources) {
-    if (source.size === 0) continue;
     if (analysis) {
-      // With an analysis the producer's table is the only source (kernels then count in it too).
-      const partial = analysis.takePartial(source as GroupTable);
+      // With an analysis the producer's table is the only source (kernels then count in it too); it may hold
+      // undecided entries of a time span, handed over even when the table is empty.
+      if (source.size === 0 && !analysis.pending) continue;
+      const partial = analysis.takePartial();
       send({ type: 'partial', partial }, analysisTransferList(partial));
     } else {
+      if (source.size === 0) continue;
       const partial = source.takePartial();
       send({ type: 'partial', partial }, partialTransferList(partial));
     }
@@ -109,7 +111,9 @@ interface FormatScan extends StreamFormatScan {
 /** One scan per format met, all counting into the producer's one table. */
 class Scanners {
   private readonly byFormat = new Map<string, FormatScan>();
-  private readonly columns = columnOfStatus(config.statusColumns);
+  /** With a time span, statuses that do not count go to one extra column past the real ones (record.ts). */
+  private readonly others = seesEveryLine(config.analysis) ? config.statusColumns.length : -1;
+  private readonly columns = columnOfStatus(config.statusColumns, this.others);
   /** Line counts per input. */
   readonly byInput: Record<number, ScanStats> = {};
   /** Kernels that keep their own group table. */
@@ -126,14 +130,14 @@ class Scanners {
     if (!scan) {
       const format = createFormat(name, config.formatOptions);
       const scanner = this.analysis
-        ? new AnalysisScanner(format, this.columns, this.table, this.analysis)
+        ? new AnalysisScanner(format, this.columns, this.analysis, this.others)
         : new LineScanner(format, this.columns, this.table);
       // The kernel counts by itself in the default run; with an analysis it hands matching lines to the scanner.
       const mode: KernelMode =
         scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
       // The kernel's status table holds a column in a byte.
       const kernel =
-        config.kernel && kernelSupports(format.name) && config.statusColumns.length < 255
+        config.kernel && kernelSupports(format.name) && Math.max(config.statusColumns.length, this.others + 1) < 255
           ? new KernelScanner(scanner, config.chunkBytes, mode)
           : undefined;
       if (kernel && mode === 'count') this.countingKernels.push(kernel);
@@ -194,7 +198,7 @@ class OpenFile {
 
 async function run(): Promise<void> {
   const table = new GroupTable(config.statusColumns.length);
-  const analysis = config.analysis && new AnalysisState(config.analysis);
+  const analysis = config.analysis && new AnalysisState(config.analysis, table);
   const scanners = new Scanners(table, analysis);
   const file = new OpenFile();
   let matchedHandedOver = 0;

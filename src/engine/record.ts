@@ -1,13 +1,21 @@
-// What a producer does with a matching line when the run asks for more than the default (clients by address):
+// What a producer does with a parsed line when the run asks for more than the default (clients by address,
+// whole input): keep only a span of time (`--since`/`--until`) and some clients (`--include-ip`/`--exclude-ip`),
 // group by other fields (`--by`), keep instants for `--window`. It is a LineScanner whose `countMatch` does
 // more, so both the JS scanner and the WebAssembly kernel (which calls countMatch for each matching line) feed
 // it; the default run never builds one, so none of this costs it anything.
+//
+// Both scanners count a line as matched before countMatch; a line this scanner then leaves out is un-counted.
+// With a time span, every parsed line must be seen (the summary counts entries of any status outside the
+// span): the statuses that do not count are then mapped to one extra column, `others`, never stored.
 
 import type { LineFormat } from '../formats/fields.js';
+import { ClientFilter, parseAddressBlock } from './cidr.js';
+import { Deferred, deferredTransferList, type DeferredPartial } from './deferred.js';
 import { EventLists, type EventsPartial } from './events.js';
 import { partialTransferList, type GroupTable, type Partial } from './groups.js';
 import { KeyMaker, type KeyField } from './keys.js';
 import { LineScanner } from './scan.js';
+import { MAYBE, OUT, TimeSpan, type SpanSpec } from './span.js';
 
 /** The analysis of a run beyond the default, as plain data (it travels to the workers as workerData). */
 export interface AnalysisSpec {
@@ -15,12 +23,26 @@ export interface AnalysisSpec {
   readonly keepQuery: boolean;
   /** Window length in seconds; 0 for no window. */
   readonly windowSeconds: number;
+  readonly span?: SpanSpec;
+  /** Address blocks as given (checked before the run). */
+  readonly includeIp: readonly string[];
+  readonly excludeIp: readonly string[];
+  /** See AnalyzeOptions.settleEntries. */
+  readonly settleEntries: number;
+}
+
+/** Whether a run must see every parsed line, not only those with a counted status. */
+export function seesEveryLine(spec: AnalysisSpec | undefined): boolean {
+  return spec?.span !== undefined;
 }
 
 /** A producer's partial with what the analysis keeps beyond counts. */
 export interface AnalysisPartial extends Partial {
   /** With a window: the instants of the partial's groups, by row. */
   readonly events?: EventsPartial;
+  /** With a relative time span: the producer's newest instant, and the entries it could not decide yet. */
+  readonly newest?: number;
+  readonly deferred?: DeferredPartial;
 }
 
 /**
@@ -29,28 +51,57 @@ export interface AnalysisPartial extends Partial {
  */
 export class AnalysisState {
   readonly events: EventLists | undefined;
+  readonly span: TimeSpan | undefined;
+  readonly deferred: Deferred | undefined;
+  readonly clients: ClientFilter | undefined;
 
-  constructor(readonly spec: AnalysisSpec) {
+  constructor(
+    readonly spec: AnalysisSpec,
+    readonly table: GroupTable,
+  ) {
     this.events = spec.windowSeconds > 0 ? new EventLists() : undefined;
+    this.span = spec.span && new TimeSpan(spec.span);
+    this.deferred = this.span?.relative ? new Deferred(spec.settleEntries) : undefined;
+    this.clients =
+      spec.includeIp.length + spec.excludeIp.length > 0
+        ? new ClientFilter(
+            spec.includeIp.map((b) => parseAddressBlock(b, '--include-ip')),
+            spec.excludeIp.map((b) => parseAddressBlock(b, '--exclude-ip')),
+          )
+        : undefined;
   }
 
-  /** The table's groups as a partial, with their extras; leaves both empty. */
-  takePartial(table: GroupTable): AnalysisPartial {
+  /** Whether there is anything to hand over even with an empty table. */
+  get pending(): boolean {
+    return this.deferred !== undefined && (this.deferred.size > 0 || this.span!.newest > Number.NEGATIVE_INFINITY);
+  }
+
+  /** The table's groups as a partial, with their extras; leaves all of them empty. */
+  takePartial(): AnalysisPartial {
+    const table = this.table;
     const rows = table.size;
     const events = this.events?.take(rows);
-    const partial = table.takePartial();
-    return events ? { ...partial, events } : partial;
+    const partial: AnalysisPartial = table.takePartial();
+    return {
+      ...partial,
+      ...(events ? { events } : {}),
+      ...(this.deferred ? { newest: this.span!.newest, deferred: this.deferred.take() } : {}),
+    };
   }
 }
 
 export class AnalysisScanner extends LineScanner {
   private readonly keys: KeyMaker;
-  private readonly events: EventLists | undefined;
 
-  constructor(format: LineFormat, columnOfStatus: Int16Array, table: GroupTable, state: AnalysisState) {
-    super(format, columnOfStatus, table);
+  /** `others`: the column statuses that do not count are mapped to (see the top of this file). */
+  constructor(
+    format: LineFormat,
+    columnOfStatus: Int16Array,
+    private readonly state: AnalysisState,
+    private readonly others: number,
+  ) {
+    super(format, columnOfStatus, state.table);
     this.keys = new KeyMaker(format, state.spec.by, state.spec.keepQuery);
-    this.events = state.events;
   }
 
   /** Whether matching lines need every field `format.parse` finds (the kernel then re-parses them in JS). */
@@ -59,13 +110,43 @@ export class AnalysisScanner extends LineScanner {
   }
 
   override countMatch(buf: Buffer, start: number, end: number, column: number): void {
-    const fields = this.fields;
+    const { fields, stats, state } = this;
+    const stamp = fields.stamp;
+    let verdict = 1; // IN
+    const span = state.span;
+    if (span) {
+      span.see(stamp);
+      verdict = span.verdict(stamp);
+      if (verdict === OUT) {
+        stats.matched--;
+        stats.outside++;
+        return;
+      }
+    }
+    if (column === this.others) {
+      stats.matched--;
+      if (verdict === MAYBE) state.deferred!.addOther(stamp);
+      return;
+    }
+    if (state.clients && !state.clients.admits(buf, fields.clientStart, fields.clientEnd)) {
+      stats.matched--;
+      if (verdict === MAYBE) state.deferred!.addExcluded(stamp);
+      else stats.excluded++;
+      return;
+    }
     const keys = this.keys;
     if (keys.needsDetails) this.format.parseDetails(buf, start, end, fields);
     keys.make(buf, fields);
+    if (verdict === MAYBE) {
+      stats.matched--;
+      const deferred = state.deferred!;
+      deferred.add(keys.keyBuf, keys.keyStart, keys.keyEnd, column, stamp);
+      if (deferred.due) deferred.settle(span!, state, stats);
+      return;
+    }
     const row = this.table.rowOf(keys.keyBuf, keys.keyStart, keys.keyEnd);
-    this.table.addAt(row, column, fields.stamp);
-    this.events?.push(row, fields.stamp);
+    this.table.addAt(row, column, stamp);
+    state.events?.push(row, stamp);
   }
 }
 
@@ -73,5 +154,6 @@ export class AnalysisScanner extends LineScanner {
 export function analysisTransferList(partial: AnalysisPartial): ArrayBuffer[] {
   const buffers = partialTransferList(partial);
   if (partial.events) buffers.push(partial.events.offsets.buffer as ArrayBuffer, partial.events.stamps.buffer as ArrayBuffer);
+  if (partial.deferred) buffers.push(...deferredTransferList(partial.deferred));
   return buffers;
 }

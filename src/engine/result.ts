@@ -69,6 +69,10 @@ export interface AnalyzeResult {
   readonly statusColumns: readonly string[];
   /** `--window` in seconds; absent without a window (then rows have no peak fields). */
   readonly windowSeconds?: number;
+  /** `--since`/`--until` as given; absent without them. */
+  readonly span?: { readonly since?: string; readonly until?: string };
+  /** `--include-ip`/`--exclude-ip` blocks; absent without them. */
+  readonly clients?: { readonly include: readonly string[]; readonly exclude: readonly string[] };
   readonly threshold: number;
   readonly rows: readonly ResultRow[];
   readonly summary: Summary;

@@ -63,6 +63,24 @@ function inputLines(s: Summary): string[] {
 const MAX_CELL = 60;
 const clip = (value: string): string => (value.length > MAX_CELL ? value.slice(0, MAX_CELL - 1) + '…' : value);
 
+/** With --since/--until or IP filters: what they left out. */
+function filterLines(result: AnalyzeResult): string[] {
+  const lines: string[] = [];
+  const s = result.summary;
+  if (result.span) {
+    const bounds = [result.span.since && `since ${result.span.since}`, result.span.until && `until ${result.span.until}`];
+    lines.push(`  outside the span  ${int.format(s.outside)} ${s.outside === 1 ? 'entry' : 'entries'} (${bounds.filter(Boolean).join(', ')})`);
+  }
+  if (result.clients) {
+    const blocks = [
+      result.clients.include.length > 0 && `only ${result.clients.include.join(' ')}`,
+      result.clients.exclude.length > 0 && `not ${result.clients.exclude.join(' ')}`,
+    ];
+    lines.push(`  clients left out  ${int.format(s.excluded)} matching response${s.excluded === 1 ? '' : 's'} (${blocks.filter(Boolean).join('; ')})`);
+  }
+  return lines;
+}
+
 /** The summary and the top table as text. */
 export function formatReport(result: AnalyzeResult, options: PrintOptions = {}): string {
   const c = pc.createColors(options.color ?? false);
@@ -77,6 +95,7 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     `  lines read        ${int.format(s.lines)}`,
     `  parsed            ${int.format(s.parsed)}`,
     `  skipped           ${int.format(skipped)}${skipped ? c.dim(` (${int.format(s.malformed)} malformed, ${int.format(s.blank)} blank${s.comment ? `, ${int.format(s.comment)} header` : ''})`) : ''}`,
+    ...filterLines(result),
     `  matching errors   ${int.format(s.matched)} ${c.dim(`(status ${result.statusColumns.join(' ')})`)} from ${int.format(s.groups)} ${groups}`,
     `  over threshold    ${c.bold(int.format(s.reported))} ${groups} with >= ${int.format(result.threshold)}${window}`,
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,

@@ -70,6 +70,11 @@ describe('analyses on the command line', () => {
     [['--errorcodes', '6xx'], /--errorcodes: '6xx' is not a status class: use 1xx, 2xx, 3xx, 4xx or 5xx/],
     [['--errorcodes', '4xx', '404'], /--errorcodes: '4xx' and '404' both hold status 404/],
     [['--errorcodes', '599-500'], /'599-500' is not a status range/],
+    [['--since', 'tomorrow'], /--since 'tomorrow' is not a time: use an ISO 8601 time/],
+    [['--since', '2024-05-02', '--until', '2024-05-01'], /--since '2024-05-02' is not before --until '2024-05-01'/],
+    [['--since', '1h', '--until', '2h'], /--since '1h' is not before --until '2h'/],
+    [['--exclude-ip', '10.0.0.0/33'], /--exclude-ip '10.0.0.0\/33': the prefix length must be a number from 0 to 32/],
+    [['--include-ip', 'not-an-ip'], /--include-ip 'not-an-ip' is not an address block: use an IPv4 or IPv6 address or block/],
   ];
   for (const [args, message] of bad) {
     it(`fails cleanly on ${args.join(' ')}`, () => {
@@ -84,9 +89,22 @@ describe('analyses on the command line', () => {
     });
   }
 
+  it('--since/--until and --exclude-ip leave entries out and say how many', () => {
+    const output = join(dir, 'span.csv');
+    const r = run('--output', output, '--threshold', '1', '--since', '2024-05-01T00:00:10Z', '--until', '1m', '--exclude-ip', '10.0.0.2', '::1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /outside the span  2 entries \(since 2024-05-01T00:00:10Z, until 1m\)/);
+    assert.match(r.stdout, /clients left out  1 matching response \(not 10.0.0.2 ::1\)/);
+    assert.equal(
+      readFileSync(output, 'utf8'),
+      'ip,count,400,401,403,404,405,500,501,502,503,504,505,first_seen,last_seen\n' +
+        '10.0.0.1,1,0,0,0,1,0,0,0,0,0,0,0,2024-05-01T00:00:30+00:00,2024-05-01T00:00:30+00:00\n',
+    );
+  });
+
   it('shows each analysis flag in --help with an example', () => {
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout;
-    for (const flag of ['--by', '--keep-query', '--window']) {
+    for (const flag of ['--by', '--keep-query', '--window', '--since', '--until', '--include-ip', '--exclude-ip']) {
       assert.match(help, new RegExp(`^  ${flag}`, 'm'), `${flag} described`);
       assert.match(help, new RegExp(`\\$ logsift .*${flag}`), `${flag} has an example`);
     }

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { parseStatusColumns } from '../../src/engine/codes.js';
 import { KEY_FIELDS } from '../../src/engine/keys.js';
 import { formatCsv } from '../../src/sinks/csv.js';
-import { analyzeText, comparable, engineSettings, logs } from '../support/analysis-logs.js';
+import { analyzeText, comparable, engineSettings, logs, spanBounds } from '../support/analysis-logs.js';
 import { referenceAnalysis, type RefOptions } from '../support/analysis-reference.js';
 
 const REAL_APACHE = resolve('..', 'shared', 'data', 'real', 'apache_combined_semicomplete_2015_elastic.log');
@@ -51,7 +51,7 @@ describe('analyses against the reference', () => {
           assert.equal(result.summary.parsed, expected.parsed);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 20 },
     );
   });
 
@@ -70,7 +70,7 @@ describe('analyses against the reference', () => {
           assert.deepEqual(comparable(result), expected.rows);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 20 },
     );
   });
 
@@ -114,6 +114,87 @@ describe('analyses on the real Apache log (elastic, out of order)', () => {
       const expected = referenceAnalysis(log, refOptions(by, statuses, 2));
       const result = await analyzeText(log, { by, errorCodes: statuses, threshold: 2, threads: 2, rangeBytes: 200_000 });
       assert.deepEqual(comparable(result), expected.rows, `--by ${by.join(',')}`);
+      assert.equal(result.summary.matched, expected.matched);
+    }
+  });
+});
+
+const blocks = fc.uniqueArray(
+  // Node's BlockList (the reference) does not hold IPv4 clients in IPv6 blocks wider than ::ffff:0:0/96; these do not mix them.
+  fc.constantFrom('10.0.0.0/8', '10.0.0.1', '10.1.0.0/16', '192.168.0.0/16', '0.0.0.0/0', '2001:db8::/32', '2001:db8::ff/128', '2001:db8::1', '::ffff:10.0.0.0/104'),
+  { maxLength: 3 },
+);
+
+describe('time spans and client filters against the reference', () => {
+  it('--since/--until (instants and durations before the newest entry) at any thread count and chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        logs,
+        fc.option(spanBounds, { nil: undefined }),
+        fc.option(spanBounds, { nil: undefined }),
+        fc.constantFrom(['ip'], ['path', 'status']),
+        fc.constantFrom(0, 60, 600),
+        fc.integer({ min: 1, max: 3 }),
+        engineSettings,
+        async (log, since, until, by, windowSeconds, threshold, settings) => {
+          const emptySpan =
+            (since?.at !== undefined && until?.at !== undefined && since.at >= until.at) ||
+            (since?.ago !== undefined && until?.ago !== undefined && since.ago <= until.ago);
+          fc.pre(!emptySpan && (since !== undefined || until !== undefined));
+          const statuses = ['4xx', '500-599'];
+          const result = await analyzeText(log, {
+            by, errorCodes: statuses, threshold, since: since?.text, until: until?.text, ...(windowSeconds ? { window: windowSeconds } : {}), ...settings,
+          });
+          const expected = referenceAnalysis(
+            log,
+            refOptions(by, statuses, threshold, { since: since?.at, sinceAgo: since?.ago, until: until?.at, untilAgo: until?.ago, windowSeconds }),
+          );
+          assert.deepEqual(comparable(result), expected.rows);
+          assert.equal(result.summary.matched, expected.matched, 'matched');
+          assert.equal(result.summary.outside, expected.outside, 'outside');
+          assert.equal(result.summary.parsed, expected.parsed, 'parsed');
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('--include-ip/--exclude-ip (IPv4, IPv6, mapped) with spans, at any thread count and chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        logs,
+        blocks,
+        blocks,
+        fc.option(spanBounds, { nil: undefined }),
+        engineSettings,
+        async (log, includeIp, excludeIp, since, settings) => {
+          const statuses = ['4xx', '5xx'];
+          const result = await analyzeText(log, { errorCodes: statuses, threshold: 1, includeIp, excludeIp, since: since?.text, ...settings });
+          const expected = referenceAnalysis(
+            log,
+            refOptions(['ip'], statuses, 1, { includeIp, excludeIp, since: since?.at, sinceAgo: since?.ago }),
+          );
+          assert.deepEqual(comparable(result), expected.rows);
+          assert.equal(result.summary.matched, expected.matched, 'matched');
+          assert.equal(result.summary.excluded, expected.excluded, 'excluded');
+          assert.equal(result.summary.outside, expected.outside, 'outside');
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('the real Apache log, out of order: --since 1d --until 2h --window 10m --by path', async () => {
+    const log = readFileSync(REAL_APACHE);
+    const statuses = ['4xx', '5xx'];
+    const expected = referenceAnalysis(log, refOptions(['path'], statuses, 2, { sinceAgo: 86400, untilAgo: 7200, windowSeconds: 600 }));
+    assert.ok(expected.rows.length > 0 && expected.outside > 0);
+    for (const threads of [1, 3]) {
+      const result = await analyzeText(log, {
+        by: 'path', errorCodes: statuses, threshold: 2, since: '1d', until: '2h', window: '10m', threads, rangeBytes: 100_000, settleEntries: 50,
+      });
+      assert.deepEqual(comparable(result), expected.rows);
+      assert.equal(result.summary.outside, expected.outside);
       assert.equal(result.summary.matched, expected.matched);
     }
   });
