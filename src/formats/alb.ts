@@ -8,7 +8,8 @@
 //   0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:... ...
 //
 // The client key is the address of `client:port`. The time (UTC, with microseconds) is when the load balancer
-// answered. `elb_status_code` is `-` when no response was sent (the line is read, matching no code). AWS adds
+// answered. The request target is logged in absolute form: the path is the part after the host, which is the
+// vhost (or the domain_name field, when a TLS client sent one). `elb_status_code` is `-` when no response was sent (the line is read, matching no code). AWS adds
 // fields at the end over time: whatever follows is ignored. Fields are logged as written (quotes inside the
 // request come as `\x22`).
 
@@ -57,6 +58,7 @@ export function parseDetailsFrom(buf: Buffer, end: number, out: LineFields, skip
   out.requestStart = p + 1;
   out.requestEnd = requestEnd;
   splitRequest(buf, out);
+  splitAbsoluteTarget(buf, out);
   p = requestEnd + 2;
   if (p >= end || buf[p] !== QUOTE) return;
   const agentEnd = closingQuote(buf, p, end);
@@ -67,9 +69,35 @@ export function parseDetailsFrom(buf: Buffer, end: number, out: LineFields, skip
   p = skipFields(buf, agentEnd + 2, end, domainAfter);
   if (p < 0 || buf[p] !== QUOTE) return;
   const domainEnd = closingQuote(buf, p, end);
-  if (domainEnd < 0) return;
+  if (domainEnd < 0 || (domainEnd - p === 2 && buf[p + 1] === 0x2d)) return; // `-`: no TLS SNI
   out.vhostStart = p + 1;
   out.vhostEnd = domainEnd;
+}
+
+/**
+ * The load balancers log the target in absolute form (`https://www.example.com:443/x?y`): the path is what
+ * follows the authority, and the vhost is the authority's host (the domain field, when logged, overrides it).
+ */
+function splitAbsoluteTarget(buf: Buffer, out: LineFields): void {
+  let p = out.pathStart;
+  const end = out.pathEnd;
+  while (p < end && buf[p] !== 0x3a && buf[p] !== 0x2f) p++;
+  if (p + 2 >= end || buf[p] !== 0x3a || buf[p + 1] !== 0x2f || buf[p + 2] !== 0x2f) return;
+  const hostStart = p + 3;
+  let q = hostStart;
+  while (q < end && buf[q] !== 0x2f) q++;
+  if (q >= end) return; // no path (`https://host:443-` of a request that could not be read): keep it as logged
+  let hostEnd = q;
+  for (let c = q - 1; c > hostStart; c--) {
+    if (buf[c] === 0x3a) {
+      hostEnd = c;
+      break;
+    }
+    if (buf[c] < 0x30 || buf[c] > 0x39) break;
+  }
+  out.vhostStart = hostStart;
+  out.vhostEnd = hostEnd;
+  out.pathStart = q;
 }
 
 /** ALB's connection types: http, https, h2, grpcs, ws, wss (lower-case letters and digits, checked loosely). */

@@ -33,13 +33,17 @@ describe('alb', () => {
       time: '2018-07-02T22:20:01+00:00',
       request: 'GET https://www.example.com:443/missing/0?a=b HTTP/1.1',
       method: 'GET',
-      path: 'https://www.example.com:443/missing/0?a=b',
+      path: '/missing/0?a=b',
       userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64)',
       vhost: 'www.example.com',
     });
     assert.equal(parseOne(alb, lines[9])!.status, 0); // `-`: no response
     assert.equal(parseOne(alb, lines[10])!.client, '2001:db8::1');
     assert.equal(parseOne(alb, lines[11])!.request, 'GET http://www.example.com:80/q?bar=\\x22 HTTP/1.1');
+    // Without a TLS domain, the vhost is the host of the absolute target; a bad request keeps its target.
+    assert.deepEqual([parseOne(alb, lines[7])!.vhost, parseOne(alb, lines[7])!.path], ['10.0.2.105', '/']);
+    assert.deepEqual([parseOne(alb, lines[0])!.vhost, parseOne(alb, lines[0])!.path], ['www.example.com', '/']);
+    assert.deepEqual([parseOne(alb, lines[9])!.vhost, parseOne(alb, lines[9])!.path], [undefined, 'https://www.example.com:443- -']);
   });
 
   test('lines that do not fit: ELB lines, a bad time, a missing status', () => {
@@ -70,8 +74,9 @@ describe('elb', () => {
       time: '2015-05-13T23:40:43+00:00',
       request: 'GET https://www.example.com:443/x0 HTTP/1.1',
       method: 'GET',
-      path: 'https://www.example.com:443/x0',
+      path: '/x0',
       userAgent: 'curl/7.38.0',
+      vhost: 'www.example.com',
     });
     const tcp = parseOne(elb, lines[6])!;
     assert.equal(tcp.status, 0);
