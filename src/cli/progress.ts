@@ -37,6 +37,7 @@ export async function createProgress(stream: NodeJS.WriteStream, enabled: boolea
         );
         bar.start(totalBytes, doneBytes, payload);
       } else {
+        if (totalBytes !== bar.getTotal()) bar.setTotal(totalBytes); // a pipe's bytes add to the total as they come
         bar.update(doneBytes, payload);
       }
     },

@@ -2,7 +2,7 @@
 // and every way one can be wrong becomes one clear LogsiftError before any work starts (or, when the caller
 // chose to skip unreadable inputs, a note in `skipped`).
 
-import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { LogsiftError } from '../errors.js';
 
@@ -97,15 +97,6 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
     }
   }
   return { inputs, skipped };
-}
-
-/** Checks that a file can be opened for reading (open does; stat does not); throws an UnreadableInput. */
-export function checkReadable(path: string): void {
-  try {
-    closeSync(openSync(path, 'r'));
-  } catch (error) {
-    throw asUnreadable(path, error) ?? error;
-  }
 }
 
 /** Opens a regular file found by resolveInputs, with its size now. */
