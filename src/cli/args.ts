@@ -5,10 +5,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { KEY_FIELDS } from '../engine/keys.js';
 import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../engine/options.js';
 import { FORMAT_NAMES } from '../formats/index.js';
+import { OUTPUT_FORMATS } from '../sinks/output.js';
 
 export interface CliOptions {
   readonly analyze: AnalyzeOptions;
   readonly output: string;
+  /** `csv`, `json` or `ndjson`; undefined: from the output file's extension. */
+  readonly outputFormat?: string;
   readonly top: number;
   readonly progress: boolean;
 }
@@ -76,6 +79,8 @@ Examples:
   $ logsift --client-from xff                 # key clients by the first X-Forwarded-For address
   $ logsift --strict                          # stop at the first line that does not fit the format
   $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
+  $ logsift --output errors.json              # JSON (schema/result.schema.json); .ndjson/.jsonl: one row per line
+  $ logsift --output-format json --output errors.txt   # the format named, whatever the extension
   $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
   $ logsift --version                         # print the version
   $ logsift --help                            # this help
@@ -94,7 +99,7 @@ export function buildProgram(version: string): Command {
         .default([DEFAULT_INPUT], DEFAULT_INPUT),
     )
     .option('--skip-unreadable', 'go on without inputs that are missing or unreadable (reported) instead of stopping')
-    .option('-o, --output <path>', 'CSV file to write (replaced atomically)', DEFAULT_OUTPUT)
+    .option('-o, --output <path>', 'file to write: CSV, or JSON/NDJSON (see --output-format); replaced atomically', DEFAULT_OUTPUT)
     .option('-t, --threads <n>', 'producer threads (any n >= 1 gives the same result)', positiveInteger, availableParallelism())
     .option('--threshold <n>', 'report clients with at least n matching responses', positiveInteger, DEFAULT_THRESHOLD)
     .addOption(
@@ -115,6 +120,11 @@ export function buildProgram(version: string): Command {
     .option('--json-fields <list>', 'JSON lines: key paths by role, e.g. client=request.remote_ip,status=status,time=ts', jsonFields)
     .addOption(new Option('--client-from <source>', 'client key: connecting address or first X-Forwarded-For address').choices(['client', 'xff']).default('client'))
     .option('--strict', 'a line that does not fit its format is an error (default: skipped and counted)')
+    .addOption(
+      new Option('--output-format <format>', 'csv, json or ndjson (default: from the output extension: .json, .ndjson/.jsonl, else csv)').choices(
+        OUTPUT_FORMATS,
+      ),
+    )
     .option('--top <n>', 'rows in the printed table', positiveInteger, 20)
     .option('--no-progress', 'never show the progress bar')
     .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
@@ -145,6 +155,7 @@ interface RawOptions {
   clientFrom: 'client' | 'xff';
   strict?: boolean;
   top: number;
+  outputFormat?: string;
   progress: boolean;
   chunkBytes?: number;
   rangeBytes?: number;
@@ -179,6 +190,7 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
       kernel: raw.kernel,
     },
     output: raw.output,
+    outputFormat: raw.outputFormat,
     top: raw.top,
     progress: raw.progress,
   };

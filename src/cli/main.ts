@@ -8,7 +8,7 @@ import { analyze } from '../engine/analyze.js';
 import { resolveInputs, STDIN } from '../engine/inputs.js';
 import { LogsiftError } from '../errors.js';
 import { removePendingTempFiles } from '../sinks/atomic.js';
-import { saveCsv } from '../sinks/csv.js';
+import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
 import { buildProgram, parseCli } from './args.js';
 import { createProgress } from './progress.js';
 
@@ -39,10 +39,10 @@ function checkOutput(output: string, inputs: readonly string[]): void {
   }
 }
 
-/** Saves the CSV; a failure becomes one clear line (the existing output, if any, is untouched). */
-function save(result: Awaited<ReturnType<typeof analyze>>, output: string): void {
+/** Saves the result; a failure becomes one clear line (the existing output, if any, is untouched). */
+function save(result: Awaited<ReturnType<typeof analyze>>, output: string, format: OutputFormat): void {
   try {
-    saveCsv(result, output);
+    saveResult(result, output, format);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -69,6 +69,7 @@ async function main(argv: readonly string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(`logsift: ${oneLine(message)}`) });
   const cli = parseCli(program, argv);
+  const outputFormat = outputFormatFor(cli.output, cli.outputFormat);
   const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
   const { inputs } = await resolveInputs(specs, { skipUnreadable: true });
   checkOutput(
@@ -89,7 +90,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
   }
   for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
-  save(result, cli.output);
+  save(result, cli.output, outputFormat);
   const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
 }

@@ -75,6 +75,7 @@ describe('analyses on the command line', () => {
     [['--since', '1h', '--until', '2h'], /--since '1h' is not before --until '2h'/],
     [['--exclude-ip', '10.0.0.0/33'], /--exclude-ip '10.0.0.0\/33': the prefix length must be a number from 0 to 32/],
     [['--include-ip', 'not-an-ip'], /--include-ip 'not-an-ip' is not an address block: use an IPv4 or IPv6 address or block/],
+    [['--output-format', 'xml'], /option '--output-format <format>' argument 'xml' is invalid. Allowed choices are csv, json, ndjson/],
   ];
   for (const [args, message] of bad) {
     it(`fails cleanly on ${args.join(' ')}`, () => {
@@ -102,9 +103,33 @@ describe('analyses on the command line', () => {
     );
   });
 
+  it('writes JSON for a .json output, NDJSON for .ndjson/.jsonl or when asked, CSV otherwise', () => {
+    const json = join(dir, 'out.json');
+    assert.equal(run('--output', json, '--threshold', '1', '--by', 'ip,status').status, 0);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    assert.deepEqual(doc.key_fields, ['ip', 'status']);
+    assert.deepEqual(doc.rows[0], {
+      key: { ip: '10.0.0.1', status: '404' },
+      count: 2,
+      by_status: { '400': 0, '401': 0, '403': 0, '404': 2, '405': 0, '500': 0, '501': 0, '502': 0, '503': 0, '504': 0, '505': 0 },
+      first_seen: '2024-05-01T00:00:00+00:00',
+      last_seen: '2024-05-01T00:00:30+00:00',
+    });
+    for (const [name, args] of [['out.ndjson', []], ['out.jsonl', []], ['out.txt', ['--output-format', 'ndjson']]] as const) {
+      const output = join(dir, name);
+      assert.equal(run('--output', output, '--threshold', '1', ...args).status, 0);
+      const lines = readFileSync(output, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 2, name);
+      assert.equal(JSON.parse(lines[0]).key.ip, '10.0.0.1');
+    }
+    const csv = join(dir, 'forced.json');
+    assert.equal(run('--output', csv, '--threshold', '1', '--output-format', 'csv').status, 0);
+    assert.match(readFileSync(csv, 'utf8'), /^ip,count,/);
+  });
+
   it('shows each analysis flag in --help with an example', () => {
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout;
-    for (const flag of ['--by', '--keep-query', '--window', '--since', '--until', '--include-ip', '--exclude-ip']) {
+    for (const flag of ['--by', '--keep-query', '--window', '--since', '--until', '--include-ip', '--exclude-ip', '--output-format', '--top']) {
       assert.match(help, new RegExp(`^  ${flag}`, 'm'), `${flag} described`);
       assert.match(help, new RegExp(`\\$ logsift .*${flag}`), `${flag} has an example`);
     }

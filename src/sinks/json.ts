@@ -1,0 +1,111 @@
+// Saving the result as JSON (one document) or NDJSON (one row per line), atomically like the CSV. The shape is
+// documented by schema/result.schema.json (rows: its `$defs/row`, which is also each NDJSON line). Names follow
+// the CSV columns. Nothing in the file depends on the run's thread count or duration, so, like the CSV, it is
+// byte-identical for any --threads.
+
+import { writeSync } from 'node:fs';
+import type { AnalyzeResult, ResultRow } from '../engine/result.js';
+import { writeFileAtomic } from './atomic.js';
+
+/** Rows are turned into text this many at a time, so a huge result never becomes one huge string. */
+const ROWS_PER_WRITE = 10_000;
+
+/** One row as a plain object: key fields by name, then the numbers. */
+export function jsonRow(result: AnalyzeResult, row: ResultRow): Record<string, unknown> {
+  const key: Record<string, string> = {};
+  result.keyFields.forEach((field, i) => (key[field] = row.keys[i]));
+  const byStatus: Record<string, number> = {};
+  result.statusColumns.forEach((column, i) => (byStatus[column] = row.byCode[i]));
+  return {
+    key,
+    count: row.count,
+    by_status: byStatus,
+    first_seen: row.firstSeen,
+    last_seen: row.lastSeen,
+    ...(result.windowSeconds ? { peak_window_count: row.peakWindowCount, peak_window_start: row.peakWindowStart } : {}),
+  };
+}
+
+/** What the run asked for and what it read (no timings, no thread count). */
+function jsonHead(result: AnalyzeResult): Record<string, unknown> {
+  return {
+    key_fields: result.keyFields,
+    status_columns: result.statusColumns,
+    threshold: result.threshold,
+    ...(result.windowSeconds ? { window_seconds: result.windowSeconds } : {}),
+    ...(result.span ? { span: { since: result.span.since ?? null, until: result.span.until ?? null } } : {}),
+    ...(result.clients ? { clients: result.clients } : {}),
+  };
+}
+
+function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
+  const s = result.summary;
+  return {
+    lines: s.lines,
+    parsed: s.parsed,
+    malformed: s.malformed,
+    blank: s.blank,
+    comment: s.comment,
+    matched: s.matched,
+    outside: s.outside,
+    excluded: s.excluded,
+    groups: s.groups,
+    reported: s.reported,
+    format: s.format,
+    inputs: s.inputs.map((input) => ({
+      path: input.path,
+      format: input.format,
+      compression: input.compression,
+      bytes: input.bytes,
+      uncompressed_bytes: input.uncompressedBytes,
+    })),
+    skipped_inputs: s.skippedInputs.map((skip) => ({ path: skip.path, reason: skip.reason })),
+    warnings: s.warnings,
+  };
+}
+
+/** The JSON document, written piece by piece: head fields, rows one per line, then the summary. */
+function* jsonPieces(result: AnalyzeResult): Generator<string> {
+  const head = JSON.stringify(jsonHead(result));
+  yield head.slice(0, -1) + ',"rows":[';
+  for (let i = 0; i < result.rows.length; i += ROWS_PER_WRITE) {
+    let text = '';
+    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.rows.length); j++) {
+      text += (j === 0 ? '\n' : ',\n') + JSON.stringify(jsonRow(result, result.rows[j]));
+    }
+    yield text;
+  }
+  yield `${result.rows.length > 0 ? '\n' : ''}],"summary":${JSON.stringify(jsonSummary(result))}}\n`;
+}
+
+function* ndjsonPieces(result: AnalyzeResult): Generator<string> {
+  for (let i = 0; i < result.rows.length; i += ROWS_PER_WRITE) {
+    let text = '';
+    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.rows.length); j++) text += JSON.stringify(jsonRow(result, result.rows[j])) + '\n';
+    yield text;
+  }
+}
+
+/** The whole JSON document as text (for small results and tests). */
+export function formatJson(result: AnalyzeResult): string {
+  return [...jsonPieces(result)].join('');
+}
+
+/** The whole NDJSON as text: one row per line, nothing else (an empty result is an empty file). */
+export function formatNdjson(result: AnalyzeResult): string {
+  return [...ndjsonPieces(result)].join('');
+}
+
+/** Writes the JSON document to `path` atomically: an existing file is replaced whole or not at all. */
+export function saveJson(result: AnalyzeResult, path: string): void {
+  writeFileAtomic(path, (fd) => {
+    for (const piece of jsonPieces(result)) writeSync(fd, piece);
+  });
+}
+
+/** Writes the rows as NDJSON to `path` atomically. */
+export function saveNdjson(result: AnalyzeResult, path: string): void {
+  writeFileAtomic(path, (fd) => {
+    for (const piece of ndjsonPieces(result)) writeSync(fd, piece);
+  });
+}
