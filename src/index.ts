@@ -16,4 +16,7 @@ export type { AnalyzeResult, InputSummary, ResultRow, Summary } from './engine/r
 export { LogsiftError } from './errors.js';
 export { FORMAT_NAMES } from './formats/index.js';
 export { csvHeader, formatCsv, saveCsv } from './sinks/csv.js';
+export { formatJson, formatNdjson, saveJson, saveNdjson } from './sinks/json.js';
+export { OUTPUT_FORMATS, outputFormatFor, saveResult, type OutputFormat } from './sinks/output.js';
+export { KEY_FIELDS, type KeyField } from './engine/keys.js';
 export { formatReport, printReport, type PrintOptions } from './sinks/print.js';
