@@ -73,6 +73,14 @@ describe('the flags of the brief', () => {
     assert.equal(readFileSync(b, 'utf8'), expected);
   });
 
+  test('--errorcodes given twice over counts each code once', async () => {
+    const output = join(dir, 'dup.csv');
+    ok(await runCli(['--input', SAMPLE, '--output', output, '--errorcodes', '500', '404', '404,500', '--threshold', '2']));
+    const csv = readFileSync(output, 'utf8');
+    assert.ok(csv.startsWith('ip,count,404,500,first_seen,last_seen\n'));
+    assert.equal(csv, referenceAnalyzeFile(SAMPLE, { errorCodes: [404, 500], threshold: 2 }).csv);
+  });
+
   test('--threads 12 (the brief\'s number) gives the same CSV as --threads 1', async () => {
     const twelve = join(dir, 't12.csv');
     const one = join(dir, 't1.csv');

@@ -141,3 +141,68 @@ describe('exactness on a genlog.mjs log, across the whole matrix', () => {
     }
   });
 });
+
+describe('exactness with many groups', () => {
+  let dir: string;
+  before(() => {
+    dir = makeTempDir();
+  });
+  after(() => removeDir(dir));
+
+  test('50,000 distinct clients: group tables grow (in JS and in the kernel) and partials merge exactly', async () => {
+    // xorshift32, so the log is the same on every run.
+    let seed = 7;
+    const rnd = (): number => {
+      seed ^= seed << 13;
+      seed >>>= 0;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      seed >>>= 0;
+      return seed / 4294967296;
+    };
+    const pad = (n: number): string => String(n).padStart(2, '0');
+    const lines: string[] = [];
+    for (let i = 0; i < 80_000; i++) {
+      const c = Math.floor(rnd() * 50_000);
+      const client = `10.${c >> 16}.${(c >> 8) & 255}.${c & 255}${c % 5 === 0 ? '.a-longer-host-name.example.com' : ''}`;
+      const second = Math.floor(rnd() * 86_400);
+      const time = `10/Oct/2000:${pad(Math.floor(second / 3600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)} ${rnd() < 0.5 ? '+0100' : '-0230'}`;
+      const status = [404, 500, 200, 403][Math.floor(rnd() * 4)];
+      lines.push(`${client} - - [${time}] "GET /x HTTP/1.1" ${status} 12`);
+    }
+    const log = Buffer.from(lines.join('\n') + '\n', 'latin1');
+    const input = join(dir, 'many.log');
+    writeFileSync(input, log);
+    const errorCodes = [403, 404, 500];
+    const expected = referenceAnalyze(log, { errorCodes, threshold: 1 });
+    assert.ok(expected.csv.split('\n').length > 30_000, 'most clients are reported');
+    await assertMatches(input, expected, { threads: 2, errorCodes, threshold: 1 });
+    await assertMatches(input, expected, { threads: 3, errorCodes, threshold: 1, chunkBytes: 4097, rangeBytes: 300_001, kernel: true });
+    await assertMatches(input, expected, { threads: 2, errorCodes, threshold: 1, chunkBytes: 513, flushGroups: 5_000, kernel: false });
+  });
+});
+
+describe('exactness when instants tie', () => {
+  test('the same instant in several offsets gives the same first_seen/last_seen whatever the split', async () => {
+    // 11:00:00Z written in four offsets, in an order that puts each in a different range.
+    const times = ['10/Oct/2000:12:00:00 +0100', '10/Oct/2000:06:00:00 -0500', '10/Oct/2000:11:00:00 +0000', '10/Oct/2000:16:30:00 +0530'];
+    const text = times.map((t) => `10.0.0.1 - - [${t}] "GET / HTTP/1.1" 404 1\n`).join('');
+    const expected = referenceAnalyze(Buffer.from(text), { errorCodes: [404], threshold: 1 });
+    assert.equal(
+      expected.csv,
+      'ip,count,404,first_seen,last_seen\n10.0.0.1,4,4,2000-10-10T06:00:00-05:00,2000-10-10T16:30:00+05:30\n',
+    );
+    const dir = makeTempDir();
+    try {
+      const input = join(dir, 'ties.log');
+      writeFileSync(input, text);
+      for (const threads of [1, 2, 3, 7]) {
+        for (const kernel of [true, false]) {
+          await assertMatches(input, expected, { threads, kernel, errorCodes: [404], threshold: 1, rangeBytes: 1, flushGroups: 1, queueCapacity: 1 });
+        }
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
