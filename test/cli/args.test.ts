@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { describe, test } from 'node:test';
 import { CommanderError } from 'commander';
 import { DEFAULT_INPUT, DEFAULT_OUTPUT, buildProgram, parseCli } from '../../src/cli/args.js';
-import { DEFAULT_ERROR_CODES } from '../../src/engine/options.js';
+import { DEFAULT_ERROR_CODES, resolveOptions } from '../../src/engine/options.js';
 
 function parse(...argv: string[]) {
   const program = buildProgram('0.0.0')
@@ -38,6 +38,37 @@ describe('parseCli', () => {
     // (Bad status codes are the engine's to refuse; test/cli/errors.test.ts runs them through the binary.)
     for (const argv of [['--threads', '0'], ['--threshold', '-1'], ['--threads', 'x'], ['--nope'], ['--format', 'xml']]) {
       assert.throws(() => parse(...argv), (error: unknown) => error instanceof CommanderError && error.exitCode === 1, argv.join(' '));
+    }
+  });
+});
+
+/** Shell words of a command line: single and double quotes group, a `#` word starts a comment. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const match of line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
+    if (match[3]?.startsWith('#')) break;
+    words.push(match[1] ?? match[2] ?? match[3]);
+  }
+  return words;
+}
+
+describe('--help examples', () => {
+  test('every example is a valid command line (parses, and the engine accepts its options)', () => {
+    let help = '';
+    buildProgram('0.0.0')
+      .configureOutput({ writeOut: (text) => (help += text) })
+      .outputHelp();
+    const examples = help
+      .split('\n')
+      .filter((line) => /^\s*\$ /.test(line))
+      .map((line) => line.replace(/^\s*\$ /, '').replace(/^.*\| /, '')); // `zcat x | logsift ...`: the logsift part
+    assert.ok(examples.length >= 10, `${examples.length} examples`);
+    for (const example of examples) {
+      const [command, ...argv] = shellWords(example);
+      assert.equal(command, 'logsift', example);
+      if (argv.includes('--help') || argv.includes('--version')) continue; // these print and exit
+      const cli = parse(...argv);
+      assert.doesNotThrow(() => resolveOptions(cli.analyze), example);
     }
   });
 });

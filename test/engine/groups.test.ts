@@ -82,7 +82,7 @@ describe('GroupTable', () => {
         addAll(table, evs);
         assert.deepEqual(contentOf(table), expectedContent(evs));
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -98,7 +98,7 @@ describe('GroupTable', () => {
         }
         assert.deepEqual(contentOf(merged), expectedContent(evs));
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -122,7 +122,7 @@ describe('GroupTable', () => {
           assert.deepEqual(contentOf(shuffled), contentOf(inOrder));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 

@@ -69,7 +69,7 @@ describe('WebAssembly kernel vs the reference', () => {
 
   for (const [format, vhost] of [['combined', false], ['vcombined', true]] as const) {
     test(`${format}: thousands of odd lines, several seeds`, async () => {
-      for (const seed of [1, 2, 3, 4]) {
+      for (const seed of [1, 2, 3]) {
         const sample = fc.sample(anyLine, { numRuns: 3000, seed });
         const text = sample.map((line, i) => (vhost ? `v${i % 3}.example:80 ${line}` : line)).join(seed % 2 ? '\n' : '\r\n');
         const log = Buffer.from(text, 'latin1');
