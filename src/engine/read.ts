@@ -60,12 +60,13 @@ export class LineCarry {
   /** Makes room after the unfinished line (growing the buffer, or dropping an overlong line) and says how much. */
   room(sink: LineSink): number {
     if (this.carry === this.buffer.bytes.length) {
-      if (this.carry >= this.maxLineBytes) {
+      // Full, no newline yet: a line of maxLineBytes may still end with the next byte, one more cannot.
+      if (this.carry > this.maxLineBytes) {
         sink.countOverlongLine();
         this.skipping = true;
         this.carry = 0;
       } else {
-        this.buffer.grow(Math.min(this.carry * 2, this.maxLineBytes));
+        this.buffer.grow(Math.min(this.carry * 2, this.maxLineBytes + 1));
       }
     }
     return this.buffer.bytes.length - this.carry;

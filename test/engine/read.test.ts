@@ -62,18 +62,19 @@ describe('RangeReader', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2 * SHORTEST, max: 4 * SHORTEST }), // maxLineBytes
-        fc.array(fc.tuple(fc.constantFrom('short', 'near', 'long', 'blank'), fc.constantFrom(404, 500, 200), fc.constantFrom('\n', '\r\n')), {
+        fc.array(fc.tuple(fc.constantFrom('short', 'near', 'exact', 'long', 'blank'), fc.constantFrom(404, 500, 200), fc.constantFrom('\n', '\r\n')), {
           maxLength: 25,
         }),
         fc.boolean(),
         fc.record({ chunkBytes: fc.integer({ min: 1, max: 16 }), rangeBytes: fc.integer({ min: 1, max: 400 }), kernel: fc.boolean() }),
         (maxLineBytes, specs, finalNewline, options) => {
-          // Overlong: `long` lines have more than maxLineBytes bytes before their newline; `near` ones one less.
+          // Overlong: `long` lines have more than maxLineBytes bytes before their newline; `exact` ones exactly
+          // that many (CR included: still read), `near` ones one less.
           let text = '';
           let expectedText = '';
           for (const [kind, status, eol] of specs) {
             const line =
-              kind === 'blank' ? '' : kind === 'short' ? validLine(SHORTEST, status) : kind === 'near' ? validLine(maxLineBytes - 1 - (eol.length - 1), status) : validLine(maxLineBytes + 1 + SHORTEST, status);
+              kind === 'blank' ? '' : kind === 'short' ? validLine(SHORTEST, status) : kind === 'near' ? validLine(maxLineBytes - 1 - (eol.length - 1), status) : kind === 'exact' ? validLine(maxLineBytes - (eol.length - 1), status) : validLine(maxLineBytes + 1 + SHORTEST, status);
             text += line + eol;
             expectedText += (kind === 'long' ? 'overlong' : line) + eol;
           }
