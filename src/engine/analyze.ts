@@ -5,11 +5,11 @@
 //   -> threshold -> result
 
 import { formatDefinition, type Detection } from '../formats/index.js';
-import { consumePartials } from './consumer.js';
+import { consumePartials, type Merged } from './consumer.js';
 import { checkStrict, fitWarnings, forwardedForWarnings, type FileFit } from './fit.js';
-import type { AnalysisPartial } from './record.js';
+import { taskKey, type AnalysisPartial, type AnalysisSpec } from './record.js';
 import { resolveInputs, STDIN, type SkippedInput } from './inputs.js';
-import type { ProducerConfig, StreamReport } from './messages.js';
+import type { ProducerConfig, StreamReport, Task } from './messages.js';
 import { resolveOptions, type AnalyzeOptions, type ResolvedOptions } from './options.js';
 import { planTasks } from './plan.js';
 import { runProducers } from './pool.js';
@@ -17,7 +17,7 @@ import { probeInputs, type ProbedFile } from './probe.js';
 import { BoundedQueue } from './queue.js';
 import type { PipeRelay } from './relay.js';
 import { selectRows, type AnalyzeResult, type InputSummary } from './result.js';
-import { addStats, emptyStats } from './scan.js';
+import { addStats, emptyStats, type ScanStats } from './scan.js';
 import { withFormatState } from './state.js';
 import { LogsiftError } from '../errors.js';
 
@@ -65,23 +65,36 @@ async function analyzeInputs(
     };
   };
 
-  const config: ProducerConfig = {
-    formatOptions: opts.formatOptions,
-    statusColumns: opts.statusColumns,
-    analysis: opts.analysis,
-    chunkBytes: opts.chunkBytes,
-    flushGroups: opts.flushGroups,
-    kernel: opts.kernel,
-  };
-  const queue = new BoundedQueue<AnalysisPartial>(opts.queueCapacity);
-  const merged = consumePartials(queue, opts.statusColumns.length, opts.analysis);
-  let doneBytes = 0;
-  const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
   const onPipeBytes = (bytes: number): number => (totalBytes += bytes);
-  const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead, onStreamed, relays, onPipeBytes }).finally(
-    () => queue.close(),
-  );
-  const { table, events, settled } = await merged;
+  /** One read of every input: producers -> queue -> consumer. */
+  const pipeline = async (analysis: AnalysisSpec | undefined): Promise<[Merged, ScanStats[]]> => {
+    const config: ProducerConfig = {
+      formatOptions: opts.formatOptions,
+      statusColumns: opts.statusColumns,
+      analysis,
+      chunkBytes: opts.chunkBytes,
+      flushGroups: opts.flushGroups,
+      kernel: opts.kernel,
+    };
+    const queue = new BoundedQueue<AnalysisPartial>(opts.queueCapacity);
+    const merged = consumePartials(queue, { columns: opts.statusColumns.length, analysis, taskOrder: fileOrder(tasks) });
+    let doneBytes = 0;
+    const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
+    const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead, onStreamed, relays, onPipeBytes }).finally(
+      () => queue.close(),
+    );
+    return [await merged, inputStats];
+  };
+  // Folded windows (engine/sliding.ts) need each group's instants nearly in time order; when they were not, the
+  // input is read again keeping every instant. A pipe cannot be read again, so its instants are all kept at once.
+  const fold = opts.analysis?.foldWindows === true && !tasks.some((task) => task.kind === 'stream' && task.from === 'pipe');
+  let analysis = opts.analysis && { ...opts.analysis, foldWindows: fold };
+  let [{ table, events, peaks, foldFailed, settled }, inputStats] = await pipeline(analysis);
+  const passes = foldFailed ? 2 : 1;
+  if (foldFailed) {
+    analysis = { ...analysis!, foldWindows: false };
+    [{ table, events, peaks, settled }, inputStats] = await pipeline(analysis);
+  }
   // Every input has its detection now (a compressed file's was settled by the producer that read it).
   const fits: FileFit[] = files.map((file) => ({ path: file.path === STDIN ? 'stdin' : file.path, format: detections[file.input]!, stats: inputStats[file.input] ?? emptyStats() }));
   if (opts.strict) checkStrict(fits);
@@ -93,7 +106,7 @@ async function analyzeInputs(
     stats.excluded += settled.excluded;
   }
   const rows = selectRows(
-    { table, events },
+    { table, events, peaks },
     { threshold: opts.threshold, keyFields: opts.by.length, windowSeconds: opts.windowSeconds },
   );
 
@@ -121,6 +134,13 @@ async function analyzeInputs(
       groups: table.size,
       reported: rows.length,
       elapsedMs: performance.now() - started,
+      ...(opts.windowSeconds > 0 ? { passes } : {}),
     },
   };
+}
+
+/** The tasks' keys in file order: input by input, by offset within one (see record.ts taskKey). */
+function fileOrder(tasks: readonly Task[]): string[] {
+  const start = (task: Task): number => (task.kind === 'range' ? task.start : 0);
+  return [...tasks].sort((a, b) => a.input - b.input || start(a) - start(b)).map((task) => taskKey(task.input, start(task)));
 }

@@ -20,6 +20,8 @@ export const DEFAULT_FLUSH_GROUPS = 1 << 16;
 export const DEFAULT_QUEUE_CAPACITY = 4;
 /** A relative time span's undecided entries are settled when they pass this (then twice what was left). */
 export const DEFAULT_SETTLE_ENTRIES = 65536;
+/** Apache logs when a request started, so its lines are late by as long as requests take: minutes at most. */
+export const DEFAULT_WINDOW_SLACK = 300;
 
 export interface AnalyzeOptions {
   /**
@@ -77,6 +79,13 @@ export interface AnalyzeOptions {
   queueCapacity?: number;
   /** Undecided entries of a relative time span held before they are settled again (tests set it small). */
   settleEntries?: number;
+  /**
+   * With a window: keep only the last window (plus `windowSlack` seconds) of instants per group while the input
+   * comes in time order (default true; false keeps every instant). See engine/sliding.ts.
+   */
+  windowFolding?: boolean;
+  /** How late (seconds) an instant may come before a folded window run must be done again (default 300). */
+  windowSlack?: number;
   /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
   kernel?: boolean;
   /** Hears progress: bytes read so far of `totalBytes` (a pipe's bytes count into both as they are read). */
@@ -113,6 +122,11 @@ export interface ResolvedOptions {
   readonly stdin?: Readable;
 }
 
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new LogsiftError(`${name} must be an integer >= 0, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -146,6 +160,9 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
           includeIp,
           excludeIp,
           settleEntries: positiveInteger('settleEntries', options.settleEntries, DEFAULT_SETTLE_ENTRIES),
+          // Folding needs the instants of each group in file order; a relative span settles some late (consumer.ts).
+          foldWindows: windowSeconds > 0 && (options.windowFolding ?? true) && !(span?.sinceAgo !== undefined || span?.untilAgo !== undefined),
+          windowSlack: options.windowSlack === undefined ? DEFAULT_WINDOW_SLACK : nonNegativeInteger('windowSlack', options.windowSlack),
         };
   const format = options.format ?? 'auto';
   const formatOptions = checkFormatOptions(format, {

@@ -81,13 +81,14 @@ interface GroupSource {
   takePartial(): Partial;
 }
 
-async function handOver(sources: readonly GroupSource[], analysis: AnalysisState | undefined): Promise<void> {
+/** `final`: with folded windows, the task being read is done (its partial is sent even when empty). */
+async function handOver(sources: readonly GroupSource[], analysis: AnalysisState | undefined, final = false): Promise<void> {
   for (const source of sources) {
     if (analysis) {
       // With an analysis the producer's table is the only source (kernels then count in it too); it may hold
       // undecided entries of a time span, handed over even when the table is empty.
       if (source.size === 0 && !analysis.pending) continue;
-      const partial = analysis.takePartial();
+      const partial = analysis.takePartial(final);
       send({ type: 'partial', partial }, analysisTransferList(partial));
     } else {
       if (source.size === 0) continue;
@@ -213,7 +214,8 @@ async function run(): Promise<void> {
   /** Between tasks, and between pieces of a long stream: hands the counts over once they grew big. */
   const handOverWhenBig = async (): Promise<void> => {
     const matched = scanners.matched();
-    if (scanners.groups() >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
+    // Folded windows: pieces of a stream go as they are read, so that its instants are not all held here.
+    if (analysis?.spec.foldWindows || scanners.groups() >= config.flushGroups || matched - matchedHandedOver >= MAX_MATCHES_PER_PARTIAL) {
       matchedHandedOver = matched;
       await handOver(scanners.sources(), analysis);
     }
@@ -226,6 +228,7 @@ async function run(): Promise<void> {
       if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
       const task = message.task;
       scanners.countFor(task.input);
+      analysis?.beginTask(task.input, task.kind === 'range' ? task.start : 0);
       if (task.kind === 'range') {
         const { format, reader, sink } = scanners.for(task.format);
         format.begin?.(task.state ?? []);
@@ -247,10 +250,12 @@ async function run(): Promise<void> {
         });
         send({ type: 'streamed', report: { input: task.input, detection, bytes, uncompressedBytes } });
       }
-      await handOverWhenBig();
+      // Folded windows: the consumer takes each task's instants in file order, so every task ends a partial.
+      if (analysis?.spec.foldWindows) await handOver(scanners.sources(), analysis, true);
+      else await handOverWhenBig();
     }
     if (unreported > 0) send({ type: 'read', bytes: unreported });
-    await handOver(scanners.sources(), analysis);
+    if (!analysis?.spec.foldWindows) await handOver(scanners.sources(), analysis);
     send({ type: 'done', stats: scanners.byInput });
   } finally {
     file.close();

@@ -29,6 +29,24 @@ export interface AnalysisSpec {
   readonly excludeIp: readonly string[];
   /** See AnalyzeOptions.settleEntries. */
   readonly settleEntries: number;
+  /**
+   * The consumer folds windows as instants come (engine/sliding.ts): producers then hand over after every task,
+   * each partial tagged with its task, so that the consumer can take the instants in file order.
+   */
+  readonly foldWindows: boolean;
+  readonly windowSlack: number;
+}
+
+/** Which task a partial holds the instants of: input index and byte offset (0 for a stream); `final`: its last. */
+export interface TaskTag {
+  readonly input: number;
+  readonly start: number;
+  readonly final: boolean;
+}
+
+/** The order key of a task: tasks are taken input by input, and by offset within an input. */
+export function taskKey(input: number, start: number): string {
+  return `${input}:${start}`;
 }
 
 /** Whether a run must see every parsed line, not only those with a counted status. */
@@ -43,6 +61,8 @@ export interface AnalysisPartial extends Partial {
   /** With a relative time span: the producer's newest instant, and the entries it could not decide yet. */
   readonly newest?: number;
   readonly deferred?: DeferredPartial;
+  /** With folded windows: the task whose instants these are. */
+  readonly task?: TaskTag;
 }
 
 /**
@@ -71,13 +91,21 @@ export class AnalysisState {
         : undefined;
   }
 
-  /** Whether there is anything to hand over even with an empty table. */
+  /** The task being read (with folded windows, partials are tagged with it). */
+  private task = { input: 0, start: 0 };
+
+  beginTask(input: number, start: number): void {
+    this.task = { input, start };
+  }
+
+  /** Whether there is anything to hand over even with an empty table (folded windows: the end of a task). */
   get pending(): boolean {
+    if (this.spec.foldWindows) return true;
     return this.deferred !== undefined && (this.deferred.size > 0 || this.span!.newest > Number.NEGATIVE_INFINITY);
   }
 
-  /** The table's groups as a partial, with their extras; leaves all of them empty. */
-  takePartial(): AnalysisPartial {
+  /** The table's groups as a partial, with their extras; leaves all of them empty. `final`: the task is done. */
+  takePartial(final = false): AnalysisPartial {
     const table = this.table;
     const rows = table.size;
     const events = this.events?.take(rows);
@@ -86,6 +114,7 @@ export class AnalysisState {
       ...partial,
       ...(events ? { events } : {}),
       ...(this.deferred ? { newest: this.span!.newest, deferred: this.deferred.take() } : {}),
+      ...(this.spec.foldWindows ? { task: { ...this.task, final } } : {}),
     };
   }
 }

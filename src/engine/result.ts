@@ -58,6 +58,11 @@ export interface Summary extends ScanStats {
   /** Clients at or over the threshold (the rows). */
   readonly reported: number;
   readonly elapsedMs: number;
+  /**
+   * With --window: how many times the input was read: 1, or 2 when its lines were too far out of time order for
+   * folded windows (engine/sliding.ts) and every instant had to be kept.
+   */
+  readonly passes?: number;
 }
 
 export interface AnalyzeResult {
@@ -102,7 +107,7 @@ export interface SelectOptions {
  * Rows over the threshold, sorted: by peak window count descending (with a window), then count descending,
  * then the key fields ascending in byte order, field by field.
  */
-export function selectRows({ table, events }: Merged, { threshold, keyFields, windowSeconds }: SelectOptions): ResultRow[] {
+export function selectRows({ table, events, peaks }: Merged, { threshold, keyFields, windowSeconds }: SelectOptions): ResultRow[] {
   interface Picked {
     readonly raw: string[];
     readonly row: number;
@@ -118,7 +123,11 @@ export function selectRows({ table, events }: Merged, { threshold, keyFields, wi
     if (count < threshold) continue;
     let peak = count;
     let peakStart = Number.NaN;
-    if (windowSeconds > 0) {
+    if (windowSeconds > 0 && peaks) {
+      peak = peaks.count[row];
+      peakStart = peaks.start[row];
+      if (peak < threshold) continue;
+    } else if (windowSeconds > 0) {
       const n = events!.length(row);
       if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
       events!.copyRow(row, scratch);

@@ -63,10 +63,11 @@ function inputLines(s: Summary): string[] {
 const MAX_CELL = 60;
 const clip = (value: string): string => (value.length > MAX_CELL ? value.slice(0, MAX_CELL - 1) + '…' : value);
 
-/** With --since/--until or IP filters: what they left out. */
+/** With --since/--until or IP filters: what they left out; with --window, whether the input was read twice. */
 function filterLines(result: AnalyzeResult): string[] {
   const lines: string[] = [];
   const s = result.summary;
+  if (s.passes === 2) lines.push(`  read twice        lines were too far out of time order to fold windows: every instant kept`);
   if (result.span) {
     const bounds = [result.span.since && `since ${result.span.since}`, result.span.until && `until ${result.span.until}`];
     lines.push(`  outside the span  ${int.format(s.outside)} ${s.outside === 1 ? 'entry' : 'entries'} (${bounds.filter(Boolean).join(', ')})`);

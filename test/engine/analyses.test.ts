@@ -3,14 +3,18 @@
 // partials merged many times.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { analyze } from '../../src/engine/analyze.js';
 import { parseStatusColumns } from '../../src/engine/codes.js';
 import { KEY_FIELDS } from '../../src/engine/keys.js';
 import { formatCsv } from '../../src/sinks/csv.js';
-import { analyzeText, comparable, engineSettings, logs, spanBounds } from '../support/analysis-logs.js';
+import { analyzeText, comparable, engineSettings, logs, spanBounds, timeOrderedLogs } from '../support/analysis-logs.js';
 import { referenceAnalysis, type RefOptions } from '../support/analysis-reference.js';
 
 const REAL_APACHE = resolve('..', 'shared', 'data', 'real', 'apache_combined_semicomplete_2015_elastic.log');
@@ -198,4 +202,77 @@ describe('time spans and client filters against the reference', () => {
       assert.equal(result.summary.matched, expected.matched);
     }
   });
+});
+
+describe('folded windows (only the last window per group held) against the reference', () => {
+  it('logs nearly in time order, late lines beyond the slack read again: exact at any thread count and chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        timeOrderedLogs,
+        fc.constantFrom(['ip'], ['path'], ['status', 'method']),
+        windows,
+        fc.integer({ min: 1, max: 5 }),
+        engineSettings,
+        async (log, by, windowSeconds, threshold, settings) => {
+          const statuses = ['4xx', '5xx'];
+          const result = await analyzeText(log, { by, errorCodes: statuses, threshold, window: windowSeconds, ...settings, windowFolding: true });
+          const expected = referenceAnalysis(log, refOptions(by, statuses, threshold, { windowSeconds }));
+          assert.deepEqual(comparable(result), expected.rows);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('folded windows on the real Apache log', () => {
+  const log = readFileSync(REAL_APACHE, 'latin1');
+  const instant = (line: string): number => {
+    const m = /\[(\d\d)\/(\w\w\w)\/(\d{4}):(\d\d):(\d\d):(\d\d) /.exec(line);
+    return m ? Date.UTC(Number(m[3]), ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(m[2]), Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) : 0;
+  };
+  const sorted = log.split('\n').filter((line) => line !== '').sort((a, b) => instant(a) - instant(b)).join('\n') + '\n';
+
+  const reversed = log.split('\n').filter((line) => line !== '').reverse().join('\n') + '\n';
+
+  const variants = [
+    ['as published (out of order within each minute, less than the slack): read once', log, 1],
+    ['sorted by time: read once', sorted, 1],
+    ['reversed: read twice', reversed, 2],
+  ] as const;
+  it('a gzipped first half, a plain second half and stdin: the same peaks as one log, read once', async () => {
+    const lines = sorted.split('\n').filter((line) => line !== '');
+    const thirds = [0, 1, 2].map((i) => lines.slice((i * lines.length) / 3, ((i + 1) * lines.length) / 3).join('\n') + '\n');
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-fold-'));
+    try {
+      writeFileSync(join(dir, 'a.log.gz'), gzipSync(Buffer.from(thirds[0], 'latin1')));
+      writeFileSync(join(dir, 'b.log'), Buffer.from(thirds[1], 'latin1'));
+      const statuses = ['4xx', '5xx'];
+      const expected = referenceAnalysis(sorted, refOptions(['status'], statuses, 2, { windowSeconds: 300 }));
+      for (const threads of [1, 3]) {
+        const files = await analyze({ input: [join(dir, 'a.log.gz'), join(dir, 'b.log')], by: 'status', errorCodes: statuses, threshold: 2, window: '5m', threads, chunkBytes: 4096, rangeBytes: 50_000 });
+        assert.equal(files.summary.passes, 1);
+        const filesExpected = referenceAnalysis(thirds[0] + thirds[1], refOptions(['status'], statuses, 2, { windowSeconds: 300 }));
+        assert.deepEqual(comparable(files), filesExpected.rows);
+        const withStdin = await analyze({
+          input: [join(dir, 'a.log.gz'), join(dir, 'b.log'), '-'], stdin: Readable.from([Buffer.from(thirds[2], 'latin1')]),
+          by: 'status', errorCodes: statuses, threshold: 2, window: '5m', threads, chunkBytes: 4096,
+        });
+        assert.deepEqual(comparable(withStdin), expected.rows);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const [name, text, passes] of variants) {
+    it(name, async () => {
+      const statuses = ['4xx', '5xx'];
+      const expected = referenceAnalysis(text, refOptions(['ip'], statuses, 3, { windowSeconds: 600 }));
+      assert.ok(expected.rows.length > 0);
+      const result = await analyzeText(text, { errorCodes: statuses, threshold: 3, window: '10m', threads: 3, rangeBytes: 100_000 });
+      assert.deepEqual(comparable(result), expected.rows);
+      assert.equal(result.summary.passes, passes);
+    });
+  }
 });

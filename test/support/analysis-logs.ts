@@ -45,8 +45,7 @@ export function clfTime(epoch: number, offset: number): string {
   );
 }
 
-export const entryLine = fc
-  .record({
+const entryFields = fc.record({
     client: fc.constantFrom(...CLIENTS),
     method: fc.constantFrom(...METHODS),
     path: fc.constantFrom(...PATHS),
@@ -58,13 +57,34 @@ export const entryLine = fc
     agent: fc.constantFrom(...AGENTS),
     tail: fc.constantFrom('full', 'common', 'unclosed'),
     crlf: fc.boolean(),
+});
+type EntryFields = typeof entryFields extends fc.Arbitrary<infer T> ? T : never;
+
+function lineOf(e: EntryFields): string {
+  const head = `${e.client} - - [${clfTime(BASE_EPOCH + e.second, e.offset)}] "${e.method} ${e.path} HTTP/1.1" ${e.status}`;
+  const tail =
+    e.tail === 'common' ? ' 512' : e.tail === 'unclosed' ? ` 0 "${e.referrer}" "${e.agent}` : ` 512 "${e.referrer}" "${e.agent}"`;
+  return head + tail + (e.crlf ? '\r' : '');
+}
+
+export const entryLine = entryFields.map(lineOf);
+
+/**
+ * A log nearly in time order, as servers write them: each entry is written `delay` seconds after its instant
+ * (at most `maxDelay`; Apache logs when a request started and writes when it ends), lines in order of writing.
+ */
+export const timeOrderedLogs = fc
+  .record({
+    maxDelay: fc.constantFrom(0, 0, 3, 30, 400),
+    entries: fc.array(fc.tuple(entryFields, fc.nat()), { maxLength: 400, size: 'max' }),
   })
-  .map((e) => {
-    const head = `${e.client} - - [${clfTime(BASE_EPOCH + e.second, e.offset)}] "${e.method} ${e.path} HTTP/1.1" ${e.status}`;
-    const tail =
-      e.tail === 'common' ? ' 512' : e.tail === 'unclosed' ? ` 0 "${e.referrer}" "${e.agent}` : ` 512 "${e.referrer}" "${e.agent}"`;
-    return head + tail + (e.crlf ? '\r' : '');
-  });
+  .map(({ maxDelay, entries }) =>
+    entries
+      .map(([e, delay]) => ({ e, written: e.second + (maxDelay === 0 ? 0 : delay % (maxDelay + 1)) }))
+      .sort((a, b) => a.written - b.written)
+      .map(({ e }) => lineOf(e))
+      .join('\n') + '\n',
+  );
 
 const oddLine = fc.constantFrom('', 'garbage', '- - [bad time] "GET / HTTP/1.1" 404 1', '10.0.0.1 - - [01/May/2024:00:00:00 +0000] "GET /" 4040');
 
@@ -91,6 +111,9 @@ export const engineSettings = fc.record({
   kernel: fc.boolean(),
   // Relative time spans: settle undecided entries often, in producers and in the consumer.
   settleEntries: fc.integer({ min: 1, max: 16 }),
+  // Windows: fold them or keep every instant; a small slack makes late lines force a second read.
+  windowFolding: fc.boolean(),
+  windowSlack: fc.constantFrom(0, 1, 30, 300),
 });
 
 /** An instant as ISO 8601, written in one of several offsets (or with none: UTC). */
