@@ -101,7 +101,7 @@ export function buildProgram(version: string): Command {
     .option('--skip-unreadable', 'go on without inputs that are missing or unreadable (reported) instead of stopping')
     .option('-o, --output <path>', 'file to write: CSV, or JSON/NDJSON (see --output-format); replaced atomically', DEFAULT_OUTPUT)
     .option('-t, --threads <n>', 'producer threads (any n >= 1 gives the same result)', positiveInteger, availableParallelism())
-    .option('--threshold <n>', 'report clients with at least n matching responses', positiveInteger, DEFAULT_THRESHOLD)
+    .option('--threshold <n>', 'report clients (groups) with at least n matching responses (within one window, with --window)', positiveInteger, DEFAULT_THRESHOLD)
     .addOption(
       new Option(
         '-e, --errorcodes <code...>',

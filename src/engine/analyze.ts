@@ -78,6 +78,7 @@ async function analyzeInputs(
     };
     const queue = new BoundedQueue<AnalysisPartial>(opts.queueCapacity);
     const merged = consumePartials(queue, { columns: opts.statusColumns.length, analysis, taskOrder: fileOrder(tasks) });
+    merged.catch(() => undefined); // when the producers fail, their error is the one reported
     let doneBytes = 0;
     const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));
     const inputStats = await runProducers({ config, tasks, producers: opts.threads, queue, onRead, onStreamed, relays, onPipeBytes }).finally(

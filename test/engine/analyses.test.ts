@@ -265,6 +265,23 @@ describe('folded windows on the real Apache log', () => {
     }
   });
 
+  it('a truncated gzip among the inputs fails with its own error, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-fold-'));
+    try {
+      const path = join(dir, 'cut.log.gz');
+      writeFileSync(path, gzipSync(Buffer.from(sorted, 'latin1')).subarray(0, 20_000));
+      writeFileSync(join(dir, 'b.log'), Buffer.from(sorted, 'latin1'));
+      for (const since of [undefined, '1d']) {
+        await assert.rejects(
+          analyze({ input: [join(dir, 'b.log'), path], window: '5m', since, threads: 2, rangeBytes: 100_000 }),
+          /truncated/,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const [name, text, passes] of variants) {
     it(name, async () => {
       const statuses = ['4xx', '5xx'];
