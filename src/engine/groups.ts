@@ -160,6 +160,8 @@ export class GroupTable {
   mergePartial(partial: Partial): void {
     const { width, keyBytes, keyEnds, counts, first, last } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
+    // Into an empty table (the consumer's first partial), size it once rather than grow it step by step.
+    if (this.rows === 0) this.reserve(keyEnds.length, keyBytes.length);
     let keyStart = 0;
     for (let i = 0; i < keyEnds.length; i++) {
       const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
@@ -253,6 +255,13 @@ export class GroupTable {
     }
     this.stamps = stamps;
     return this.wide ? stamps : new Uint32Array(buffer);
+  }
+
+  /** Room for `rows` groups and `keyBytes` bytes of keys without growing. */
+  private reserve(rows: number, keyBytes: number): void {
+    while (this.keyEnds.length < rows) this.growRows();
+    while (rows * 2 * SLOT_INTS > this.slots.length) this.slots = new Int32Array(this.slots.length * 2); // empty: no rehash
+    if (keyBytes > this.keyBytes.length) this.keyBytes = grown(this.keyBytes, keyBytes);
   }
 
   private growRows(): void {

@@ -30,9 +30,9 @@ function csvRows(result: AnalyzeResult, from: number, to: number): string {
   const windowed = Boolean(result.windowSeconds);
   for (let i = from; i < to && i < result.rows.length; i++) {
     const row = result.rows[i];
-    const fields = [...row.keys, row.count, ...row.byCode, row.firstSeen, row.lastSeen];
-    if (windowed) fields.push(row.peakWindowCount!, row.peakWindowStart!);
-    text += csvLine(fields);
+    // Only the key fields can need quoting: counts and ISO times never hold a comma, quote or space.
+    text += `${row.keys.map(csvField).join(',')},${row.count},${row.byCode.join(',')},${row.firstSeen},${row.lastSeen}`;
+    text += windowed ? `,${row.peakWindowCount},${row.peakWindowStart}\n` : '\n';
   }
   return text;
 }
