@@ -1,5 +1,7 @@
 // Byte sizes as people write them on a command line (`32M`, `1G`, `1.5G`) and as the bench prints them.
 
+import { formatBytes } from '../src/sinks/print.js';
+
 const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
 /** `1G` -> 1073741824. Binary units (K = 1024), an optional `B`/`iB` suffix; throws on anything else. */
@@ -20,14 +22,7 @@ export function sizeTag(bytes: number): string {
   return String(bytes);
 }
 
-/** 1073741929 -> `1.00 GiB`, for people. */
+/** 1073741929 -> `1.00 GiB`, for people (the printer's formatter, with two digits). */
 export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
+  return formatBytes(bytes, 2);
 }

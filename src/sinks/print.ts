@@ -21,7 +21,8 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
 
 const int = new Intl.NumberFormat('en-US');
 
-export function formatBytes(bytes: number): string {
+/** 1073741929 -> `1.0 GiB` (`digits` after the point above bytes). */
+export function formatBytes(bytes: number, digits = 1): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
@@ -29,7 +30,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return `${unit === 0 ? Math.round(value) : value.toFixed(digits)} ${units[unit]}`;
 }
 
 /** Names shown of a long input list. */
