@@ -9,6 +9,8 @@
 // Lists made `withColumns` also keep each event's status column (2 bytes more): the entries a relative time
 // span cannot decide yet (engine/deferred.ts) are counted later, in their column.
 
+import { grown } from './typed.js';
+
 const INITIAL_EVENTS = 4096;
 const INITIAL_ROWS = 1024;
 const NONE = -1;
@@ -94,30 +96,16 @@ export class EventLists {
 
   private growEvents(): void {
     const size = this.stamps.length * 2;
-    const stamps = new Float64Array(size);
-    stamps.set(this.stamps);
-    this.stamps = stamps;
-    const next = new Int32Array(size);
-    next.set(this.next);
-    this.next = next;
-    if (this.columns) {
-      const columns = new Uint16Array(size);
-      columns.set(this.columns);
-      this.columns = columns;
-    }
+    this.stamps = grown(this.stamps, size);
+    this.next = grown(this.next, size);
+    if (this.columns) this.columns = grown(this.columns, size);
   }
 
   private growRows(atLeast: number): void {
     let size = this.head.length * 2;
     while (size < atLeast) size *= 2;
-    const head = new Int32Array(size).fill(NONE);
-    head.set(this.head);
-    this.head = head;
-    const tail = new Int32Array(size).fill(NONE);
-    tail.set(this.tail);
-    this.tail = tail;
-    const lengths = new Uint32Array(size);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
+    this.head = grown(this.head, size, NONE);
+    this.tail = grown(this.tail, size, NONE);
+    this.lengths = grown(this.lengths, size);
   }
 }

@@ -6,6 +6,7 @@
 // merges partials into its own table with `mergePartial`.
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from './time.js';
+import { grown } from './typed.js';
 
 /**
  * What travels on the queue: counts per group, never per-line records. Group i's key is
@@ -284,13 +285,4 @@ export class GroupTable {
     }
     this.slots = slots;
   }
-}
-
-type TypedArray = Uint8Array | Int32Array;
-
-/** A copy of `array` with room for `length` elements. */
-function grown<T extends TypedArray>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(length);
-  bigger.set(array);
-  return bigger;
 }

@@ -15,6 +15,7 @@
 
 import { OFFSET_SPAN } from './time.js';
 import type { PeakWindow } from './window.js';
+import { grown } from './typed.js';
 
 const NONE = -1;
 const INITIAL_ROWS = 1024;
@@ -172,33 +173,19 @@ export class WindowTracker {
 
   private growEvents(): void {
     const size = this.stamps.length * 2;
-    const stamps = new Float64Array(size);
-    stamps.set(this.stamps);
-    this.stamps = stamps;
-    const next = new Int32Array(size);
-    next.set(this.next);
-    this.next = next;
+    this.stamps = grown(this.stamps, size);
+    this.next = grown(this.next, size);
   }
 
   private growRows(atLeast: number): void {
     let size = this.head.length * 2;
     while (size < atLeast) size *= 2;
-    const ints = (array: Int32Array, fill: number): Int32Array => {
-      const bigger = new Int32Array(size).fill(fill);
-      bigger.set(array);
-      return bigger;
-    };
-    const doubles = (array: Float64Array, fill: number): Float64Array => {
-      const bigger = new Float64Array(size).fill(fill);
-      bigger.set(array);
-      return bigger;
-    };
-    this.head = ints(this.head, NONE);
-    this.tail = ints(this.tail, NONE);
-    this.best = doubles(this.best, 0);
-    this.bestStart = doubles(this.bestStart, Number.NaN);
-    this.dropped = doubles(this.dropped, Number.NEGATIVE_INFINITY);
-    this.newest = doubles(this.newest, Number.NEGATIVE_INFINITY);
+    this.head = grown(this.head, size, NONE);
+    this.tail = grown(this.tail, size, NONE);
+    this.best = grown(this.best, size);
+    this.bestStart = grown(this.bestStart, size, Number.NaN);
+    this.dropped = grown(this.dropped, size, Number.NEGATIVE_INFINITY);
+    this.newest = grown(this.newest, size, Number.NEGATIVE_INFINITY);
   }
 }
 

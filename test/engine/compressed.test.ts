@@ -14,6 +14,7 @@ import { analyze } from '../../src/engine/analyze.js';
 import { detectCompression } from '../../src/engine/decompress.js';
 import type { AnalyzeOptions } from '../../src/engine/options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
+import { cutAtLines } from '../support/files.js';
 
 const REAL = new URL('../../../../shared/data/real/', import.meta.url);
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
@@ -30,18 +31,6 @@ const write = (name: string, bytes: Uint8Array): string => {
 const csvOf = async (input: string | string[], options: Omit<AnalyzeOptions, 'input'> = {}): Promise<string> =>
   formatCsv(await analyze({ threads: 2, threshold: 1, ...options, input }));
 
-/** Cuts `text` at the line starts nearest to the given fractions. */
-function cutAtLines(text: Buffer, fractions: number[]): Buffer[] {
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (const fraction of fractions) {
-    const end = text.indexOf(0x0a, Math.floor(text.length * fraction)) + 1;
-    parts.push(text.subarray(start, end));
-    start = end;
-  }
-  parts.push(text.subarray(start));
-  return parts;
-}
 
 const hasTool = (tool: string): boolean => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyze } from '../../src/engine/analyze.js';
 import { formatCsv } from '../../src/sinks/csv.js';
+import { cutAtLines } from '../support/files.js';
 
 const REAL = new URL('../../../../shared/data/real/', import.meta.url);
 const ELASTIC = readFileSync(new URL('apache_combined_semicomplete_2015_elastic.log', REAL));
@@ -17,18 +18,6 @@ let whole: string;
 let pieces: string[];
 let expected: string;
 
-/** Cuts `text` at the line starts nearest to the given fractions. */
-function cutAtLines(text: Buffer, fractions: number[]): Buffer[] {
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (const fraction of fractions) {
-    const end = text.indexOf(0x0a, Math.floor(text.length * fraction)) + 1;
-    parts.push(text.subarray(start, end));
-    start = end;
-  }
-  parts.push(text.subarray(start));
-  return parts;
-}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'logsift-multi-'));

@@ -38,3 +38,16 @@ export async function analyzeContent(
     return { result, csv: formatCsv(result) };
   });
 }
+
+/** Cuts `text` at the line starts nearest to the given fractions. */
+export function cutAtLines(text: Buffer, fractions: number[]): Buffer[] {
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (const fraction of fractions) {
+    const end = text.indexOf(0x0a, Math.floor(text.length * fraction)) + 1;
+    parts.push(text.subarray(start, end));
+    start = end;
+  }
+  parts.push(text.subarray(start));
+  return parts;
+}
