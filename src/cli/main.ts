@@ -14,6 +14,9 @@ import { removePendingTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
 import { buildProgram, parseCli } from './args.js';
 import { createProgress } from './progress.js';
+import { mark } from '../engine/trace.js';
+
+mark('cli modules loaded');
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -94,8 +97,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
   save(result, cli.output, outputFormat);
+  mark('saved');
   const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
+  mark('printed');
 }
 
 // Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was.

@@ -16,10 +16,12 @@ import { runProducers } from './pool.js';
 import { probeInputs, type ProbedFile } from './probe.js';
 import { BoundedQueue } from './queue.js';
 import type { PipeRelay } from './relay.js';
-import { selectRows, type AnalyzeResult, type InputSummary } from './result.js';
+import { rankGroups } from './ranked.js';
+import type { AnalyzeResult, InputSummary, ResultRow } from './result.js';
 import { addStats, emptyStats, type ScanStats } from './scan.js';
 import { withFormatState } from './state.js';
 import { LogsiftError } from '../errors.js';
+import { mark } from './trace.js';
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const started = performance.now();
@@ -27,6 +29,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
 
   const resolved = await resolveInputs(opts.inputs, { skipUnreadable: opts.skipUnreadable });
   const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, opts);
+  mark('inputs probed');
   try {
     return await analyzeInputs(opts, files, [...resolved.skipped, ...unreadable], relays, started);
   } finally {
@@ -106,11 +109,14 @@ async function analyzeInputs(
     stats.outside += settled.outside;
     stats.excluded += settled.excluded;
   }
-  const rows = selectRows(
+  mark('merged');
+  const reported = rankGroups(
     { table, events, peaks },
     { threshold: opts.threshold, keyFields: opts.by.length, windowSeconds: opts.windowSeconds },
   );
+  let rows: ResultRow[] | undefined;
 
+  mark('rows selected');
   return {
     keyFields: opts.by,
     errorCodes: opts.errorCodes,
@@ -121,7 +127,10 @@ async function analyzeInputs(
       ? { clients: { include: opts.analysis.includeIp, exclude: opts.analysis.excludeIp } }
       : {}),
     threshold: opts.threshold,
-    rows,
+    reported,
+    get rows() {
+      return (rows ??= reported.toArray());
+    },
     summary: {
       ...stats,
       input: inputs.length === 1 ? (inputs[0].path === STDIN ? 'stdin' : inputs[0].path) : `${inputs.length} inputs`,
@@ -133,7 +142,7 @@ async function analyzeInputs(
       uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
       threads: opts.threads,
       groups: table.size,
-      reported: rows.length,
+      reported: reported.length,
       elapsedMs: performance.now() - started,
       ...(opts.windowSeconds > 0 ? { passes } : {}),
     },

@@ -9,6 +9,7 @@ import { GroupTable } from './groups.js';
 import { taskKey, type AnalysisPartial, type AnalysisSpec } from './record.js';
 import { WindowTracker } from './sliding.js';
 import { TimeSpan } from './span.js';
+import { mark } from './trace.js';
 
 export interface Merged {
   readonly table: GroupTable;
@@ -42,6 +43,7 @@ export async function consumePartials(queue: AsyncIterable<AnalysisPartial>, opt
   const target = { table, events };
   for await (const partial of queue) {
     table.mergePartial(partial);
+    mark('partial merged');
     if (events && partial.events) events.append(partial.events, rowsOf(table, partial.keyBytes, partial.keyEnds));
     if (inOrder && partial.task) {
       inOrder.put(taskKey(partial.task.input, partial.task.start), partial.task.final, {

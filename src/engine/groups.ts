@@ -187,15 +187,45 @@ export class GroupTable {
     return partial;
   }
 
+  /** The keys' bytes: group i's key is keys[keyStart(i), keyEnd(i)). (Valid until the table next grows.) */
+  get keys(): Uint8Array {
+    return this.keyBytes;
+  }
+
+  keyStart(i: number): number {
+    return i === 0 ? 0 : this.keyEnds[i - 1];
+  }
+
+  keyEnd(i: number): number {
+    return this.keyEnds[i];
+  }
+
   /** Group i's key, one char per byte (see result.ts decodeKey). */
   key(i: number): string {
     const start = i === 0 ? 0 : this.keyEnds[i - 1];
     return Buffer.from(this.keyBytes.buffer, this.keyBytes.byteOffset + start, this.keyEnds[i] - start).toString('latin1');
   }
 
+  /** Compares group a's key with group b's, byte by byte (a key that is a prefix of the other comes first). */
+  compareKeys(a: number, b: number): number {
+    const keys = this.keyBytes;
+    const ends = this.keyEnds;
+    let i = a === 0 ? 0 : ends[a - 1];
+    let j = b === 0 ? 0 : ends[b - 1];
+    const aEnd = ends[a];
+    const bEnd = ends[b];
+    for (; i < aEnd && j < bEnd; i++, j++) if (keys[i] !== keys[j]) return keys[i] - keys[j];
+    return aEnd - i - (bEnd - j);
+  }
+
   /** Group i's total count. */
   total(i: number): number {
     return this.counts[i * this.countsPerRecord];
+  }
+
+  /** Group i's count in status column c. */
+  columnCount(i: number, c: number): number {
+    return this.counts[i * this.countsPerRecord + 1 + c];
   }
 
   /** Group i's count per status column. */
@@ -260,13 +290,12 @@ export class GroupTable {
 
   /** Room for `rows` groups and `keyBytes` bytes of keys without growing. */
   private reserve(rows: number, keyBytes: number): void {
-    while (this.keyEnds.length < rows) this.growRows();
+    if (this.keyEnds.length < rows) this.growRows(2 ** Math.ceil(Math.log2(rows)));
     while (rows * 2 * SLOT_INTS > this.slots.length) this.slots = new Int32Array(this.slots.length * 2); // empty: no rehash
     if (keyBytes > this.keyBytes.length) this.keyBytes = grown(this.keyBytes, keyBytes);
   }
 
-  private growRows(): void {
-    const rows = this.keyEnds.length * 2;
+  private growRows(rows = this.keyEnds.length * 2): void {
     this.keyEnds = grown(this.keyEnds, rows);
     const old = new Uint8Array(this.counts.buffer);
     this.counts = this.newRecords(rows);

@@ -8,6 +8,7 @@ import type { FromProducer, ProducerConfig, StreamReport, Task } from './message
 import type { BoundedQueue } from './queue.js';
 import type { PipeRelay } from './relay.js';
 import { addStats, emptyStats, type ScanStats } from './scan.js';
+import { mark } from './trace.js';
 
 const PRODUCER_URL = new URL('./producer.js', import.meta.url);
 
@@ -46,6 +47,7 @@ export function runProducers({ config, tasks, producers, queue, onRead, onStream
     for (let i = 0; i < running; i++) {
       const worker = new Worker(PRODUCER_URL, { workerData: config });
       workers.push(worker);
+      mark('producer started');
       let done = false;
       let relay: PipeRelay | undefined; // the pipe this producer reads, if any
       worker.on('message', (message: FromProducer) => {
@@ -74,6 +76,7 @@ export function runProducers({ config, tasks, producers, queue, onRead, onStream
             onStreamed?.(message.report);
             break;
           case 'partial':
+            mark(`partial of ${message.partial.keyEnds.length} groups`);
             queue.put(message.partial).then(() => worker.postMessage({ type: 'ack' }), fail);
             break;
           case 'done':

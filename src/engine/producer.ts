@@ -15,6 +15,9 @@ import { emptyStats, LineScanner, type ScanStats } from './scan.js';
 import { STDIN } from './inputs.js';
 import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from './stream.js';
 import { LogsiftError } from '../errors.js';
+import { mark } from './trace.js';
+
+mark('producer modules loaded');
 
 /**
  * A producer's table counts in 32 bits; it hands its counts over once this many matching lines went into it,
@@ -203,6 +206,7 @@ async function run(): Promise<void> {
   const scanners = new Scanners(table, analysis);
   const file = new OpenFile();
   let matchedHandedOver = 0;
+  let first = true;
   let unreported = 0;
   const onRead = (bytes: number): void => {
     unreported += bytes;
@@ -227,6 +231,8 @@ async function run(): Promise<void> {
       if (message.type === 'stop') break;
       if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
       const task = message.task;
+      if (first) mark('first task');
+      first = false;
       scanners.countFor(task.input);
       analysis?.beginTask(task.input, task.kind === 'range' ? task.start : 0);
       if (task.kind === 'range') {
@@ -254,6 +260,7 @@ async function run(): Promise<void> {
       if (analysis?.spec.foldWindows) await handOver(scanners.sources(), analysis, true);
       else await handOverWhenBig();
     }
+    mark('tasks done');
     if (unreported > 0) send({ type: 'read', bytes: unreported });
     if (!analysis?.spec.foldWindows) await handOver(scanners.sources(), analysis);
     send({ type: 'done', stats: scanners.byInput });

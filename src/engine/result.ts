@@ -1,11 +1,7 @@
 // The answer: groups over the threshold, sorted, with per-code counts and first/last times; plus the summary.
 
-import type { Merged } from './consumer.js';
 import type { SkippedInput } from './inputs.js';
-import { splitKey } from './keys.js';
 import type { ScanStats } from './scan.js';
-import { formatStampIso } from './time.js';
-import { peakWindow } from './window.js';
 
 export interface ResultRow {
   /** The group's key fields' values (`keyFields` order), as written in the log. */
@@ -22,6 +18,12 @@ export interface ResultRow {
   /** With a window: the most matching responses within one window, and when that window starts. */
   readonly peakWindowCount?: number;
   readonly peakWindowStart?: string;
+}
+
+/** The reported rows in report order; `at(i)` builds row i, so a reader that streams them keeps none alive. */
+export interface ReportedRows {
+  readonly length: number;
+  at(index: number): ResultRow;
 }
 
 /** One input of the run, as read. */
@@ -79,6 +81,9 @@ export interface AnalyzeResult {
   /** `--include-ip`/`--exclude-ip` blocks; absent without them. */
   readonly clients?: { readonly include: readonly string[]; readonly exclude: readonly string[] };
   readonly threshold: number;
+  /** The rows, built one at a time as they are read: what sinks stream (engine/ranked.ts). */
+  readonly reported: ReportedRows;
+  /** The same rows as one array, built on first read. */
   readonly rows: readonly ResultRow[];
   readonly summary: Summary;
 }
@@ -93,71 +98,4 @@ export function decodeKey(raw: string): string {
   } catch {
     return raw;
   }
-}
-
-export interface SelectOptions {
-  readonly threshold: number;
-  /** Fields in the key. */
-  readonly keyFields: number;
-  /** 0: the threshold applies to the total count; else to the most responses within a window this long. */
-  readonly windowSeconds: number;
-}
-
-/**
- * Rows over the threshold, sorted: by peak window count descending (with a window), then count descending,
- * then the key fields ascending in byte order, field by field.
- */
-export function selectRows({ table, events, peaks }: Merged, { threshold, keyFields, windowSeconds }: SelectOptions): ResultRow[] {
-  interface Picked {
-    readonly raw: string[];
-    readonly row: number;
-    readonly count: number;
-    readonly peak: number;
-    readonly peakStart: number;
-  }
-  const picked: Picked[] = [];
-  let scratch = new Float64Array(0);
-  for (let row = 0; row < table.size; row++) {
-    // A window never holds more than the total, so only groups with enough in total need their peak.
-    const count = table.total(row);
-    if (count < threshold) continue;
-    let peak = count;
-    let peakStart = Number.NaN;
-    if (windowSeconds > 0 && peaks) {
-      peak = peaks.count[row];
-      peakStart = peaks.start[row];
-      if (peak < threshold) continue;
-    } else if (windowSeconds > 0) {
-      const n = events!.length(row);
-      if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-      events!.copyRow(row, scratch);
-      ({ count: peak, start: peakStart } = peakWindow(scratch.subarray(0, n), windowSeconds));
-      if (peak < threshold) continue;
-    }
-    picked.push({ raw: splitKey(table.key(row), keyFields), row, count, peak, peakStart });
-  }
-  // Raw key parts hold one char per byte, so comparing them compares bytes. (One field, the usual case, is
-  // compared inline: this sort is a good part of a run's serial tail.)
-  picked.sort(
-    keyFields === 1
-      ? (a, b) => b.peak - a.peak || b.count - a.count || (a.raw[0] < b.raw[0] ? -1 : a.raw[0] > b.raw[0] ? 1 : 0)
-      : (a, b) => b.peak - a.peak || b.count - a.count || compareParts(a.raw, b.raw),
-  );
-  return picked.map((p) => {
-    const keys = p.raw.map(decodeKey);
-    const row: ResultRow = {
-      keys,
-      key: keys.join(' '),
-      count: p.count,
-      byCode: table.columnCounts(p.row),
-      firstSeen: formatStampIso(table.first(p.row)),
-      lastSeen: formatStampIso(table.last(p.row)),
-    };
-    return windowSeconds > 0 ? { ...row, peakWindowCount: p.peak, peakWindowStart: formatStampIso(p.peakStart) } : row;
-  });
-}
-
-function compareParts(a: readonly string[], b: readonly string[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
 }

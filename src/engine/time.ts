@@ -60,25 +60,54 @@ export function civilFromDays(days: number): { year: number; month: number; day:
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
-const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+/** Bytes of the longest ISO text `writeStampIso` writes: `+275760-09-13T00:00:00+24:00`. */
+export const STAMP_ISO_MAX_BYTES = 28;
 
-function formatYear(year: number): string {
-  if (year >= 1000 && year <= 9999) return String(year);
-  if (year >= 0 && year <= 9999) return String(year).padStart(4, '0');
-  return (year < 0 ? '-' : '+') + String(Math.abs(year)).padStart(6, '0');
+function twoDigits(out: Uint8Array, at: number, value: number): number {
+  out[at] = 48 + Math.floor(value / 10);
+  out[at + 1] = 48 + (value % 10);
+  return at + 2;
 }
 
-/** ISO 8601 in the stamp's own offset, always `+HH:MM` (never `Z`): `2015-10-25T04:11:26+01:00`. */
-export function formatStampIso(stamp: number): string {
+/**
+ * Writes the stamp as ISO 8601 in its own offset, always `+HH:MM` (never `Z`), `2015-10-25T04:11:26+01:00`,
+ * as ASCII bytes at out[at]; returns where it stopped. (Sinks write many of these; `formatStampIso` is this
+ * as a string.) Years outside 0000-9999 get a sign and six digits, as ISO 8601 extends them.
+ */
+export function writeStampIso(stamp: number, out: Uint8Array, at: number): number {
   const offset = stampOffsetMinutes(stamp);
   const local = stampEpochSeconds(stamp) + offset * 60;
   const days = Math.floor(local / 86400);
   const second = local - days * 86400;
   const { year, month, day } = civilFromDays(days);
+  if (year >= 0 && year <= 9999) {
+    at = twoDigits(out, at, Math.floor(year / 100));
+    at = twoDigits(out, at, year % 100);
+  } else {
+    out[at++] = year < 0 ? 45 : 43; // - +
+    const digits = String(Math.abs(year)).padStart(6, '0');
+    for (let i = 0; i < digits.length; i++) out[at++] = digits.charCodeAt(i);
+  }
+  out[at++] = 45; // -
+  at = twoDigits(out, at, month);
+  out[at++] = 45;
+  at = twoDigits(out, at, day);
+  out[at++] = 84; // T
+  at = twoDigits(out, at, Math.floor(second / 3600));
+  out[at++] = 58; // :
+  at = twoDigits(out, at, Math.floor(second / 60) % 60);
+  out[at++] = 58;
+  at = twoDigits(out, at, second % 60);
   const abs = Math.abs(offset);
-  return (
-    `${formatYear(year)}-${pad2(month)}-${pad2(day)}` +
-    `T${pad2(Math.floor(second / 3600))}:${pad2(Math.floor(second / 60) % 60)}:${pad2(second % 60)}` +
-    `${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
-  );
+  out[at++] = offset < 0 ? 45 : 43;
+  at = twoDigits(out, at, Math.floor(abs / 60));
+  out[at++] = 58;
+  return twoDigits(out, at, abs % 60);
+}
+
+const isoScratch = Buffer.alloc(STAMP_ISO_MAX_BYTES);
+
+/** ISO 8601 in the stamp's own offset, always `+HH:MM` (never `Z`): `2015-10-25T04:11:26+01:00`. */
+export function formatStampIso(stamp: number): string {
+  return isoScratch.latin1Slice(0, writeStampIso(stamp, isoScratch, 0));
 }

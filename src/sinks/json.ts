@@ -68,20 +68,20 @@ function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
 function* jsonPieces(result: AnalyzeResult): Generator<string> {
   const head = JSON.stringify(jsonHead(result));
   yield head.slice(0, -1) + ',"rows":[';
-  for (let i = 0; i < result.rows.length; i += ROWS_PER_WRITE) {
+  for (let i = 0; i < result.reported.length; i += ROWS_PER_WRITE) {
     let text = '';
-    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.rows.length); j++) {
-      text += (j === 0 ? '\n' : ',\n') + JSON.stringify(jsonRow(result, result.rows[j]));
+    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.reported.length); j++) {
+      text += (j === 0 ? '\n' : ',\n') + JSON.stringify(jsonRow(result, result.reported.at(j)));
     }
     yield text;
   }
-  yield `${result.rows.length > 0 ? '\n' : ''}],"summary":${JSON.stringify(jsonSummary(result))}}\n`;
+  yield `${result.reported.length > 0 ? '\n' : ''}],"summary":${JSON.stringify(jsonSummary(result))}}\n`;
 }
 
 function* ndjsonPieces(result: AnalyzeResult): Generator<string> {
-  for (let i = 0; i < result.rows.length; i += ROWS_PER_WRITE) {
+  for (let i = 0; i < result.reported.length; i += ROWS_PER_WRITE) {
     let text = '';
-    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.rows.length); j++) text += JSON.stringify(jsonRow(result, result.rows[j])) + '\n';
+    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.reported.length); j++) text += JSON.stringify(jsonRow(result, result.reported.at(j))) + '\n';
     yield text;
   }
 }

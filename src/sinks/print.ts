@@ -104,7 +104,8 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   ];
   if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
 
-  const top = result.rows.slice(0, options.top ?? 20);
+  const { reported } = result;
+  const top = Array.from({ length: Math.min(reported.length, options.top ?? 20) }, (_, i) => reported.at(i));
   if (top.length > 0) {
     // Only codes that occur in the shown rows get a column, to keep the table narrow.
     const shownCodes = result.statusColumns.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
@@ -119,8 +120,8 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
       const peakCells = result.windowSeconds ? [int.format(row.peakWindowCount!), row.peakWindowStart!] : [];
       table.push([...row.keys.map(clip), int.format(row.count), ...shownCodes.map((i) => int.format(row.byCode[i])), row.firstSeen, row.lastSeen, ...peakCells]);
     }
-    const more = result.rows.length - top.length;
-    lines.push('', c.bold(`Top ${top.length} of ${int.format(result.rows.length)}`), table.toString());
+    const more = reported.length - top.length;
+    lines.push('', c.bold(`Top ${top.length} of ${int.format(reported.length)}`), table.toString());
     if (more > 0) lines.push(c.dim(`  ... ${int.format(more)} more in the output file`));
   }
   return lines.join('\n') + '\n';

@@ -5,21 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
 import { csvHeader, formatCsv } from '../../src/sinks/csv.js';
+import { fakeResult } from '../support/results.js';
 
 function resultOf(over: Partial<AnalyzeResult>, rows: ResultRow[]): AnalyzeResult {
-  return {
-    keyFields: ['ip'],
-    errorCodes: [404],
-    statusColumns: ['404'],
-    threshold: 1,
-    rows,
-    summary: {
-      lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0, outside: 0, excluded: 0, warnings: [],
-      input: 'x', inputs: [], skippedInputs: [], format: 'combined', bytes: 0, uncompressedBytes: 0, threads: 1,
-      groups: rows.length, reported: rows.length, elapsedMs: 0,
-    },
-    ...over,
-  };
+  return { ...fakeResult(rows, [404]), ...over };
 }
 
 const row = (keys: string[], extra: Partial<ResultRow> = {}): ResultRow => ({

@@ -33,6 +33,7 @@ export function fakeResult(rows: ResultRow[], errorCodes: number[], summary: Par
     errorCodes,
     statusColumns: errorCodes.map(String),
     threshold,
+    reported: { length: rows.length, at: (i) => rows[i] },
     rows,
     summary: fakeSummary({ groups: rows.length, reported: rows.length, ...summary }),
   };

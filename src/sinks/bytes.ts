@@ -1,0 +1,85 @@
+// Text written as bytes into one reused buffer and handed on in chunks, for sinks that write many rows: no string
+// is made per row, so a result of any size leaves the garbage collector nothing to copy.
+
+import { writeSync } from 'node:fs';
+
+/** Bytes gathered before they are handed on. */
+const CHUNK_BYTES = 256 * 1024;
+
+export class ByteWriter {
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private at = 0;
+
+  /** `emit` gets each full chunk (a view, valid only during the call) and, from `end`, the rest. */
+  constructor(private readonly emit: (bytes: Uint8Array) => void) {}
+
+  /** Makes room for `bytes` more. */
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    this.flush();
+    if (bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
+  }
+
+  private flush(): void {
+    if (this.at > 0) this.emit(this.buffer.subarray(0, this.at));
+    this.at = 0;
+  }
+
+  byte(value: number): void {
+    this.room(1);
+    this.buffer[this.at++] = value;
+  }
+
+  /** Bytes copied as they are. */
+  bytes(source: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    this.buffer.set(source.subarray(start, end), this.at);
+    this.at += end - start;
+  }
+
+  /** Text as UTF-8. */
+  text(value: string): void {
+    this.room(value.length * 3);
+    this.at += this.buffer.write(value, this.at, 'utf8');
+  }
+
+  /** A whole number >= 0 in decimal (counts: exact up to 2^53). */
+  uint(value: number): void {
+    this.room(16);
+    const buffer = this.buffer;
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = (this.at += digits);
+    let rest = value;
+    do {
+      const next = Math.floor(rest / 10);
+      buffer[--at] = 48 + (rest - next * 10);
+      rest = next;
+    } while (rest > 0);
+  }
+
+  /** Lets `write` put up to `bytes` bytes straight into the buffer at its offset; it returns where it stopped. */
+  direct(bytes: number, write: (buffer: Uint8Array, at: number) => number): void {
+    this.room(bytes);
+    this.at = write(this.buffer, this.at);
+  }
+
+  /** Hands on what is left. */
+  end(): void {
+    this.flush();
+  }
+}
+
+/** Writes all of `bytes` to the file (a write may take fewer bytes than it was given). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+}
+
+/** Everything `write` writes, as one string (for small results and tests). */
+export function collectText(write: (writer: ByteWriter) => void): string {
+  const chunks: Buffer[] = [];
+  const writer = new ByteWriter((bytes) => chunks.push(Buffer.from(bytes)));
+  write(writer);
+  writer.end();
+  return Buffer.concat(chunks).toString('utf8');
+}
