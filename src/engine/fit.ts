@@ -4,14 +4,13 @@
 import { LogsiftError } from '../errors.js';
 import { logsForwardedFor, type Detection, type FormatOptions } from '../formats/index.js';
 import type { ScanStats } from './scan.js';
+import { formatCount } from '../numbers.js';
 
 export interface FileFit {
   readonly path: string;
   readonly format: Detection;
   readonly stats: ScanStats;
 }
-
-const int = new Intl.NumberFormat('en-US');
 
 function formatsTried(format: Detection): string {
   return format.detected ? `any known format (tried: ${format.tried.join(', ')})` : `format ${format.name}`;
@@ -21,7 +20,7 @@ function formatsTried(format: Detection): string {
 export function fitWarnings(files: readonly FileFit[]): string[] {
   return files
     .filter(({ stats }) => stats.parsed === 0 && stats.malformed > 0)
-    .map(({ path, format, stats }) => `no line of ${path} fits ${formatsTried(format)}: ${int.format(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} skipped`);
+    .map(({ path, format, stats }) => `no line of ${path} fits ${formatsTried(format)}: ${formatCount(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} skipped`);
 }
 
 /** --strict: throws for the first file with a line that does not fit. */
@@ -30,7 +29,7 @@ export function checkStrict(files: readonly FileFit[]): void {
     if (stats.malformed === 0) continue;
     const what = stats.parsed === 0 ? formatsTried(format) : `format ${format.name}`;
     throw new LogsiftError(
-      `${int.format(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} of ${path} do${stats.malformed === 1 ? 'es' : ''} not fit ${what} (--strict)`,
+      `${formatCount(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} of ${path} do${stats.malformed === 1 ? 'es' : ''} not fit ${what} (--strict)`,
     );
   }
 }

@@ -46,12 +46,13 @@ export function planRanges(fd: number, size: number, options: PlanOptions): Byte
   return ranges;
 }
 
-const PROBE_BYTES = 64 * 1024;
+/** Read at a cut to find the next line start: a few lines' worth (a bigger read costs more than the search). */
+const PROBE_BYTES = 4096;
+const probe = Buffer.allocUnsafe(PROBE_BYTES);
 
 /** The first line start at or after `pos`: `pos` itself when the byte before it is a newline. */
 export function nextLineStart(fd: number, pos: number, size: number): number {
   if (pos <= 0) return 0;
-  const probe = Buffer.allocUnsafe(PROBE_BYTES);
   for (let at = pos - 1; at < size; at += PROBE_BYTES) {
     const got = readSync(fd, probe, 0, Math.min(PROBE_BYTES, size - at), at);
     if (got === 0) break;

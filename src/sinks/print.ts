@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import pc from 'picocolors';
 import { formatDuration } from '../engine/durations.js';
 import type { AnalyzeResult, Summary } from '../engine/result.js';
+import { formatCount } from '../numbers.js';
 
 export interface PrintOptions {
   /** Rows shown in the table (default 20). */
@@ -18,8 +19,6 @@ export interface PrintOptions {
 export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
 }
-
-const int = new Intl.NumberFormat('en-US');
 
 /** 1073741929 -> `1.0 GiB` (`digits` after the point above bytes). */
 export function formatBytes(bytes: number, digits = 1): string {
@@ -43,10 +42,10 @@ function inputLines(s: Summary): string[] {
   if (s.inputs.length > 1 || compressed.length > 0) {
     const kinds = [...new Set(compressed.map((input) => input.compression))].join('/');
     const names = s.inputs.slice(0, SHOWN_INPUTS).map((input) => input.path);
-    if (s.inputs.length > SHOWN_INPUTS) names.push(`... ${int.format(s.inputs.length - SHOWN_INPUTS)} more`);
+    if (s.inputs.length > SHOWN_INPUTS) names.push(`... ${formatCount(s.inputs.length - SHOWN_INPUTS)} more`);
     lines.push(
-      `  inputs            ${int.format(s.inputs.length)}` +
-        (compressed.length > 0 ? ` (${int.format(compressed.length)} ${kinds})` : '') +
+      `  inputs            ${formatCount(s.inputs.length)}` +
+        (compressed.length > 0 ? ` (${formatCount(compressed.length)} ${kinds})` : '') +
         `, ${formatBytes(s.bytes)}` +
         (s.uncompressedBytes !== s.bytes ? `, ${formatBytes(s.uncompressedBytes)} uncompressed` : '') +
         `: ${names.join(', ')}`,
@@ -54,8 +53,8 @@ function inputLines(s: Summary): string[] {
   }
   if (s.skippedInputs.length > 0) {
     const names = s.skippedInputs.slice(0, SHOWN_INPUTS).map((skip) => `${skip.path} (${skip.reason})`);
-    if (s.skippedInputs.length > SHOWN_INPUTS) names.push(`... ${int.format(s.skippedInputs.length - SHOWN_INPUTS)} more`);
-    lines.push(`  skipped inputs    ${int.format(s.skippedInputs.length)} unreadable: ${names.join(', ')}`);
+    if (s.skippedInputs.length > SHOWN_INPUTS) names.push(`... ${formatCount(s.skippedInputs.length - SHOWN_INPUTS)} more`);
+    lines.push(`  skipped inputs    ${formatCount(s.skippedInputs.length)} unreadable: ${names.join(', ')}`);
   }
   return lines;
 }
@@ -71,14 +70,14 @@ function filterLines(result: AnalyzeResult): string[] {
   if (s.passes === 2) lines.push(`  read twice        lines were too far out of time order to fold windows: every instant kept`);
   if (result.span) {
     const bounds = [result.span.since && `since ${result.span.since}`, result.span.until && `until ${result.span.until}`];
-    lines.push(`  outside the span  ${int.format(s.outside)} ${s.outside === 1 ? 'entry' : 'entries'} (${bounds.filter(Boolean).join(', ')})`);
+    lines.push(`  outside the span  ${formatCount(s.outside)} ${s.outside === 1 ? 'entry' : 'entries'} (${bounds.filter(Boolean).join(', ')})`);
   }
   if (result.clients) {
     const blocks = [
       result.clients.include.length > 0 && `only ${result.clients.include.join(' ')}`,
       result.clients.exclude.length > 0 && `not ${result.clients.exclude.join(' ')}`,
     ];
-    lines.push(`  clients left out  ${int.format(s.excluded)} matching response${s.excluded === 1 ? '' : 's'} (${blocks.filter(Boolean).join('; ')})`);
+    lines.push(`  clients left out  ${formatCount(s.excluded)} matching response${s.excluded === 1 ? '' : 's'} (${blocks.filter(Boolean).join('; ')})`);
   }
   return lines;
 }
@@ -94,12 +93,12 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   const lines = [
     `${c.bold('logsift')} ${s.input} ${c.dim(`(${s.format}, ${formatBytes(s.bytes)}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`)}`,
     ...inputLines(s),
-    `  lines read        ${int.format(s.lines)}`,
-    `  parsed            ${int.format(s.parsed)}`,
-    `  skipped           ${int.format(skipped)}${skipped ? c.dim(` (${int.format(s.malformed)} malformed, ${int.format(s.blank)} blank${s.comment ? `, ${int.format(s.comment)} header` : ''})`) : ''}`,
+    `  lines read        ${formatCount(s.lines)}`,
+    `  parsed            ${formatCount(s.parsed)}`,
+    `  skipped           ${formatCount(skipped)}${skipped ? c.dim(` (${formatCount(s.malformed)} malformed, ${formatCount(s.blank)} blank${s.comment ? `, ${formatCount(s.comment)} header` : ''})`) : ''}`,
     ...filterLines(result),
-    `  matching errors   ${int.format(s.matched)} ${c.dim(`(status ${result.statusColumns.join(' ')})`)} from ${int.format(s.groups)} ${groups}`,
-    `  over threshold    ${c.bold(int.format(s.reported))} ${groups} with >= ${int.format(result.threshold)}${window}`,
+    `  matching errors   ${formatCount(s.matched)} ${c.dim(`(status ${result.statusColumns.join(' ')})`)} from ${formatCount(s.groups)} ${groups}`,
+    `  over threshold    ${c.bold(formatCount(s.reported))} ${groups} with >= ${formatCount(result.threshold)}${window}`,
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
   if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
@@ -117,12 +116,12 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
       style: { compact: true, head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [] },
     });
     for (const row of top) {
-      const peakCells = result.windowSeconds ? [int.format(row.peakWindowCount!), row.peakWindowStart!] : [];
-      table.push([...row.keys.map(clip), int.format(row.count), ...shownCodes.map((i) => int.format(row.byCode[i])), row.firstSeen, row.lastSeen, ...peakCells]);
+      const peakCells = result.windowSeconds ? [formatCount(row.peakWindowCount!), row.peakWindowStart!] : [];
+      table.push([...row.keys.map(clip), formatCount(row.count), ...shownCodes.map((i) => formatCount(row.byCode[i])), row.firstSeen, row.lastSeen, ...peakCells]);
     }
     const more = reported.length - top.length;
-    lines.push('', c.bold(`Top ${top.length} of ${int.format(reported.length)}`), table.toString());
-    if (more > 0) lines.push(c.dim(`  ... ${int.format(more)} more in the output file`));
+    lines.push('', c.bold(`Top ${top.length} of ${formatCount(reported.length)}`), table.toString());
+    if (more > 0) lines.push(c.dim(`  ... ${formatCount(more)} more in the output file`));
   }
   return lines.join('\n') + '\n';
 }

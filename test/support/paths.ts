@@ -15,7 +15,8 @@ function findRepoRoot(): string {
 }
 
 export const REPO_ROOT = findRepoRoot();
-export const CLI_PATH = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The command line as shipped: the bundle (scripts/bundle.mjs). */
+export const CLI_PATH = join(REPO_ROOT, 'dist', 'bundle', 'cli', 'main.js');
 /** Real logs shared by the team (see SOURCES.md there); read-only. */
 export const REAL_LOGS = resolve(REPO_ROOT, '..', 'shared', 'data', 'real');
 export const GENLOG = resolve(REPO_ROOT, '..', 'shared', 'tools', 'genlog.mjs');
