@@ -90,10 +90,11 @@ export class GroupTable {
   /** Counts per group: the total plus one per status column. */
   readonly width: number;
   private rows = 0;
-  private slots = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
-  private keyBytes = new Uint8Array(INITIAL_ROWS * 16);
+  /** The hash slots; undefined after `adopt` until a key is looked up. */
+  private slots: Int32Array | undefined = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
+  private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
-  private keyEnds = new Int32Array(INITIAL_ROWS);
+  private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
   /** Bytes per record: the counts, padded to 8, then the first and last stamp. */
   private readonly recordBytes: number;
   private readonly countsPerRecord: number;
@@ -144,7 +145,7 @@ export class GroupTable {
   /** The row of the key buf[start, end), inserted when new. */
   rowOf(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const slots = this.slots;
+    const slots = this.slots ?? this.buildSlots();
     const mask = slots.length / SLOT_INTS - 1;
     const length = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
@@ -161,8 +162,7 @@ export class GroupTable {
   mergePartial(partial: Partial): void {
     const { width, keyBytes, keyEnds, counts, first, last } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
-    // Into an empty table (the consumer's first partial), size it once rather than grow it step by step.
-    if (this.rows === 0) this.reserve(keyEnds.length, keyBytes.length);
+    if (this.rows === 0) return this.adopt(partial);
     let keyStart = 0;
     for (let i = 0; i < keyEnds.length; i++) {
       const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
@@ -178,11 +178,39 @@ export class GroupTable {
     }
   }
 
+  /**
+   * An empty table takes a partial's groups as they are (the consumer's first partial): its keys become the
+   * table's, its numbers are copied in order, and the hash slots wait for the first lookup. Adding each group
+   * would cost a cache miss or three per group, for nothing: none can be found. The partial is the table's
+   * afterwards (it came over from a producer and nothing else holds it).
+   */
+  private adopt({ keyBytes, keyEnds, counts, first, last }: Partial): void {
+    const rows = keyEnds.length;
+    const width = this.width;
+    // Room for a quarter more: the next partials mostly bring keys seen already, and a few new ones should not
+    // make the table grow at once.
+    const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 1.25)));
+    this.keyBytes = keyBytes;
+    this.keyEnds = grown(keyEnds, capacity);
+    this.counts = this.newRecords(capacity, rows);
+    const into = this.counts;
+    const stamps = this.stamps;
+    for (let i = 0; i < rows; i++) {
+      const at = i * this.countsPerRecord;
+      for (let c = 0; c < width; c++) into[at + c] = counts[i * width + c];
+      const f = (i * this.recordBytes) / 8 + this.stampsAt;
+      stamps[f] = first[i];
+      stamps[f + 1] = last[i];
+    }
+    this.rows = rows;
+    this.slots = undefined;
+  }
+
   /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
   takePartial(): Partial {
     const partial = partialFromRecords(this.width, this.rows, this.keyBytes, this.keyEnds, this.counts, this.stamps);
     this.rows = 0;
-    this.slots.fill(0);
+    this.slots?.fill(0);
     this.counts = this.newRecords(this.keyEnds.length);
     return partial;
   }
@@ -266,7 +294,7 @@ export class GroupTable {
     this.keyBytes.set(buf.subarray(start, end), keyStart);
     this.keyEnds[row] = keyEnd;
     this.rows = row + 1;
-    const slots = this.slots;
+    const slots = this.slots!;
     slots[at] = row + 1;
     slots[at + 1] = hash;
     slots[at + 2] = keyStart;
@@ -275,12 +303,15 @@ export class GroupTable {
     return row;
   }
 
-  /** Zeroed records for `rows` groups, first/last set to "none yet"; also points `stamps` at them. */
-  private newRecords(rows: number): Uint32Array | Float64Array {
+  /**
+   * Zeroed records for `rows` groups, first/last set to "none yet" from record `from` on (the ones before are
+   * about to be overwritten); also points `stamps` at them.
+   */
+  private newRecords(rows: number, from = 0): Uint32Array | Float64Array {
     const buffer = new ArrayBuffer(rows * this.recordBytes);
     const stamps = new Float64Array(buffer);
     const perRecord = this.recordBytes / 8;
-    for (let f = this.stampsAt; f < stamps.length; f += perRecord) {
+    for (let f = from * perRecord + this.stampsAt; f < stamps.length; f += perRecord) {
       stamps[f] = NO_STAMP_MIN;
       stamps[f + 1] = NO_STAMP_MAX;
     }
@@ -288,22 +319,33 @@ export class GroupTable {
     return this.wide ? stamps : new Uint32Array(buffer);
   }
 
-  /** Room for `rows` groups and `keyBytes` bytes of keys without growing. */
-  private reserve(rows: number, keyBytes: number): void {
-    if (this.keyEnds.length < rows) this.growRows(2 ** Math.ceil(Math.log2(rows)));
-    while (rows * 2 * SLOT_INTS > this.slots.length) this.slots = new Int32Array(this.slots.length * 2); // empty: no rehash
-    if (keyBytes > this.keyBytes.length) this.keyBytes = grown(this.keyBytes, keyBytes);
-  }
-
-  private growRows(rows = this.keyEnds.length * 2): void {
+  private growRows(rows = Math.max(this.keyEnds.length * 2, 16)): void {
     this.keyEnds = grown(this.keyEnds, rows);
     const old = new Uint8Array(this.counts.buffer);
-    this.counts = this.newRecords(rows);
+    this.counts = this.newRecords(rows, old.length / this.recordBytes);
     new Uint8Array(this.counts.buffer).set(old);
   }
 
+  /** Slots for the groups held (an adopted table has none until a lookup). */
+  private buildSlots(): Int32Array {
+    const slots = new Int32Array(2 ** Math.ceil(Math.log2(Math.max(this.rows, INITIAL_ROWS) * 2)) * SLOT_INTS);
+    const mask = slots.length / SLOT_INTS - 1;
+    for (let row = 0; row < this.rows; row++) {
+      const start = this.keyStart(row);
+      const hash = hashBytes(this.keyBytes, start, this.keyEnds[row]);
+      let slot = hash & mask;
+      while (slots[slot * SLOT_INTS] !== 0) slot = (slot + 1) & mask;
+      const at = slot * SLOT_INTS;
+      slots[at] = row + 1;
+      slots[at + 1] = hash;
+      slots[at + 2] = start;
+      slots[at + 3] = this.keyEnds[row] - start;
+    }
+    return (this.slots = slots);
+  }
+
   private rehash(): void {
-    const old = this.slots;
+    const old = this.slots!;
     const slots = new Int32Array(old.length * 2);
     const mask = slots.length / SLOT_INTS - 1;
     for (let i = 0; i < old.length; i += SLOT_INTS) {

@@ -30,16 +30,36 @@ export function rangeCount(size: number, { producers, rangeBytes }: PlanOptions)
   return Math.max(bySize, Math.min(producers, Math.ceil(size / Math.min(MIN_SPLIT_BYTES, rangeBytes))));
 }
 
+/**
+ * Where the ranges of a file of `size` bytes end, before alignment to lines: `rangeCount` even ranges, except
+ * that toward the end they shrink, each at most 1/(2 x producers) of what is left (down to 1 MiB), so the
+ * last ranges dealt out are small and the producers finish nearly together rather than one range apart.
+ */
+export function rangeEnds(size: number, options: PlanOptions): number[] {
+  const count = rangeCount(size, options);
+  if (count === 0) return [];
+  const even = size / count;
+  const smallest = Math.min(MIN_SPLIT_BYTES, even);
+  const ends: number[] = [];
+  for (let at = 0; at < size; ) {
+    const left = size - at;
+    const step = Math.max(Math.min(even, left / (2 * options.producers)), smallest);
+    // The last step takes the rest (rounding must not leave a sliver behind).
+    at = step >= left - 0.5 ? size : Math.floor(at + step);
+    ends.push(at);
+  }
+  return ends;
+}
+
 /** Cuts fd's `size` bytes into ranges aligned to line starts. Empty ranges are dropped. */
 export function planRanges(fd: number, size: number, options: PlanOptions): ByteRange[] {
-  const count = rangeCount(size, options);
   const ranges: ByteRange[] = [];
   let start = 0;
-  for (let i = 1; i <= count && start < size; i++) {
-    const cut = Math.floor((size * i) / count);
+  for (const cut of rangeEnds(size, options)) {
+    if (start >= size) break;
     // A cut at or before `start` (a line start) can only give an empty range: skip the probe (tiny rangeBytes).
-    if (i < count && cut <= start) continue;
-    const end = i === count ? size : nextLineStart(fd, cut, size);
+    if (cut < size && cut <= start) continue;
+    const end = cut >= size ? size : nextLineStart(fd, cut, size);
     if (end > start) ranges.push({ start, end });
     start = Math.max(start, end);
   }

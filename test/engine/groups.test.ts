@@ -102,6 +102,26 @@ describe('GroupTable', () => {
     );
   });
 
+  test('a table made of merged partials goes on counting and finding keys (the first one is adopted whole)', () => {
+    fc.assert(
+      fc.property(events, fc.array(fc.nat(), { maxLength: 4 }), events, (evs, cuts, more) => {
+        const merged = new GroupTable(COLUMNS, true);
+        for (const piece of split(evs, cuts)) {
+          const producer = new GroupTable(COLUMNS);
+          addAll(producer, piece);
+          merged.mergePartial(producer.takePartial());
+        }
+        addAll(merged, more);
+        assert.deepEqual(contentOf(merged), expectedContent([...evs, ...more]));
+        for (let i = 0; i < merged.size; i++) {
+          const key = Buffer.from(merged.key(i), 'latin1');
+          assert.equal(merged.rowOf(key, 0, key.length), i);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   test('merging is order-independent', () => {
     fc.assert(
       fc.property(

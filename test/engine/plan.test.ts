@@ -5,7 +5,7 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { nextLineStart, planRanges, rangeCount, type ByteRange } from '../../src/engine/plan.js';
+import { nextLineStart, planRanges, rangeCount, rangeEnds, type ByteRange } from '../../src/engine/plan.js';
 import { makeTempDir, removeDir } from '../support/files.js';
 
 let dir: string;
@@ -77,7 +77,7 @@ describe('planRanges', () => {
     assert.deepEqual(plan(Buffer.from('x'.repeat(5000)), 4, 10), [{ start: 0, end: 5000 }]);
   });
 
-  test('a line longer than the probe (64 KB) is found whole', () => {
+  test('a line longer than the probe (4 KiB) is found whole', () => {
     const content = Buffer.from(`a\n${'b'.repeat(200_000)}\nc\n`);
     const ranges = plan(content, 8, 1000);
     assertExactCover(content, ranges);
@@ -137,3 +137,35 @@ describe('rangeCount', () => {
     assert.equal(rangeCount(64 << 20, { producers: 8, rangeBytes: 32 << 20 }), 8);
   });
 });
+
+describe('rangeEnds', () => {
+  test('increase to the end of the file; no range longer than an even share; at least rangeCount of them', () => {
+    fc.assert(
+      // rangeBytes as a share of the size (up to 50,000 ranges), or any size for small files.
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 50_000 }), (size, producers, ranges) => {
+        const options = { producers, rangeBytes: Math.max(1, Math.ceil(size / ranges)) };
+        const ends = rangeEnds(size, options);
+        const count = rangeCount(size, options);
+        assert.ok(ends.length >= count);
+        if (size === 0) return assert.deepEqual(ends, []);
+        assert.equal(ends.at(-1), size);
+        ends.forEach((end, i) => {
+          const start = i === 0 ? 0 : ends[i - 1];
+          assert.ok(end > start);
+          assert.ok(end - start <= Math.ceil(size / count), `range ${i}: ${end - start} bytes`);
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('shrink toward the end, so producers finish together: 1 GiB on 2 producers', () => {
+    const ends = rangeEnds(2 ** 30, { producers: 2, rangeBytes: 32 << 20 });
+    const sizes = ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]));
+    assert.equal(sizes[0], 32 << 20);
+    assert.ok(sizes.at(-1)! <= 1 << 20);
+    // Never more than a quarter of what is left (after the even part).
+    sizes.forEach((bytes, i) => assert.ok(bytes <= Math.max(1 << 20, (2 ** 30 - (ends[i] - bytes)) / 4) + 1));
+  });
+});
+
