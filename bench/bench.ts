@@ -26,7 +26,7 @@ import { decodeAwkOutput, diffPairs, formatDifference, pairsFromAwk, pairsFromCs
 import { ensureGenerated, ensureRepeated, pickGenerator, warmCache, type Generator, type Workload } from './workload.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const LOGSIFT_MAIN = join(REPO_ROOT, 'dist', 'bundle', 'cli', 'main.js');
+const LOGSIFT_MAIN = join(REPO_ROOT, 'dist', 'bundle', 'cli', 'logsift.js');
 const SHOWN_DIFFERENCES = 10;
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);

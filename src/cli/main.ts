@@ -1,8 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
-// (The flag: left to itself, V8 grows the isolates' young generation with the length of the run, and a 4 GiB
-// log peaked 15% above a 1 GiB one; with 4 MiB semi-spaces the peak stays within 5-7%. It must be given at
-// start-up, so it is here, in `npm start` and in the benchmark.)
-// logsift's command line: options -> analyze -> save CSV -> print. A thin layer over the engine.
+// logsift's command line: options -> analyze -> save CSV -> print. A thin layer over the engine. (The
+// executable is cli/bin.ts, which starts the producers first and then loads this.)
 
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
@@ -110,13 +107,6 @@ for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 
     process.exit(exitCode);
   });
 }
-
-// A reader that goes away (`logsift | head`) is not an error: the CSV is already saved.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  process.stderr.write(`logsift: error: cannot write to stdout: ${error.message}\n`);
-  process.exit(1);
-});
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -8,7 +8,7 @@ import type { Partial } from './groups.js';
 import type { AnalysisSpec } from './record.js';
 import type { ScanStats } from './scan.js';
 
-/** Fixed for the life of a producer; passed as workerData. */
+/** Fixed for the life of a producer; its first message (`config`). */
 export interface ProducerConfig {
   /** How formats are configured (custom format string, JSON field names, client source). */
   readonly formatOptions: FormatOptions;
@@ -70,6 +70,7 @@ export interface StreamReport {
 }
 
 export type ToProducer =
+  | { readonly type: 'config'; readonly config: ProducerConfig } // the first message
   | { readonly type: 'task'; readonly task: Task }
   | { readonly type: 'ack' } // the partial it sent is on the queue: go on
   | { readonly type: 'pipe-data'; readonly bytes: Uint8Array } // the next bytes of the pipe being read

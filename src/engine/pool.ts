@@ -1,7 +1,7 @@
 // The main thread's side of the producers: start the workers once, deal out tasks as each asks for one,
 // put their partials on the shared queue (acknowledging only once the queue took them), and gather stats.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Partial } from './groups.js';
 import { LogsiftError } from '../errors.js';
 import type { FromProducer, ProducerConfig, StreamReport, Task } from './messages.js';
@@ -9,8 +9,7 @@ import type { BoundedQueue } from './queue.js';
 import type { PipeRelay } from './relay.js';
 import { addStats, emptyStats, type ScanStats } from './scan.js';
 import { mark } from './trace.js';
-
-const PRODUCER_URL = new URL('./producer.js', import.meta.url);
+import { earlyError, takeProducers } from './workers.js';
 
 export interface ProducerRun {
   readonly config: ProducerConfig;
@@ -44,10 +43,8 @@ export function runProducers({ config, tasks, producers, queue, onRead, onStream
       reject(error);
     };
 
-    for (let i = 0; i < running; i++) {
-      const worker = new Worker(PRODUCER_URL, { workerData: config });
-      workers.push(worker);
-      mark('producer started');
+    workers.push(...takeProducers(running));
+    for (const worker of workers) {
       let done = false;
       let relay: PipeRelay | undefined; // the pipe this producer reads, if any
       worker.on('message', (message: FromProducer) => {
@@ -97,6 +94,13 @@ export function runProducers({ config, tasks, producers, queue, onRead, onStream
       worker.on('exit', (code) => {
         if (!done) fail(new Error(`a producer stopped unexpectedly (exit code ${code})`));
       });
+      const error = earlyError(worker);
+      if (error) {
+        fail(error);
+        break;
+      }
+      worker.postMessage({ type: 'config', config });
+      mark('producer configured');
     }
   });
 }

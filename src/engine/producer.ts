@@ -3,7 +3,7 @@
 // waiting for the queue to accept each before going on.
 
 import { closeSync, openSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { createFormat, type LineFormat } from '../formats/index.js';
 import { columnOfStatus } from './codes.js';
 import { GroupTable, partialTransferList, type Partial } from './groups.js';
@@ -29,7 +29,10 @@ const MAX_MATCHES_PER_PARTIAL = 2 ** 31;
 const REPORT_BYTES = 8 * 1024 * 1024;
 
 const port = parentPort!;
-const config = workerData as ProducerConfig;
+// The configuration is the first message: a producer may be started before its run is known (engine/workers.ts).
+const config = await new Promise<ProducerConfig>((resolve) =>
+  port.once('message', (message: ToProducer) => resolve((message as Extract<ToProducer, { type: 'config' }>).config)),
+);
 
 /** Messages in arrival order, awaited one at a time. */
 class Inbox<T> {

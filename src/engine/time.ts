@@ -64,10 +64,41 @@ export function civilFromDays(days: number): { year: number; month: number; day:
 export const STAMP_ISO_MAX_BYTES = 28;
 
 function twoDigits(out: Uint8Array, at: number, value: number): number {
-  out[at] = 48 + Math.floor(value / 10);
-  out[at + 1] = 48 + (value % 10);
+  const tens = (value / 10) | 0; // value is 0..99
+  out[at] = 48 + tens;
+  out[at + 1] = 48 + value - tens * 10;
   return at + 2;
 }
+
+/**
+ * The date part (`2015-10-25`) of the days written lately, by day number: a result's stamps fall on few days,
+ * and the civil date is the costly part of a stamp. Direct-mapped: day d sits in slot d & (DAY_SLOTS - 1).
+ */
+const DAY_SLOTS = 256;
+const DATE_BYTES = 10;
+const cachedDays = new Float64Array(DAY_SLOTS).fill(Number.NaN);
+const cachedDates = new Uint8Array(DAY_SLOTS * DATE_BYTES);
+
+/** Writes `YYYY-MM-DD` for the day (years 0000-9999 only). */
+function writeDate(days: number, out: Uint8Array, at: number): number {
+  const slot = days & (DAY_SLOTS - 1);
+  const cached = slot * DATE_BYTES;
+  if (cachedDays[slot] !== days) {
+    const { year, month, day } = civilFromDays(days);
+    let p = twoDigits(cachedDates, cached, (year / 100) | 0);
+    p = twoDigits(cachedDates, p, year % 100);
+    cachedDates[p++] = 45; // -
+    p = twoDigits(cachedDates, p, month);
+    cachedDates[p++] = 45;
+    twoDigits(cachedDates, p, day);
+    cachedDays[slot] = days;
+  }
+  out.set(cachedDates.subarray(cached, cached + DATE_BYTES), at);
+  return at + DATE_BYTES;
+}
+
+/** Days from 1970-01-01 of years 0000-9999: the dates `writeDate` writes. */
+const FOUR_DIGIT_DAYS = [daysFromCivil(0, 1, 1), daysFromCivil(10000, 1, 1)] as const;
 
 /**
  * Writes the stamp as ISO 8601 in its own offset, always `+HH:MM` (never `Z`), `2015-10-25T04:11:26+01:00`,
@@ -78,29 +109,29 @@ export function writeStampIso(stamp: number, out: Uint8Array, at: number): numbe
   const offset = stampOffsetMinutes(stamp);
   const local = stampEpochSeconds(stamp) + offset * 60;
   const days = Math.floor(local / 86400);
-  const second = local - days * 86400;
-  const { year, month, day } = civilFromDays(days);
-  if (year >= 0 && year <= 9999) {
-    at = twoDigits(out, at, Math.floor(year / 100));
-    at = twoDigits(out, at, year % 100);
+  const second = local - days * 86400; // 0..86399
+  if (days >= FOUR_DIGIT_DAYS[0] && days < FOUR_DIGIT_DAYS[1]) {
+    at = writeDate(days, out, at);
   } else {
-    out[at++] = year < 0 ? 45 : 43; // - +
+    const { year, month, day } = civilFromDays(days);
     const digits = String(Math.abs(year)).padStart(6, '0');
+    out[at++] = year < 0 ? 45 : 43; // - +
     for (let i = 0; i < digits.length; i++) out[at++] = digits.charCodeAt(i);
+    out[at++] = 45; // -
+    at = twoDigits(out, at, month);
+    out[at++] = 45;
+    at = twoDigits(out, at, day);
   }
-  out[at++] = 45; // -
-  at = twoDigits(out, at, month);
-  out[at++] = 45;
-  at = twoDigits(out, at, day);
   out[at++] = 84; // T
-  at = twoDigits(out, at, Math.floor(second / 3600));
+  const minutes = (second / 60) | 0;
+  at = twoDigits(out, at, (minutes / 60) | 0);
   out[at++] = 58; // :
-  at = twoDigits(out, at, Math.floor(second / 60) % 60);
+  at = twoDigits(out, at, minutes % 60);
   out[at++] = 58;
-  at = twoDigits(out, at, second % 60);
+  at = twoDigits(out, at, second - minutes * 60);
   const abs = Math.abs(offset);
   out[at++] = offset < 0 ? 45 : 43;
-  at = twoDigits(out, at, Math.floor(abs / 60));
+  at = twoDigits(out, at, (abs / 60) | 0);
   out[at++] = 58;
   return twoDigits(out, at, abs % 60);
 }

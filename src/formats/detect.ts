@@ -39,8 +39,11 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Calls fn(start, end) for each non-blank line of the sample (CR stripped); an unfinished last line only if `whole`. */
-function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: number) => void): void {
+/**
+ * Calls fn(start, end) for each non-blank line of the sample (CR stripped); an unfinished last line only if
+ * `whole`. Stops early when fn returns false.
+ */
+function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: number) => boolean | void): void {
   let start = 0;
   while (start < sample.length) {
     let end = sample.indexOf(LF, start);
@@ -48,18 +51,24 @@ function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: nu
     if (!complete) end = sample.length;
     let lineEnd = end;
     if (lineEnd > start && sample[lineEnd - 1] === CR) lineEnd--;
-    if ((complete || whole) && lineEnd > start) fn(start, lineEnd);
+    if ((complete || whole) && lineEnd > start && fn(start, lineEnd) === false) return;
     start = end + 1;
   }
 }
 
-/** How many sample lines `format` reads: lines it parses and header lines it knows (as the scanner feeds them). */
-function countFitting(format: LineFormat, sample: Buffer, whole: boolean): number {
+/**
+ * How many of the sample's `lines` lines `format` reads: lines it parses and header lines it knows (as the
+ * scanner feeds them). It stops, returning less than `needed`, once it can no longer reach `needed`.
+ */
+function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines: number, needed: number): number {
   const fields = new LineFields();
   let fitting = 0;
+  let missed = 0;
   format.begin?.([]);
   forEachLine(sample, whole, (start, end) => {
     if (format.parse(sample, start, end, fields) || format.header?.(sample, start, end)) fitting++;
+    else missed++;
+    return lines - missed >= needed;
   });
   return fitting;
 }
@@ -67,19 +76,28 @@ function countFitting(format: LineFormat, sample: Buffer, whole: boolean): numbe
 /**
  * Detects the format of a file from `sample`, its first bytes (`whole`: the sample is the whole file, so its
  * last line is complete even without a newline). When nothing fits, the answer is `combined` (every line will
- * then be counted as malformed, and the caller warns).
+ * then be counted as malformed, and the caller warns). `exhaustive`: no early stop (for tests).
  */
-export function detectFormat(sample: Buffer, options: FormatOptions = {}, whole = false): Detection {
+export function detectFormat(sample: Buffer, options: FormatOptions = {}, whole = false, exhaustive = false): Detection {
+  // The CLF family (the most common logs) is read first, so that a candidate can stop at the first line it
+  // cannot read once it can no longer win. The outcome is the plain rule's: the candidate reading the most
+  // lines, the earlier on a tie, unless the CLF family reads more.
+  let lines = 0;
+  forEachLine(sample, whole, () => void lines++);
+  const clf = detectClf(sample, whole);
   let best = '';
   let bestCount = 0;
   for (const candidate of CANDIDATES) {
-    const count = countFitting(candidate.create(options), sample, whole);
-    if (count > bestCount) {
+    // To change the outcome a candidate must read more lines than the best one before it, and at least as many
+    // as the CLF family (which must read more than any candidate to be chosen).
+    // (`exhaustive`: every candidate reads every line, the plain rule; tests check both agree.)
+    const needed = exhaustive ? bestCount + 1 : Math.max(bestCount + 1, clf.count);
+    const count = countFitting(candidate.create(options), sample, whole, lines, needed);
+    if (count >= needed) {
       best = candidate.name;
       bestCount = count;
     }
   }
-  const clf = detectClf(sample, whole);
   if (clf.count > bestCount) best = clf.name;
   if (best === w3cDefinition.name || best === cloudfrontDefinition.name) best = w3cFlavour(sample, whole);
   return { name: best || combinedFormat.name, detected: true, tried: DETECTABLE };

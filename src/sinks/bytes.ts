@@ -2,6 +2,7 @@
 // is made per row, so a result of any size leaves the garbage collector nothing to copy.
 
 import { writeSync } from 'node:fs';
+import { STAMP_ISO_MAX_BYTES, writeStampIso } from '../engine/time.js';
 
 /** Bytes gathered before they are handed on. */
 const CHUNK_BYTES = 256 * 1024;
@@ -33,8 +34,11 @@ export class ByteWriter {
   /** Bytes copied as they are. */
   bytes(source: Uint8Array, start: number, end: number): void {
     this.room(end - start);
-    this.buffer.set(source.subarray(start, end), this.at);
-    this.at += end - start;
+    const buffer = this.buffer;
+    let at = this.at;
+    // Byte by byte: these are keys, a few bytes long; a subarray to copy from would cost more.
+    for (let i = start; i < end; i++) buffer[at++] = source[i];
+    this.at = at;
   }
 
   /** Text as UTF-8. */
@@ -47,6 +51,10 @@ export class ByteWriter {
   uint(value: number): void {
     this.room(16);
     const buffer = this.buffer;
+    if (value < 10) {
+      buffer[this.at++] = 48 + value; // most status columns of most rows: 0
+      return;
+    }
     let digits = 1;
     for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
     let at = (this.at += digits);
@@ -58,10 +66,10 @@ export class ByteWriter {
     } while (rest > 0);
   }
 
-  /** Lets `write` put up to `bytes` bytes straight into the buffer at its offset; it returns where it stopped. */
-  direct(bytes: number, write: (buffer: Uint8Array, at: number) => number): void {
-    this.room(bytes);
-    this.at = write(this.buffer, this.at);
+  /** A stamp as ISO 8601 text (engine/time.ts). */
+  stampIso(stamp: number): void {
+    this.room(STAMP_ISO_MAX_BYTES);
+    this.at = writeStampIso(stamp, this.buffer, this.at);
   }
 
   /** Hands on what is left. */

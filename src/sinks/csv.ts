@@ -6,7 +6,6 @@
 
 import { RankedGroups } from '../engine/ranked.js';
 import type { AnalyzeResult, ResultRow } from '../engine/result.js';
-import { STAMP_ISO_MAX_BYTES, writeStampIso } from '../engine/time.js';
 import { writeFileAtomic } from './atomic.js';
 import { ByteWriter, collectText, writeAll } from './bytes.js';
 
@@ -37,10 +36,6 @@ function isPlainKey(key: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-function writeStamp(out: ByteWriter, stamp: number): void {
-  out.direct(STAMP_ISO_MAX_BYTES, (buffer, at) => writeStampIso(stamp, buffer, at));
-}
-
 /** Row i of the engine's ranking, from its table. */
 function writeRankedRow(out: ByteWriter, ranked: RankedGroups, i: number): void {
   const { table, order, peaks } = ranked;
@@ -58,14 +53,14 @@ function writeRankedRow(out: ByteWriter, ranked: RankedGroups, i: number): void 
     out.uint(table.columnCount(row, c));
   }
   out.byte(COMMA);
-  writeStamp(out, table.first(row));
+  out.stampIso(table.first(row));
   out.byte(COMMA);
-  writeStamp(out, table.last(row));
+  out.stampIso(table.last(row));
   if (peaks) {
     out.byte(COMMA);
     out.uint(peaks.count[i]);
     out.byte(COMMA);
-    writeStamp(out, peaks.start[i]);
+    out.stampIso(peaks.start[i]);
   }
   out.byte(NEWLINE);
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-const CLI = resolve('dist', 'bundle', 'cli', 'main.js');
+const CLI = resolve('dist', 'bundle', 'cli', 'logsift.js');
 const dir = mkdtempSync(join(tmpdir(), 'logsift-cli-analyses-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

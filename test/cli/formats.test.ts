@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { makeTempDir, removeDir } from '../support/files.js';
 import { fixture, REAL, ROOT } from '../formats/support.js';
 
-const MAIN = join(ROOT, 'dist', 'bundle', 'cli', 'main.js');
+const MAIN = join(ROOT, 'dist', 'bundle', 'cli', 'logsift.js');
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'dist', 'bundle', 'cli', 'main.js');
+const MAIN = join(ROOT, 'dist', 'bundle', 'cli', 'logsift.js');
 const REAL = join(ROOT, '..', 'shared', 'data', 'real');
 const NGINX = readFileSync(join(REAL, 'nginx_combined_factweavers_2020.log'));
 const ELASTIC = readFileSync(join(REAL, 'apache_combined_semicomplete_2015_elastic.log'));

@@ -1,12 +1,31 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { detectFormat } from '../../src/formats/detect.js';
 import { SAMPLES } from './samples.js';
 import { fixture, REAL, run } from './support.js';
 
 
+/** Lines of every detectable format (the samples' first lines), and some that fit none. */
+const LINES: readonly string[] = [
+  ...SAMPLES.flatMap(([path]) => readFileSync(path, 'latin1').split('\n').slice(0, 12)),
+  'hello world',
+  '{"not": "a log"}',
+  '#Fields: date time c-ip',
+];
+
 describe('detection', () => {
+  test('stopping a candidate once it cannot win changes no outcome (any mix of lines)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...LINES), { maxLength: 40 }), fc.boolean(), (lines, whole) => {
+        const sample = Buffer.from(lines.join('\n') + (whole ? '' : '\n'), 'latin1');
+        assert.deepEqual(detectFormat(sample, {}, whole), detectFormat(sample, {}, whole, true));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   for (const [path, format] of SAMPLES) {
     test(`${path.split('/').pop()} is ${format}`, async () => {
       const bytes = readFileSync(path);

@@ -1,4 +1,4 @@
-// Running the built command line (dist/bundle/cli/main.js) as a child process, as a user would.
+// Running the built command line (dist/bundle/cli/logsift.js) as a child process, as a user would.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI_PATH } from './paths.js';

@@ -16,7 +16,7 @@ function findRepoRoot(): string {
 
 export const REPO_ROOT = findRepoRoot();
 /** The command line as shipped: the bundle (scripts/bundle.mjs). */
-export const CLI_PATH = join(REPO_ROOT, 'dist', 'bundle', 'cli', 'main.js');
+export const CLI_PATH = join(REPO_ROOT, 'dist', 'bundle', 'cli', 'logsift.js');
 /** Real logs shared by the team (see SOURCES.md there); read-only. */
 export const REAL_LOGS = resolve(REPO_ROOT, '..', 'shared', 'data', 'real');
 export const GENLOG = resolve(REPO_ROOT, '..', 'shared', 'tools', 'genlog.mjs');
