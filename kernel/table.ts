@@ -39,6 +39,15 @@ export function tableRecords(): usize {
   return records;
 }
 
+export function tableSlots(): usize {
+  return slots;
+}
+
+/** Hash slots: a power of two, at least twice the rows. */
+export function tableSlotCount(): u32 {
+  return slotCount;
+}
+
 /** Sets the table up for `columns` status columns with room for `rows` groups (a power of two). */
 export function tableInit(columns: u32, rows: u32): void {
   const countsBytes = ((<usize>(columns + 1) * 4 + 7) >> 3) << 3;

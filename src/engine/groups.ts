@@ -20,13 +20,19 @@ export interface Partial {
   readonly counts: Float64Array;
   readonly first: Float64Array;
   readonly last: Float64Array;
+  /**
+   * The producer table's hash slots over these keys (4 ints per slot: row + 1, hash, key start, key length; a
+   * power of two of them, at least twice the rows), so that a consumer adopting the partial need not rebuild
+   * them. Absent: the consumer builds its own.
+   */
+  readonly slots?: Int32Array;
 }
 
 /** The buffers of a partial, for a zero-copy postMessage. */
 export function partialTransferList(partial: Partial): ArrayBuffer[] {
-  return [partial.keyBytes, partial.keyEnds, partial.counts, partial.first, partial.last].map(
-    (array) => array.buffer as ArrayBuffer,
-  );
+  const arrays: ArrayBufferView[] = [partial.keyBytes, partial.keyEnds, partial.counts, partial.first, partial.last];
+  if (partial.slots) arrays.push(partial.slots);
+  return arrays.map((array) => array.buffer as ArrayBuffer);
 }
 
 /** Bytes of one record for `width` counts of `countBytes` each: the counts padded to 8, then two stamps. */
@@ -45,6 +51,7 @@ export function partialFromRecords(
   keyEnds: Int32Array,
   counts: Uint32Array | Float64Array,
   stamps: Float64Array,
+  slots?: Int32Array,
 ): Partial {
   const recordBytes = recordBytesFor(width, counts.BYTES_PER_ELEMENT);
   const countsPerRecord = recordBytes / counts.BYTES_PER_ELEMENT;
@@ -66,6 +73,7 @@ export function partialFromRecords(
     counts: partialCounts,
     first,
     last,
+    ...(slots ? { slots: slots.slice() } : {}),
   };
 }
 
@@ -179,18 +187,18 @@ export class GroupTable {
   }
 
   /**
-   * An empty table takes a partial's groups as they are (the consumer's first partial): its keys become the
-   * table's, its numbers are copied in order, and the hash slots wait for the first lookup. Adding each group
-   * would cost a cache miss or three per group, for nothing: none can be found. The partial is the table's
-   * afterwards (it came over from a producer and nothing else holds it).
+   * An empty table takes a partial's groups as they are (the consumer's first partial): copies of its keys
+   * and of its hash slots (when it brings them; else they are built on the first lookup) become the table's,
+   * and its numbers are copied in order. Adding each group would cost a cache miss or three per group, for
+   * nothing: none can be found. (Copies, so that the partial stays as it was: memcpy is cheap.)
    */
-  private adopt({ keyBytes, keyEnds, counts, first, last }: Partial): void {
+  private adopt({ keyBytes, keyEnds, counts, first, last, slots }: Partial): void {
     const rows = keyEnds.length;
     const width = this.width;
     // Room for a quarter more: the next partials mostly bring keys seen already, and a few new ones should not
     // make the table grow at once.
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 1.25)));
-    this.keyBytes = keyBytes;
+    this.keyBytes = keyBytes.slice();
     this.keyEnds = grown(keyEnds, capacity);
     this.counts = this.newRecords(capacity, rows);
     const into = this.counts;
@@ -203,12 +211,12 @@ export class GroupTable {
       stamps[f + 1] = last[i];
     }
     this.rows = rows;
-    this.slots = undefined;
+    this.slots = slots?.slice();
   }
 
   /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
   takePartial(): Partial {
-    const partial = partialFromRecords(this.width, this.rows, this.keyBytes, this.keyEnds, this.counts, this.stamps);
+    const partial = partialFromRecords(this.width, this.rows, this.keyBytes, this.keyEnds, this.counts, this.stamps, this.slots);
     this.rows = 0;
     this.slots?.fill(0);
     this.counts = this.newRecords(this.keyEnds.length);

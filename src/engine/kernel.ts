@@ -35,6 +35,8 @@ interface KernelExports {
   allocate(bytes: number): number;
   resetCounters(): void;
   tableInit(columns: number, rows: number): void;
+  tableSlots(): number;
+  tableSlotCount(): number;
   tableClear(): void;
   tableKeyBytes(): number;
   tableKeyEnds(): number;
@@ -122,7 +124,9 @@ export class KernelScanner implements LineSink, ReadBuffer {
     const keyBytes = new Uint8Array(buffer, kernel.tableKeyBytes(), rows === 0 ? 0 : keyEnds[rows - 1]);
     const counts = new Uint32Array(buffer, kernel.tableRecords(), rows * recordWords);
     const stamps = new Float64Array(buffer, kernel.tableRecords(), (rows * recordWords) / 2);
-    const partial = partialFromRecords(width, rows, keyBytes, keyEnds, counts, stamps);
+    // The slots share GroupTable's layout and hash too: the consumer can adopt them (groups.ts).
+    const slots = new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4);
+    const partial = partialFromRecords(width, rows, keyBytes, keyEnds, counts, stamps, slots);
     kernel.tableClear();
     return partial;
   }
