@@ -32,7 +32,7 @@ export interface ConsumeOptions {
 
 export async function consumePartials(queue: AsyncIterable<AnalysisPartial>, options: ConsumeOptions): Promise<Merged> {
   const { columns, analysis } = options;
-  const table = new GroupTable(columns, true); // wide counts: sums of many partials
+  const table = new GroupTable(columns);
   const windowed = analysis !== undefined && analysis.windowSeconds > 0;
   const folding = windowed && analysis.foldWindows;
   const events = windowed && !folding ? new EventLists() : undefined;

@@ -2,81 +2,64 @@
 // (hash the bytes, compare them with the stored copy), so counting a matching line makes no string and no
 // object; strings are made once per reported group, at the very end. The numbers live in flat typed arrays.
 //
-// A producer fills one table and hands it to the consumer as a compact, transferable `Partial`; the consumer
-// merges partials into its own table with `mergePartial`.
+// A producer fills one table and hands it to the consumer as a compact, transferable `Partial`: the table's
+// own arrays, trimmed (no conversion); the consumer merges partials into its own table with `mergePartial`.
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from './time.js';
 import { grown } from './typed.js';
 
 /**
- * What travels on the queue: counts per group, never per-line records. Group i's key is
- * keyBytes[keyEnds[i - 1] ?? 0, keyEnds[i]); counts[i * width] is its total and counts[i * width + 1 + c] its
- * count for status column c.
+ * What travels on the queue: a producer's table, trimmed; counts per group, never per-line records. Group i's
+ * key is keyBytes[keyEnds[i - 1] ?? 0, keyEnds[i]); its numbers are record i of `records` (see `RECORD`).
  */
 export interface Partial {
+  /** Counts per record: the total plus one per status column. */
   readonly width: number;
   readonly keyBytes: Uint8Array;
   readonly keyEnds: Int32Array;
-  readonly counts: Float64Array;
-  readonly first: Float64Array;
-  readonly last: Float64Array;
+  /** One record per group, `recordBytesFor(width, 4)` bytes each: 32-bit counts, then first and last stamp. */
+  readonly records: Uint8Array;
   /**
-   * The producer table's hash slots over these keys (4 ints per slot: row + 1, hash, key start, key length; a
-   * power of two of them, at least twice the rows), so that a consumer adopting the partial need not rebuild
-   * them. Absent: the consumer builds its own.
+   * The table's hash slots over these keys (4 ints per slot: row + 1, hash, key start, key length; a power of
+   * two of them, at least twice the rows), so that a consumer adopting the partial need not rebuild them.
    */
-  readonly slots?: Int32Array;
+  readonly slots: Int32Array;
 }
 
 /** The buffers of a partial, for a zero-copy postMessage. */
 export function partialTransferList(partial: Partial): ArrayBuffer[] {
-  const arrays: ArrayBufferView[] = [partial.keyBytes, partial.keyEnds, partial.counts, partial.first, partial.last];
-  if (partial.slots) arrays.push(partial.slots);
-  return arrays.map((array) => array.buffer as ArrayBuffer);
+  return [partial.keyBytes, partial.keyEnds, partial.records, partial.slots].map((array) => array.buffer as ArrayBuffer);
 }
 
-/** Bytes of one record for `width` counts of `countBytes` each: the counts padded to 8, then two stamps. */
+/**
+ * Bytes of one record for `width` counts of `countBytes` each: the counts (the total, then one per status
+ * column), padded to 8, then the first and last stamp (f64). The kernel's table (kernel/table.ts) lays its
+ * records out the same way with 32-bit counts, so its partials are read by the same code.
+ */
 export function recordBytesFor(width: number, countBytes: number): number {
   return Math.ceil((width * countBytes) / 8) * 8 + 16;
 }
 
-/**
- * A Partial (copies) of `rows` records laid out as GroupTable lays them out; `counts` and `stamps` view the
- * same records from record 0. The kernel's table (kernel/table.ts) shares the layout, so this reads both.
- */
-export function partialFromRecords(
+/** A Partial of a table's first `rows` groups: copies of its arrays, trimmed (32-bit counts). */
+export function partialOf(
   width: number,
   rows: number,
   keyBytes: Uint8Array,
   keyEnds: Int32Array,
-  counts: Uint32Array | Float64Array,
-  stamps: Float64Array,
-  slots?: Int32Array,
+  records: Uint8Array,
+  slots: Int32Array,
 ): Partial {
-  const recordBytes = recordBytesFor(width, counts.BYTES_PER_ELEMENT);
-  const countsPerRecord = recordBytes / counts.BYTES_PER_ELEMENT;
-  const stampsPerRecord = recordBytes / 8;
-  const firstAt = (recordBytes - 16) / 8;
-  const partialCounts = new Float64Array(rows * width);
-  const first = new Float64Array(rows);
-  const last = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const at = i * countsPerRecord;
-    for (let c = 0; c < width; c++) partialCounts[i * width + c] = counts[at + c];
-    first[i] = stamps[i * stampsPerRecord + firstAt];
-    last[i] = stamps[i * stampsPerRecord + firstAt + 1];
-  }
   return {
     width,
     keyBytes: keyBytes.slice(0, rows === 0 ? 0 : keyEnds[rows - 1]),
     keyEnds: keyEnds.slice(0, rows),
-    counts: partialCounts,
-    first,
-    last,
-    ...(slots ? { slots: slots.slice() } : {}),
+    records: records.slice(0, rows * recordBytesFor(width, 4)),
+    slots: slots.slice(),
   };
 }
 
+/** The largest 32-bit count. */
+const MAX_NARROW = 0xffffffff;
 // Big enough that a typical log (tens of thousands of clients) needs few growth steps; small enough for tiny runs.
 const INITIAL_ROWS = 16384;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -94,34 +77,32 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 // so each add costs a cache miss per structure it touches. Hence a hash slot holds the key's hash and place
 // (probing never touches another array), and a group's numbers sit together in one record: with 32-bit
 // counts, 11 status columns make exactly 64 bytes, one cache line.
+//
+// Counts are 32-bit. A producer hands its partial over long before one can overflow (see producer.ts); the
+// consumer's table sums partials, and should a sum pass 2^32 - 1 it widens its records to 64-bit float counts
+// (exact to 2^53) and goes on.
 export class GroupTable {
   /** Counts per group: the total plus one per status column. */
   readonly width: number;
   private rows = 0;
-  /** The hash slots; undefined after `adopt` until a key is looked up. */
-  private slots: Int32Array | undefined = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
+  private slots = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
   private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
+  /** 64-bit float counts (after a sum passed 2^32 - 1); else 32-bit. */
+  private wide = false;
   /** Bytes per record: the counts, padded to 8, then the first and last stamp. */
-  private readonly recordBytes: number;
-  private readonly countsPerRecord: number;
-  private readonly stampsAt: number;
+  private recordBytes: number;
+  private countsPerRecord: number;
+  /** Where in a record (in f64 units) the first stamp is. */
+  private stampsAt: number;
   private counts: Uint32Array | Float64Array;
   private stamps!: Float64Array;
 
-  /**
-   * `wide`: 64-bit float counts, for the consumer's table, which may sum past 2^32. A producer's table uses
-   * 32-bit counts and hands its partial over long before one can overflow (see producer.ts).
-   */
-  constructor(
-    readonly columns: number,
-    private readonly wide = false,
-  ) {
+  constructor(readonly columns: number) {
     this.width = columns + 1;
-    const countBytes = wide ? 8 : 4;
-    this.recordBytes = recordBytesFor(this.width, countBytes);
-    this.countsPerRecord = this.recordBytes / countBytes;
+    this.recordBytes = recordBytesFor(this.width, 4);
+    this.countsPerRecord = this.recordBytes / 4;
     this.stampsAt = (this.recordBytes - 16) / 8;
     this.counts = this.newRecords(INITIAL_ROWS);
   }
@@ -140,6 +121,7 @@ export class GroupTable {
    * (engine/record.ts). Same effect as `add`.
    */
   addAt(row: number, column: number, stamp: number): void {
+    if (this.counts[row * this.countsPerRecord] === MAX_NARROW && !this.wide) this.widen();
     const counts = this.counts; // read after rowOf: an insert may have replaced the records
     const at = row * this.countsPerRecord;
     counts[at]++;
@@ -153,7 +135,7 @@ export class GroupTable {
   /** The row of the key buf[start, end), inserted when new. */
   rowOf(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const slots = this.slots ?? this.buildSlots();
+    const slots = this.slots;
     const mask = slots.length / SLOT_INTS - 1;
     const length = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
@@ -168,57 +150,55 @@ export class GroupTable {
 
   /** Adds every group of a partial into this table. */
   mergePartial(partial: Partial): void {
-    const { width, keyBytes, keyEnds, counts, first, last } = partial;
+    const { width, keyBytes, keyEnds, records } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
-    if (this.rows === 0) return this.adopt(partial);
+    if (this.rows === 0 && !this.wide) return this.adopt(partial);
+    const words = recordBytesFor(width, 4) / 4;
+    const counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
+    const stampsIn = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
     let keyStart = 0;
     for (let i = 0; i < keyEnds.length; i++) {
       const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
       keyStart = keyEnds[i];
-      const into = this.counts; // read after rowOf: an insert may replace it
+      const from = i * words;
+      // A column's count never passes the total: the total is the one to check.
+      if (!this.wide && this.counts[row * this.countsPerRecord] + counts[from] > MAX_NARROW) this.widen();
+      const into = this.counts; // read after rowOf and widen: either may replace it
       const at = row * this.countsPerRecord;
-      const from = i * width;
       for (let c = 0; c < width; c++) into[at + c] += counts[from + c];
       const stamps = this.stamps;
       const f = (row * this.recordBytes) / 8 + this.stampsAt;
-      if (first[i] < stamps[f]) stamps[f] = first[i];
-      if (last[i] > stamps[f + 1]) stamps[f + 1] = last[i];
+      const first = stampsIn[from / 2 + words / 2 - 2];
+      const last = stampsIn[from / 2 + words / 2 - 1];
+      if (first < stamps[f]) stamps[f] = first;
+      if (last > stamps[f + 1]) stamps[f + 1] = last;
     }
   }
 
   /**
-   * An empty table takes a partial's groups as they are (the consumer's first partial): copies of its keys
-   * and of its hash slots (when it brings them; else they are built on the first lookup) become the table's,
-   * and its numbers are copied in order. Adding each group would cost a cache miss or three per group, for
-   * nothing: none can be found. (Copies, so that the partial stays as it was: memcpy is cheap.)
+   * An empty table takes a partial's groups as they are (the consumer's first partial): copies of its keys,
+   * records and hash slots become the table's, each one memcpy. Adding each group would cost a cache miss or
+   * three per group, for nothing: none can be found. (Copies, so that the partial stays as it was.)
    */
-  private adopt({ keyBytes, keyEnds, counts, first, last, slots }: Partial): void {
+  private adopt({ keyBytes, keyEnds, records, slots }: Partial): void {
     const rows = keyEnds.length;
-    const width = this.width;
     // Room for a quarter more: the next partials mostly bring keys seen already, and a few new ones should not
     // make the table grow at once.
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 1.25)));
     this.keyBytes = keyBytes.slice();
     this.keyEnds = grown(keyEnds, capacity);
     this.counts = this.newRecords(capacity, rows);
-    const into = this.counts;
-    const stamps = this.stamps;
-    for (let i = 0; i < rows; i++) {
-      const at = i * this.countsPerRecord;
-      for (let c = 0; c < width; c++) into[at + c] = counts[i * width + c];
-      const f = (i * this.recordBytes) / 8 + this.stampsAt;
-      stamps[f] = first[i];
-      stamps[f + 1] = last[i];
-    }
+    new Uint8Array(this.counts.buffer).set(records);
     this.rows = rows;
-    this.slots = slots?.slice();
+    this.slots = slots.slice();
   }
 
   /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
   takePartial(): Partial {
-    const partial = partialFromRecords(this.width, this.rows, this.keyBytes, this.keyEnds, this.counts, this.stamps, this.slots);
+    if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
+    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, new Uint8Array(this.counts.buffer), this.slots);
     this.rows = 0;
-    this.slots?.fill(0);
+    this.slots.fill(0);
     this.counts = this.newRecords(this.keyEnds.length);
     return partial;
   }
@@ -302,7 +282,7 @@ export class GroupTable {
     this.keyBytes.set(buf.subarray(start, end), keyStart);
     this.keyEnds[row] = keyEnd;
     this.rows = row + 1;
-    const slots = this.slots!;
+    const slots = this.slots;
     slots[at] = row + 1;
     slots[at + 1] = hash;
     slots[at + 2] = keyStart;
@@ -327,6 +307,27 @@ export class GroupTable {
     return this.wide ? stamps : new Uint32Array(buffer);
   }
 
+  /** Turns the records' 32-bit counts into 64-bit floats (a sum is about to pass 2^32 - 1). */
+  private widen(): void {
+    const narrow = this.counts;
+    const narrowStamps = this.stamps;
+    const from = { perRecord: this.countsPerRecord, stampsPerRecord: this.recordBytes / 8, stampsAt: this.stampsAt };
+    this.wide = true;
+    this.recordBytes = recordBytesFor(this.width, 8);
+    this.countsPerRecord = this.recordBytes / 8;
+    this.stampsAt = (this.recordBytes - 16) / 8;
+    const capacity = narrow.length / from.perRecord;
+    this.counts = this.newRecords(capacity, capacity);
+    const wide = this.counts;
+    const stamps = this.stamps;
+    for (let row = 0; row < capacity; row++) {
+      for (let c = 0; c < this.width; c++) wide[row * this.countsPerRecord + c] = narrow[row * from.perRecord + c];
+      const f = row * this.countsPerRecord + this.stampsAt;
+      stamps[f] = narrowStamps[row * from.stampsPerRecord + from.stampsAt];
+      stamps[f + 1] = narrowStamps[row * from.stampsPerRecord + from.stampsAt + 1];
+    }
+  }
+
   private growRows(rows = Math.max(this.keyEnds.length * 2, 16)): void {
     this.keyEnds = grown(this.keyEnds, rows);
     const old = new Uint8Array(this.counts.buffer);
@@ -334,26 +335,8 @@ export class GroupTable {
     new Uint8Array(this.counts.buffer).set(old);
   }
 
-  /** Slots for the groups held (an adopted table has none until a lookup). */
-  private buildSlots(): Int32Array {
-    const slots = new Int32Array(2 ** Math.ceil(Math.log2(Math.max(this.rows, INITIAL_ROWS) * 2)) * SLOT_INTS);
-    const mask = slots.length / SLOT_INTS - 1;
-    for (let row = 0; row < this.rows; row++) {
-      const start = this.keyStart(row);
-      const hash = hashBytes(this.keyBytes, start, this.keyEnds[row]);
-      let slot = hash & mask;
-      while (slots[slot * SLOT_INTS] !== 0) slot = (slot + 1) & mask;
-      const at = slot * SLOT_INTS;
-      slots[at] = row + 1;
-      slots[at + 1] = hash;
-      slots[at + 2] = start;
-      slots[at + 3] = this.keyEnds[row] - start;
-    }
-    return (this.slots = slots);
-  }
-
   private rehash(): void {
-    const old = this.slots!;
+    const old = this.slots;
     const slots = new Int32Array(old.length * 2);
     const mask = slots.length / SLOT_INTS - 1;
     for (let i = 0; i < old.length; i += SLOT_INTS) {

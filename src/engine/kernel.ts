@@ -5,7 +5,7 @@
 // LineScanner.countMatch, so the kernel changes nothing but speed. The JS parser remains the reference.
 
 import { readFileSync } from 'node:fs';
-import { partialFromRecords, recordBytesFor, type Partial } from './groups.js';
+import { partialOf, recordBytesFor, type Partial } from './groups.js';
 import type { LineScanner } from './scan.js';
 import type { LineSink, ReadBuffer } from './read.js';
 
@@ -118,15 +118,13 @@ export class KernelScanner implements LineSink, ReadBuffer {
     const { kernel } = this;
     const rows = this.size;
     const width = this.scanner.table.width;
-    const recordWords = recordBytesFor(width, 4) / 4;
     const buffer = kernel.memory.buffer;
     const keyEnds = new Int32Array(buffer, kernel.tableKeyEnds(), rows);
     const keyBytes = new Uint8Array(buffer, kernel.tableKeyBytes(), rows === 0 ? 0 : keyEnds[rows - 1]);
-    const counts = new Uint32Array(buffer, kernel.tableRecords(), rows * recordWords);
-    const stamps = new Float64Array(buffer, kernel.tableRecords(), (rows * recordWords) / 2);
+    const records = new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4));
     // The slots share GroupTable's layout and hash too: the consumer can adopt them (groups.ts).
     const slots = new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4);
-    const partial = partialFromRecords(width, rows, keyBytes, keyEnds, counts, stamps, slots);
+    const partial = partialOf(width, rows, keyBytes, keyEnds, records, slots);
     kernel.tableClear();
     return partial;
   }

@@ -86,13 +86,22 @@ export function rankGroups({ table, events, peaks }: Merged, { threshold, keyFie
   }
 
   // Sorted as positions into `rows`, compared without making a string or object per group: one-field keys
-  // compare as bytes in the table; composite keys field by field (split once, only for them).
-  const byPosition = Int32Array.from(rows, (_, i) => i);
+  // compare as bytes in the table; composite keys field by field (split once, only for them). The numbers
+  // compared first are gathered in position order, so that most comparisons read two adjacent arrays.
+  const byPosition = new Int32Array(rows.length);
+  const totals = new Float64Array(rows.length);
+  const peaksAt = new Float64Array(peakCount);
+  for (let i = 0; i < rows.length; i++) {
+    byPosition[i] = i;
+    totals[i] = table.total(rows[i]);
+  }
   const compareKeys: (a: number, b: number) => number =
     keyFields === 1 ? (a, b) => table.compareKeys(rows[a], rows[b]) : fieldComparer(table, rows, keyFields);
   const windowed = windowSeconds > 0;
   byPosition.sort(
-    (a, b) => (windowed ? peakCount[b] - peakCount[a] : 0) || table.total(rows[b]) - table.total(rows[a]) || compareKeys(a, b),
+    windowed
+      ? (a, b) => peaksAt[b] - peaksAt[a] || totals[b] - totals[a] || compareKeys(a, b)
+      : (a, b) => totals[b] - totals[a] || compareKeys(a, b),
   );
 
   const order = new Int32Array(byPosition.length);

@@ -105,7 +105,7 @@ describe('GroupTable', () => {
   test('a table made of merged partials goes on counting and finding keys (the first one is adopted whole)', () => {
     fc.assert(
       fc.property(events, fc.array(fc.nat(), { maxLength: 4 }), events, (evs, cuts, more) => {
-        const merged = new GroupTable(COLUMNS, true);
+        const merged = new GroupTable(COLUMNS);
         for (const piece of split(evs, cuts)) {
           const producer = new GroupTable(COLUMNS);
           addAll(producer, piece);
@@ -120,6 +120,36 @@ describe('GroupTable', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  test('sums past 2^32 - 1 stay exact: the table widens its counts and goes on', () => {
+    const big = 0xffff_fff0;
+    const partialWith = (counts: number[], stamp: number): Partial => {
+      const producer = new GroupTable(COLUMNS);
+      addAll(producer, [
+        { key: Buffer.from('a'), column: 0, stamp },
+        { key: Buffer.from('b'), column: 1, stamp },
+      ]);
+      const partial = producer.takePartial();
+      // Group a's counts made huge in place (a producer would need 4 billion lines for this).
+      new Uint32Array(partial.records.buffer, partial.records.byteOffset, counts.length).set(counts);
+      return partial;
+    };
+    const merged = new GroupTable(COLUMNS);
+    merged.mergePartial(partialWith([big, big, 0, 0], packStamp(100, 0)));
+    merged.mergePartial(partialWith([big, 0, big, 0], packStamp(50, 0)));
+    merged.mergePartial(partialWith([big, 0, 0, big], packStamp(200, 0)));
+    merged.add(Buffer.from('a'), 0, 1, 2, packStamp(10, 0));
+    const a = contentOf(merged).get('a')!;
+    assert.deepEqual(a.counts, [3 * big + 1, big, big, big + 1]);
+    assert.equal(a.first, packStamp(10, 0));
+    assert.equal(a.last, packStamp(200, 0));
+    assert.deepEqual(contentOf(merged).get('b')!.counts, [3, 0, 3, 0]);
+    // A count at the 32-bit limit widens on the next single add too.
+    const edge = new GroupTable(COLUMNS);
+    edge.mergePartial(partialWith([0xffff_ffff, 0xffff_ffff, 0, 0], packStamp(1, 0)));
+    edge.add(Buffer.from('a'), 0, 1, 0, packStamp(1, 0));
+    assert.deepEqual(contentOf(edge).get('a')!.counts, [2 ** 32, 2 ** 32, 0, 0]);
   });
 
   test('merging is order-independent', () => {
