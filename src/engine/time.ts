@@ -93,7 +93,7 @@ function writeDate(days: number, out: Uint8Array, at: number): number {
     twoDigits(cachedDates, p, day);
     cachedDays[slot] = days;
   }
-  out.set(cachedDates.subarray(cached, cached + DATE_BYTES), at);
+  for (let i = 0; i < DATE_BYTES; i++) out[at + i] = cachedDates[cached + i]; // (a subarray per stamp: garbage)
   return at + DATE_BYTES;
 }
 

@@ -54,6 +54,21 @@ test('flat target: 4x file within 15% of the 1x file', () => {
   assert.equal(flatTargets([fig('x1', 1, null), fig('x4', 4, null)])[0].verdict, 'SKIP');
 });
 
+test('flat: on the 4x file, also the thread speedup and rg, when they ran', () => {
+  const checks = flatTargets([fig('x1', 1, 100e6), fig('x4', 1.5, 101e6), fig('x4t1', 2.9, 90e6), fig('rg', 2.0, 4e9)], { one: '1 GiB', four: '4 GiB' });
+  assert.deepEqual(
+    checks.map((c) => [c.target, c.verdict]),
+    [
+      ['4 GiB peak within 15% of 1 GiB peak', 'PASS'],
+      ['peak memory < 200 MB (whole process, all workers)', 'PASS'],
+      ['(4 GiB) 2 threads >= 1.8 x faster than 1 thread', 'PASS'],
+      ['(4 GiB) logsift 2 threads <= rg -c', 'PASS'],
+    ],
+  );
+  assert.match(checks[2].measured, /^1\.93 x$/);
+  assert.match(checks[3].measured, /^0\.75 x \(1\.50 s vs 2\.00 s\)$/);
+});
+
 test('targetsTable lists target, measurement and verdict', () => {
   const text = targetsTable(smallTargets([fig('t1', 0.2, 1)]));
   assert.match(text, /\| 1 MiB file < 0\.3 s .*\| 0\.200 s at most \(t1\) +\| PASS +\|/);
