@@ -57,8 +57,8 @@ function logsiftCommand(id: string, label: string, file: string, threads: number
   return {
     id,
     label,
-    argv: [process.execPath, '--max-semi-space-size=4', LOGSIFT_MAIN, ...args], // as the bin's shebang runs it
-    shown: shellLine(['node', '--max-semi-space-size=4', relative(process.cwd(), LOGSIFT_MAIN) || LOGSIFT_MAIN, ...args]),
+    argv: [process.execPath, LOGSIFT_MAIN, ...args],
+    shown: shellLine(['node', relative(process.cwd(), LOGSIFT_MAIN) || LOGSIFT_MAIN, ...args]),
     okCodes: [0],
     csv,
   };

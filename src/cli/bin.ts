@@ -1,8 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
-// (The flag: left to itself, V8 grows the isolates' young generation with the length of the run, and a 4 GiB
-// log peaked 15% above a 1 GiB one; with 4 MiB semi-spaces the peak stays within 5-7%. It must be given at
-// start-up, so it is here, in `npm start` and in the benchmark.)
-//
+#!/usr/bin/env node
 // The executable. It starts the producer workers before anything else, so that they load their code while this
 // thread loads the command line and plans the work (engine/workers.ts); then it runs the command line.
 // How many: a quick look for --threads here, the full parse later decides; a wrong guess costs one worker
