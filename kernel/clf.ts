@@ -39,7 +39,7 @@ export function wantedTable(): usize {
 }
 
 import { tableAdd } from './table';
-export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount } from './table';
+export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 
 
 export function allocate(bytes: usize): usize {

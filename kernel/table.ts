@@ -39,6 +39,15 @@ export function tableRecords(): usize {
   return records;
 }
 
+/** Groups there is room for (keyEnds and records). */
+export function tableCapacity(): u32 {
+  return rowCapacity;
+}
+
+export function tableKeyCapacity(): usize {
+  return keyCapacity;
+}
+
 export function tableSlots(): usize {
   return slots;
 }
@@ -61,6 +70,26 @@ export function tableInit(columns: u32, rows: u32): void {
   keyBytes = heap.alloc(keyCapacity);
   records = heap.alloc(<usize>rowCapacity * recordBytes);
   tableClear();
+}
+
+/**
+ * Makes the (empty) table ready to take a partial whole, the consumer's first: room for `rows` groups and a
+ * quarter more, `keyLength` bytes of keys, and `partialSlots` hash slots (the partial's own count). JS then
+ * copies the partial's keys, key ends, records and slots to tableKeyBytes() ... tableSlots(): one memcpy each,
+ * where adding its groups one by one would cost a cache miss or more each, for nothing (none can be found).
+ */
+export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void {
+  let capacity: u32 = 16;
+  while (capacity < rows + (rows >> 2)) capacity <<= 1;
+  rowCapacity = capacity;
+  slotCount = partialSlots;
+  slots = heap.alloc(<usize>slotCount * SLOT_BYTES);
+  keyEnds = heap.alloc(<usize>rowCapacity * 4);
+  keyCapacity = max(keyLength, <usize>rowCapacity * 16);
+  keyBytes = heap.alloc(keyCapacity);
+  records = heap.alloc(<usize>rowCapacity * recordBytes);
+  clearRecords(rows, rowCapacity);
+  tableRows = rows;
 }
 
 /** Empties the table (after JS took its groups). */
@@ -89,6 +118,31 @@ export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): voi
   const first = record + stampsAt;
   if (stamp < load<f64>(first)) store<f64>(first, stamp);
   if (stamp > load<f64>(first, 8)) store<f64>(first, stamp, 8);
+}
+
+/**
+ * Adds `rows` groups of a producer's partial, copied into this memory, to the table (the consumer's merge):
+ * keys at `keys`, where each ends as a u32 at `ends` (relative to `keys`), and records at `from`, laid out as
+ * this table lays them out. Returns how many groups it added: fewer than `rows` when the next one would take a
+ * count past 2^32 - 1 (the caller goes on with 64-bit counts, in JS).
+ */
+export function tableMerge(keys: usize, ends: usize, from: usize, rows: u32): u32 {
+  let keyStart: usize = 0;
+  for (let i: u32 = 0; i < rows; i++) {
+    const keyEnd = <usize>load<u32>(ends + (<usize>i << 2));
+    const source = from + <usize>i * recordBytes;
+    const row = rowOf(keys + keyStart, keys + keyEnd); // first: an insert may move the records
+    const record = records + <usize>row * recordBytes;
+    // A column's count never passes the total: the total is the one to check.
+    if (<u64>load<u32>(record) + <u64>load<u32>(source) > 0xffffffff) return i;
+    for (let at: usize = 0; at < stampsAt; at += 4) store<u32>(record + at, load<u32>(record + at) + load<u32>(source + at));
+    const first = load<f64>(source + stampsAt);
+    const last = load<f64>(source + stampsAt, 8);
+    if (first < load<f64>(record + stampsAt)) store<f64>(record + stampsAt, first);
+    if (last > load<f64>(record + stampsAt, 8)) store<f64>(record + stampsAt, last, 8);
+    keyStart = keyEnd;
+  }
+  return rows;
 }
 
 function rowOf(start: usize, end: usize): u32 {

@@ -80,7 +80,7 @@ async function analyzeInputs(
       kernel: opts.kernel,
     };
     const queue = new BoundedQueue<AnalysisPartial>(opts.queueCapacity);
-    const merged = consumePartials(queue, { columns: opts.statusColumns.length, analysis, taskOrder: fileOrder(tasks) });
+    const merged = consumePartials(queue, { columns: opts.statusColumns.length, analysis, taskOrder: fileOrder(tasks), kernel: opts.kernel });
     merged.catch(() => undefined); // when the producers fail, their error is the one reported
     let doneBytes = 0;
     const onRead = opts.onProgress && ((bytes: number) => opts.onProgress!((doneBytes += bytes), totalBytes));

@@ -6,6 +6,7 @@
 import { Deferred, type SettleCounts } from './deferred.js';
 import { EventLists, type EventsPartial } from './events.js';
 import { GroupTable } from './groups.js';
+import { KernelMerger } from './kernel.js';
 import { taskKey, type AnalysisPartial, type AnalysisSpec } from './record.js';
 import { WindowTracker } from './sliding.js';
 import { TimeSpan } from './span.js';
@@ -28,10 +29,20 @@ export interface ConsumeOptions {
   readonly analysis?: AnalysisSpec;
   /** With folded windows: every task's key (record.ts taskKey), in file order. */
   readonly taskOrder?: readonly string[];
+  /** Merge counts-only partials with the WebAssembly kernel's table (engine/kernel.ts KernelMerger). */
+  readonly kernel?: boolean;
 }
 
 export async function consumePartials(queue: AsyncIterable<AnalysisPartial>, options: ConsumeOptions): Promise<Merged> {
   const { columns, analysis } = options;
+  const merger = !analysis && options.kernel ? KernelMerger.create(columns) : undefined;
+  if (merger) {
+    for await (const partial of queue) {
+      merger.merge(partial);
+      mark('partial merged');
+    }
+    return { table: merger.finish() };
+  }
   const table = new GroupTable(columns);
   const windowed = analysis !== undefined && analysis.windowSeconds > 0;
   const folding = windowed && analysis.foldWindows;

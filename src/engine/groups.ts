@@ -85,7 +85,7 @@ export class GroupTable {
   /** Counts per group: the total plus one per status column. */
   readonly width: number;
   private rows = 0;
-  private slots = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
+  private slots: Int32Array = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
   private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
@@ -148,28 +148,28 @@ export class GroupTable {
     }
   }
 
-  /** Adds every group of a partial into this table. */
-  mergePartial(partial: Partial): void {
+  /** Adds the groups of a partial into this table: every one, or those from group `from` on. */
+  mergePartial(partial: Partial, from = 0): void {
     const { width, keyBytes, keyEnds, records } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
-    if (this.rows === 0 && !this.wide) return this.adopt(partial);
+    if (this.rows === 0 && !this.wide && from === 0) return this.adopt(partial);
     const words = recordBytesFor(width, 4) / 4;
     const counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
     const stampsIn = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
-    let keyStart = 0;
-    for (let i = 0; i < keyEnds.length; i++) {
+    let keyStart = from === 0 ? 0 : keyEnds[from - 1];
+    for (let i = from; i < keyEnds.length; i++) {
       const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
       keyStart = keyEnds[i];
-      const from = i * words;
+      const source = i * words;
       // A column's count never passes the total: the total is the one to check.
-      if (!this.wide && this.counts[row * this.countsPerRecord] + counts[from] > MAX_NARROW) this.widen();
+      if (!this.wide && this.counts[row * this.countsPerRecord] + counts[source] > MAX_NARROW) this.widen();
       const into = this.counts; // read after rowOf and widen: either may replace it
       const at = row * this.countsPerRecord;
-      for (let c = 0; c < width; c++) into[at + c] += counts[from + c];
+      for (let c = 0; c < width; c++) into[at + c] += counts[source + c];
       const stamps = this.stamps;
       const f = (row * this.recordBytes) / 8 + this.stampsAt;
-      const first = stampsIn[from / 2 + words / 2 - 2];
-      const last = stampsIn[from / 2 + words / 2 - 1];
+      const first = stampsIn[source / 2 + words / 2 - 2];
+      const last = stampsIn[source / 2 + words / 2 - 1];
       if (first < stamps[f]) stamps[f] = first;
       if (last > stamps[f + 1]) stamps[f + 1] = last;
     }
@@ -188,15 +188,31 @@ export class GroupTable {
     this.keyBytes = keyBytes.slice();
     this.keyEnds = grown(keyEnds, capacity);
     this.counts = this.newRecords(capacity, rows);
-    new Uint8Array(this.counts.buffer).set(records);
+    this.recordBytesView().set(records);
     this.rows = rows;
     this.slots = slots.slice();
+  }
+
+  /**
+   * A table over arrays laid out as a table lays them out, taken as they are, not copied: the kernel's, at the
+   * end of the consumer's merge (engine/kernel.ts). `keyEnds` and `records` may have room past `rows` (records
+   * there hold zero counts and the none-yet stamps); `slots` are the hash slots over the keys.
+   */
+  static over(width: number, rows: number, keyBytes: Uint8Array, keyEnds: Int32Array, records: Uint8Array, slots: Int32Array): GroupTable {
+    const table = new GroupTable(width - 1);
+    table.keyBytes = keyBytes;
+    table.keyEnds = keyEnds;
+    table.counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
+    table.stamps = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
+    table.slots = slots;
+    table.rows = rows;
+    return table;
   }
 
   /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
   takePartial(): Partial {
     if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
-    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, new Uint8Array(this.counts.buffer), this.slots);
+    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.slots);
     this.rows = 0;
     this.slots.fill(0);
     this.counts = this.newRecords(this.keyEnds.length);
@@ -307,6 +323,11 @@ export class GroupTable {
     return this.wide ? stamps : new Uint32Array(buffer);
   }
 
+  /** The records as bytes (a view: they may sit inside a bigger buffer, see `over`). */
+  private recordBytesView(): Uint8Array {
+    return new Uint8Array(this.counts.buffer, this.counts.byteOffset, this.counts.byteLength);
+  }
+
   /** Turns the records' 32-bit counts into 64-bit floats (a sum is about to pass 2^32 - 1). */
   private widen(): void {
     const narrow = this.counts;
@@ -330,9 +351,9 @@ export class GroupTable {
 
   private growRows(rows = Math.max(this.keyEnds.length * 2, 16)): void {
     this.keyEnds = grown(this.keyEnds, rows);
-    const old = new Uint8Array(this.counts.buffer);
+    const old = this.recordBytesView();
     this.counts = this.newRecords(rows, old.length / this.recordBytes);
-    new Uint8Array(this.counts.buffer).set(old);
+    this.recordBytesView().set(old);
   }
 
   private rehash(): void {

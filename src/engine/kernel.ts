@@ -5,7 +5,7 @@
 // LineScanner.countMatch, so the kernel changes nothing but speed. The JS parser remains the reference.
 
 import { readFileSync } from 'node:fs';
-import { partialOf, recordBytesFor, type Partial } from './groups.js';
+import { GroupTable, partialOf, recordBytesFor, type Partial } from './groups.js';
 import type { LineScanner } from './scan.js';
 import type { LineSink, ReadBuffer } from './read.js';
 
@@ -41,6 +41,10 @@ interface KernelExports {
   tableKeyBytes(): number;
   tableKeyEnds(): number;
   tableRecords(): number;
+  tableMerge(keys: number, ends: number, from: number, rows: number): number;
+  tableAdopt(rows: number, keyLength: number, slots: number): void;
+  tableCapacity(): number;
+  tableKeyCapacity(): number;
 }
 
 /**
@@ -71,6 +75,122 @@ export function kernelSupports(format: string): boolean {
   return KERNEL_FORMATS.has(format) && loadKernelModule() !== null;
 }
 
+function instantiate(module: WebAssembly.Module): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('kernel abort'); } } });
+  return instance.exports as unknown as KernelExports;
+}
+
+/**
+ * The groups of a kernel's table as a Partial of views into its memory (valid until the kernel next runs).
+ * The slots share GroupTable's layout and hash too: a consumer can adopt them (groups.ts).
+ */
+function viewTable(kernel: KernelExports, width: number): Partial {
+  const rows = kernel.tableRows.value as number;
+  const buffer = kernel.memory.buffer;
+  const keyEnds = new Int32Array(buffer, kernel.tableKeyEnds(), rows);
+  return {
+    width,
+    keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), rows === 0 ? 0 : keyEnds[rows - 1]),
+    keyEnds,
+    records: new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4)),
+    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
+  };
+}
+
+/** The groups of a kernel's table as a Partial (copies); leaves the table empty. */
+function takeTable(kernel: KernelExports, width: number): Partial {
+  const view = viewTable(kernel, width);
+  const partial = partialOf(width, view.keyEnds.length, view.keyBytes, view.keyEnds, view.records, view.slots);
+  kernel.tableClear();
+  return partial;
+}
+
+/**
+ * The consumer's merge, done by the kernel's table (the default run): each partial is copied into the
+ * kernel's memory and added by its compiled code. The same merge in JS ran cold on the serial tail (the
+ * interpreter first, then the compilers), twice as slow. Counts are 32-bit here: should a sum pass 2^32 - 1,
+ * the groups move to a GroupTable, which widens, and the rest is merged there.
+ */
+export class KernelMerger {
+  private readonly kernel: KernelExports;
+  private readonly width: number;
+  /** Where partials are copied in (reused; a bigger one gets a new place). */
+  private input = 0;
+  private inputBytes = 0;
+  private overflowed: GroupTable | undefined;
+
+  /** A merger for partials of `columns` status columns; undefined when the kernel was not built. */
+  static create(columns: number): KernelMerger | undefined {
+    const module = loadKernelModule();
+    return module ? new KernelMerger(module, columns) : undefined;
+  }
+
+  private constructor(module: WebAssembly.Module, private readonly columns: number) {
+    this.kernel = instantiate(module);
+    this.width = columns + 1;
+    this.kernel.tableInit(columns, TABLE_ROWS);
+  }
+
+  merge(partial: Partial): void {
+    if (this.overflowed) return this.overflowed.mergePartial(partial);
+    if (partial.width !== this.width) throw new Error(`partial has ${partial.width - 1} status columns, table has ${this.columns}`);
+    const { kernel } = this;
+    const rows = partial.keyEnds.length;
+    if ((kernel.tableRows.value as number) === 0) return this.adopt(partial);
+    // Keys, then their ends (4-byte aligned), then the records (8-byte aligned).
+    const endsAt = align8(partial.keyBytes.length);
+    const recordsAt = align8(endsAt + rows * 4);
+    const bytes = recordsAt + partial.records.length;
+    if (bytes > this.inputBytes) {
+      this.input = kernel.allocate(bytes); // 16-byte aligned
+      this.inputBytes = bytes;
+    }
+    const memory = kernel.memory.buffer;
+    new Uint8Array(memory, this.input, partial.keyBytes.length).set(partial.keyBytes);
+    new Int32Array(memory, this.input + endsAt, rows).set(partial.keyEnds);
+    new Uint8Array(memory, this.input + recordsAt, partial.records.length).set(partial.records);
+    const merged = kernel.tableMerge(this.input, this.input + endsAt, this.input + recordsAt, rows);
+    if (merged < rows) {
+      this.overflowed = this.table();
+      this.overflowed.mergePartial(partial, merged);
+    }
+  }
+
+  /** The first partial: copied into the empty table whole (see kernel/table.ts tableAdopt). */
+  private adopt({ keyBytes, keyEnds, records, slots }: Partial): void {
+    const { kernel } = this;
+    kernel.tableAdopt(keyEnds.length, keyBytes.length, slots.length / 4);
+    const memory = kernel.memory.buffer;
+    new Uint8Array(memory, kernel.tableKeyBytes(), keyBytes.length).set(keyBytes);
+    new Int32Array(memory, kernel.tableKeyEnds(), keyEnds.length).set(keyEnds);
+    new Uint8Array(memory, kernel.tableRecords(), records.length).set(records);
+    new Int32Array(memory, kernel.tableSlots(), slots.length).set(slots);
+  }
+
+  /** The merged groups, as a GroupTable. */
+  finish(): GroupTable {
+    return this.overflowed ?? this.table();
+  }
+
+  /** The kernel's table as a GroupTable over its memory (no copy: the merger is done with it). */
+  private table(): GroupTable {
+    const { kernel, width } = this;
+    const rows = kernel.tableRows.value as number;
+    const capacity = kernel.tableCapacity();
+    const memory = kernel.memory.buffer;
+    return GroupTable.over(
+      width,
+      rows,
+      new Uint8Array(memory, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
+      new Int32Array(memory, kernel.tableKeyEnds(), capacity),
+      new Uint8Array(memory, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
+      new Int32Array(memory, kernel.tableSlots(), kernel.tableSlotCount() * 4),
+    );
+  }
+}
+
+const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+
 /**
  * A LineSink that scans with the kernel, counting matching lines itself or handing them to a LineScanner's
  * countMatch. It is also the reader's buffer: a view of the kernel's memory.
@@ -97,8 +217,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
     const module = loadKernelModule();
     if (!module || !KERNEL_FORMATS.has(scanner.format.name)) throw new Error(`no kernel for ${scanner.format.name}`);
     this.vhost = KERNEL_FORMATS.get(scanner.format.name) ? 1 : 0;
-    const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('kernel abort'); } } });
-    this.kernel = instance.exports as unknown as KernelExports;
+    this.kernel = instantiate(module);
     const columns = scanner.table.columns;
     new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
       scanner.columnOfStatus.map((column) => column + 1),
@@ -115,18 +234,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
 
   /** The kernel's groups as a Partial (copies); leaves its table empty. */
   takePartial(): Partial {
-    const { kernel } = this;
-    const rows = this.size;
-    const width = this.scanner.table.width;
-    const buffer = kernel.memory.buffer;
-    const keyEnds = new Int32Array(buffer, kernel.tableKeyEnds(), rows);
-    const keyBytes = new Uint8Array(buffer, kernel.tableKeyBytes(), rows === 0 ? 0 : keyEnds[rows - 1]);
-    const records = new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4));
-    // The slots share GroupTable's layout and hash too: the consumer can adopt them (groups.ts).
-    const slots = new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4);
-    const partial = partialOf(width, rows, keyBytes, keyEnds, records, slots);
-    kernel.tableClear();
-    return partial;
+    return takeTable(this.kernel, this.scanner.table.width);
   }
 
   grow(size: number): void {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GroupTable, type Partial } from '../../src/engine/groups.js';
+import { KernelMerger } from '../../src/engine/kernel.js';
 import { NO_STAMP_MAX, NO_STAMP_MIN, packStamp } from '../../src/engine/time.js';
 
 const COLUMNS = 3;
@@ -150,6 +151,41 @@ describe('GroupTable', () => {
     edge.mergePartial(partialWith([0xffff_ffff, 0xffff_ffff, 0, 0], packStamp(1, 0)));
     edge.add(Buffer.from('a'), 0, 1, 0, packStamp(1, 0));
     assert.deepEqual(contentOf(edge).get('a')!.counts, [2 ** 32, 2 ** 32, 0, 0]);
+  });
+
+  test('the consumer\'s merge in the kernel (KernelMerger) gives the table\'s merge, past 2^32 too', () => {
+    const partialsOf = (evs: readonly Event[], cuts: readonly number[]): Partial[] =>
+      split(evs, cuts).map((piece) => {
+        const producer = new GroupTable(COLUMNS);
+        addAll(producer, piece);
+        return producer.takePartial();
+      });
+    const both = (partials: readonly Partial[]): void => {
+      const merger = KernelMerger.create(COLUMNS)!;
+      const table = new GroupTable(COLUMNS);
+      for (const partial of partials) {
+        merger.merge(partial);
+        table.mergePartial(partial);
+      }
+      assert.deepEqual(contentOf(merger.finish()), contentOf(table));
+    };
+    fc.assert(
+      fc.property(events, fc.array(fc.nat(), { maxLength: 8 }), (evs, cuts) => both(partialsOf(evs, cuts))),
+      { numRuns: 150 },
+    );
+    // Counts near the 32-bit limit: the kernel hands over to a GroupTable mid-partial, which widens.
+    const huge = partialsOf(
+      [{ key: Buffer.from('a'), column: 0, stamp: packStamp(5, 0) }, { key: Buffer.from('b'), column: 1, stamp: packStamp(6, 0) }, { key: Buffer.from('c'), column: 2, stamp: packStamp(7, 0) }],
+      [],
+    )[0];
+    const bigCounts = (partial: Partial): Partial => {
+      const records = partial.records.slice();
+      const words = new Uint32Array(records.buffer);
+      const perRecord = words.length / partial.keyEnds.length;
+      for (let row = 0; row < partial.keyEnds.length; row++) words[row * perRecord] = words[row * perRecord + 1 + row] = 0xffff_fff0;
+      return { ...partial, records };
+    };
+    both([bigCounts(huge), huge, bigCounts(huge), huge]);
   });
 
   test('merging is order-independent', () => {
