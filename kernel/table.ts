@@ -16,6 +16,7 @@ const FNV_PRIME: u32 = 16777619;
 const SLOT_BYTES: usize = 16;
 
 let recordBytes: usize = 0;
+let width: u32 = 0; // counts per record
 let stampsAt: usize = 0; // byte offset of the first stamp in a record
 
 export let tableRows: u32 = 0;
@@ -39,6 +40,20 @@ export function tableRecords(): usize {
   return records;
 }
 
+export function tableRecordBytes(): usize {
+  return recordBytes;
+}
+
+/** Where in a record the first stamp is (bytes). */
+export function tableStampsAt(): usize {
+  return stampsAt;
+}
+
+/** Counts per record: the total and one per status column. */
+export function tableWidth(): u32 {
+  return width;
+}
+
 /** Groups there is room for (keyEnds and records). */
 export function tableCapacity(): u32 {
   return rowCapacity;
@@ -59,6 +74,7 @@ export function tableSlotCount(): u32 {
 
 /** Sets the table up for `columns` status columns with room for `rows` groups (a power of two). */
 export function tableInit(columns: u32, rows: u32): void {
+  width = columns + 1;
   const countsBytes = ((<usize>(columns + 1) * 4 + 7) >> 3) << 3;
   stampsAt = countsBytes;
   recordBytes = countsBytes + 16;

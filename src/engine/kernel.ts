@@ -45,6 +45,8 @@ interface KernelExports {
   tableAdopt(rows: number, keyLength: number, slots: number): void;
   tableCapacity(): number;
   tableKeyCapacity(): number;
+  readonly csvBytes: WebAssembly.Global;
+  csvRows(order: number, from: number, rows: number, out: number, outEnd: number): number;
 }
 
 /**
@@ -167,9 +169,16 @@ export class KernelMerger {
     new Int32Array(memory, kernel.tableSlots(), slots.length).set(slots);
   }
 
-  /** The merged groups, as a GroupTable. */
-  finish(): GroupTable {
-    return this.overflowed ?? this.table();
+  /**
+   * The merged groups, as a GroupTable, and (unless the counts went past 32 bits) a writer of their CSV lines
+   * by the kernel. The table is a view of the kernel's memory: the writer's room is allocated before it, as
+   * memory that grows leaves the views on its old buffer empty, and nothing allocates after.
+   */
+  finish(): { table: GroupTable; csv?: KernelCsv } {
+    if (this.overflowed) return { table: this.overflowed };
+    const rows = this.kernel.tableRows.value as number;
+    const csv = new KernelCsv(this.kernel, this.kernel.allocate(rows * 4), this.kernel.allocate(CSV_OUT_BYTES));
+    return { table: this.table(), csv };
   }
 
   /** The kernel's table as a GroupTable over its memory (no copy: the merger is done with it). */
@@ -190,6 +199,39 @@ export class KernelMerger {
 }
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** Bytes of CSV lines the kernel writes per call. */
+const CSV_OUT_BYTES = 256 * 1024;
+
+/**
+ * CSV lines of the rows of the merged kernel table, written by the kernel (kernel/csv.ts): the bytes
+ * src/sinks/csv.ts writes, for every row whose key is plain ASCII and whose dates have four-digit years.
+ */
+export class KernelCsv {
+  private copied: Int32Array | undefined;
+
+  /** `order`: room for the table's row numbers in report order; `out`: CSV_OUT_BYTES for the lines. */
+  constructor(
+    private readonly kernel: KernelExports,
+    private readonly order: number,
+    private readonly out: number,
+  ) {}
+
+  /**
+   * Writes the lines of rows order[from], order[from + 1] ... until the buffer is full or a row it cannot
+   * write as is (the caller writes that one). Returns the next row to write and the bytes (a view of the
+   * kernel's memory, valid until the next call).
+   */
+  write(order: Int32Array, from: number): { next: number; bytes: Uint8Array } {
+    const { kernel } = this;
+    if (this.copied !== order) {
+      new Int32Array(kernel.memory.buffer, this.order, order.length).set(order);
+      this.copied = order;
+    }
+    const next = kernel.csvRows(this.order, from, order.length, this.out, this.out + CSV_OUT_BYTES);
+    return { next, bytes: new Uint8Array(kernel.memory.buffer, this.out, kernel.csvBytes.value as number) };
+  }
+}
 
 /**
  * A LineSink that scans with the kernel, counting matching lines itself or handing them to a LineScanner's

@@ -4,6 +4,7 @@
 
 import type { Merged } from './consumer.js';
 import type { GroupTable } from './groups.js';
+import type { KernelCsv } from './kernel.js';
 import { splitKey } from './keys.js';
 import { decodeKey, type ResultRow } from './result.js';
 import { formatStampIso } from './time.js';
@@ -27,6 +28,8 @@ export class RankedGroups {
     readonly keyFields: number,
     /** With a window: each reported group's peak window (count, start stamp), in report order. */
     readonly peaks?: { readonly count: Float64Array; readonly start: Float64Array },
+    /** Set when the kernel holds the table and can write its CSV lines (sinks/csv.ts uses it). */
+    readonly kernelCsv?: KernelCsv,
   ) {}
 
   get length(): number {
@@ -59,7 +62,7 @@ export class RankedGroups {
  * The groups over the threshold, sorted: by peak window count descending (with a window), then count
  * descending, then the key fields ascending in byte order, field by field.
  */
-export function rankGroups({ table, events, peaks }: Merged, { threshold, keyFields, windowSeconds }: RankOptions): RankedGroups {
+export function rankGroups({ table, events, peaks, csv }: Merged, { threshold, keyFields, windowSeconds }: RankOptions): RankedGroups {
   const rows: number[] = [];
   const peakCount: number[] = [];
   const peakStart: number[] = [];
@@ -106,7 +109,7 @@ export function rankGroups({ table, events, peaks }: Merged, { threshold, keyFie
 
   const order = new Int32Array(byPosition.length);
   for (let i = 0; i < order.length; i++) order[i] = rows[byPosition[i]];
-  if (!windowed) return new RankedGroups(table, order, keyFields);
+  if (!windowed) return new RankedGroups(table, order, keyFields, undefined, keyFields === 1 ? csv : undefined);
   const ranked = { count: new Float64Array(order.length), start: new Float64Array(order.length) };
   for (let i = 0; i < order.length; i++) {
     ranked.count[i] = peakCount[byPosition[i]];

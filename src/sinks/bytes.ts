@@ -41,6 +41,12 @@ export class ByteWriter {
     this.at = at;
   }
 
+  /** Bytes handed on as they are, after what was written before them (no copy here). */
+  chunk(bytes: Uint8Array): void {
+    this.flush();
+    if (bytes.length > 0) this.emit(bytes);
+  }
+
   /** Text as UTF-8. */
   text(value: string): void {
     this.room(value.length * 3);

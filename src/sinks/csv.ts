@@ -76,7 +76,19 @@ function writeCsv(out: ByteWriter, result: AnalyzeResult): void {
   out.text(csvLine(csvHeader(result)));
   const { reported } = result;
   if (reported instanceof RankedGroups) {
-    for (let i = 0; i < reported.length; i++) writeRankedRow(out, reported, i);
+    const { kernelCsv, order } = reported;
+    for (let i = 0; i < reported.length; ) {
+      if (kernelCsv) {
+        // The kernel writes what it can as is; a row it cannot (a key to quote or decode ...) is written here.
+        const { next, bytes } = kernelCsv.write(order, i);
+        if (next > i) {
+          out.chunk(bytes);
+          i = next;
+          continue;
+        }
+      }
+      writeRankedRow(out, reported, i++);
+    }
   } else {
     for (let i = 0; i < reported.length; i++) writeRowObject(out, reported.at(i), Boolean(result.windowSeconds));
   }

@@ -167,7 +167,7 @@ describe('GroupTable', () => {
         merger.merge(partial);
         table.mergePartial(partial);
       }
-      assert.deepEqual(contentOf(merger.finish()), contentOf(table));
+      assert.deepEqual(contentOf(merger.finish().table), contentOf(table));
     };
     fc.assert(
       fc.property(events, fc.array(fc.nat(), { maxLength: 8 }), (evs, cuts) => both(partialsOf(evs, cuts))),

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { RankedGroups } from '../../src/engine/ranked.js';
 import type { AnalyzeResult } from '../../src/engine/result.js';
 import { ByteWriter, collectText } from '../../src/sinks/bytes.js';
 import { formatCsv, saveCsv } from '../../src/sinks/csv.js';
@@ -55,6 +56,25 @@ describe('CSV written from the ranking', () => {
       assert.equal(csv, formatCsv(asObjects(result)), by.join(','));
       if (by[0] === 'path') assert.match(csv, /^"\/a,b",/m);
     }
+  });
+
+  it('the kernel writes the default run\'s rows; odd clients and far dates come out as the row objects say', async () => {
+    // Clients with a comma, a quote, UTF-8, bytes that are not UTF-8; dates at the ends of four-digit years.
+    const clients = ['10.0.0.1', 'a,b', 'say"hi"', 'caf\xc3\xa9', '\xff\xfe', '::1', 'x'.repeat(300)];
+    const lines: string[] = [];
+    for (let i = 0; i < 700; i++) {
+      const time =
+        i % 100 === 99 ? '31/Dec/9999:23:59:59 +1400' : i % 100 === 98 ? '01/Jan/0099:00:00:00 -1200' : clfTime(BASE_EPOCH + i * 13, [0, 60, -300][i % 3]);
+      lines.push(`${clients[i % clients.length]} - - [${time}] "GET / HTTP/1.1" ${[404, 500, 403][i % 3]} 12`);
+    }
+    const result = await analyzeText(lines.join('\n') + '\n', { threshold: 1, threads: 2 });
+    assert.ok(result.reported instanceof RankedGroups && result.reported.kernelCsv, 'the kernel holds the table');
+    const csv = formatCsv(result);
+    assert.equal(csv, formatCsv(asObjects(result)));
+    assert.match(csv, /^"a,b",/m);
+    assert.match(csv, /^"say""hi""",/m);
+    assert.match(csv, /9999-12-31T23:59:59\+14:00/);
+    assert.match(csv, /,0099-01-01T00:00:00-12:00,/);
   });
 
   it('saveCsv writes exactly formatCsv, across the writer\'s chunks', async () => {
