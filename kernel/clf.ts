@@ -41,6 +41,7 @@ export function wantedTable(): usize {
 import { tableAdd } from './table';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { csvRows, csvBytes } from './csv';
+export { rankRows } from './rank';
 
 
 export function allocate(bytes: usize): usize {

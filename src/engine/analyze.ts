@@ -93,7 +93,7 @@ async function analyzeInputs(
   // input is read again keeping every instant. A pipe cannot be read again, so its instants are all kept at once.
   const fold = opts.analysis?.foldWindows === true && !tasks.some((task) => task.kind === 'stream' && task.from === 'pipe');
   let analysis = opts.analysis && { ...opts.analysis, foldWindows: fold };
-  let [{ table, events, peaks, foldFailed, settled, csv }, inputStats] = await pipeline(analysis);
+  let [{ table, events, peaks, foldFailed, settled, kernelTable }, inputStats] = await pipeline(analysis);
   const passes = foldFailed ? 2 : 1;
   if (foldFailed) {
     analysis = { ...analysis!, foldWindows: false };
@@ -111,7 +111,7 @@ async function analyzeInputs(
   }
   mark('merged');
   const reported = rankGroups(
-    { table, events, peaks, csv },
+    { table, events, peaks, kernelTable },
     { threshold: opts.threshold, keyFields: opts.by.length, windowSeconds: opts.windowSeconds },
   );
   let rows: ResultRow[] | undefined;

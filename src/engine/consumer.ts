@@ -6,7 +6,7 @@
 import { Deferred, type SettleCounts } from './deferred.js';
 import { EventLists, type EventsPartial } from './events.js';
 import { GroupTable } from './groups.js';
-import { KernelMerger, type KernelCsv } from './kernel.js';
+import { KernelMerger, type MergedKernelTable } from './kernel.js';
 import { taskKey, type AnalysisPartial, type AnalysisSpec } from './record.js';
 import { WindowTracker } from './sliding.js';
 import { TimeSpan } from './span.js';
@@ -22,8 +22,8 @@ export interface Merged {
   readonly foldFailed?: boolean;
   /** With a relative time span: what settling the producers' undecided entries added to the line counts. */
   readonly settled?: SettleCounts;
-  /** When the kernel merged (counts only): it can write the table's CSV lines too (engine/kernel.ts). */
-  readonly csv?: KernelCsv;
+  /** When the kernel merged (counts only): its table, which ranks the groups and writes their CSV lines. */
+  readonly kernelTable?: MergedKernelTable;
 }
 
 export interface ConsumeOptions {

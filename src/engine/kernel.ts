@@ -47,6 +47,7 @@ interface KernelExports {
   tableKeyCapacity(): number;
   readonly csvBytes: WebAssembly.Global;
   csvRows(order: number, from: number, rows: number, out: number, outEnd: number): number;
+  rankRows(threshold: number, out: number, scratch: number): number;
 }
 
 /**
@@ -170,15 +171,15 @@ export class KernelMerger {
   }
 
   /**
-   * The merged groups, as a GroupTable, and (unless the counts went past 32 bits) a writer of their CSV lines
-   * by the kernel. The table is a view of the kernel's memory: the writer's room is allocated before it, as
-   * memory that grows leaves the views on its old buffer empty, and nothing allocates after.
+   * The merged groups, as a GroupTable, and (unless the counts went past 32 bits) the kernel's table itself,
+   * which ranks them and writes their CSV lines. The GroupTable is a view of the kernel's memory: all the room
+   * ranking and writing need is allocated before it, as memory that grows leaves the views on its old buffer
+   * empty, and nothing allocates after.
    */
-  finish(): { table: GroupTable; csv?: KernelCsv } {
+  finish(): { table: GroupTable; kernelTable?: MergedKernelTable } {
     if (this.overflowed) return { table: this.overflowed };
-    const rows = this.kernel.tableRows.value as number;
-    const csv = new KernelCsv(this.kernel, this.kernel.allocate(rows * 4), this.kernel.allocate(CSV_OUT_BYTES));
-    return { table: this.table(), csv };
+    const kernelTable = new MergedKernelTable(this.kernel);
+    return { table: this.table(), kernelTable };
   }
 
   /** The kernel's table as a GroupTable over its memory (no copy: the merger is done with it). */
@@ -204,29 +205,42 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 const CSV_OUT_BYTES = 256 * 1024;
 
 /**
- * CSV lines of the rows of the merged kernel table, written by the kernel (kernel/csv.ts): the bytes
- * src/sinks/csv.ts writes, for every row whose key is plain ASCII and whose dates have four-digit years.
+ * The consumer's merged table, in the kernel, after the merge: it ranks the groups (kernel/rank.ts) and writes
+ * their CSV lines (kernel/csv.ts), as src/engine/ranked.ts and src/sinks/csv.ts do, which stay the reference.
  */
-export class KernelCsv {
-  private copied: Int32Array | undefined;
+export class MergedKernelTable {
+  /** Room for the ranked rows (u32 each), the ranking's scratch, and CSV lines. */
+  private readonly order: number;
+  private readonly scratch: number;
+  private readonly out: number;
+  private ranked: Int32Array | undefined;
 
-  /** `order`: room for the table's row numbers in report order; `out`: CSV_OUT_BYTES for the lines. */
-  constructor(
-    private readonly kernel: KernelExports,
-    private readonly order: number,
-    private readonly out: number,
-  ) {}
+  constructor(private readonly kernel: KernelExports) {
+    const rows = kernel.tableRows.value as number;
+    this.order = kernel.allocate(rows * 4);
+    this.scratch = kernel.allocate(rows * 32);
+    this.out = kernel.allocate(CSV_OUT_BYTES);
+  }
+
+  /** The table's rows counted at least `threshold` times, by count descending, then key bytes ascending. */
+  rank(threshold: number): Int32Array {
+    const { kernel } = this;
+    if (threshold > 0xffffffff) return new Int32Array(0); // (counts here are 32-bit)
+    const n = kernel.rankRows(Math.max(0, threshold), this.order, this.scratch);
+    this.ranked = new Int32Array(kernel.memory.buffer, this.order, n).slice();
+    return this.ranked;
+  }
 
   /**
-   * Writes the lines of rows order[from], order[from + 1] ... until the buffer is full or a row it cannot
-   * write as is (the caller writes that one). Returns the next row to write and the bytes (a view of the
-   * kernel's memory, valid until the next call).
+   * Writes the CSV lines of rows order[from], order[from + 1] ... until the buffer is full or a row it
+   * cannot write as is (the caller writes that one). Returns the next row to write and the bytes (a view of
+   * the kernel's memory, valid until the next call).
    */
-  write(order: Int32Array, from: number): { next: number; bytes: Uint8Array } {
+  writeCsv(order: Int32Array, from: number): { next: number; bytes: Uint8Array } {
     const { kernel } = this;
-    if (this.copied !== order) {
+    if (this.ranked !== order) {
       new Int32Array(kernel.memory.buffer, this.order, order.length).set(order);
-      this.copied = order;
+      this.ranked = order;
     }
     const next = kernel.csvRows(this.order, from, order.length, this.out, this.out + CSV_OUT_BYTES);
     return { next, bytes: new Uint8Array(kernel.memory.buffer, this.out, kernel.csvBytes.value as number) };

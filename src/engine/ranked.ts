@@ -4,7 +4,7 @@
 
 import type { Merged } from './consumer.js';
 import type { GroupTable } from './groups.js';
-import type { KernelCsv } from './kernel.js';
+import type { MergedKernelTable } from './kernel.js';
 import { splitKey } from './keys.js';
 import { decodeKey, type ResultRow } from './result.js';
 import { formatStampIso } from './time.js';
@@ -28,8 +28,8 @@ export class RankedGroups {
     readonly keyFields: number,
     /** With a window: each reported group's peak window (count, start stamp), in report order. */
     readonly peaks?: { readonly count: Float64Array; readonly start: Float64Array },
-    /** Set when the kernel holds the table and can write its CSV lines (sinks/csv.ts uses it). */
-    readonly kernelCsv?: KernelCsv,
+    /** Set when the kernel holds the table: it writes the CSV lines (sinks/csv.ts uses it). */
+    readonly kernelTable?: MergedKernelTable,
   ) {}
 
   get length(): number {
@@ -62,7 +62,9 @@ export class RankedGroups {
  * The groups over the threshold, sorted: by peak window count descending (with a window), then count
  * descending, then the key fields ascending in byte order, field by field.
  */
-export function rankGroups({ table, events, peaks, csv }: Merged, { threshold, keyFields, windowSeconds }: RankOptions): RankedGroups {
+export function rankGroups({ table, events, peaks, kernelTable }: Merged, { threshold, keyFields, windowSeconds }: RankOptions): RankedGroups {
+  // The default run: the kernel holds the merged table and ranks it (kernel/rank.ts, the same order).
+  if (kernelTable && keyFields === 1 && windowSeconds === 0) return new RankedGroups(table, kernelTable.rank(threshold), 1, undefined, kernelTable);
   const rows: number[] = [];
   const peakCount: number[] = [];
   const peakStart: number[] = [];
@@ -109,7 +111,7 @@ export function rankGroups({ table, events, peaks, csv }: Merged, { threshold, k
 
   const order = new Int32Array(byPosition.length);
   for (let i = 0; i < order.length; i++) order[i] = rows[byPosition[i]];
-  if (!windowed) return new RankedGroups(table, order, keyFields, undefined, keyFields === 1 ? csv : undefined);
+  if (!windowed) return new RankedGroups(table, order, keyFields);
   const ranked = { count: new Float64Array(order.length), start: new Float64Array(order.length) };
   for (let i = 0; i < order.length; i++) {
     ranked.count[i] = peakCount[byPosition[i]];

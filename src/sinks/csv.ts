@@ -76,11 +76,11 @@ function writeCsv(out: ByteWriter, result: AnalyzeResult): void {
   out.text(csvLine(csvHeader(result)));
   const { reported } = result;
   if (reported instanceof RankedGroups) {
-    const { kernelCsv, order } = reported;
+    const { kernelTable, order } = reported;
     for (let i = 0; i < reported.length; ) {
-      if (kernelCsv) {
+      if (kernelTable) {
         // The kernel writes what it can as is; a row it cannot (a key to quote or decode ...) is written here.
-        const { next, bytes } = kernelCsv.write(order, i);
+        const { next, bytes } = kernelTable.writeCsv(order, i);
         if (next > i) {
           out.chunk(bytes);
           i = next;

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GroupTable, type Partial } from '../../src/engine/groups.js';
 import { KernelMerger } from '../../src/engine/kernel.js';
+import { rankGroups } from '../../src/engine/ranked.js';
 import { NO_STAMP_MAX, NO_STAMP_MIN, packStamp } from '../../src/engine/time.js';
 
 const COLUMNS = 3;
@@ -186,6 +187,24 @@ describe('GroupTable', () => {
       return { ...partial, records };
     };
     both([bigCounts(huge), huge, bigCounts(huge), huge]);
+  });
+
+  test('the kernel ranks the merged table as rankGroups does: count descending, then key bytes', () => {
+    fc.assert(
+      fc.property(events, fc.array(fc.nat(), { maxLength: 4 }), fc.integer({ min: 0, max: 4 }), (evs, cuts, threshold) => {
+        const merger = KernelMerger.create(COLUMNS)!;
+        for (const piece of split(evs, cuts)) {
+          const producer = new GroupTable(COLUMNS);
+          addAll(producer, piece);
+          merger.merge(producer.takePartial());
+        }
+        const { table, kernelTable } = merger.finish();
+        const byKernel = kernelTable!.rank(threshold);
+        const byJs = rankGroups({ table }, { threshold, keyFields: 1, windowSeconds: 0 }).order;
+        assert.deepEqual([...byKernel], [...byJs]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('merging is order-independent', () => {

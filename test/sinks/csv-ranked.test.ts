@@ -68,7 +68,7 @@ describe('CSV written from the ranking', () => {
       lines.push(`${clients[i % clients.length]} - - [${time}] "GET / HTTP/1.1" ${[404, 500, 403][i % 3]} 12`);
     }
     const result = await analyzeText(lines.join('\n') + '\n', { threshold: 1, threads: 2 });
-    assert.ok(result.reported instanceof RankedGroups && result.reported.kernelCsv, 'the kernel holds the table');
+    assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
     const csv = formatCsv(result);
     assert.equal(csv, formatCsv(asObjects(result)));
     assert.match(csv, /^"a,b",/m);
