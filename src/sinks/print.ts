@@ -1,11 +1,11 @@
 // Printing the result for a person: a summary of the run and a table of the top clients.
 // Colour only when the stream is a terminal and NO_COLOR is not set.
 
-import Table from 'cli-table3';
 import pc from 'picocolors';
 import { formatDuration } from '../engine/durations.js';
 import type { AnalyzeResult, Summary } from '../engine/result.js';
 import { formatCount } from '../numbers.js';
+import { renderTable, type Align } from './table.js';
 
 export interface PrintOptions {
   /** Rows shown in the table (default 20). */
@@ -109,18 +109,22 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     // Only codes that occur in the shown rows get a column, to keep the table narrow.
     const shownCodes = result.statusColumns.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
     const peak = result.windowSeconds ? [`peak ${formatDuration(result.windowSeconds)}`, 'peak from'] : [];
-    const right = (n: number): Array<'right'> => new Array<'right'>(n).fill('right');
-    const table = new Table({
+    const right = (n: number): Align[] => new Array<Align>(n).fill('right');
+    const table = renderTable({
       head: [...result.keyFields, 'count', ...shownCodes.map((i) => result.statusColumns[i]), 'first seen', 'last seen', ...peak],
-      colAligns: [...result.keyFields.map(() => 'left' as const), ...right(1 + shownCodes.length), 'left', 'left', ...right(peak.length ? 1 : 0), ...(peak.length ? ['left' as const] : [])],
-      style: { compact: true, head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [] },
+      align: [...result.keyFields.map((): Align => 'left'), ...right(1 + shownCodes.length), 'left', 'left', ...right(peak.length ? 1 : 0), ...(peak.length ? ['left' as const] : [])],
+      rows: top.map((row) => [
+        ...row.keys.map(clip),
+        formatCount(row.count),
+        ...shownCodes.map((i) => formatCount(row.byCode[i])),
+        row.firstSeen,
+        row.lastSeen,
+        ...(result.windowSeconds ? [formatCount(row.peakWindowCount!), row.peakWindowStart!] : []),
+      ]),
+      ...(options.color ? { headStyle: c.cyan, borderStyle: c.gray } : {}),
     });
-    for (const row of top) {
-      const peakCells = result.windowSeconds ? [formatCount(row.peakWindowCount!), row.peakWindowStart!] : [];
-      table.push([...row.keys.map(clip), formatCount(row.count), ...shownCodes.map((i) => formatCount(row.byCode[i])), row.firstSeen, row.lastSeen, ...peakCells]);
-    }
     const more = reported.length - top.length;
-    lines.push('', c.bold(`Top ${top.length} of ${formatCount(reported.length)}`), table.toString());
+    lines.push('', c.bold(`Top ${top.length} of ${formatCount(reported.length)}`), table);
     if (more > 0) lines.push(c.dim(`  ... ${formatCount(more)} more in the output file`));
   }
   return lines.join('\n') + '\n';
