@@ -6,7 +6,7 @@
 import { Deferred, type SettleCounts } from './deferred.js';
 import { EventLists, type EventsPartial } from './events.js';
 import { GroupTable } from './groups.js';
-import { KernelMerger, type MergedKernelTable } from './kernel.js';
+import { KernelMerger, type MergedKernelTable } from './kernel-table.js';
 import { taskKey, type AnalysisPartial, type AnalysisSpec } from './record.js';
 import { WindowTracker } from './sliding.js';
 import { TimeSpan } from './span.js';

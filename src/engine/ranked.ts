@@ -4,7 +4,7 @@
 
 import type { Merged } from './consumer.js';
 import type { GroupTable } from './groups.js';
-import type { MergedKernelTable } from './kernel.js';
+import type { MergedKernelTable } from './kernel-table.js';
 import { splitKey } from './keys.js';
 import { decodeKey, type ResultRow } from './result.js';
 import { formatStampIso } from './time.js';

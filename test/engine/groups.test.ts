@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GroupTable, type Partial } from '../../src/engine/groups.js';
-import { KernelMerger } from '../../src/engine/kernel.js';
+import { KernelMerger } from '../../src/engine/kernel-table.js';
 import { rankGroups } from '../../src/engine/ranked.js';
 import { NO_STAMP_MAX, NO_STAMP_MIN, packStamp } from '../../src/engine/time.js';
 
