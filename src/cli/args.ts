@@ -6,6 +6,7 @@ import { KEY_FIELDS } from '../engine/keys.js';
 import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../engine/options.js';
 import { FORMAT_NAMES } from '../formats/index.js';
 import { OUTPUT_FORMATS } from '../sinks/output.js';
+import { DEFAULT_INPUT, DEFAULT_OUTPUT } from './defaults.js';
 
 export interface CliOptions {
   readonly analyze: AnalyzeOptions;
@@ -16,8 +17,6 @@ export interface CliOptions {
   readonly progress: boolean;
 }
 
-export const DEFAULT_INPUT = './data/sample.log';
-export const DEFAULT_OUTPUT = './data/output.csv';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {

@@ -1,7 +1,13 @@
-// The thread count, read from the arguments before the command line is loaded (cli/bin.ts starts the producers
-// with it). Only --threads is looked at; the full parse (cli/args.ts) still checks everything.
+// How many producers to start before the command line is loaded (cli/bin.ts), read from the arguments: the
+// thread count, and for one plain file how many ranges the plan will cut it into (a 1 MiB file makes one, and
+// a second worker would only take CPU from the first). Only --threads and --input are looked at; the full
+// parse (cli/args.ts) still checks everything, and a wrong guess costs one worker started for nothing, or one
+// started late.
 
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_RANGE_BYTES, rangeCount } from '../engine/plan.js';
+import { DEFAULT_INPUT } from './defaults.js';
 
 /** The thread count the arguments ask for; undefined when they ask for help or give no usable count. */
 export function threadsFromArgs(args: readonly string[]): number | undefined {
@@ -15,4 +21,31 @@ export function threadsFromArgs(args: readonly string[]): number | undefined {
   }
   if (threads === undefined) return availableParallelism();
   return /^[1-9]\d{0,3}$/.test(threads) ? Number(threads) : undefined;
+}
+
+/** The inputs the arguments name (`--input a b`, `-i a`, `--input=a`), or the default one. */
+export function inputsFromArgs(args: readonly string[]): string[] {
+  let inputs: string[] | undefined;
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const arg = args[i];
+    if (arg.startsWith('--input=')) inputs = [arg.slice('--input='.length)];
+    else if (arg === '--input' || arg === '-i') {
+      inputs = [];
+      while (i + 1 < args.length && (args[i + 1] === '-' || !args[i + 1].startsWith('-'))) inputs.push(args[++i]);
+    }
+  }
+  return inputs ?? [DEFAULT_INPUT];
+}
+
+/** Producers worth starting early: the thread count, no more than the cores, and no more than one file's ranges. */
+export function earlyProducers(args: readonly string[]): number {
+  const threads = threadsFromArgs(args);
+  if (threads === undefined) return 0;
+  let count = Math.min(threads, availableParallelism());
+  const inputs = inputsFromArgs(args);
+  if (inputs.length === 1 && !/[*?[{]/.test(inputs[0]) && inputs[0] !== '-') {
+    const stats = statSync(inputs[0], { throwIfNoEntry: false });
+    if (stats?.isFile()) count = Math.min(count, Math.max(1, rangeCount(stats.size, { producers: threads, rangeBytes: DEFAULT_RANGE_BYTES })));
+  }
+  return count;
 }

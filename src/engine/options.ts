@@ -10,11 +10,11 @@ import { DEFAULT_KEY_FIELDS, isDefaultKey, parseKeyFields, type KeyField } from 
 import { parseAddressBlock } from './cidr.js';
 import type { AnalysisSpec } from './record.js';
 import { parseSpan, type SpanSpec } from './span.js';
+import { DEFAULT_RANGE_BYTES } from './plan.js';
 
 export const DEFAULT_ERROR_CODES: readonly number[] = [400, 401, 403, 404, 405, 500, 501, 502, 503, 504, 505];
 export const DEFAULT_THRESHOLD = 10;
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
-export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
 /** A producer hands its counts over once it holds this many groups, which bounds its memory. */
 export const DEFAULT_FLUSH_GROUPS = 1 << 16;
 export const DEFAULT_QUEUE_CAPACITY = 4;

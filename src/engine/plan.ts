@@ -19,6 +19,9 @@ export interface PlanOptions {
   readonly rangeBytes: number;
 }
 
+/** Target size of one range (unit of work handed to a producer), unless the run says otherwise. */
+export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
+
 /** Ranges smaller than this are not worth a producer of their own (start-up costs more than it saves). */
 const MIN_SPLIT_BYTES = 1024 * 1024;
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, test } from 'node:test';
 import { CommanderError } from 'commander';
-import { DEFAULT_INPUT, DEFAULT_OUTPUT, buildProgram, parseCli } from '../../src/cli/args.js';
+import { buildProgram, parseCli } from '../../src/cli/args.js';
+import { DEFAULT_INPUT, DEFAULT_OUTPUT } from '../../src/cli/defaults.js';
 import { DEFAULT_ERROR_CODES, resolveOptions } from '../../src/engine/options.js';
 
 function parse(...argv: string[]) {

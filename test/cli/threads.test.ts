@@ -1,9 +1,12 @@
-// cli/threads.ts: the thread count read from the arguments before the command line loads (to start producers).
+// cli/threads.ts: what the arguments say, before the command line loads, about how many producers to start.
 
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
-import { threadsFromArgs } from '../../src/cli/threads.js';
+import { earlyProducers, inputsFromArgs, threadsFromArgs } from '../../src/cli/threads.js';
+import { withTempDir } from '../support/files.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 test('threadsFromArgs reads --threads as commander will: every spelling, the last one wins', () => {
   assert.equal(threadsFromArgs([]), availableParallelism());
@@ -20,4 +23,23 @@ test('threadsFromArgs gives nothing for help, version or a count the full parse 
   for (const args of [['--help'], ['-h'], ['--version'], ['-V'], ['--threads', '0'], ['--threads', 'many'], ['--threads'], ['-t', '-1']]) {
     assert.equal(threadsFromArgs(args), undefined, args.join(' '));
   }
+});
+
+test('inputsFromArgs reads --input as commander will (variadic, - for stdin), else the default', () => {
+  assert.deepEqual(inputsFromArgs([]), ['./data/sample.log']);
+  assert.deepEqual(inputsFromArgs(['--input', 'a.log', 'b.log', '--threads', '2']), ['a.log', 'b.log']);
+  assert.deepEqual(inputsFromArgs(['-i', '-']), ['-']);
+  assert.deepEqual(inputsFromArgs(['--input=x.log']), ['x.log']);
+  assert.deepEqual(inputsFromArgs(['-i', 'a', '--output', 'o.csv', '-i', 'c']), ['c']);
+});
+
+test('earlyProducers: no more than the cores, nor than the ranges of one small file; none for --help', async () => {
+  await withTempDir((dir) => {
+    const small = join(dir, 'small.log');
+    writeFileSync(small, 'x\n'.repeat(1000));
+    assert.equal(earlyProducers(['--input', small, '--threads', '8']), 1);
+    assert.equal(earlyProducers(['--input', join(dir, 'missing.log'), '--threads', '1']), 1);
+    assert.equal(earlyProducers(['--input', 'logs/*.log', '--threads', '64']), availableParallelism());
+    assert.equal(earlyProducers(['--help']), 0);
+  });
 });
