@@ -44,8 +44,18 @@ export function earlyProducers(args: readonly string[]): number {
   let count = Math.min(threads, availableParallelism());
   const inputs = inputsFromArgs(args);
   if (inputs.length === 1 && !/[*?[{]/.test(inputs[0]) && inputs[0] !== '-') {
-    const stats = statSync(inputs[0], { throwIfNoEntry: false });
-    if (stats?.isFile()) count = Math.min(count, Math.max(1, rangeCount(stats.size, { producers: threads, rangeBytes: DEFAULT_RANGE_BYTES })));
+    const size = fileSize(inputs[0]);
+    if (size !== undefined) count = Math.min(count, Math.max(1, rangeCount(size, { producers: threads, rangeBytes: DEFAULT_RANGE_BYTES })));
   }
   return count;
+}
+
+/** A regular file's size; undefined for anything else, or anything that cannot be read (the run reports it). */
+function fileSize(path: string): number | undefined {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? stats.size : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { earlyProducers, inputsFromArgs, threadsFromArgs } from '../../src/cli/threads.js';
 import { withTempDir } from '../support/files.js';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 test('threadsFromArgs reads --threads as commander will: every spelling, the last one wins', () => {
@@ -39,6 +39,8 @@ test('earlyProducers: no more than the cores, nor than the ranges of one small f
     writeFileSync(small, 'x\n'.repeat(1000));
     assert.equal(earlyProducers(['--input', small, '--threads', '8']), 1);
     assert.equal(earlyProducers(['--input', join(dir, 'missing.log'), '--threads', '1']), 1);
+    symlinkSync('loop.log', join(dir, 'loop.log'));
+    assert.equal(earlyProducers(['--input', join(dir, 'loop.log'), '--threads', '1']), 1); // ELOOP: the run reports it
     assert.equal(earlyProducers(['--input', 'logs/*.log', '--threads', '64']), availableParallelism());
     assert.equal(earlyProducers(['--help']), 0);
   });
