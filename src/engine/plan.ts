@@ -30,7 +30,8 @@ export function rangeCount(size: number, { producers, rangeBytes }: PlanOptions)
   if (size === 0) return 0;
   const bySize = Math.ceil(size / rangeBytes);
   if (bySize >= producers) return bySize;
-  return Math.max(bySize, Math.min(producers, Math.ceil(size / Math.min(MIN_SPLIT_BYTES, rangeBytes))));
+  // (floor: a range of less than MIN_SPLIT_BYTES is not worth a producer; 1 MiB and a line is one range.)
+  return Math.max(bySize, Math.min(producers, Math.floor(size / Math.min(MIN_SPLIT_BYTES, rangeBytes))));
 }
 
 /**

@@ -134,6 +134,8 @@ describe('rangeCount', () => {
   test('small files are not split below 1 MiB a range just to feed more producers', () => {
     assert.equal(rangeCount(1000, { producers: 8, rangeBytes: 32 << 20 }), 1);
     assert.equal(rangeCount(3 << 20, { producers: 8, rangeBytes: 32 << 20 }), 3);
+    assert.equal(rangeCount((1 << 20) + 68, { producers: 2, rangeBytes: 32 << 20 }), 1); // not 1 MiB and 68 bytes
+    assert.equal(rangeCount((3 << 20) / 2, { producers: 8, rangeBytes: 32 << 20 }), 1);
     assert.equal(rangeCount(64 << 20, { producers: 8, rangeBytes: 32 << 20 }), 8);
   });
 });
