@@ -2,10 +2,12 @@
 // right where the scan found it, with no trip to JS per line.
 //
 // It is src/engine/groups.ts GroupTable in AssemblyScript, with the same hash (FNV-1a), the same probing and,
-// on purpose, the same record layout (32-bit counts: the total, then one per status column, padded to 8 bytes;
-// then the first and last stamp as f64), so that JS reads a finished table with the code it uses for its own
-// (groups.ts partialFromRecords). Memory comes from the stub runtime's bump allocator: a grown array is copied
-// to a new place and the old one is never reused, which at most doubles what the table takes.
+// on purpose, the same layout: hash slots of row + 1, hash, key start and key length (u32 each), and records of
+// 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
+// So a producer hands its table over as it is (groups.ts partialOf), and the consumer merges partials into one
+// of these too (src/engine/kernel-table.ts: tableAdopt, tableMerge), then ranks and writes it (rank.ts, csv.ts).
+// Memory comes from the stub runtime's bump allocator: a grown array is copied to a new place and the old one
+// is never reused, which at most doubles what the table takes.
 //
 // (A layout with each group's key and numbers in one 128-byte slot, one memory trip per count instead of three,
 // measured no faster here and took four times the memory; this one stays.)

@@ -1,4 +1,5 @@
-// The single consumer: takes partials off the queue as they come and merges them into one table. For a windowed
+// The single consumer: takes partials off the queue as they come and merges them into one table: in the default
+// run (counts by client) the kernel's table (engine/kernel-table.ts), else a GroupTable. For a windowed
 // run it also gathers the groups' instants: every one of them (events.ts), or, folding windows (sliding.ts),
 // only the last window of each group, taking the tasks' instants in file order. For a relative time span it
 // settles the entries producers could not decide, as the newest instant grows and finally once it is known.

@@ -3,7 +3,8 @@
 // object; strings are made once per reported group, at the very end. The numbers live in flat typed arrays.
 //
 // A producer fills one table and hands it to the consumer as a compact, transferable `Partial`: the table's
-// own arrays, trimmed (no conversion); the consumer merges partials into its own table with `mergePartial`.
+// own arrays, trimmed (no conversion); the consumer merges partials into its own table with `mergePartial`
+// (or, in the default run, into the kernel's table of the same layout: engine/kernel-table.ts).
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from './time.js';
 import { grown } from './typed.js';

@@ -17,7 +17,7 @@ import { KeyMaker, type KeyField } from './keys.js';
 import { LineScanner } from './scan.js';
 import { MAYBE, OUT, TimeSpan, type SpanSpec } from './span.js';
 
-/** The analysis of a run beyond the default, as plain data (it travels to the workers as workerData). */
+/** The analysis of a run beyond the default, as plain data (it travels to the workers in their configuration). */
 export interface AnalysisSpec {
   readonly by: readonly KeyField[];
   readonly keepQuery: boolean;
