@@ -10,8 +10,8 @@
 // table (kernel/table.ts) and JS only collects the table at the end. Otherwise it writes records and JS counts.
 //
 // Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
-// record area and the table come from the stub runtime's bump allocator (`allocate`), so memory may grow during
-// any call and JS refreshes its views after each.
+// record area and the table come from the minimal runtime's allocator (TLSF: `allocate`, `release`; nothing
+// here is garbage-collected), so memory may grow during any call and JS refreshes its views after each.
 
 const LF: u32 = 0x0a;
 const CR: u32 = 0x0d;
@@ -46,6 +46,11 @@ export { rankRows } from './rank';
 
 export function allocate(bytes: usize): usize {
   return heap.alloc(bytes);
+}
+
+/** Gives back what `allocate` gave (JS replaces its read buffer and input areas as they grow). */
+export function release(at: usize): void {
+  heap.free(at);
 }
 
 // Line counters, as in ScanStats; JS reads and resets them.

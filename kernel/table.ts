@@ -6,8 +6,7 @@
 // 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
 // So a producer hands its table over as it is (groups.ts partialOf), and the consumer merges partials into one
 // of these too (src/engine/kernel-table.ts: tableAdopt, tableMerge), then ranks and writes it (rank.ts, csv.ts).
-// Memory comes from the stub runtime's bump allocator: a grown array is copied to a new place and the old one
-// is never reused, which at most doubles what the table takes.
+// Memory comes from the runtime's allocator (TLSF): a grown array is copied to a new place and the old one freed.
 //
 // (A layout with each group's key and numbers in one 128-byte slot, one memory trip per count instead of three,
 // measured no faster here and took four times the memory; this one stays.)
@@ -76,6 +75,7 @@ export function tableSlotCount(): u32 {
 
 /** Sets the table up for `columns` status columns with room for `rows` groups (a power of two). */
 export function tableInit(columns: u32, rows: u32): void {
+  release();
   width = columns + 1;
   const countsBytes = ((<usize>(columns + 1) * 4 + 7) >> 3) << 3;
   stampsAt = countsBytes;
@@ -97,6 +97,7 @@ export function tableInit(columns: u32, rows: u32): void {
  * where adding its groups one by one would cost a cache miss or more each, for nothing (none can be found).
  */
 export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void {
+  release();
   let capacity: u32 = 16;
   while (capacity < rows + (rows >> 2)) capacity <<= 1;
   rowCapacity = capacity;
@@ -108,6 +109,15 @@ export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void
   records = heap.alloc(<usize>rowCapacity * recordBytes);
   clearRecords(rows, rowCapacity);
   tableRows = rows;
+}
+
+/** Gives the table's arrays back to the allocator (before new ones are made). */
+function release(): void {
+  if (slots == 0) return;
+  heap.free(slots);
+  heap.free(keyEnds);
+  heap.free(keyBytes);
+  heap.free(records);
 }
 
 /** Empties the table (after JS took its groups). */
@@ -191,6 +201,7 @@ function insert(start: usize, end: usize, hash: u32, at: usize): u32 {
     while (capacity < keyEnd) capacity *= 2;
     const bigger = heap.alloc(capacity);
     memory.copy(bigger, keyBytes, keyStart);
+    heap.free(keyBytes);
     keyBytes = bigger;
     keyCapacity = capacity;
   }
@@ -209,9 +220,11 @@ function growRows(): void {
   const capacity = rowCapacity * 2;
   const biggerEnds = heap.alloc(<usize>capacity * 4);
   memory.copy(biggerEnds, keyEnds, <usize>rowCapacity * 4);
+  heap.free(keyEnds);
   keyEnds = biggerEnds;
   const biggerRecords = heap.alloc(<usize>capacity * recordBytes);
   memory.copy(biggerRecords, records, <usize>rowCapacity * recordBytes);
+  heap.free(records);
   records = biggerRecords;
   const from = rowCapacity;
   rowCapacity = capacity;
@@ -230,6 +243,7 @@ function rehash(): void {
     while (load<u32>(bigger + <usize>slot * SLOT_BYTES) != 0) slot = (slot + 1) & mask;
     memory.copy(bigger + <usize>slot * SLOT_BYTES, from, SLOT_BYTES);
   }
+  heap.free(slots);
   slots = bigger;
   slotCount = count;
 }

@@ -43,6 +43,7 @@ export class KernelMerger {
     const recordsAt = align8(endsAt + rows * 4);
     const bytes = recordsAt + partial.records.length;
     if (bytes > this.inputBytes) {
+      if (this.inputBytes > 0) kernel.release(this.input);
       this.input = kernel.allocate(bytes); // 16-byte aligned
       this.inputBytes = bytes;
     }

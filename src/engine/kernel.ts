@@ -35,6 +35,7 @@ export interface KernelExports {
   scan(start: number, end: number, out: number, maxRecords: number, vhost: number, countHere: number): number;
   wantedTable(): number;
   allocate(bytes: number): number;
+  release(at: number): void;
   resetCounters(): void;
   tableInit(columns: number, rows: number): void;
   tableSlots(): number;
@@ -166,6 +167,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
     this.viewed = undefined;
     this.refreshViews();
     this.memoryBytes.copyWithin(this.input, oldInput, oldInput + oldSize);
+    if (oldSize > 0) this.kernel.release(oldInput);
   }
 
   scanLines(_buf: Buffer, from: number, to: number): number {
