@@ -8,7 +8,7 @@
 // Why here: the JS writer runs once per run on tens of thousands of rows, cold (interpreted, then compiled);
 // this code is compiled before it first runs, and writing the CSV took a twentieth of a 1 GiB run in JS.
 
-import { tableKeyBytes, tableKeyEnds, tableRecords, tableRecordBytes, tableStampsAt, tableWidth } from './table';
+import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableStampsAt, tableWidth } from './table';
 
 /** Bytes written by the last csvRows call. */
 export let csvBytes: u32 = 0;
@@ -22,7 +22,6 @@ const COMMA: u8 = 0x2c;
  */
 export function csvRows(order: usize, from: u32, rows: u32, out: usize, outEnd: usize): u32 {
   const keys = tableKeyBytes();
-  const ends = tableKeyEnds();
   const records = tableRecords();
   const recordBytes = tableRecordBytes();
   const stampsAt = tableStampsAt();
@@ -31,8 +30,8 @@ export function csvRows(order: usize, from: u32, rows: u32, out: usize, outEnd: 
   let i = from;
   for (; i < rows; i++) {
     const row = load<u32>(order + (<usize>i << 2));
-    const keyStart: usize = row == 0 ? 0 : <usize>load<u32>(ends + (<usize>(row - 1) << 2));
-    const keyEnd = <usize>load<u32>(ends + (<usize>row << 2));
+    const keyStart = rowKeyStart(row);
+    const keyEnd = rowKeyEnd(row);
     // Room for the longest line: the key, 10 digits and a comma per count, two stamps and their commas.
     if (at + (keyEnd - keyStart) + <usize>width * 11 + 2 * 29 + 1 > outEnd) break;
     if (!plainKey(keys + keyStart, keys + keyEnd)) break;
@@ -85,10 +84,14 @@ function writeUint(at: usize, value: u32): usize {
 const OFFSET_SPAN: f64 = 4096;
 const OFFSET_BIAS: i64 = 2048;
 
+/** The stamp's offset in minutes. */
+function offsetMinutes(stamp: f64): i64 {
+  return <i64>stamp - <i64>Math.floor(stamp / OFFSET_SPAN) * 4096 - OFFSET_BIAS;
+}
+
+/** The stamp's local time (in its own offset), in seconds from 1970-01-01T00:00 local. */
 function localSeconds(stamp: f64): i64 {
-  const epoch = <i64>Math.floor(stamp / OFFSET_SPAN);
-  const offset = <i64>stamp - epoch * 4096 - OFFSET_BIAS;
-  return epoch + offset * 60;
+  return <i64>Math.floor(stamp / OFFSET_SPAN) + offsetMinutes(stamp) * 60;
 }
 
 function floorDiv(a: i64, b: i64): i64 {
@@ -114,9 +117,8 @@ function two(at: usize, value: i64): usize {
 
 /** `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/engine/time.ts writeStampIso). */
 function writeIso(at: usize, stamp: f64): usize {
-  const epoch = <i64>Math.floor(stamp / OFFSET_SPAN);
-  const offset = <i64>stamp - epoch * 4096 - OFFSET_BIAS;
-  const local = epoch + offset * 60;
+  const offset = offsetMinutes(stamp);
+  const local = localSeconds(stamp);
   const days = floorDiv(local, 86400);
   const second = local - days * 86400;
   // H. Hinnant's civil_from_days.

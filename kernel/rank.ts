@@ -6,7 +6,7 @@
 // big-endian), so that sorting them, a bottom-up merge sort, mostly compares neighbours in memory and reads a
 // key only when two counts and two key heads are equal. In JS this sort ran cold, once per run.
 
-import { tableKeyBytes, tableKeyEnds, tableRecords, tableRecordBytes, tableRows } from './table';
+import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableRows } from './table';
 
 const ENTRY: usize = 16;
 
@@ -16,7 +16,6 @@ const ENTRY: usize = 16;
  */
 export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
   const keys = tableKeyBytes();
-  const ends = tableKeyEnds();
   const records = tableRecords();
   const recordBytes = tableRecordBytes();
   let n: u32 = 0;
@@ -26,7 +25,7 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
     const entry = scratch + <usize>n * ENTRY;
     store<u32>(entry, total);
     store<u32>(entry, row, 4);
-    store<u64>(entry, keyHead(keys + keyStart(ends, row), keys + <usize>load<u32>(ends + (<usize>row << 2))), 8);
+    store<u64>(entry, keyHead(keys + rowKeyStart(row), keys + rowKeyEnd(row)), 8);
     n++;
   }
   // Bottom-up merge sort between the entries and the room after them.
@@ -39,7 +38,7 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
       let i = left;
       let j = middle;
       for (let k = left; k < right; k++) {
-        const takeLeft = j >= right || (i < middle && before(from + <usize>i * ENTRY, from + <usize>j * ENTRY, keys, ends));
+        const takeLeft = j >= right || (i < middle && before(from + <usize>i * ENTRY, from + <usize>j * ENTRY, keys));
         const source = from + <usize>(takeLeft ? i++ : j++) * ENTRY;
         const target = to + <usize>k * ENTRY;
         store<u64>(target, load<u64>(source));
@@ -54,10 +53,6 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
   return n;
 }
 
-function keyStart(ends: usize, row: u32): usize {
-  return row == 0 ? 0 : <usize>load<u32>(ends + (<usize>(row - 1) << 2));
-}
-
 /** The key's first 8 bytes as a big-endian number (zeros past its end): heads compare as the keys begin. */
 function keyHead(start: usize, end: usize): u64 {
   let head: u64 = 0;
@@ -66,7 +61,7 @@ function keyHead(start: usize, end: usize): u64 {
 }
 
 /** Whether entry a ranks before entry b: the bigger count first, then the smaller key in byte order. */
-function before(a: usize, b: usize, keys: usize, ends: usize): bool {
+function before(a: usize, b: usize, keys: usize): bool {
   const countA = load<u32>(a);
   const countB = load<u32>(b);
   if (countA != countB) return countA > countB;
@@ -76,10 +71,10 @@ function before(a: usize, b: usize, keys: usize, ends: usize): bool {
   // Heads equal (a key shorter than 8 bytes is padded with zeros): the whole keys decide.
   const rowA = load<u32>(a, 4);
   const rowB = load<u32>(b, 4);
-  const startA = keys + keyStart(ends, rowA);
-  const endA = keys + <usize>load<u32>(ends + (<usize>rowA << 2));
-  const startB = keys + keyStart(ends, rowB);
-  const endB = keys + <usize>load<u32>(ends + (<usize>rowB << 2));
+  const startA = keys + rowKeyStart(rowA);
+  const endA = keys + rowKeyEnd(rowA);
+  const startB = keys + rowKeyStart(rowB);
+  const endB = keys + rowKeyEnd(rowB);
   const common = min(endA - startA, endB - startB);
   for (let i: usize = 0; i < common; i++) {
     const x = load<u8>(startA + i);

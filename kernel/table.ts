@@ -80,14 +80,29 @@ export function tableInit(columns: u32, rows: u32): void {
   const countsBytes = ((<usize>(columns + 1) * 4 + 7) >> 3) << 3;
   stampsAt = countsBytes;
   recordBytes = countsBytes + 16;
-  rowCapacity = rows;
-  slotCount = rows * 2;
+  allocateArrays(rows, rows * 2, 0);
+  tableClear();
+}
+
+/** New arrays for `capacity` groups, `slotsWanted` hash slots and at least `keyLength` bytes of keys. */
+function allocateArrays(capacity: u32, slotsWanted: u32, keyLength: usize): void {
+  rowCapacity = capacity;
+  slotCount = slotsWanted;
   slots = heap.alloc(<usize>slotCount * SLOT_BYTES);
   keyEnds = heap.alloc(<usize>rowCapacity * 4);
-  keyCapacity = <usize>rowCapacity * 16;
+  keyCapacity = max(keyLength, <usize>rowCapacity * 16);
   keyBytes = heap.alloc(keyCapacity);
   records = heap.alloc(<usize>rowCapacity * recordBytes);
-  tableClear();
+}
+
+/** Where row `row`'s key starts in keyBytes (offset). */
+export function rowKeyStart(row: u32): usize {
+  return row == 0 ? 0 : <usize>load<u32>(keyEnds + (<usize>(row - 1) << 2));
+}
+
+/** Where row `row`'s key ends in keyBytes (offset). */
+export function rowKeyEnd(row: u32): usize {
+  return <usize>load<u32>(keyEnds + (<usize>row << 2));
 }
 
 /**
@@ -100,13 +115,7 @@ export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void
   release();
   let capacity: u32 = 16;
   while (capacity < rows + (rows >> 2)) capacity <<= 1;
-  rowCapacity = capacity;
-  slotCount = partialSlots;
-  slots = heap.alloc(<usize>slotCount * SLOT_BYTES);
-  keyEnds = heap.alloc(<usize>rowCapacity * 4);
-  keyCapacity = max(keyLength, <usize>rowCapacity * 16);
-  keyBytes = heap.alloc(keyCapacity);
-  records = heap.alloc(<usize>rowCapacity * recordBytes);
+  allocateArrays(capacity, partialSlots, keyLength);
   clearRecords(rows, rowCapacity);
   tableRows = rows;
 }
@@ -194,7 +203,7 @@ function rowOf(start: usize, end: usize): u32 {
 function insert(start: usize, end: usize, hash: u32, at: usize): u32 {
   if (tableRows == rowCapacity) growRows();
   const row = tableRows;
-  const keyStart: usize = row == 0 ? 0 : <usize>load<u32>(keyEnds + (<usize>(row - 1) << 2));
+  const keyStart = rowKeyStart(row);
   const keyEnd = keyStart + (end - start);
   if (keyEnd > keyCapacity) {
     let capacity = keyCapacity * 2;

@@ -3,8 +3,8 @@
 // CSV lines with the kernel's compiled code. The same work in JS runs cold, once per run, on the serial tail
 // after the scan; it stays the reference (GroupTable.mergePartial, rankGroups, sinks/csv.ts), and tests compare.
 
-import { GroupTable, recordBytesFor, type Partial } from './groups.js';
-import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from './kernel.js';
+import { GroupTable, type Partial } from './groups.js';
+import { instantiate, kernelTableArrays, loadKernelModule, TABLE_ROWS, type KernelExports } from './kernel.js';
 
 /**
  * The consumer's merge, done by the kernel's table (the default run): each partial is copied into the
@@ -83,18 +83,8 @@ export class KernelMerger {
 
   /** The kernel's table as a GroupTable over its memory (no copy: the merger is done with it). */
   private table(): GroupTable {
-    const { kernel, width } = this;
-    const rows = kernel.tableRows.value as number;
-    const capacity = kernel.tableCapacity();
-    const memory = kernel.memory.buffer;
-    return GroupTable.over(
-      width,
-      rows,
-      new Uint8Array(memory, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
-      new Int32Array(memory, kernel.tableKeyEnds(), capacity),
-      new Uint8Array(memory, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
-      new Int32Array(memory, kernel.tableSlots(), kernel.tableSlotCount() * 4),
-    );
+    const { rows, keyBytes, keyEnds, records, slots } = kernelTableArrays(this.kernel, this.width);
+    return GroupTable.over(this.width, rows, keyBytes, keyEnds, records, slots);
   }
 }
 

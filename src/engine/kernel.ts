@@ -86,27 +86,32 @@ export function instantiate(module: WebAssembly.Module): KernelExports {
   return instance.exports as unknown as KernelExports;
 }
 
-/**
- * The groups of a kernel's table as a Partial of views into its memory (valid until the kernel next runs).
- * The slots share GroupTable's layout and hash too: a consumer can adopt them (groups.ts).
- */
-function viewTable(kernel: KernelExports, width: number): Partial {
-  const rows = kernel.tableRows.value as number;
+/** A kernel table's arrays as views of its memory, whole (room past the rows included); valid until it next runs. */
+export interface KernelTableArrays {
+  readonly rows: number;
+  readonly keyBytes: Uint8Array;
+  readonly keyEnds: Int32Array;
+  readonly records: Uint8Array;
+  /** In GroupTable's layout and hash too: a consumer can adopt them (groups.ts). */
+  readonly slots: Int32Array;
+}
+
+export function kernelTableArrays(kernel: KernelExports, width: number): KernelTableArrays {
   const buffer = kernel.memory.buffer;
-  const keyEnds = new Int32Array(buffer, kernel.tableKeyEnds(), rows);
+  const capacity = kernel.tableCapacity();
   return {
-    width,
-    keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), rows === 0 ? 0 : keyEnds[rows - 1]),
-    keyEnds,
-    records: new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4)),
+    rows: kernel.tableRows.value as number,
+    keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
+    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), capacity),
+    records: new Uint8Array(buffer, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
     slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
   };
 }
 
 /** The groups of a kernel's table as a Partial (copies); leaves the table empty. */
 function takeTable(kernel: KernelExports, width: number): Partial {
-  const view = viewTable(kernel, width);
-  const partial = partialOf(width, view.keyEnds.length, view.keyBytes, view.keyEnds, view.records, view.slots);
+  const { rows, keyBytes, keyEnds, records, slots } = kernelTableArrays(kernel, width);
+  const partial = partialOf(width, rows, keyBytes, keyEnds, records, slots);
   kernel.tableClear();
   return partial;
 }

@@ -90,12 +90,12 @@ export function nextLineStart(fd: number, pos: number, size: number): number {
 export interface PlannedFile {
   readonly input: number;
   readonly path: string;
-  /** Bytes (compressed); 0 for a pipe. */
+  /** Bytes (compressed); 0 for a pipe (not known before it is read). */
   readonly size: number;
   /** A pipe (stdin, FIFO): read once, relayed by the main thread. */
   readonly pipe?: boolean;
   readonly compression: Compression;
-  /** Format name; for a compressed file it may be `auto` (detected by the producer that reads it). */
+  /** Format name; for a compressed file or a pipe, the requested one (maybe `auto`): its producer settles it. */
   readonly format: string;
 }
 

@@ -4,24 +4,17 @@
 
 import { closeSync } from 'node:fs';
 import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
-import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
+import { detectCompression, MAGIC_BYTES, unsupportedCompression } from './decompress.js';
 import type { Readable } from 'node:stream';
 import { asUnreadable, isUnreadable, openFile, readHead, STDIN, unreadable, type Input, type SkippedInput } from './inputs.js';
+import type { PlannedFile } from './plan.js';
 import { PipeRelay } from './relay.js';
 
 /** Enough lines to recognise a format, small enough to read instantly. */
 export const DETECT_BYTES = 64 * 1024;
 
-export interface ProbedFile {
-  readonly input: number;
-  readonly path: string;
-  /** Bytes (compressed); 0 for a pipe (not known before it is read). */
-  readonly size: number;
-  /** A pipe (stdin, FIFO): read once, relayed to a producer by the main thread. */
-  readonly pipe?: boolean;
-  readonly compression: Compression;
-  /** Format name; for a compressed file or a pipe, the requested one (maybe `auto`): its producer settles it. */
-  readonly format: string;
+/** An input as probed: what the plan needs of it (engine/plan.ts PlannedFile), and how its format was chosen. */
+export interface ProbedFile extends PlannedFile {
   /** How the format was chosen (named or detected, and what was tried), for messages; none yet when compressed. */
   readonly detection?: Detection;
 }

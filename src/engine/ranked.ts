@@ -66,6 +66,7 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   // The default run: the kernel holds the merged table and ranks it (kernel/rank.ts, the same order).
   if (kernelTable && keyFields === 1 && windowSeconds === 0) return new RankedGroups(table, kernelTable.rank(threshold), 1, undefined, kernelTable);
   const rows: number[] = [];
+  const totals: number[] = [];
   const peakCount: number[] = [];
   const peakStart: number[] = [];
   let scratch = new Float64Array(0);
@@ -88,24 +89,19 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
       peakStart.push(peak.start);
     }
     rows.push(row);
+    totals.push(count);
   }
 
   // Sorted as positions into `rows`, compared without making a string or object per group: one-field keys
   // compare as bytes in the table; composite keys field by field (split once, only for them). The numbers
-  // compared first are gathered in position order, so that most comparisons read two adjacent arrays.
-  const byPosition = new Int32Array(rows.length);
-  const totals = new Float64Array(rows.length);
-  const peaksAt = new Float64Array(peakCount);
-  for (let i = 0; i < rows.length; i++) {
-    byPosition[i] = i;
-    totals[i] = table.total(rows[i]);
-  }
+  // compared first were gathered in position order, so that most comparisons read two adjacent arrays.
+  const byPosition = Int32Array.from(rows.keys());
   const compareKeys: (a: number, b: number) => number =
     keyFields === 1 ? (a, b) => table.compareKeys(rows[a], rows[b]) : fieldComparer(table, rows, keyFields);
   const windowed = windowSeconds > 0;
   byPosition.sort(
     windowed
-      ? (a, b) => peaksAt[b] - peaksAt[a] || totals[b] - totals[a] || compareKeys(a, b)
+      ? (a, b) => peakCount[b] - peakCount[a] || totals[b] - totals[a] || compareKeys(a, b)
       : (a, b) => totals[b] - totals[a] || compareKeys(a, b),
   );
 
