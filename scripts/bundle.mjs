@@ -26,4 +26,4 @@ const common = {
 };
 
 await build({ ...common, entryPoints: { logsift: 'dist/src/cli/bin.js' }, splitting: true, chunkNames: '[name]-[hash]' });
-await build({ ...common, entryPoints: { producer: 'dist/src/engine/producer.js' } });
+await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });

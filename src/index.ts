@@ -11,12 +11,12 @@ export {
   DEFAULT_ERROR_CODES,
   DEFAULT_THRESHOLD,
   type AnalyzeOptions,
-} from './engine/options.js';
-export type { AnalyzeResult, InputSummary, ResultRow, Summary } from './engine/result.js';
-export { LogsiftError } from './errors.js';
+} from './options/analyze-options.js';
+export type { AnalyzeResult, InputSummary, ResultRow, Summary } from './tables/result.js';
+export { LogsiftError } from './base/errors.js';
 export { FORMAT_NAMES } from './formats/index.js';
 export { csvHeader, formatCsv, saveCsv } from './sinks/csv.js';
 export { formatJson, formatNdjson, saveJson, saveNdjson } from './sinks/json.js';
 export { OUTPUT_FORMATS, outputFormatFor, saveResult, type OutputFormat } from './sinks/output.js';
-export { KEY_FIELDS, type KeyField } from './engine/keys.js';
+export { KEY_FIELDS, type KeyField } from './options/key-fields.js';
 export { formatReport, printReport, type PrintOptions } from './sinks/print.js';

@@ -2,8 +2,8 @@
 
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { KEY_FIELDS } from '../engine/keys.js';
-import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../engine/options.js';
+import { KEY_FIELDS } from '../options/key-fields.js';
+import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../options/analyze-options.js';
 import { FORMAT_NAMES } from '../formats/index.js';
 import { OUTPUT_FORMATS } from '../sinks/output.js';
 import { DEFAULT_INPUT, DEFAULT_OUTPUT } from './defaults.js';

@@ -2,7 +2,7 @@
 // The executable. It starts the producer workers before anything else, so that they load their code while this
 // thread loads the command line and plans the work (engine/workers.ts); then it runs the command line.
 
-import { startProducers } from '../engine/workers.js';
+import { startProducers } from '../engine/producer-threads.js';
 import { earlyProducers } from './threads.js';
 
 // A reader that goes away (`logsift | head`) is not an error: the CSV is already saved. (Set before the workers

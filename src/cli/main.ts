@@ -5,13 +5,13 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
-import { resolveInputs, STDIN } from '../engine/inputs.js';
-import { LogsiftError } from '../errors.js';
+import { resolveInputs, STDIN } from '../inputs/resolve.js';
+import { LogsiftError } from '../base/errors.js';
 import { removePendingTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
 import { buildProgram, parseCli } from './args.js';
 import { createProgress } from './progress.js';
-import { mark } from '../engine/trace.js';
+import { mark } from '../base/trace.js';
 
 mark('cli modules loaded');
 

@@ -5,23 +5,23 @@
 //   -> threshold -> result
 
 import { formatDefinition, type Detection } from '../formats/index.js';
-import { consumePartials, type Merged } from './consumer.js';
-import { checkStrict, fitWarnings, forwardedForWarnings, type FileFit } from './fit.js';
-import { taskKey, type AnalysisPartial, type AnalysisSpec } from './record.js';
-import { resolveInputs, STDIN, type SkippedInput } from './inputs.js';
-import type { ProducerConfig, StreamReport, Task } from './messages.js';
-import { resolveOptions, type AnalyzeOptions, type ResolvedOptions } from './options.js';
-import { planTasks } from './plan.js';
-import { runProducers } from './pool.js';
-import { probeInputs, type ProbedFile } from './probe.js';
+import { consumePartials, type Merged } from '../consumer/consumer.js';
+import { checkStrict, fitWarnings, forwardedForWarnings, type FileFit } from '../consumer/format-fit.js';
+import { taskKey, type AnalysisPartial, type AnalysisSpec } from '../scan/analysis-scanner.js';
+import { resolveInputs, STDIN, type SkippedInput } from '../inputs/resolve.js';
+import type { ProducerConfig, StreamReport, Task } from './thread-messages.js';
+import { resolveOptions, type AnalyzeOptions, type ResolvedOptions } from '../options/analyze-options.js';
+import { planTasks } from '../plan/plan-tasks.js';
+import { runProducers } from './producer-pool.js';
+import { probeInputs, type ProbedFile } from '../inputs/probe.js';
 import { BoundedQueue } from './queue.js';
-import type { PipeRelay } from './relay.js';
-import { rankGroups } from './ranked.js';
-import type { AnalyzeResult, InputSummary, ResultRow } from './result.js';
-import { addStats, emptyStats, type ScanStats } from './scan.js';
-import { withFormatState } from './state.js';
-import { LogsiftError } from '../errors.js';
-import { mark } from './trace.js';
+import type { PipeRelay } from '../inputs/pipe-relay.js';
+import { rankGroups } from '../tables/ranked.js';
+import type { AnalyzeResult, InputSummary, ResultRow } from '../tables/result.js';
+import { addStats, emptyStats, type ScanStats } from '../scan/line-scanner.js';
+import { withFormatState } from '../plan/header-state.js';
+import { LogsiftError } from '../base/errors.js';
+import { mark } from '../base/trace.js';
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const started = performance.now();

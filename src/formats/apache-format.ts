@@ -8,7 +8,7 @@
 // %{strftime}t, %{sec|msec|usec}t), status and details; any other is an opaque field. `\n` and `\t` stand
 // for a newline and a tab, as Apache reads them. A time with no %z is taken as UTC.
 
-import { LogsiftError } from '../errors.js';
+import { LogsiftError } from '../base/errors.js';
 import { CompiledFormat, Kind, Role, SpecBuilder, type CompiledSpec, type FieldSpec } from './compiled.js';
 import type { FormatDefinition } from './fields.js';
 

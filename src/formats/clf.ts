@@ -6,7 +6,7 @@
 // missing or broken. This is the hot loop of the whole tool: it works on bytes, allocates nothing, and stops
 // reading at the status (the rest of the line is skipped by the caller's newline search).
 
-import { daysFromCivil, isValidCivil, packStamp } from '../engine/time.js';
+import { daysFromCivil, isValidCivil, packStamp } from '../base/time.js';
 import { splitRequest } from './request.js';
 import { LineFields, rawText, type LineFormat } from './fields.js';
 

@@ -8,7 +8,7 @@
 // time, status); `parseDetails` goes on from there, and whatever breaks after that point only leaves the
 // remaining details unset, as a broken user agent does in CLF.
 
-import { LogsiftError } from '../errors.js';
+import { LogsiftError } from '../base/errors.js';
 import { parseClfTime } from './clf.js';
 import { rawText, type LineFields, type LineFormat } from './fields.js';
 import { jsonUnescaped } from './json-scan.js';

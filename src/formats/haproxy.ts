@@ -17,7 +17,7 @@ import { civilStamp, digit, monthByName, parseIsoTime, scan, twoDigits } from '.
 import { closingQuote, fieldEnd, setClientAddress, skipFields } from './fieldscan.js';
 import { rawText, type FormatDefinition, type LineFields, type LineFormat } from './fields.js';
 import { clearDetails, splitRequest } from './request.js';
-import { stampOffsetMinutes } from '../engine/time.js';
+import { stampOffsetMinutes } from '../base/time.js';
 
 const SP = 0x20;
 const QUOTE = 0x22;

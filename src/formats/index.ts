@@ -1,6 +1,6 @@
 // The formats logsift reads, by name: the registry. Detection of a file's format is in detect.ts.
 
-import { LogsiftError } from '../errors.js';
+import { LogsiftError } from '../base/errors.js';
 import { albDefinition } from './alb.js';
 import { apacheDefinition } from './apache-format.js';
 import { combinedFormat, commonFormat, vcombinedFormat } from './clf.js';

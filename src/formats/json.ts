@@ -15,7 +15,7 @@
 // (seconds, or ms/µs/ns by size). Status: a number or a string of three digits. Strings are unescaped by
 // `text`. A line that is not one well-formed JSON object, or lacks a client, a status or a time, does not fit.
 
-import { LogsiftError } from '../errors.js';
+import { LogsiftError } from '../base/errors.js';
 import { parseClfTime } from './clf.js';
 import { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
 import { setClientAddress } from './fieldscan.js';

@@ -7,7 +7,7 @@
 // any other variable is an opaque field. nginx writes `-` for an empty variable and escapes `"`, `\` and
 // control bytes as `\xHH` (kept as written), or JSON escapes with escape=json (undone by `text`).
 
-import { LogsiftError } from '../errors.js';
+import { LogsiftError } from '../base/errors.js';
 import { CompiledFormat, Kind, Role, SpecBuilder, type CompiledSpec, type FieldSpec } from './compiled.js';
 import type { FormatDefinition } from './fields.js';
 

@@ -2,7 +2,7 @@
 // separate date and time columns, epoch numbers. Each reader returns a value or NaN / -1 and leaves where it
 // stopped in `scan.end`. The CLF notation lives with its format (clf.ts parseClfTime).
 
-import { daysFromCivil, isValidCivil, packStamp } from '../engine/time.js';
+import { daysFromCivil, isValidCivil, packStamp } from '../base/time.js';
 
 /** Where the last successful read stopped (one past its last byte). Shared scratch: no object per line. */
 export const scan = { end: 0 };

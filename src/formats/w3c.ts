@@ -12,7 +12,7 @@
 // a space: IIS writes `+` for it, `-` for an empty value. Times are UTC. Fields are separated by a space (IIS)
 // or a TAB (CloudFront, see cloudfront.ts); both are accepted.
 
-import { packStamp } from '../engine/time.js';
+import { packStamp } from '../base/time.js';
 import { LineFields, rawText, type FormatDefinition, type LineFormat } from './fields.js';
 import { clearDetails } from './request.js';
 import { parseIsoDate, parseTimeOfDay, scan } from './timestamps.js';

@@ -2,7 +2,7 @@
 // is made per row, so a result of any size leaves the garbage collector nothing to copy.
 
 import { writeSync } from 'node:fs';
-import { STAMP_ISO_MAX_BYTES, writeStampIso } from '../engine/time.js';
+import { STAMP_ISO_MAX_BYTES, writeStampIso } from '../base/time.js';
 
 /** Bytes gathered before they are handed on. */
 const CHUNK_BYTES = 256 * 1024;

@@ -4,8 +4,8 @@
 // whole 1 GiB run. Rows the engine ranked are written as bytes straight from its merged table (no string or
 // object per row); rows given as objects (hand-made results) take the same columns from the objects.
 
-import { RankedGroups } from '../engine/ranked.js';
-import type { AnalyzeResult, ResultRow } from '../engine/result.js';
+import { RankedGroups } from '../tables/ranked.js';
+import type { AnalyzeResult, ResultRow } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
 import { ByteWriter, collectText, writeAll } from './bytes.js';
 

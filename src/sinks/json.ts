@@ -4,7 +4,7 @@
 // byte-identical for any --threads.
 
 import { writeSync } from 'node:fs';
-import type { AnalyzeResult, ResultRow } from '../engine/result.js';
+import type { AnalyzeResult, ResultRow } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** Rows are turned into text this many at a time, so a huge result never becomes one huge string. */

@@ -2,8 +2,8 @@
 // extension (.json -> json; .ndjson, .jsonl -> ndjson; anything else -> csv).
 
 import { extname } from 'node:path';
-import { LogsiftError } from '../errors.js';
-import type { AnalyzeResult } from '../engine/result.js';
+import { LogsiftError } from '../base/errors.js';
+import type { AnalyzeResult } from '../tables/result.js';
 import { saveCsv } from './csv.js';
 import { saveJson, saveNdjson } from './json.js';
 

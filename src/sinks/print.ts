@@ -2,9 +2,9 @@
 // Colour only when the stream is a terminal and NO_COLOR is not set.
 
 import pc from 'picocolors';
-import { formatDuration } from '../engine/durations.js';
-import type { AnalyzeResult, Summary } from '../engine/result.js';
-import { formatCount } from '../numbers.js';
+import { formatDuration } from '../options/durations.js';
+import type { AnalyzeResult, Summary } from '../tables/result.js';
+import { formatCount } from '../base/numbers.js';
 import { renderTable, type Align } from './table.js';
 
 export interface PrintOptions {

@@ -11,11 +11,11 @@ import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../src/engine/analyze.js';
-import { parseStatusColumns } from '../../src/engine/codes.js';
-import { KEY_FIELDS } from '../../src/engine/keys.js';
+import { parseStatusColumns } from '../../src/options/codes.js';
+import { KEY_FIELDS } from '../../src/options/key-fields.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { analyzeText, comparable, engineSettings, logs, spanBounds, timeOrderedLogs } from '../support/analysis-logs.js';
-import { referenceAnalysis, type RefOptions } from '../support/analysis-reference.js';
+import { referenceAnalysis, type RefOptions } from '../reference/analyses.js';
 
 const REAL_APACHE = resolve('..', 'shared', 'data', 'real', 'apache_combined_semicomplete_2015_elastic.log');
 

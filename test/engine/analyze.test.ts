@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/engine/analyze.js';
-import { DEFAULT_ERROR_CODES } from '../../src/engine/options.js';
+import { DEFAULT_ERROR_CODES } from '../../src/options/analyze-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
-import { referenceAnalyzeFile } from '../reference.js';
+import { referenceAnalyzeFile } from '../reference/clf.js';
 import { REAL } from '../support/paths.js';
 
 const CASES: ReadonlyArray<{ name: string; errorCodes: readonly number[]; threshold: number }> = [

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { analyze } from '../../src/engine/analyze.js';
-import { detectCompression } from '../../src/engine/decompress.js';
-import type { AnalyzeOptions } from '../../src/engine/options.js';
+import { detectCompression } from '../../src/inputs/decompress.js';
+import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { cutAtLines } from '../support/files.js';
 

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../src/engine/analyze.js';
 import { formatCsv } from '../../src/sinks/csv.js';
-import { referenceAnalyze, type ReferenceResult } from '../reference.js';
+import { referenceAnalyze, type ReferenceResult } from '../reference/clf.js';
 import { makeTempDir, removeDir } from '../support/files.js';
 import { LOG_STATUSES, logs, utf8Bytes } from '../support/generators.js';
 import { GENLOG } from '../support/paths.js';

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { analyze } from '../../src/engine/analyze.js';
-import type { AnalyzeOptions } from '../../src/engine/options.js';
+import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 
 const REAL = new URL('../../../../shared/data/real/', import.meta.url);

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { formatStampIso, stampEpochSeconds, stampOffsetMinutes } from '../../src/engine/time.js';
+import { formatStampIso, stampEpochSeconds, stampOffsetMinutes } from '../../src/base/time.js';
 import { combinedFormat, vcombinedFormat } from '../../src/formats/clf.js';
 import { LineFields, type LineFormat } from '../../src/formats/fields.js';
-import { referenceIso, referenceParse } from '../reference.js';
+import { referenceIso, referenceParse } from '../reference/clf.js';
 import { lines, mutatedLines as mutated, nearLines } from '../support/generators.js';
 import { parseLine } from '../support/lines.js';
 

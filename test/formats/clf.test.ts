@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatStampIso, stampEpochSeconds, stampOffsetMinutes } from '../../src/engine/time.js';
+import { formatStampIso, stampEpochSeconds, stampOffsetMinutes } from '../../src/base/time.js';
 import { combinedFormat, commonFormat, parseClfTime, vcombinedFormat } from '../../src/formats/clf.js';
 import { detectFormat } from '../../src/formats/index.js';
 import { analyzeContent } from '../support/files.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { CLOUDFRONT_FIELDS } from '../../src/formats/cloudfront.js';
 import { createFormat } from '../../src/formats/index.js';
-import { referenceW3c } from './reference-w3c.js';
+import { referenceW3c } from '../reference/w3c.js';
 import { expectedCsv, fixture, parseOne, sameForAnySplit } from './support.js';
 
 describe('cloudfront', () => {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AnalyzeOptions } from '../../src/engine/options.js';
+import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
 import { SAMPLES } from './samples.js';
 import { fixture, run } from './support.js';
 

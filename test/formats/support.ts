@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/engine/analyze.js';
-import { DEFAULT_ERROR_CODES, type AnalyzeOptions } from '../../src/engine/options.js';
-import type { AnalyzeResult } from '../../src/engine/result.js';
-import { formatStampIso } from '../../src/engine/time.js';
+import { DEFAULT_ERROR_CODES, type AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { AnalyzeResult } from '../../src/tables/result.js';
+import { formatStampIso } from '../../src/base/time.js';
 import { LineFields, type LineFormat } from '../../src/formats/fields.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { createFormat } from '../../src/formats/index.js';
-import { referenceW3c } from './reference-w3c.js';
+import { referenceW3c } from '../reference/w3c.js';
 import { expectedCsv, fixture, parseOne, REAL, run, sameForAnySplit } from './support.js';
 
 describe('w3c', () => {

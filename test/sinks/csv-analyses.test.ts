@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
+import type { AnalyzeResult, ResultRow } from '../../src/tables/result.js';
 import { csvHeader, formatCsv } from '../../src/sinks/csv.js';
 import { fakeResult } from '../support/results.js';
 

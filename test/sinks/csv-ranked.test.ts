@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { RankedGroups } from '../../src/engine/ranked.js';
-import type { AnalyzeResult } from '../../src/engine/result.js';
+import { RankedGroups } from '../../src/tables/ranked.js';
+import type { AnalyzeResult } from '../../src/tables/result.js';
 import { ByteWriter, collectText } from '../../src/sinks/bytes.js';
 import { formatCsv, saveCsv } from '../../src/sinks/csv.js';
 import { analyzeText, clfTime, BASE_EPOCH, logs } from '../support/analysis-logs.js';

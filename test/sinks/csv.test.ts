@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
+import type { AnalyzeResult, ResultRow } from '../../src/tables/result.js';
 import { csvField, formatCsv, saveCsv } from '../../src/sinks/csv.js';
-import { referenceCsvField } from '../reference.js';
+import { referenceCsvField } from '../reference/clf.js';
 import { withTempDir } from '../support/files.js';
 import { fakeResult, fakeRow } from '../support/results.js';
 

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AnalyzeResult, ResultRow } from '../../src/engine/result.js';
+import type { AnalyzeResult, ResultRow } from '../../src/tables/result.js';
 import { fakeResult, fakeRow } from '../support/results.js';
 import { formatBytes, formatReport, printReport, useColor } from '../../src/sinks/print.js';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { analyze } from '../../src/engine/analyze.js';
-import type { AnalyzeOptions } from '../../src/engine/options.js';
-import type { AnalyzeResult } from '../../src/engine/result.js';
+import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { AnalyzeResult } from '../../src/tables/result.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../src/engine/analyze.js';
-import type { AnalyzeOptions } from '../../src/engine/options.js';
-import type { AnalyzeResult } from '../../src/engine/result.js';
+import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { AnalyzeResult } from '../../src/tables/result.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 
 export function makeTempDir(prefix = 'logsift-test-'): string {

@@ -1,6 +1,6 @@
 // Hand-made results, for testing the sinks without running the engine.
 
-import type { AnalyzeResult, ResultRow, Summary } from '../../src/engine/result.js';
+import type { AnalyzeResult, ResultRow, Summary } from '../../src/tables/result.js';
 
 export function fakeSummary(overrides: Partial<Summary> = {}): Summary {
   return {

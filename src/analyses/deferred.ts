@@ -1,0 +1,232 @@
+// Entries a relative time span cannot decide yet (see engine/span.ts), kept compactly until it can:
+//   - matching responses: their group key (bytes, once per group), instant and status column, per group;
+//   - other entries (statuses that do not count, and matching responses of filtered-out clients): only how
+//     many there were per second, since only their number in or out of the span is reported.
+// `settle` decides what the span now can: entries certainly in are counted into a group table (and its window
+// lists), entries certainly out are counted as outside, the rest stays. Producers settle as their newest
+// instant grows and hand the rest over with their partials; the consumer merges, settles, and at the end,
+// when the newest instant of the input is known, settles everything.
+
+import { EventLists, type EventsPartial } from '../tables/event-lists.js';
+import { GroupTable } from '../tables/group-table.js';
+import { IN, OUT, type TimeSpan } from '../options/span-spec.js';
+import { OFFSET_SPAN } from '../base/time.js';
+
+/** Entries per second, as two sorted arrays. */
+export interface SecondCounts {
+  readonly seconds: Float64Array;
+  readonly counts: Float64Array;
+}
+
+/** What travels with a partial: the undecided entries of a producer. */
+export interface DeferredPartial {
+  /** Group keys, as in a Partial: key i is keyBytes[keyEnds[i - 1] ?? 0, keyEnds[i]). */
+  readonly keyBytes: Uint8Array;
+  readonly keyEnds: Int32Array;
+  /** The groups' responses (with columns). */
+  readonly events: EventsPartial;
+  /** Entries of statuses that do not count, per second. */
+  readonly others: SecondCounts;
+  /** Matching responses of clients left out by the IP filters, per second. */
+  readonly excluded: SecondCounts;
+}
+
+export function deferredTransferList(d: DeferredPartial): ArrayBuffer[] {
+  const arrays = [d.keyBytes, d.keyEnds, d.events.offsets, d.events.stamps, d.events.columns!, d.others.seconds, d.others.counts, d.excluded.seconds, d.excluded.counts];
+  return arrays.map((a) => a.buffer as ArrayBuffer);
+}
+
+/** Counts per second: appended unsorted, compacted (sorted, one entry per second) when the buffer fills. */
+export class StampCounts {
+  private seconds = new Float64Array(0);
+  private counts = new Float64Array(0);
+  private pendingSeconds = new Float64Array(1024);
+  private pendingCounts = new Float64Array(1024);
+  private pending = 0;
+
+  /** Entries held (compacted seconds plus pending ones). */
+  get size(): number {
+    return this.seconds.length + this.pending;
+  }
+
+  add(second: number, count = 1): void {
+    if (this.pending === this.pendingSeconds.length) {
+      this.compact();
+      if (this.pending === this.pendingSeconds.length) this.growPending();
+    }
+    this.pendingSeconds[this.pending] = second;
+    this.pendingCounts[this.pending++] = count;
+  }
+
+  merge(other: SecondCounts): void {
+    for (let i = 0; i < other.seconds.length; i++) this.add(other.seconds[i], other.counts[i]);
+  }
+
+  /** Drops the seconds the span has decided, telling how many entries went out and in. */
+  settle(span: TimeSpan): { out: number; in: number } {
+    this.compact();
+    let out = 0;
+    let inside = 0;
+    let kept = 0;
+    for (let i = 0; i < this.seconds.length; i++) {
+      const verdict = span.verdict(this.seconds[i] * OFFSET_SPAN);
+      if (verdict === OUT) out += this.counts[i];
+      else if (verdict === IN) inside += this.counts[i];
+      else {
+        this.seconds[kept] = this.seconds[i];
+        this.counts[kept++] = this.counts[i];
+      }
+    }
+    this.seconds = this.seconds.slice(0, kept);
+    this.counts = this.counts.slice(0, kept);
+    return { out, in: inside };
+  }
+
+  take(): SecondCounts {
+    this.compact();
+    const taken = { seconds: this.seconds, counts: this.counts };
+    this.seconds = new Float64Array(0);
+    this.counts = new Float64Array(0);
+    return taken;
+  }
+
+  private compact(): void {
+    if (this.pending === 0) return;
+    const n = this.seconds.length + this.pending;
+    const order = new Uint32Array(n).map((_, i) => i);
+    const secondOf = (i: number): number => (i < this.seconds.length ? this.seconds[i] : this.pendingSeconds[i - this.seconds.length]);
+    const countOf = (i: number): number => (i < this.seconds.length ? this.counts[i] : this.pendingCounts[i - this.seconds.length]);
+    order.sort((a, b) => secondOf(a) - secondOf(b));
+    const seconds = new Float64Array(n);
+    const counts = new Float64Array(n);
+    let m = 0;
+    for (const i of order) {
+      const second = secondOf(i);
+      if (m > 0 && seconds[m - 1] === second) counts[m - 1] += countOf(i);
+      else {
+        seconds[m] = second;
+        counts[m++] = countOf(i);
+      }
+    }
+    this.seconds = seconds.slice(0, m);
+    this.counts = counts.slice(0, m);
+    this.pending = 0;
+  }
+
+  private growPending(): void {
+    const size = this.pendingSeconds.length * 2;
+    const seconds = new Float64Array(size);
+    seconds.set(this.pendingSeconds);
+    this.pendingSeconds = seconds;
+    const counts = new Float64Array(size);
+    counts.set(this.pendingCounts);
+    this.pendingCounts = counts;
+  }
+}
+
+/** Where decided responses go: a group table and, with a window, its lists. */
+export interface SettleTarget {
+  readonly table: GroupTable;
+  readonly events: EventLists | undefined;
+}
+
+/** How a settle changed the counts of entries. */
+export interface SettleCounts {
+  matched: number;
+  outside: number;
+  excluded: number;
+}
+
+export class Deferred {
+  private keys = new GroupTable(0);
+  private events = new EventLists(true);
+  private readonly others = new StampCounts();
+  private readonly excluded = new StampCounts();
+  /** Size after the last settle: the next one is due when the entries have doubled (amortised cost). */
+  private settledSize = 0;
+
+  /** `settleEntries`: how many entries to gather before settling at all. */
+  constructor(private readonly settleEntries: number) {}
+
+  /** Entries held. */
+  get size(): number {
+    return this.events.size + this.others.size + this.excluded.size;
+  }
+
+  /** True when a settle would be worth its cost now. */
+  get due(): boolean {
+    return this.size > 2 * this.settledSize + this.settleEntries;
+  }
+
+  add(keyBuf: Uint8Array, keyStart: number, keyEnd: number, column: number, stamp: number): void {
+    this.events.push(this.keys.rowOf(keyBuf, keyStart, keyEnd), stamp, column);
+  }
+
+  addOther(stamp: number): void {
+    this.others.add(Math.floor(stamp / OFFSET_SPAN));
+  }
+
+  addExcluded(stamp: number): void {
+    this.excluded.add(Math.floor(stamp / OFFSET_SPAN));
+  }
+
+  /** Counts what the span now decides into `target` and `counts`; keeps the rest. */
+  settle(span: TimeSpan, target: SettleTarget, counts: SettleCounts): void {
+    const others = this.others.settle(span);
+    counts.outside += others.out;
+    const excluded = this.excluded.settle(span);
+    counts.outside += excluded.out;
+    counts.excluded += excluded.in;
+
+    const keys = this.keys;
+    const events = this.events;
+    this.keys = new GroupTable(0);
+    this.events = new EventLists(true);
+    let stamps = new Float64Array(0);
+    let columns = new Uint16Array(0);
+    for (let row = 0; row < keys.size; row++) {
+      const n = events.length(row);
+      if (stamps.length < n) {
+        stamps = new Float64Array(n);
+        columns = new Uint16Array(n);
+      }
+      events.copyRow(row, stamps, columns);
+      const key = Buffer.from(keys.key(row), 'latin1');
+      const [bytes, start, end] = [key, 0, key.length];
+      let targetRow = -1;
+      let keptRow = -1;
+      for (let i = 0; i < n; i++) {
+        const verdict = span.verdict(stamps[i]);
+        if (verdict === OUT) {
+          counts.outside++;
+        } else if (verdict === IN) {
+          if (targetRow < 0) targetRow = target.table.rowOf(bytes, start, end);
+          target.table.addAt(targetRow, columns[i], stamps[i]);
+          target.events?.push(targetRow, stamps[i]);
+          counts.matched++;
+        } else {
+          if (keptRow < 0) keptRow = this.keys.rowOf(bytes, start, end);
+          this.events.push(keptRow, stamps[i], columns[i]);
+        }
+      }
+    }
+    this.settledSize = this.size;
+  }
+
+  take(): DeferredPartial {
+    const rows = this.keys.size;
+    const events = this.events.take(rows);
+    const { keyBytes, keyEnds } = this.keys.takePartial();
+    this.settledSize = 0;
+    return { keyBytes, keyEnds, events, others: this.others.take(), excluded: this.excluded.take() };
+  }
+
+  merge(partial: DeferredPartial): void {
+    const { keyBytes, keyEnds } = partial;
+    const rows = new Int32Array(keyEnds.length);
+    for (let i = 0; i < rows.length; i++) rows[i] = this.keys.rowOf(keyBytes, i === 0 ? 0 : keyEnds[i - 1], keyEnds[i]);
+    this.events.append(partial.events, rows);
+    this.others.merge(partial.others);
+    this.excluded.merge(partial.excluded);
+  }
+}

@@ -1,0 +1,37 @@
+// Producer workers, which can be started ahead of a run. A worker takes a few tens of milliseconds to start and
+// load its code, a fixed cost of every run; the command line starts its producers first thing (cli/bin.ts), so
+// that they load while the main thread loads the rest and plans the work. Their configuration comes with the
+// run, as their first message (engine/pool.ts).
+
+import { Worker } from 'node:worker_threads';
+
+const PRODUCER_URL = new URL('./producer-thread.js', import.meta.url);
+
+/** Started ahead and not yet taken. */
+const waiting: Worker[] = [];
+/** What went wrong in a waiting worker before a run took it (reported by that run). */
+const earlyErrors = new WeakMap<Worker, Error>();
+
+/** Starts `count` producers for the next run. They do not keep the process alive while no run has them. */
+export function startProducers(count: number): void {
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(PRODUCER_URL);
+    worker.unref();
+    worker.on('error', (error) => earlyErrors.set(worker, error));
+    waiting.push(worker);
+  }
+}
+
+/** `count` producers: those started ahead first, new ones for the rest. Any left waiting are stopped. */
+export function takeProducers(count: number): Worker[] {
+  const workers = waiting.splice(0, count);
+  for (const unused of waiting.splice(0)) void unused.terminate();
+  for (const worker of workers) worker.ref();
+  while (workers.length < count) workers.push(new Worker(PRODUCER_URL));
+  return workers;
+}
+
+/** The error a producer met while it waited to be taken, if any. */
+export function earlyError(worker: Worker): Error | undefined {
+  return earlyErrors.get(worker);
+}

@@ -1,0 +1,184 @@
+// Compressed input: which compression a file uses (by its magic bytes, never its name), and decompressing a
+// stream of compressed chunks into pieces of log text with bounded memory. gzip (also several members one
+// after another) with Node's zlib; zstd with fzstd and bzip2 with unbzip2-stream, both pure JavaScript.
+
+import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream';
+import { LogsiftError } from '../base/errors.js';
+
+/** How an input is stored: `none` for plain text, else a compression logsift reads. */
+export type Compression = 'none' | 'gzip' | 'zstd' | 'bzip2';
+
+/** Bytes needed to tell compressions apart. */
+export const MAGIC_BYTES = 10;
+
+const startsWith = (head: Uint8Array, ...bytes: number[]): boolean => bytes.every((b, i) => head[i] === b);
+
+/** A compression logsift reads, by the first bytes of the input; `none` for anything else. */
+export function detectCompression(head: Uint8Array): Compression {
+  if (startsWith(head, 0x1f, 0x8b)) return 'gzip';
+  // A zstd frame, or a skippable frame (magic 0x184D2A50..5F, little-endian) that may precede one.
+  if (startsWith(head, 0x28, 0xb5, 0x2f, 0xfd) || ((head[0] & 0xf0) === 0x50 && startsWith(head.subarray(1), 0x2a, 0x4d, 0x18))) {
+    return 'zstd';
+  }
+  // `BZh` and a block size 1-9, then the magic of a first block (pi) or of the end of an empty stream (sqrt pi).
+  if (startsWith(head, 0x42, 0x5a, 0x68) && head[3] >= 0x31 && head[3] <= 0x39) {
+    const next = head.subarray(4);
+    if (startsWith(next, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) || startsWith(next, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90)) {
+      return 'bzip2';
+    }
+  }
+  return 'none';
+}
+
+/** Compressions logsift recognises but cannot read (no well-kept pure-JS decoder): named, to say so clearly. */
+export function unsupportedCompression(head: Uint8Array): string | undefined {
+  if (startsWith(head, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz';
+  if (startsWith(head, 0x04, 0x22, 0x4d, 0x18)) return 'lz4';
+  if (startsWith(head, 0x50, 0x4b, 0x03, 0x04)) return 'zip';
+  if (startsWith(head, 0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c)) return '7z';
+  if (startsWith(head, 0x1f, 0x9d)) return 'compress (.Z)';
+  return undefined;
+}
+
+/** Hears each piece of decompressed text. The piece is only lent: use (copy) it before returning. */
+export type OnData = (piece: Uint8Array) => void;
+
+/**
+ * Decompresses `source` (the compressed bytes, in order) and hands the text to `onData` piece by piece. After
+ * the output of each compressed chunk, `between` is awaited (a producer hands its counts over there), and only
+ * then is the next chunk taken: memory stays bounded whatever the size. Corrupt or truncated data throws a
+ * LogsiftError naming `name` and the compressed offset where the decoder stopped.
+ */
+export async function decompress(
+  compression: Exclude<Compression, 'none'>,
+  source: AsyncIterable<Uint8Array>,
+  name: string,
+  onData: OnData,
+  between: () => Promise<void> = async () => {},
+): Promise<void> {
+  switch (compression) {
+    case 'gzip':
+      return gunzip(source, name, onData, between);
+    case 'zstd':
+      return unzstd(source, name, onData, between);
+    case 'bzip2':
+      return bunzip2(source, name, onData, between);
+  }
+}
+
+/** A decompressed piece (64 KiB): small enough to stay in cache, big enough to keep calls rare. */
+const PIECE_BYTES = 64 * 1024;
+
+function corrupt(compression: string, name: string, offset: number, error: unknown, truncated: boolean): LogsiftError {
+  const why = error instanceof Error ? error.message : String(error);
+  return new LogsiftError(
+    truncated
+      ? `${compression} data ends early (truncated file?) in ${name} at compressed offset ${offset}`
+      : `corrupt ${compression} data in ${name} at compressed offset ${offset} (${why})`,
+  );
+}
+
+/** Wraps onData so that its own errors are told apart from the decoder's. */
+function lending(onData: OnData): { onData: OnData; failure: () => unknown } {
+  let failure: unknown;
+  return {
+    onData: (piece) => {
+      try {
+        onData(piece);
+      } catch (error) {
+        failure ??= error ?? new Error('onData failed');
+        throw error;
+      }
+    },
+    failure: () => failure,
+  };
+}
+
+/** gzip with Node's zlib (on its thread pool), which reads member after member. */
+async function gunzip(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
+  let sourceError: unknown;
+  let fed = 0;
+  const input = (async function* () {
+    try {
+      for await (const chunk of source) {
+        fed += chunk.length;
+        yield chunk;
+      }
+    } catch (error) {
+      sourceError = error;
+      throw error;
+    }
+  })();
+  const inflater = createGunzip({ chunkSize: PIECE_BYTES });
+  pipeline(input, inflater, () => {}); // a failure of either shows up in the iteration below
+  const pieces = inflater[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await pieces.next();
+      } catch (error) {
+        if (sourceError !== undefined) throw sourceError;
+        // Truncated: the data ends where the input does. Else: where zlib stopped (it counts the input of each
+        // inflate call once the call is done, so this is the start of the call that failed, a few KiB early).
+        const truncated = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR';
+        throw corrupt('gzip', name, truncated ? fed : inflater.bytesWritten, error, truncated);
+      }
+      if (next.done) return;
+      onData(next.value);
+      await between();
+    }
+  } finally {
+    inflater.destroy();
+  }
+}
+
+/** zstd with fzstd's streaming decoder (frame after frame). fzstd does not check content checksums. */
+async function unzstd(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
+  const lent = lending(onData);
+  const { Decompress: ZstdDecompress } = await import('fzstd'); // loaded only when a zstd input is met
+  const decoder = new ZstdDecompress((piece) => lent.onData(piece));
+  let offset = 0;
+  const push = (chunk: Uint8Array, final: boolean): void => {
+    try {
+      decoder.push(chunk, final);
+    } catch (error) {
+      if (lent.failure() !== undefined) throw lent.failure();
+      throw corrupt('zstd', name, offset, error, (error as Error).message === 'unexpected EOF');
+    }
+  };
+  for await (const chunk of source) {
+    push(chunk, false);
+    offset += chunk.length;
+    await between();
+  }
+  push(new Uint8Array(0), true);
+}
+
+/** bzip2 with unbzip2-stream (stream after stream, as pbzip2 writes them). */
+async function bunzip2(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
+  const lent = lending(onData);
+  const { default: unbzip2Stream } = await import('unbzip2-stream'); // loaded only when a bzip2 input is met
+  const decoder = unbzip2Stream();
+  let failure: unknown;
+  decoder.on('data', (piece: Buffer) => lent.onData(piece));
+  decoder.on('error', (error: unknown) => (failure ??= error));
+  let offset = 0;
+  const check = (): void => {
+    if (lent.failure() !== undefined) throw lent.failure();
+    if (failure !== undefined) {
+      // Its bit reader running out of input shows as a TypeError.
+      const truncated = failure instanceof TypeError || (failure as Error).message === 'input stream ended prematurely';
+      throw corrupt('bzip2', name, offset, failure, truncated);
+    }
+  };
+  for await (const chunk of source) {
+    decoder.write(chunk);
+    offset += chunk.length;
+    check();
+    await between();
+  }
+  decoder.end();
+  check();
+}

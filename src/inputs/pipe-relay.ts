@@ -1,0 +1,105 @@
+// Pipes (stdin, a FIFO): read once, from the start, never whole. The main thread reads them (Node reads every
+// kind of stdin properly there: pipe, file, socket, terminal) and relays the bytes, as they come, to the one
+// producer that scans them, at most a few chunks ahead of it: memory stays bounded whatever the size.
+
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { MAGIC_BYTES } from './decompress.js';
+import { STDIN } from './resolve.js';
+import type { ToProducer } from '../engine/thread-messages.js';
+
+/** Chunks sent and not yet taken by the producer; the pipe is not read further until it takes one. */
+const WINDOW = 8;
+/** Largest chunk in one message (a library caller's stream may give any size). */
+const MAX_CHUNK_BYTES = 256 * 1024;
+
+export class PipeRelay {
+  /** Bytes read from the pipe so far. */
+  bytes = 0;
+  private readonly chunks: AsyncIterator<Uint8Array>;
+  private readonly head: Uint8Array[] = [];
+  private inFlight = 0;
+  private wakeUp: (() => void) | undefined;
+  private stopped = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly readable: Readable,
+  ) {
+    this.chunks = readable[Symbol.asyncIterator]();
+  }
+
+  /** Opens a pipe (`-`: `stdin`) and reads its first bytes, enough to tell its compression. */
+  static async open(path: string, stdin: Readable): Promise<PipeRelay> {
+    const relay = new PipeRelay(path, path === STDIN ? stdin : createReadStream(path));
+    try {
+      let got = 0;
+      while (got < MAGIC_BYTES) {
+        const next = await relay.chunks.next();
+        if (next.done) break;
+        relay.head.push(next.value);
+        got += next.value.length;
+      }
+    } catch (error) {
+      relay.stop();
+      throw error;
+    }
+    return relay;
+  }
+
+  /** The first bytes read (at least MAGIC_BYTES unless the pipe held fewer). */
+  headBytes(): Buffer {
+    return Buffer.concat(this.head);
+  }
+
+  /**
+   * Relays the pipe's bytes through `post` until its end (`pipe-end`) or a read error (`pipe-error`); `onBytes`
+   * hears each chunk's size. Call `took` each time the producer took a chunk.
+   */
+  async start(post: (message: ToProducer, transfer?: ArrayBuffer[]) => void, onBytes?: (bytes: number) => void): Promise<void> {
+    try {
+      const send = async (chunk: Uint8Array): Promise<void> => {
+        for (let from = 0; from < chunk.length && !this.stopped; from += MAX_CHUNK_BYTES) {
+          while (this.inFlight >= WINDOW && !this.stopped) await new Promise<void>((resolve) => (this.wakeUp = resolve));
+          if (this.stopped) return;
+          // A copy with a buffer of its own, moved (not cloned) to the producer: a view would clone its whole buffer.
+          const piece = new Uint8Array(chunk.subarray(from, from + MAX_CHUNK_BYTES));
+          this.inFlight++;
+          this.bytes += piece.length;
+          onBytes?.(piece.length);
+          post({ type: 'pipe-data', bytes: piece }, [piece.buffer]);
+        }
+      };
+      for (const chunk of this.head.splice(0)) await send(chunk);
+      for (;;) {
+        if (this.stopped) return;
+        const next = await this.chunks.next();
+        if (next.done) break;
+        await send(next.value);
+      }
+      if (!this.stopped) post({ type: 'pipe-end' });
+    } catch (error) {
+      if (!this.stopped) post({ type: 'pipe-error', message: `cannot read ${this.name()}: ${(error as Error).message}` });
+    }
+  }
+
+  /** The producer took a chunk: one more may go. */
+  took(): void {
+    this.inFlight--;
+    const wake = this.wakeUp;
+    this.wakeUp = undefined;
+    wake?.();
+  }
+
+  /** Stops reading (the run failed or ended): the pipe is let go so the process can exit. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.took();
+    this.readable.destroy();
+  }
+
+  private name(): string {
+    return this.path === STDIN ? 'stdin' : this.path;
+  }
+}

@@ -1,0 +1,103 @@
+// What is in each input, from its first bytes: its compression and (for a plain file) the format its lines are
+// parsed with. A compressed file's or a pipe's format is found by the producer that reads it. Pipes are opened
+// here (their first bytes read and kept) and handed on as relays.
+
+import { closeSync } from 'node:fs';
+import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
+import { detectCompression, MAGIC_BYTES, unsupportedCompression } from './decompress.js';
+import type { Readable } from 'node:stream';
+import { asUnreadable, isUnreadable, openFile, readHead, STDIN, unreadable, type Input, type SkippedInput } from './resolve.js';
+import type { PlannedFile } from '../plan/plan-tasks.js';
+import { PipeRelay } from './pipe-relay.js';
+
+/** Enough lines to recognise a format, small enough to read instantly. */
+export const DETECT_BYTES = 64 * 1024;
+
+/** An input as probed: what the plan needs of it (engine/plan.ts PlannedFile), and how its format was chosen. */
+export interface ProbedFile extends PlannedFile {
+  /** How the format was chosen (named or detected, and what was tried), for messages; none yet when compressed. */
+  readonly detection?: Detection;
+}
+
+/**
+ * Opens `path` and says what it holds. Throws an unreadable-input error when it cannot be opened, or when it is
+ * compressed in a way logsift cannot read.
+ */
+export function probeFile(input: number, path: string, format: string, options: FormatOptions = {}): ProbedFile {
+  const { fd, size } = openFile(path);
+  try {
+    const head = readHead(fd, size, format === 'auto' ? DETECT_BYTES : MAGIC_BYTES);
+    const compression = detectCompression(head);
+    if (compression !== 'none') return { input, path, size, compression, format };
+    refuseUnsupported(path, head);
+    const detection = chooseFormat(format, options, () => ({ bytes: head, whole: size <= DETECT_BYTES }));
+    return { input, path, size, compression, format: detection.name, detection };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Says what a pipe holds from its first bytes (`head`): its compression; its format is settled as it is read. */
+export function probePipe(input: number, path: string, head: Uint8Array, format: string): ProbedFile {
+  refuseUnsupported(path, head);
+  return { input, path, size: 0, pipe: true, compression: detectCompression(head), format };
+}
+
+/** Throws (an unreadable-input error) for a compression logsift recognises but cannot read. */
+function refuseUnsupported(path: string, head: Uint8Array): void {
+  const other = unsupportedCompression(head);
+  if (other) {
+    throw unreadable(
+      path,
+      `${other}-compressed: not supported`,
+      `${path === STDIN ? 'stdin' : path} is ${other}-compressed, which logsift cannot read: decompress it and pipe it in (... | logsift --input -)`,
+    );
+  }
+}
+
+export interface ProbedInputs {
+  /** The inputs that can be read, numbered in order. */
+  readonly files: ProbedFile[];
+  /** Unreadable inputs left out (only with skipUnreadable). */
+  readonly skipped: SkippedInput[];
+  /** The pipes among the inputs, by input number, ready to relay. */
+  readonly relays: Map<number, PipeRelay>;
+}
+
+export interface ProbeOptions {
+  readonly format: string;
+  readonly formatOptions?: FormatOptions;
+  readonly skipUnreadable?: boolean;
+  /** What `-` reads (default: process.stdin, touched only when `-` is an input). */
+  readonly stdin?: Readable;
+}
+
+/** Probes every input in order; an unreadable one fails the lot, or with skipUnreadable is left out. */
+export async function probeInputs(inputs: readonly Input[], options: ProbeOptions): Promise<ProbedInputs> {
+  const probed: ProbedInputs = { files: [], skipped: [], relays: new Map() };
+  try {
+    for (const input of inputs) {
+      const number = probed.files.length;
+      try {
+        if (input.kind === 'file') {
+          probed.files.push(probeFile(number, input.path, options.format, options.formatOptions));
+        } else {
+          const relay = await PipeRelay.open(input.path, options.stdin ?? process.stdin).catch((error: unknown) => {
+            throw asUnreadable(input.path, error) ?? error;
+          });
+          probed.relays.set(number, relay);
+          probed.files.push(probePipe(number, input.path, relay.headBytes(), options.format));
+        }
+      } catch (error) {
+        if (!options.skipUnreadable || !isUnreadable(error)) throw error;
+        probed.relays.get(number)?.stop();
+        probed.relays.delete(number);
+        probed.skipped.push({ path: error.path, reason: error.reason });
+      }
+    }
+  } catch (error) {
+    for (const relay of probed.relays.values()) relay.stop();
+    throw error;
+  }
+  return probed;
+}

@@ -1,0 +1,176 @@
+// Which inputs a run reads: the paths, globs, folders and `-` (stdin) the user gave become one ordered list,
+// and every way one can be wrong becomes one clear LogsiftError before any work starts (or, when the caller
+// chose to skip unreadable inputs, a note in `skipped`).
+
+import { fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { LogsiftError } from '../base/errors.js';
+
+/** How the user names standard input. */
+export const STDIN = '-';
+
+/**
+ * One input. A regular file can be read at any offset (split into ranges, or decompressed as a stream);
+ * a pipe (stdin, a FIFO, a device) can only be read once, from the start, as a stream.
+ */
+export type Input =
+  | { readonly kind: 'file'; readonly path: string; readonly size: number }
+  | { readonly kind: 'pipe'; readonly path: string };
+
+export interface SkippedInput {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface ResolvedInputs {
+  readonly inputs: Input[];
+  readonly skipped: SkippedInput[];
+}
+
+export interface ResolveOptions {
+  /** Go on without a missing or unreadable input (it is listed in `skipped`) instead of failing. */
+  readonly skipUnreadable?: boolean;
+}
+
+const NOT_FOUND = 'not found';
+
+/** Thrown for an input that cannot be read; `skipUnreadable` turns it into a SkippedInput. */
+class UnreadableInput extends LogsiftError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    message = reason === NOT_FOUND ? `input file not found: ${path}` : `cannot read input (${reason}): ${path}`,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Expands the user's input specs, in the order given: a folder gives its regular files (not hidden ones, not
+ * sub-folders), sorted by name; a glob (expanded here, not by a shell) its matching files, sorted; `-` stdin.
+ * A file named twice (directly or through a glob or folder) is read once.
+ */
+export async function resolveInputs(specs: readonly string[], options: ResolveOptions = {}): Promise<ResolvedInputs> {
+  if (specs.length === 0) throw new LogsiftError('no input given');
+  const inputs: Input[] = [];
+  const skipped: SkippedInput[] = [];
+  const seen = new Set<string>();
+  let glob: typeof import('tinyglobby') | undefined; // loaded only for a pattern (it takes a while to load)
+  const add = (path: string, stats: Stats): void => {
+    const identity = path === STDIN ? STDIN : realpathSync(path);
+    if (seen.has(identity)) return;
+    seen.add(identity);
+    inputs.push(stats.isFile() ? { kind: 'file', path, size: stats.size } : { kind: 'pipe', path });
+  };
+
+  for (const spec of specs) {
+    if (spec === '') throw new LogsiftError('an input path is empty');
+    try {
+      if (spec === STDIN) {
+        if (seen.has(STDIN)) throw new LogsiftError(`stdin ('${STDIN}') is given as input more than once`);
+        seen.add(STDIN);
+        inputs.push({ kind: 'pipe', path: STDIN });
+        continue;
+      }
+      const stats = statOrUndefined(spec);
+      if (stats?.isDirectory()) {
+        const files = folderFiles(spec);
+        if (files.length === 0) throw new LogsiftError(`input folder has no files: ${spec}`);
+        for (const [path, fileStats] of files) add(path, fileStats);
+      } else if (stats) {
+        add(spec, stats);
+      } else if ((glob ??= await import('tinyglobby')).isDynamicPattern(spec)) {
+        const matches = glob.globSync(spec, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(spec) }).sort(byName);
+        if (matches.length === 0) throw new LogsiftError(`no file matches the input pattern '${spec}'`);
+        for (const path of matches) {
+          const matchStats = statOrUndefined(path);
+          if (matchStats) add(path, matchStats); // else: gone since the glob saw it
+        }
+      } else {
+        statSync(spec); // throws the reason it cannot be read
+      }
+    } catch (error) {
+      const unreadable = error instanceof UnreadableInput ? error : asUnreadable(spec, error);
+      if (!isUnreadable(unreadable)) throw error;
+      if (!options.skipUnreadable) throw unreadable;
+      skipped.push({ path: unreadable.path, reason: unreadable.reason });
+    }
+  }
+  return { inputs, skipped };
+}
+
+/** Opens a regular file found by resolveInputs, with its size now. */
+export function openFile(path: string): { fd: number; size: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw asUnreadable(path, error) ?? error;
+  }
+  return { fd, size: fstatSync(fd).size };
+}
+
+/** The first bytes of an open file (for compression and format detection). */
+export function readHead(fd: number, size: number, bytes: number): Buffer {
+  const head = Buffer.allocUnsafe(Math.min(bytes, size));
+  let got = 0;
+  while (got < head.length) {
+    const n = readSync(fd, head, got, head.length - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return head.subarray(0, got);
+}
+
+/** Whether an error is the "cannot read this input" kind that --skip-unreadable may skip. */
+export function isUnreadable(error: unknown): error is LogsiftError & { path: string; reason: string } {
+  return error instanceof UnreadableInput;
+}
+
+/** An unreadable-input error for `path`: `reason` is short (for the skipped list), `message` the whole error. */
+export function unreadable(path: string, reason: string, message?: string): LogsiftError {
+  return new UnreadableInput(path, reason, message);
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Regular files, FIFOs and devices directly inside a folder, by name; hidden ones (`.name`) left out. */
+function folderFiles(folder: string): Array<[string, Stats]> {
+  const files: Array<[string, Stats]> = [];
+  for (const name of readdirSync(folder).sort(byName)) {
+    if (name.startsWith('.')) continue;
+    const path = join(folder, name);
+    const stats = statOrUndefined(path);
+    if (stats && !stats.isDirectory()) files.push([path, stats]);
+  }
+  return files;
+}
+
+/** The unreadable-input error for an error from the file system (ENOENT ...), or undefined for other errors. */
+export function asUnreadable(path: string, error: unknown): LogsiftError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new UnreadableInput(path, NOT_FOUND);
+    case 'EACCES':
+    case 'EPERM':
+      return new UnreadableInput(path, 'permission denied');
+    case 'ENOTDIR':
+      return new UnreadableInput(path, 'a part of the path is not a folder');
+    case 'ELOOP':
+      return new UnreadableInput(path, 'too many symbolic links');
+    case 'EIO':
+      return new UnreadableInput(path, 'input/output error');
+    default:
+      return code ? new UnreadableInput(path, (error as Error).message) : undefined;
+  }
+}

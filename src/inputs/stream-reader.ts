@@ -1,0 +1,93 @@
+// Reading one input whole, as a stream: a compressed file (which cannot be split by byte range) or a pipe. The
+// bytes are decompressed if needed, the format is settled from the first text when it is to be detected, and
+// the text goes through the same line carry (engine/read.ts) as positional reads, so lines that straddle
+// pieces are handled once, in one place. Memory: a few pieces, whatever the size of the input.
+
+import { createReadStream } from 'node:fs';
+import { chooseFormat, type Detection, type FormatOptions, type LineFormat } from '../formats/index.js';
+import { decompress, type Compression } from './decompress.js';
+import { DETECT_BYTES } from './probe.js';
+import type { LineCarry, LineSink } from './range-reader.js';
+
+/** Largest compressed read: bigger buys nothing, the decoder works in smaller pieces anyway. */
+const MAX_READ_BYTES = 256 * 1024;
+
+/** A file's bytes in order, in reads of at most `chunkBytes` (also kept small by tests, to cut everywhere). */
+export function fileChunks(path: string, chunkBytes: number): AsyncIterable<Uint8Array> {
+  return createReadStream(path, { highWaterMark: Math.min(chunkBytes, MAX_READ_BYTES) });
+}
+
+/** Counts the bytes of `source` as they pass: `onRead` hears each chunk's size. */
+export async function* counted(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    onRead(chunk.length);
+    yield chunk;
+  }
+}
+
+/** How the lines of one format are read: its parser, where lines go, and the carry that feeds them there. */
+export interface FormatScan {
+  readonly format: LineFormat;
+  readonly sink: LineSink;
+  readonly lines: LineCarry;
+}
+
+export interface StreamInput {
+  /** The input's bytes as stored (compressed or not). */
+  readonly source: AsyncIterable<Uint8Array>;
+  readonly compression: Compression;
+  /** For messages: the path, or `-` for stdin. */
+  readonly name: string;
+  /** Format name, or `auto`. */
+  readonly format: string;
+  readonly formatOptions: FormatOptions;
+  /** Largest piece handed to the line carry at once. */
+  readonly pieceBytes: number;
+  /** The scan of a format (made on first use). */
+  readonly scanFor: (format: string) => FormatScan;
+  /** Awaited between pieces (a producer hands its counts over there when they grew big). */
+  readonly between?: () => Promise<void>;
+}
+
+/** Reads `input` to its end; says how its format was chosen and how many bytes of text it held. */
+export async function scanStream(input: StreamInput): Promise<{ detection: Detection; uncompressedBytes: number }> {
+  let scan: FormatScan | undefined;
+  let detection: Detection | undefined;
+  let uncompressedBytes = 0;
+  const held: Buffer[] = []; // the first text, kept until the format is known
+  let heldBytes = 0;
+
+  const settle = (whole: boolean): FormatScan => {
+    const sample = Buffer.concat(held, heldBytes);
+    detection = chooseFormat(input.format, input.formatOptions, () => ({ bytes: sample, whole }));
+    scan = input.scanFor(detection.name);
+    scan.format.begin?.([]);
+    if (heldBytes > 0) scan.lines.push(sample, input.pieceBytes, scan.sink);
+    held.length = 0;
+    return scan;
+  };
+  if (input.format !== 'auto') settle(false);
+
+  const onText = (piece: Uint8Array): void => {
+    uncompressedBytes += piece.length;
+    if (scan) {
+      scan.lines.push(piece, input.pieceBytes, scan.sink);
+      return;
+    }
+    held.push(Buffer.from(piece)); // a copy: the piece is only lent
+    heldBytes += piece.length;
+    if (heldBytes >= DETECT_BYTES) settle(false);
+  };
+
+  if (input.compression === 'none') {
+    for await (const chunk of input.source) {
+      onText(chunk);
+      await input.between?.();
+    }
+  } else {
+    await decompress(input.compression, input.source, input.name, onText, input.between);
+  }
+  scan ??= settle(true);
+  scan.lines.end(scan.sink);
+  return { detection: detection!, uncompressedBytes };
+}

@@ -1,0 +1,105 @@
+// State of a stateful format where each byte range starts: for W3C, the last `#Fields:` (and `#Date:`) line
+// before the range. Found at planning time by reading backwards from each range start, but never past the
+// previous range start (what lies before it was searched already): at worst one pass over the file, and only
+// a few reads when headers are frequent.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { RangeTask, Task } from '../engine/thread-messages.js';
+
+const CHUNK_BYTES = 1024 * 1024;
+/** Longest header line taken in; longer ones are cut (W3C `#Fields:` lines are well under 1 KiB). */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+/**
+ * For each range start (ascending; the first is usually 0), the header lines in force there: for each prefix,
+ * the last line before the start that begins with it, in file order, without its newline (or CR).
+ */
+export function statesAtRangeStarts(
+  fd: number,
+  starts: readonly number[],
+  prefixes: readonly string[],
+  chunkBytes = CHUNK_BYTES,
+): string[][] {
+  const buf = Buffer.allocUnsafe(Math.max(chunkBytes, ...prefixes.map((p) => p.length + 2)));
+  const needles = prefixes.map((prefix) => Buffer.from(`\n${prefix}`, 'latin1'));
+  let inForce: Array<number> = prefixes.map(() => -1); // line start per prefix, -1: none yet
+  let previous = 0;
+  return starts.map((start) => {
+    const found = needles.map((needle) => lastLineStartWith(fd, buf, needle, previous, start));
+    inForce = found.map((at, i) => (at >= 0 ? at : inForce[i]));
+    previous = start;
+    return inForce
+      .filter((at) => at >= 0)
+      .sort((a, b) => a - b)
+      .map((at) => readLine(fd, at));
+  });
+}
+
+/**
+ * The last line start q in [lo, hi) whose line begins with needle minus its leading newline, or -1.
+ * `hi` is a line start, so every line starting before it ends before it.
+ */
+function lastLineStartWith(fd: number, buf: Buffer, needle: Buffer, lo: number, hi: number): number {
+  if (hi <= lo) return -1;
+  const floor = Math.max(lo - 1, 0);
+  let windowEnd = hi;
+  while (windowEnd > floor) {
+    const windowStart = Math.max(floor, windowEnd - buf.length);
+    const got = readFully(fd, buf, windowStart, windowEnd - windowStart);
+    const at = buf.subarray(0, got).lastIndexOf(needle);
+    if (at >= 0 && windowStart + at + 1 >= lo) return windowStart + at + 1;
+    if (windowStart === floor) break;
+    windowEnd = windowStart + needle.length - 1; // overlap, so a match across the window edge is found
+  }
+  // The file's first line has no newline before it.
+  if (lo === 0) {
+    const got = readFully(fd, buf, 0, Math.min(needle.length - 1, hi));
+    if (got === needle.length - 1 && buf.subarray(0, got).equals(needle.subarray(1))) return 0;
+  }
+  return -1;
+}
+
+function readLine(fd: number, at: number): string {
+  const line = Buffer.allocUnsafe(MAX_HEADER_BYTES);
+  const got = readFully(fd, line, at, line.length);
+  let end = line.subarray(0, got).indexOf(0x0a);
+  if (end < 0) end = got;
+  if (end > 0 && line[end - 1] === 0x0d) end--;
+  return line.latin1Slice(0, end);
+}
+
+function readFully(fd: number, buf: Buffer, position: number, length: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/**
+ * The tasks, with the header lines in force at each range's start for the files whose format is stateful
+ * (`stateLinesOf` gives its state line prefixes, or undefined).
+ */
+export function withFormatState(tasks: readonly Task[], stateLinesOf: (format: string) => readonly string[] | undefined): Task[] {
+  const byPath = new Map<string, RangeTask[]>();
+  for (const task of tasks) {
+    if (task.kind !== 'range' || !stateLinesOf(task.format)) continue; // a stream starts at the file's start
+    let list = byPath.get(task.path);
+    if (!list) byPath.set(task.path, (list = []));
+    list.push(task);
+  }
+  const states = new Map<Task, readonly string[]>();
+  for (const [path, list] of byPath) {
+    const ranges = [...list].sort((a, b) => a.start - b.start);
+    const fd = openSync(path, 'r');
+    try {
+      const found = statesAtRangeStarts(fd, ranges.map((t) => t.start), stateLinesOf(ranges[0].format)!);
+      ranges.forEach((task, i) => states.set(task, found[i]));
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return tasks.map((task) => (states.has(task) ? { ...task, state: states.get(task) } : task));
+}

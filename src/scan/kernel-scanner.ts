@@ -1,0 +1,240 @@
+// The WebAssembly scan kernel for Common/Combined/vhost-Combined (source: kernel/clf.ts, AssemblyScript).
+//
+// Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
+// and either counts matching lines in its own group table (the default run) or returns one record per matching
+// line for LineScanner.countMatch (analyses), so the kernel changes nothing but speed. The JS parser remains
+// the reference. (The consumer's use of the kernel's table, to merge, rank and write CSV lines, is in
+// engine/kernel-table.ts.)
+
+import { readFileSync } from 'node:fs';
+import { partialOf, recordBytesFor, type Partial } from '../tables/group-table.js';
+import type { LineScanner } from './line-scanner.js';
+import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
+
+/** Formats the kernel parses, and whether their lines start with a `vhost:port` field. */
+const KERNEL_FORMATS: ReadonlyMap<string, boolean> = new Map([
+  ['common', false],
+  ['combined', false],
+  ['vcombined', true],
+]);
+
+const KERNEL_URL = new URL('../../kernel/clf.wasm', import.meta.url);
+/** Records the kernel may write per call (32 bytes each). */
+const MAX_RECORDS = 32768;
+
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  readonly RECORD_BYTES: WebAssembly.Global;
+  readonly lines: WebAssembly.Global;
+  readonly blank: WebAssembly.Global;
+  readonly malformed: WebAssembly.Global;
+  readonly parsed: WebAssembly.Global;
+  readonly matched: WebAssembly.Global;
+  readonly records: WebAssembly.Global;
+  readonly tableRows: WebAssembly.Global;
+  scan(start: number, end: number, out: number, maxRecords: number, vhost: number, countHere: number): number;
+  wantedTable(): number;
+  allocate(bytes: number): number;
+  release(at: number): void;
+  resetCounters(): void;
+  tableInit(columns: number, rows: number): void;
+  tableSlots(): number;
+  tableSlotCount(): number;
+  tableClear(): void;
+  tableKeyBytes(): number;
+  tableKeyEnds(): number;
+  tableRecords(): number;
+  tableMerge(keys: number, ends: number, from: number, rows: number): number;
+  tableAdopt(rows: number, keyLength: number, slots: number): void;
+  tableCapacity(): number;
+  tableKeyCapacity(): number;
+  readonly csvBytes: WebAssembly.Global;
+  csvRows(order: number, from: number, rows: number, out: number, outEnd: number): number;
+  rankRows(threshold: number, out: number, scratch: number): number;
+}
+
+/**
+ * What the kernel does with a matching line: `count` it in its own group table (the default run, groups by
+ * client), or hand it to the LineScanner's countMatch as a record, with the JS parser's fields of the client,
+ * status and time (`records`) or of everything (`reparse`).
+ */
+export type KernelMode = 'count' | 'records' | 'reparse';
+
+/** Groups the kernel's table has room for before it first grows (as GroupTable). */
+export const TABLE_ROWS = 16384;
+
+let kernelModule: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or null when it was not built (then the JS scanner does the work). */
+export function loadKernelModule(): WebAssembly.Module | null {
+  if (kernelModule === undefined) {
+    try {
+      kernelModule = new WebAssembly.Module(readFileSync(KERNEL_URL));
+    } catch {
+      kernelModule = null;
+    }
+  }
+  return kernelModule;
+}
+
+export function kernelSupports(format: string): boolean {
+  return KERNEL_FORMATS.has(format) && loadKernelModule() !== null;
+}
+
+export function instantiate(module: WebAssembly.Module): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('kernel abort'); } } });
+  return instance.exports as unknown as KernelExports;
+}
+
+/** A kernel table's arrays as views of its memory, whole (room past the rows included); valid until it next runs. */
+export interface KernelTableArrays {
+  readonly rows: number;
+  readonly keyBytes: Uint8Array;
+  readonly keyEnds: Int32Array;
+  readonly records: Uint8Array;
+  /** In GroupTable's layout and hash too: a consumer can adopt them (groups.ts). */
+  readonly slots: Int32Array;
+}
+
+export function kernelTableArrays(kernel: KernelExports, width: number): KernelTableArrays {
+  const buffer = kernel.memory.buffer;
+  const capacity = kernel.tableCapacity();
+  return {
+    rows: kernel.tableRows.value as number,
+    keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
+    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), capacity),
+    records: new Uint8Array(buffer, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
+    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
+  };
+}
+
+/** The groups of a kernel's table as a Partial (copies); leaves the table empty. */
+function takeTable(kernel: KernelExports, width: number): Partial {
+  const { rows, keyBytes, keyEnds, records, slots } = kernelTableArrays(kernel, width);
+  const partial = partialOf(width, rows, keyBytes, keyEnds, records, slots);
+  kernel.tableClear();
+  return partial;
+}
+
+/**
+ * A LineSink that scans with the kernel, counting matching lines itself or handing them to a LineScanner's
+ * countMatch. It is also the reader's buffer: a view of the kernel's memory.
+ */
+export class KernelScanner implements LineSink, ReadBuffer {
+  bytes: Buffer = Buffer.alloc(0);
+  private readonly kernel: KernelExports;
+  private readonly vhost: number;
+  private readonly out: number;
+  private input = 0;
+  /** Length of the read buffer (a detached view forgets its own). */
+  private inputBytes = 0;
+  /** The memory the views below were made on; a call that grows memory replaces it. */
+  private viewed: ArrayBuffer | undefined;
+  private memoryBytes!: Uint8Array;
+  private words!: Uint32Array;
+  private doubles!: Float64Array;
+
+  constructor(
+    private readonly scanner: LineScanner,
+    chunkBytes: number,
+    private readonly mode: KernelMode,
+  ) {
+    const module = loadKernelModule();
+    if (!module || !KERNEL_FORMATS.has(scanner.format.name)) throw new Error(`no kernel for ${scanner.format.name}`);
+    this.vhost = KERNEL_FORMATS.get(scanner.format.name) ? 1 : 0;
+    this.kernel = instantiate(module);
+    const columns = scanner.table.columns;
+    new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
+      scanner.columnOfStatus.map((column) => column + 1),
+    );
+    if (mode === 'count') this.kernel.tableInit(columns, TABLE_ROWS);
+    this.out = mode === 'count' ? 0 : this.kernel.allocate(MAX_RECORDS * (this.kernel.RECORD_BYTES.value as number));
+    this.grow(Math.max(chunkBytes, 1));
+  }
+
+  /** Groups in the kernel's table (count mode). */
+  get size(): number {
+    return this.mode === 'count' ? (this.kernel.tableRows.value as number) : 0;
+  }
+
+  /** The kernel's groups as a Partial (copies); leaves its table empty. */
+  takePartial(): Partial {
+    return takeTable(this.kernel, this.scanner.table.width);
+  }
+
+  grow(size: number): void {
+    // A new place for the buffer (the allocator never moves one), the unfinished line copied along. One spare
+    // byte past it, for the newline scanLine appends.
+    const oldInput = this.input;
+    const oldSize = this.inputBytes;
+    this.input = this.kernel.allocate(size + 1);
+    this.inputBytes = size;
+    this.viewed = undefined;
+    this.refreshViews();
+    this.memoryBytes.copyWithin(this.input, oldInput, oldInput + oldSize);
+    if (oldSize > 0) this.kernel.release(oldInput);
+  }
+
+  scanLines(_buf: Buffer, from: number, to: number): number {
+    const { kernel, input, out, scanner } = this;
+    const countHere = this.mode === 'count' ? 1 : 0;
+    let at = input + from;
+    for (;;) {
+      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.vhost, countHere);
+      this.refreshViews();
+      const records = kernel.records.value as number;
+      if (records > 0) this.countRecords(records);
+      if (records < MAX_RECORDS) break;
+    }
+    this.collectCounters();
+    return at - input;
+  }
+
+  scanLine(buf: Buffer, start: number, end: number): void {
+    // The kernel takes newline-terminated lines: lend this one a newline in the spare byte.
+    this.memoryBytes[this.input + end] = 0x0a;
+    this.scanLines(buf, start, end + 1);
+  }
+
+  countOverlongLine(): void {
+    this.scanner.countOverlongLine();
+  }
+
+  /** Hands the records of matching lines to the scanner, with the fields the kernel found. */
+  private countRecords(records: number): void {
+    const { input, out, words, doubles, scanner, bytes } = this;
+    const fields = scanner.fields;
+    for (let i = 0, w = out >> 2, d = (out >> 3) + 3; i < records; i++, w += 8, d += 4) {
+      const lineStart = words[w] - input;
+      const lineEnd = words[w + 1] - input;
+      if (this.mode === 'reparse') scanner.format.parse(bytes, lineStart, lineEnd, fields);
+      fields.clientStart = words[w + 2] - input;
+      fields.clientEnd = words[w + 3] - input;
+      fields.status = words[w + 5];
+      fields.stamp = doubles[d];
+      scanner.countMatch(bytes, lineStart, lineEnd, words[w + 4]);
+    }
+  }
+
+  /** Remakes the views when memory grew (which detaches the old ones). */
+  private refreshViews(): void {
+    const buffer = this.kernel.memory.buffer;
+    if (buffer === this.viewed) return;
+    this.viewed = buffer;
+    this.bytes = Buffer.from(buffer, this.input, this.inputBytes);
+    this.memoryBytes = new Uint8Array(buffer);
+    this.words = new Uint32Array(buffer);
+    this.doubles = new Float64Array(buffer);
+  }
+
+  private collectCounters(): void {
+    const { kernel } = this;
+    const stats = this.scanner.stats;
+    stats.lines += kernel.lines.value as number;
+    stats.blank += kernel.blank.value as number;
+    stats.malformed += kernel.malformed.value as number;
+    stats.parsed += kernel.parsed.value as number;
+    stats.matched += kernel.matched.value as number;
+    kernel.resetCounters();
+  }
+}

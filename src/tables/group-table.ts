@@ -1,0 +1,372 @@
+// Per-group counters. Groups are keyed by bytes: a producer looks a key up straight from the read buffer
+// (hash the bytes, compare them with the stored copy), so counting a matching line makes no string and no
+// object; strings are made once per reported group, at the very end. The numbers live in flat typed arrays.
+//
+// A producer fills one table and hands it to the consumer as a compact, transferable `Partial`: the table's
+// own arrays, trimmed (no conversion); the consumer merges partials into its own table with `mergePartial`
+// (or, in the default run, into the kernel's table of the same layout: engine/kernel-table.ts).
+
+import { NO_STAMP_MAX, NO_STAMP_MIN } from '../base/time.js';
+import { grown } from '../base/typed.js';
+
+/**
+ * What travels on the queue: a producer's table, trimmed; counts per group, never per-line records. Group i's
+ * key is keyBytes[keyEnds[i - 1] ?? 0, keyEnds[i]); its numbers are record i of `records` (see `RECORD`).
+ */
+export interface Partial {
+  /** Counts per record: the total plus one per status column. */
+  readonly width: number;
+  readonly keyBytes: Uint8Array;
+  readonly keyEnds: Int32Array;
+  /** One record per group, `recordBytesFor(width, 4)` bytes each: 32-bit counts, then first and last stamp. */
+  readonly records: Uint8Array;
+  /**
+   * The table's hash slots over these keys (4 ints per slot: row + 1, hash, key start, key length; a power of
+   * two of them, at least twice the rows), so that a consumer adopting the partial need not rebuild them.
+   */
+  readonly slots: Int32Array;
+}
+
+/** The buffers of a partial, for a zero-copy postMessage. */
+export function partialTransferList(partial: Partial): ArrayBuffer[] {
+  return [partial.keyBytes, partial.keyEnds, partial.records, partial.slots].map((array) => array.buffer as ArrayBuffer);
+}
+
+/**
+ * Bytes of one record for `width` counts of `countBytes` each: the counts (the total, then one per status
+ * column), padded to 8, then the first and last stamp (f64). The kernel's table (kernel/table.ts) lays its
+ * records out the same way with 32-bit counts, so its partials are read by the same code.
+ */
+export function recordBytesFor(width: number, countBytes: number): number {
+  return Math.ceil((width * countBytes) / 8) * 8 + 16;
+}
+
+/** A Partial of a table's first `rows` groups: copies of its arrays, trimmed (32-bit counts). */
+export function partialOf(
+  width: number,
+  rows: number,
+  keyBytes: Uint8Array,
+  keyEnds: Int32Array,
+  records: Uint8Array,
+  slots: Int32Array,
+): Partial {
+  return {
+    width,
+    keyBytes: keyBytes.slice(0, rows === 0 ? 0 : keyEnds[rows - 1]),
+    keyEnds: keyEnds.slice(0, rows),
+    records: records.slice(0, rows * recordBytesFor(width, 4)),
+    slots: slots.slice(),
+  };
+}
+
+/** The largest 32-bit count. */
+const MAX_NARROW = 0xffffffff;
+// Big enough that a typical log (tens of thousands of clients) needs few growth steps; small enough for tiny runs.
+const INITIAL_ROWS = 16384;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+/** Ints per hash slot: row + 1 (0 = empty), hash, key start, key length. */
+const SLOT_INTS = 4;
+
+export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], FNV_PRIME);
+  return h;
+}
+
+// Counting is bound by memory latency, not arithmetic: a table of 50k groups does not fit in a core's cache,
+// so each add costs a cache miss per structure it touches. Hence a hash slot holds the key's hash and place
+// (probing never touches another array), and a group's numbers sit together in one record: with 32-bit
+// counts, 11 status columns make exactly 64 bytes, one cache line.
+//
+// Counts are 32-bit. A producer hands its partial over long before one can overflow (see producer.ts); the
+// consumer's table sums partials, and should a sum pass 2^32 - 1 it widens its records to 64-bit float counts
+// (exact to 2^53) and goes on.
+export class GroupTable {
+  /** Counts per group: the total plus one per status column. */
+  readonly width: number;
+  private rows = 0;
+  private slots: Int32Array = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
+  private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
+  /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
+  private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
+  /** 64-bit float counts (after a sum passed 2^32 - 1); else 32-bit. */
+  private wide = false;
+  /** Bytes per record: the counts, padded to 8, then the first and last stamp. */
+  private recordBytes: number;
+  private countsPerRecord: number;
+  /** Where in a record (in f64 units) the first stamp is. */
+  private stampsAt: number;
+  private counts: Uint32Array | Float64Array;
+  private stamps!: Float64Array;
+
+  constructor(readonly columns: number) {
+    this.width = columns + 1;
+    this.recordBytes = recordBytesFor(this.width, 4);
+    this.countsPerRecord = this.recordBytes / 4;
+    this.stampsAt = (this.recordBytes - 16) / 8;
+    this.counts = this.newRecords(INITIAL_ROWS);
+  }
+
+  get size(): number {
+    return this.rows;
+  }
+
+  /** Counts one matching response of the group keyed buf[start, end) in status column `column` at `stamp`. */
+  add(buf: Uint8Array, start: number, end: number, column: number, stamp: number): void {
+    this.addAt(this.rowOf(buf, start, end), column, stamp);
+  }
+
+  /**
+   * Counts one matching response in a row found with `rowOf`: for analyses that keep more per group by row
+   * (engine/record.ts). Same effect as `add`.
+   */
+  addAt(row: number, column: number, stamp: number): void {
+    if (this.counts[row * this.countsPerRecord] === MAX_NARROW && !this.wide) this.widen();
+    const counts = this.counts; // read after rowOf: an insert may have replaced the records
+    const at = row * this.countsPerRecord;
+    counts[at]++;
+    counts[at + 1 + column]++;
+    const stamps = this.stamps;
+    const first = (row * this.recordBytes) / 8 + this.stampsAt;
+    if (stamp < stamps[first]) stamps[first] = stamp;
+    if (stamp > stamps[first + 1]) stamps[first + 1] = stamp;
+  }
+
+  /** The row of the key buf[start, end), inserted when new. */
+  rowOf(buf: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const slots = this.slots;
+    const mask = slots.length / SLOT_INTS - 1;
+    const length = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT_INTS;
+      const entry = slots[at];
+      if (entry === 0) return this.insert(buf, start, end, h, at);
+      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) {
+        return entry - 1;
+      }
+    }
+  }
+
+  /** Adds the groups of a partial into this table: every one, or those from group `from` on. */
+  mergePartial(partial: Partial, from = 0): void {
+    const { width, keyBytes, keyEnds, records } = partial;
+    if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
+    if (this.rows === 0 && !this.wide && from === 0) return this.adopt(partial);
+    const words = recordBytesFor(width, 4) / 4;
+    const counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
+    const stampsIn = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
+    let keyStart = from === 0 ? 0 : keyEnds[from - 1];
+    for (let i = from; i < keyEnds.length; i++) {
+      const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
+      keyStart = keyEnds[i];
+      const source = i * words;
+      // A column's count never passes the total: the total is the one to check.
+      if (!this.wide && this.counts[row * this.countsPerRecord] + counts[source] > MAX_NARROW) this.widen();
+      const into = this.counts; // read after rowOf and widen: either may replace it
+      const at = row * this.countsPerRecord;
+      for (let c = 0; c < width; c++) into[at + c] += counts[source + c];
+      const stamps = this.stamps;
+      const f = (row * this.recordBytes) / 8 + this.stampsAt;
+      const first = stampsIn[source / 2 + words / 2 - 2];
+      const last = stampsIn[source / 2 + words / 2 - 1];
+      if (first < stamps[f]) stamps[f] = first;
+      if (last > stamps[f + 1]) stamps[f + 1] = last;
+    }
+  }
+
+  /**
+   * An empty table takes a partial's groups as they are (the consumer's first partial): copies of its keys,
+   * records and hash slots become the table's, each one memcpy. Adding each group would cost a cache miss or
+   * three per group, for nothing: none can be found. (Copies, so that the partial stays as it was.)
+   */
+  private adopt({ keyBytes, keyEnds, records, slots }: Partial): void {
+    const rows = keyEnds.length;
+    // Room for a quarter more: the next partials mostly bring keys seen already, and a few new ones should not
+    // make the table grow at once.
+    const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 1.25)));
+    this.keyBytes = keyBytes.slice();
+    this.keyEnds = grown(keyEnds, capacity);
+    this.counts = this.newRecords(capacity, rows);
+    this.recordBytesView().set(records);
+    this.rows = rows;
+    this.slots = slots.slice();
+  }
+
+  /**
+   * A table over arrays laid out as a table lays them out, taken as they are, not copied: the kernel's, at the
+   * end of the consumer's merge (engine/kernel.ts). `keyEnds` and `records` may have room past `rows` (records
+   * there hold zero counts and the none-yet stamps); `slots` are the hash slots over the keys.
+   */
+  static over(width: number, rows: number, keyBytes: Uint8Array, keyEnds: Int32Array, records: Uint8Array, slots: Int32Array): GroupTable {
+    const table = new GroupTable(width - 1);
+    table.keyBytes = keyBytes;
+    table.keyEnds = keyEnds;
+    table.counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
+    table.stamps = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
+    table.slots = slots;
+    table.rows = rows;
+    return table;
+  }
+
+  /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
+  takePartial(): Partial {
+    if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
+    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.slots);
+    this.rows = 0;
+    this.slots.fill(0);
+    this.counts = this.newRecords(this.keyEnds.length);
+    return partial;
+  }
+
+  /** The keys' bytes: group i's key is keys[keyStart(i), keyEnd(i)). (Valid until the table next grows.) */
+  get keys(): Uint8Array {
+    return this.keyBytes;
+  }
+
+  keyStart(i: number): number {
+    return i === 0 ? 0 : this.keyEnds[i - 1];
+  }
+
+  keyEnd(i: number): number {
+    return this.keyEnds[i];
+  }
+
+  /** Group i's key, one char per byte (see result.ts decodeKey). */
+  key(i: number): string {
+    const start = i === 0 ? 0 : this.keyEnds[i - 1];
+    return Buffer.from(this.keyBytes.buffer, this.keyBytes.byteOffset + start, this.keyEnds[i] - start).toString('latin1');
+  }
+
+  /** Compares group a's key with group b's, byte by byte (a key that is a prefix of the other comes first). */
+  compareKeys(a: number, b: number): number {
+    const keys = this.keyBytes;
+    const ends = this.keyEnds;
+    let i = a === 0 ? 0 : ends[a - 1];
+    let j = b === 0 ? 0 : ends[b - 1];
+    const aEnd = ends[a];
+    const bEnd = ends[b];
+    for (; i < aEnd && j < bEnd; i++, j++) if (keys[i] !== keys[j]) return keys[i] - keys[j];
+    return aEnd - i - (bEnd - j);
+  }
+
+  /** Group i's total count. */
+  total(i: number): number {
+    return this.counts[i * this.countsPerRecord];
+  }
+
+  /** Group i's count in status column c. */
+  columnCount(i: number, c: number): number {
+    return this.counts[i * this.countsPerRecord + 1 + c];
+  }
+
+  /** Group i's count per status column. */
+  columnCounts(i: number): number[] {
+    const at = i * this.countsPerRecord + 1;
+    const counts = new Array<number>(this.columns);
+    for (let c = 0; c < this.columns; c++) counts[c] = this.counts[at + c];
+    return counts;
+  }
+
+  /** Group i's earliest and latest stamp. */
+  first(i: number): number {
+    return this.stamps[(i * this.recordBytes) / 8 + this.stampsAt];
+  }
+
+  last(i: number): number {
+    return this.stamps[(i * this.recordBytes) / 8 + this.stampsAt + 1];
+  }
+
+  /** Group i as one object (for tests and small tables; results use the accessors above). */
+  row(i: number): { key: string; counts: number[]; first: number; last: number } {
+    return { key: this.key(i), counts: [this.total(i), ...this.columnCounts(i)], first: this.first(i), last: this.last(i) };
+  }
+
+  private keyEquals(keyStart: number, buf: Uint8Array, start: number, length: number): boolean {
+    const keys = this.keyBytes;
+    for (let i = 0; i < length; i++) if (keys[keyStart + i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  /** Adds a row for the key and fills the empty slot at `at`. */
+  private insert(buf: Uint8Array, start: number, end: number, hash: number, at: number): number {
+    const row = this.rows;
+    if (row === this.keyEnds.length) this.growRows();
+    const keyStart = row === 0 ? 0 : this.keyEnds[row - 1];
+    const keyEnd = keyStart + (end - start);
+    if (keyEnd > this.keyBytes.length) this.keyBytes = grown(this.keyBytes, Math.max(keyEnd, this.keyBytes.length * 2));
+    this.keyBytes.set(buf.subarray(start, end), keyStart);
+    this.keyEnds[row] = keyEnd;
+    this.rows = row + 1;
+    const slots = this.slots;
+    slots[at] = row + 1;
+    slots[at + 1] = hash;
+    slots[at + 2] = keyStart;
+    slots[at + 3] = end - start;
+    if (this.rows * 2 * SLOT_INTS > slots.length) this.rehash();
+    return row;
+  }
+
+  /**
+   * Zeroed records for `rows` groups, first/last set to "none yet" from record `from` on (the ones before are
+   * about to be overwritten); also points `stamps` at them.
+   */
+  private newRecords(rows: number, from = 0): Uint32Array | Float64Array {
+    const buffer = new ArrayBuffer(rows * this.recordBytes);
+    const stamps = new Float64Array(buffer);
+    const perRecord = this.recordBytes / 8;
+    for (let f = from * perRecord + this.stampsAt; f < stamps.length; f += perRecord) {
+      stamps[f] = NO_STAMP_MIN;
+      stamps[f + 1] = NO_STAMP_MAX;
+    }
+    this.stamps = stamps;
+    return this.wide ? stamps : new Uint32Array(buffer);
+  }
+
+  /** The records as bytes (a view: they may sit inside a bigger buffer, see `over`). */
+  private recordBytesView(): Uint8Array {
+    return new Uint8Array(this.counts.buffer, this.counts.byteOffset, this.counts.byteLength);
+  }
+
+  /** Turns the records' 32-bit counts into 64-bit floats (a sum is about to pass 2^32 - 1). */
+  private widen(): void {
+    const narrow = this.counts;
+    const narrowStamps = this.stamps;
+    const from = { perRecord: this.countsPerRecord, stampsPerRecord: this.recordBytes / 8, stampsAt: this.stampsAt };
+    this.wide = true;
+    this.recordBytes = recordBytesFor(this.width, 8);
+    this.countsPerRecord = this.recordBytes / 8;
+    this.stampsAt = (this.recordBytes - 16) / 8;
+    const capacity = narrow.length / from.perRecord;
+    this.counts = this.newRecords(capacity, capacity);
+    const wide = this.counts;
+    const stamps = this.stamps;
+    for (let row = 0; row < capacity; row++) {
+      for (let c = 0; c < this.width; c++) wide[row * this.countsPerRecord + c] = narrow[row * from.perRecord + c];
+      const f = row * this.countsPerRecord + this.stampsAt;
+      stamps[f] = narrowStamps[row * from.stampsPerRecord + from.stampsAt];
+      stamps[f + 1] = narrowStamps[row * from.stampsPerRecord + from.stampsAt + 1];
+    }
+  }
+
+  private growRows(rows = Math.max(this.keyEnds.length * 2, 16)): void {
+    this.keyEnds = grown(this.keyEnds, rows);
+    const old = this.recordBytesView();
+    this.counts = this.newRecords(rows, old.length / this.recordBytes);
+    this.recordBytesView().set(old);
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = slots.length / SLOT_INTS - 1;
+    for (let i = 0; i < old.length; i += SLOT_INTS) {
+      if (old[i] === 0) continue;
+      let slot = old[i + 1] & mask;
+      while (slots[slot * SLOT_INTS] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(i, i + SLOT_INTS), slot * SLOT_INTS);
+    }
+    this.slots = slots;
+  }
+}

@@ -1,0 +1,101 @@
+// The answer: groups over the threshold, sorted, with per-code counts and first/last times; plus the summary.
+
+import type { SkippedInput } from '../inputs/resolve.js';
+import type { ScanStats } from '../scan/line-scanner.js';
+
+export interface ResultRow {
+  /** The group's key fields' values (`keyFields` order), as written in the log. */
+  readonly keys: readonly string[];
+  /** The key for display: the one value, or the values joined by a space when the key has several fields. */
+  readonly key: string;
+  /** Matching responses of this group. */
+  readonly count: number;
+  /** Count per status column, in the order of `AnalyzeResult.statusColumns`. */
+  readonly byCode: readonly number[];
+  /** Earliest and latest matching entry, by instant, as ISO 8601 in the log's own offset. */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** With a window: the most matching responses within one window, and when that window starts. */
+  readonly peakWindowCount?: number;
+  readonly peakWindowStart?: string;
+}
+
+/** The reported rows in report order; `at(i)` builds row i, so a reader that streams them keeps none alive. */
+export interface ReportedRows {
+  readonly length: number;
+  at(index: number): ResultRow;
+}
+
+/** One input of the run, as read. */
+export interface InputSummary {
+  /** As given or expanded (`-` for stdin). */
+  readonly path: string;
+  /** Format the lines were parsed with. */
+  readonly format: string;
+  /** `none` for a plain file. */
+  readonly compression: string;
+  /** Bytes read: the file size, compressed for a compressed file. */
+  readonly bytes: number;
+  /** Bytes of log text (decompressed). */
+  readonly uncompressedBytes: number;
+}
+
+export interface Summary extends ScanStats {
+  /** The input's path, or `N inputs` when there are several. */
+  readonly input: string;
+  readonly inputs: readonly InputSummary[];
+  /** Inputs left out because they could not be read (only with skipUnreadable). */
+  readonly skippedInputs: readonly SkippedInput[];
+  /** Format name, or the names joined by `, ` when inputs differ. */
+  readonly format: string;
+  /** Things the user should know (an input no line of which fits its format ...), one line each. */
+  readonly warnings: readonly string[];
+  /** Bytes read, compressed ones counted as stored. */
+  readonly bytes: number;
+  /** Bytes of log text, after decompression. */
+  readonly uncompressedBytes: number;
+  readonly threads: number;
+  /** Distinct clients with at least one matching response. */
+  readonly groups: number;
+  /** Clients at or over the threshold (the rows). */
+  readonly reported: number;
+  readonly elapsedMs: number;
+  /**
+   * With --window: how many times the input was read: 1, or 2 when its lines were too far out of time order for
+   * folded windows (engine/sliding.ts) and every instant had to be kept.
+   */
+  readonly passes?: number;
+}
+
+export interface AnalyzeResult {
+  /** Names of the key columns, in `--by` order (default `ip`). */
+  readonly keyFields: readonly string[];
+  /** Every status that counts, ascending. */
+  readonly errorCodes: readonly number[];
+  /** Names of the status columns (`404`, `4xx`, `500-599`), ascending. */
+  readonly statusColumns: readonly string[];
+  /** `--window` in seconds; absent without a window (then rows have no peak fields). */
+  readonly windowSeconds?: number;
+  /** `--since`/`--until` as given; absent without them. */
+  readonly span?: { readonly since?: string; readonly until?: string };
+  /** `--include-ip`/`--exclude-ip` blocks; absent without them. */
+  readonly clients?: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  readonly threshold: number;
+  /** The rows, built one at a time as they are read: what sinks stream (engine/ranked.ts). */
+  readonly reported: ReportedRows;
+  /** The same rows as one array, built on first read. */
+  readonly rows: readonly ResultRow[];
+  readonly summary: Summary;
+}
+
+/** Keys hold the log's raw bytes (one char per byte); shown as UTF-8 text when they are valid UTF-8. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+export function decodeKey(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(raw)) return raw;
+  try {
+    return utf8.decode(Buffer.from(raw, 'latin1'));
+  } catch {
+    return raw;
+  }
+}

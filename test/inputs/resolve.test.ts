@@ -1,0 +1,107 @@
+// Resolving --input specs: files, folders, globs, stdin, and the errors (or skips) for inputs that cannot be read.
+
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { resolveInputs, STDIN } from '../../src/inputs/resolve.js';
+import { LogsiftError } from '../../src/base/errors.js';
+
+let dir: string;
+const at = (...parts: string[]): string => join(dir, ...parts);
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'logsift-inputs-'));
+  mkdirSync(at('logs', 'old'), { recursive: true });
+  for (const name of ['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz', 'error.log', '.hidden']) {
+    writeFileSync(at('logs', name), name);
+  }
+  writeFileSync(at('logs', 'old', 'access.log.9'), 'old');
+  mkdirSync(at('empty'));
+  symlinkSync(at('logs', 'access.log'), at('link.log'));
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const paths = async (specs: string[], skipUnreadable = false): Promise<string[]> =>
+  (await resolveInputs(specs, { skipUnreadable })).inputs.map((input) => input.path);
+
+describe('resolveInputs', () => {
+  test('a file is one input with its size', async () => {
+    assert.deepEqual((await resolveInputs([at('logs', 'error.log')])).inputs, [
+      { kind: 'file', path: at('logs', 'error.log'), size: 9 },
+    ]);
+  });
+
+  test('a folder gives its regular files sorted by name, without hidden files or sub-folders', async () => {
+    assert.deepEqual(
+      await paths([at('logs')]),
+      ['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz', 'error.log'].map((name) => at('logs', name)),
+    );
+  });
+
+  test('a glob is expanded by logsift, sorted', async () => {
+    assert.deepEqual(
+      await paths([at('logs', 'access.log*')]),
+      ['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz'].map((name) => at('logs', name)),
+    );
+    assert.deepEqual(await paths([at('logs', '**', '*.log.9')]), [at('logs', 'old', 'access.log.9')]);
+  });
+
+  test('specs keep their order; a file named twice (even through a link) is read once', async () => {
+    assert.deepEqual(await paths([at('logs', 'error.log'), at('logs', 'access.log*'), at('link.log'), at('logs')]), [
+      at('logs', 'error.log'),
+      ...['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz'].map((name) => at('logs', name)),
+    ]);
+  });
+
+  test('- is stdin, read as a pipe; twice is an error', async () => {
+    assert.deepEqual((await resolveInputs([STDIN])).inputs, [{ kind: 'pipe', path: STDIN }]);
+    await assert.rejects(resolveInputs([STDIN, STDIN]), /stdin .* more than once/);
+  });
+
+  test('a glob that matches nothing is an error naming the pattern', async () => {
+    const pattern = at('logs', 'nothing*.log');
+    await assert.rejects(
+      resolveInputs([at('logs', 'error.log'), pattern]),
+      (error: Error) => error instanceof LogsiftError && error.message === `no file matches the input pattern '${pattern}'`,
+    );
+  });
+
+  test('an empty folder is an error', async () => {
+    await assert.rejects(resolveInputs([at('empty')]), /input folder has no files: .*empty/);
+  });
+
+  test('a missing file among many is an error naming it', async () => {
+    await assert.rejects(
+      resolveInputs([at('logs', 'error.log'), at('missing.log'), at('logs', 'access.log')]),
+      (error: Error) => error instanceof LogsiftError && error.message === `input file not found: ${at('missing.log')}`,
+    );
+  });
+
+  test('skipUnreadable lists a missing file and goes on', async () => {
+    const { inputs, skipped } = await resolveInputs([at('missing.log'), at('logs', 'error.log')], { skipUnreadable: true });
+    assert.deepEqual(inputs.map((input) => input.path), [at('logs', 'error.log')]);
+    assert.deepEqual(skipped, [{ path: at('missing.log'), reason: 'not found' }]);
+  });
+
+  test('a file without read permission is unreadable (when not root: root reads anything)', async (t) => {
+    if (process.getuid?.() === 0) return t.skip('running as root');
+    const locked = at('locked.log');
+    writeFileSync(locked, 'x\n');
+    chmodSync(locked, 0o000);
+    const { analyze } = await import('../../src/engine/analyze.js');
+    await assert.rejects(analyze({ input: [at('logs', 'error.log'), locked] }), { message: `cannot read input (permission denied): ${locked}` });
+    const result = await analyze({ input: [at('logs', 'error.log'), locked], skipUnreadable: true });
+    assert.deepEqual(result.summary.skippedInputs, [{ path: locked, reason: 'permission denied' }]);
+  });
+
+  test('a path under a file is unreadable, not a crash', async () => {
+    await assert.rejects(resolveInputs([at('logs', 'error.log', 'x')]), /cannot read input .*: .*error\.log.x/);
+  });
+
+  test('no input at all is an error', async () => {
+    await assert.rejects(resolveInputs([]), /no input given/);
+  });
+});
