@@ -7,34 +7,12 @@
 // instant grows and hand the rest over with their partials; the consumer merges, settles, and at the end,
 // when the newest instant of the input is known, settles everything.
 
-import { EventLists, type EventsPartial } from '../tables/event-lists.js';
+import { EventLists } from '../tables/event-lists.js';
 import { GroupTable } from '../tables/group-table.js';
-import { IN, OUT, type TimeSpan } from '../options/span-spec.js';
+import { IN, OUT, type TimeSpan } from './time-span.js';
 import { OFFSET_SPAN } from '../base/time.js';
-
-/** Entries per second, as two sorted arrays. */
-export interface SecondCounts {
-  readonly seconds: Float64Array;
-  readonly counts: Float64Array;
-}
-
-/** What travels with a partial: the undecided entries of a producer. */
-export interface DeferredPartial {
-  /** Group keys, as in a Partial: key i is keyBytes[keyEnds[i - 1] ?? 0, keyEnds[i]). */
-  readonly keyBytes: Uint8Array;
-  readonly keyEnds: Int32Array;
-  /** The groups' responses (with columns). */
-  readonly events: EventsPartial;
-  /** Entries of statuses that do not count, per second. */
-  readonly others: SecondCounts;
-  /** Matching responses of clients left out by the IP filters, per second. */
-  readonly excluded: SecondCounts;
-}
-
-export function deferredTransferList(d: DeferredPartial): ArrayBuffer[] {
-  const arrays = [d.keyBytes, d.keyEnds, d.events.offsets, d.events.stamps, d.events.columns!, d.others.seconds, d.others.counts, d.excluded.seconds, d.excluded.counts];
-  return arrays.map((a) => a.buffer as ArrayBuffer);
-}
+import type { SecondCounts } from '../tables/partial.js';
+import type { DeferredPartial } from '../tables/partial.js';
 
 /** Counts per second: appended unsorted, compacted (sorted, one entry per second) when the buffer fills. */
 export class StampCounts {

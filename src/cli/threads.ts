@@ -6,7 +6,8 @@
 
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_RANGE_BYTES, rangeCount } from '../plan/plan-tasks.js';
+import { rangeCount } from '../plan/plan-tasks.js';
+import { DEFAULT_RANGE_BYTES } from '../options/analyze-options.js';
 import { DEFAULT_INPUT } from './defaults.js';
 
 /** The thread count the arguments ask for; undefined when they ask for help or give no usable count. */

@@ -1,140 +1,193 @@
-// The single consumer: takes partials off the queue as they come and merges them into one table: in the default
-// run (counts by client) the kernel's table (engine/kernel-table.ts), else a GroupTable. For a windowed
-// run it also gathers the groups' instants: every one of them (events.ts), or, folding windows (sliding.ts),
-// only the last window of each group, taking the tasks' instants in file order. For a relative time span it
-// settles the entries producers could not decide, as the newest instant grows and finally once it is known.
+// The single consumer of a run: the seam every driver shares (the local one on worker threads, a cluster's
+// coordinator). A driver creates one per read of the inputs, hands it every partial as it comes
+// (`mergePartial`), and what its producers said of their tasks (line counts, what a stream turned out to
+// be); `finish` applies the threshold, ranks the groups and gives the result the sinks read.
+//
+// What the consumer never does: read an input, or know where partials came from. Folded windows may find the
+// input too far out of time order (`needsAnotherPass`): the driver then reads everything again, with a new
+// consumer that keeps every instant.
+//
+// This folder may import tables, analyses, plan (task keys), inputs (their descriptions), options, formats
+// and base; nothing that runs producers.
 
-import { Deferred, type SettleCounts } from '../analyses/deferred.js';
-import { EventLists, type EventsPartial } from '../tables/event-lists.js';
-import { GroupTable } from '../tables/group-table.js';
-import { KernelMerger, type MergedKernelTable } from '../tables/kernel-table.js';
-import { taskKey, type AnalysisPartial, type AnalysisSpec } from '../scan/analysis-scanner.js';
-import { WindowTracker } from '../analyses/sliding.js';
-import { TimeSpan } from '../options/span-spec.js';
 import { mark } from '../base/trace.js';
+import type { Detection } from '../formats/index.js';
+import type { ProbedFile } from '../inputs/probe.js';
+import { STDIN, type SkippedInput } from '../inputs/resolve.js';
+import type { ResolvedOptions } from '../options/run-spec.js';
+import { taskKey, type Task } from '../plan/tasks.js';
+import { addStats, emptyStats, type FileStats, type ScanStats, type StreamReport } from '../tables/line-counts.js';
+import type { ScanPartial } from '../tables/partial.js';
+import type { AnalyzeResult, InputSummary, ResultRow } from '../tables/result.js';
+import { checkStrict, fitWarnings, forwardedForWarnings, type FileFit } from './format-fit.js';
+import { createMerger, type Merged, type PartialMerger } from './merge.js';
+import { rankGroups } from './rank.js';
 
-export interface Merged {
-  readonly table: GroupTable;
-  /** With a window, unfolded: every matching instant of every group, by the table's rows. */
-  readonly events?: EventLists;
-  /** With a folded window: each group's peak window; undefined when the input was too far out of order. */
-  readonly peaks?: { count: Float64Array; start: Float64Array };
-  /** True when folding failed: the run must be done again without folding. */
-  readonly foldFailed?: boolean;
-  /** With a relative time span: what settling the producers' undecided entries added to the line counts. */
-  readonly settled?: SettleCounts;
-  /** When the kernel merged (counts only): its table, which ranks the groups and writes their CSV lines. */
-  readonly kernelTable?: MergedKernelTable;
+/** What the consumer knows of the run: its spec, its inputs as probed and planned, and when it started. */
+export interface ConsumedRun {
+  readonly spec: ResolvedOptions;
+  readonly files: readonly ProbedFile[];
+  /** Inputs left out (only with skipUnreadable). */
+  readonly skipped: readonly SkippedInput[];
+  readonly tasks: readonly Task[];
+  /** performance.now() when the run started. */
+  readonly started: number;
 }
 
-export interface ConsumeOptions {
-  readonly columns: number;
-  readonly analysis?: AnalysisSpec;
-  /** With folded windows: every task's key (record.ts taskKey), in file order. */
-  readonly taskOrder?: readonly string[];
-  /** Merge counts-only partials with the WebAssembly kernel's table (engine/kernel.ts KernelMerger). */
-  readonly kernel?: boolean;
+/** One read of the inputs: the first folds windows where it can; the second never does. */
+export interface ReadPass {
+  /** 1 or 2. */
+  readonly pass: number;
+  /** Fold windows as instants come (the spec allows it and no input is a pipe). */
+  readonly foldWindows: boolean;
 }
 
-export async function consumePartials(queue: AsyncIterable<AnalysisPartial>, options: ConsumeOptions): Promise<Merged> {
-  const { columns, analysis } = options;
-  const merger = !analysis && options.kernel ? KernelMerger.create(columns) : undefined;
-  if (merger) {
-    for await (const partial of queue) {
-      merger.merge(partial);
-      mark('partial merged');
-    }
-    return merger.finish();
-  }
-  const table = new GroupTable(columns);
-  const windowed = analysis !== undefined && analysis.windowSeconds > 0;
-  const folding = windowed && analysis.foldWindows;
-  const events = windowed && !folding ? new EventLists() : undefined;
-  const inOrder = folding ? new FileOrder(new WindowTracker(analysis.windowSeconds, analysis.windowSlack), options.taskOrder!) : undefined;
-  const span = analysis?.span && new TimeSpan(analysis.span);
-  const deferred = span?.relative ? new Deferred(analysis!.settleEntries) : undefined;
-  const settled: SettleCounts = { matched: 0, outside: 0, excluded: 0 };
-  const target = { table, events };
-  for await (const partial of queue) {
-    table.mergePartial(partial);
-    mark('partial merged');
-    if (events && partial.events) events.append(partial.events, rowsOf(table, partial.keyBytes, partial.keyEnds));
-    if (inOrder && partial.task) {
-      inOrder.put(taskKey(partial.task.input, partial.task.start), partial.task.final, {
-        rows: rowsOf(table, partial.keyBytes, partial.keyEnds),
-        events: partial.events,
-      });
-    }
-    if (deferred && partial.deferred) {
-      span!.see(partial.newest!);
-      deferred.merge(partial.deferred);
-      if (deferred.due) deferred.settle(span!, target, settled);
-    }
-  }
-  if (inOrder) {
-    const peaks = inOrder.finish(table.size);
-    return peaks ? { table, peaks } : { table, foldFailed: true };
-  }
-  if (!deferred) return { table, events };
-  span!.finish(span!.newest);
-  deferred.settle(span!, target, settled);
-  return { table, events, settled };
-}
-
-/** The merged table's row for each key of a partial already merged into it. */
-function rowsOf(table: GroupTable, keyBytes: Uint8Array, keyEnds: Int32Array): Int32Array {
-  const rows = new Int32Array(keyEnds.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = table.rowOf(keyBytes, i === 0 ? 0 : keyEnds[i - 1], keyEnds[i]);
-  return rows;
-}
-
-interface TaskInstants {
-  readonly rows: Int32Array;
-  readonly events?: EventsPartial;
-}
-
-/**
- * Hands the tasks' instants to a tracker in file order, whatever order the producers finish them in: a task's
- * partials wait until every task before it is done. (Those waiting are compact instants of a few ranges.)
- */
-class FileOrder {
-  private readonly waiting = new Map<string, { parts: TaskInstants[]; done: boolean }>();
-  private next = 0;
+export class Consumer {
+  private readonly merger: PartialMerger;
+  private readonly stats: ScanStats[] = [];
+  private readonly detections: Array<Detection | undefined>;
+  private readonly inputs: InputSummary[];
+  private merged: Merged | undefined;
 
   constructor(
-    private readonly tracker: WindowTracker,
-    private readonly order: readonly string[],
-  ) {}
-
-  put(key: string, final: boolean, part: TaskInstants): void {
-    let entry = this.waiting.get(key);
-    if (!entry) this.waiting.set(key, (entry = { parts: [], done: false }));
-    entry.parts.push(part);
-    entry.done ||= final;
-    this.drain();
+    readonly run: ConsumedRun,
+    readonly read: ReadPass,
+  ) {
+    const { spec, files, tasks } = run;
+    const analysis = spec.analysis && { ...spec.analysis, foldWindows: read.foldWindows };
+    this.merger = createMerger({ columns: spec.statusColumns.length, analysis, taskOrder: fileOrder(tasks), kernel: spec.kernel });
+    this.detections = files.map((file) => file.detection);
+    this.inputs = files.map((file) => ({
+      path: file.path,
+      format: file.format,
+      compression: file.compression,
+      bytes: file.size,
+      uncompressedBytes: file.size,
+    }));
   }
 
-  /** The peaks; undefined when the tracker failed, or when a task never ended (the run failed: nothing to report). */
-  finish(rows: number): { count: Float64Array; start: Float64Array } | undefined {
-    this.drain();
-    return this.next < this.order.length ? undefined : this.tracker.finish(rows);
+  /** The analysis the producers of this read scan with (the spec's, with this read's folding). */
+  get analysis(): ResolvedOptions['analysis'] {
+    const analysis = this.run.spec.analysis;
+    return analysis && { ...analysis, foldWindows: this.read.foldWindows };
   }
 
-  private drain(): void {
-    while (this.next < this.order.length) {
-      const entry = this.waiting.get(this.order[this.next]);
-      if (!entry) return;
-      for (const part of entry.parts) this.track(part);
-      entry.parts = [];
-      if (!entry.done) return;
-      this.waiting.delete(this.order[this.next]);
-      this.next++;
+  mergePartial(partial: ScanPartial): void {
+    this.merger.merge(partial);
+  }
+
+  /** Line counts of some tasks, by input index (a producer's, summed over what it read). */
+  addStats(stats: FileStats): void {
+    for (const [input, counts] of Object.entries(stats)) addStats((this.stats[Number(input)] ??= emptyStats()), counts);
+  }
+
+  /** What reading one input as a stream found: its format (settled by the producer) and sizes. */
+  streamed(report: StreamReport): void {
+    this.detections[report.input] = report.detection;
+    this.inputs[report.input] = {
+      ...this.inputs[report.input],
+      format: report.detection.name,
+      bytes: report.bytes,
+      uncompressedBytes: report.uncompressedBytes,
+    };
+  }
+
+  /**
+   * Ends the merge (no partial may come after). True when folded windows failed (the input was too far out of
+   * time order): the inputs must be read again, by a consumer of the second pass; this one is done.
+   */
+  get needsAnotherPass(): boolean {
+    return this.endMerge().foldFailed === true;
+  }
+
+  /** The result: the groups over the threshold, ranked, and the summary. Call once, after every partial. */
+  finish(): AnalyzeResult {
+    const { spec, files, skipped, started } = this.run;
+    const merged = this.endMerge();
+    if (merged.foldFailed) throw new Error('folded windows failed: the inputs must be read again (see needsAnotherPass)');
+    // Every input has its detection now (a compressed file's was settled by the producer that read it).
+    const fits: FileFit[] = files.map((file) => ({
+      path: file.path === STDIN ? 'stdin' : file.path,
+      format: this.detections[file.input]!,
+      stats: this.stats[file.input] ?? emptyStats(),
+    }));
+    if (spec.strict) checkStrict(fits);
+    const stats = emptyStats();
+    for (const fit of fits) addStats(stats, fit.stats);
+    if (merged.settled) {
+      stats.matched += merged.settled.matched;
+      stats.outside += merged.settled.outside;
+      stats.excluded += merged.settled.excluded;
     }
+    mark('merged');
+    const reported = rankGroups(merged, { threshold: spec.threshold, keyFields: spec.by.length, windowSeconds: spec.windowSeconds });
+    mark('rows selected');
+    const inputs = this.inputs;
+    let rows: ResultRow[] | undefined;
+    return {
+      keyFields: spec.by,
+      errorCodes: spec.errorCodes,
+      statusColumns: spec.statusColumns.map((c) => c.label),
+      ...(spec.windowSeconds > 0 ? { windowSeconds: spec.windowSeconds } : {}),
+      ...(spec.span ? { span: { since: spec.span.sinceText, until: spec.span.untilText } } : {}),
+      ...(spec.analysis && spec.analysis.includeIp.length + spec.analysis.excludeIp.length > 0
+        ? { clients: { include: spec.analysis.includeIp, exclude: spec.analysis.excludeIp } }
+        : {}),
+      threshold: spec.threshold,
+      reported,
+      get rows() {
+        return (rows ??= reported.toArray());
+      },
+      summary: {
+        ...stats,
+        input: inputs.length === 1 ? (inputs[0].path === STDIN ? 'stdin' : inputs[0].path) : `${inputs.length} inputs`,
+        inputs,
+        skippedInputs: skipped,
+        format: [...new Set(inputs.map((input) => input.format))].join(', '),
+        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions)],
+        // A pipe's size is known once read; every other input counts as stored when the run began.
+        bytes: files.reduce((sum, file) => sum + (file.pipe ? inputs[file.input].bytes : file.size), 0),
+        uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
+        threads: spec.threads,
+        groups: merged.table.size,
+        reported: reported.length,
+        elapsedMs: performance.now() - started,
+        ...(spec.windowSeconds > 0 ? { passes: this.read.pass } : {}),
+      },
+    };
   }
 
-  private track({ rows, events }: TaskInstants): void {
-    if (!events) return;
-    const { offsets, stamps } = events;
-    for (let i = 0; i < rows.length; i++) this.tracker.add(rows[i], stamps, offsets[i], offsets[i + 1]);
+  private endMerge(): Merged {
+    return (this.merged ??= this.merger.finish());
   }
+}
+
+/** The consumer of one read of the inputs. */
+export function createConsumer(run: ConsumedRun, read: ReadPass): Consumer {
+  return new Consumer(run, read);
+}
+
+/** Merges one partial (any producer's, in any order) into the consumer's groups. */
+export function mergePartial(consumer: Consumer, partial: ScanPartial): void {
+  consumer.mergePartial(partial);
+}
+
+/** Ranks what was merged and gives the result (see Consumer.finish). */
+export function finish(consumer: Consumer): AnalyzeResult {
+  return consumer.finish();
+}
+
+/** The first read folds windows when the spec allows it and no input is a pipe (a pipe cannot be read again). */
+export function firstPass(run: ConsumedRun): ReadPass {
+  const fold = run.spec.analysis?.foldWindows === true && !run.tasks.some((task) => task.kind === 'stream' && task.from === 'pipe');
+  return { pass: 1, foldWindows: fold };
+}
+
+/** The second read, after folding failed: every instant kept. */
+export const SECOND_PASS: ReadPass = { pass: 2, foldWindows: false };
+
+/** The tasks' keys in file order: input by input, by offset within one (see plan/tasks.ts taskKey). */
+function fileOrder(tasks: readonly Task[]): string[] {
+  const start = (task: Task): number => (task.kind === 'range' ? task.start : 0);
+  return [...tasks].sort((a, b) => a.input - b.input || start(a) - start(b)).map((task) => taskKey(task.input, start(task)));
 }

@@ -3,7 +3,7 @@
 
 import { LogsiftError } from '../base/errors.js';
 import { logsForwardedFor, type Detection, type FormatOptions } from '../formats/index.js';
-import type { ScanStats } from '../scan/line-scanner.js';
+import type { ScanStats } from '../tables/line-counts.js';
 import { formatCount } from '../base/numbers.js';
 
 export interface FileFit {

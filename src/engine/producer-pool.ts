@@ -1,106 +1,138 @@
-// The main thread's side of the producers: start the workers once, deal out tasks as each asks for one,
-// put their partials on the shared queue (acknowledging only once the queue took them), and gather stats.
+// The main thread's side of the producers (engine/producer-thread.ts is theirs): one read of the inputs by a
+// pool of worker threads. The pool deals tasks as each producer asks for one, relays a pipe's bytes to the
+// producer that took its task, puts the partials on the shared bounded queue (acknowledging each only once
+// the queue took it, which is what holds a producer back when the consumer falls behind), passes on what
+// producers say of their tasks, and fails once, with the first error, stopping every producer.
 
 import type { Worker } from 'node:worker_threads';
-import type { Partial } from '../tables/group-table.js';
 import { LogsiftError } from '../base/errors.js';
-import type { FromProducer, ProducerConfig, StreamReport, Task } from './thread-messages.js';
-import type { BoundedQueue } from './queue.js';
-import type { PipeRelay } from '../inputs/pipe-relay.js';
-import { addStats, emptyStats, type ScanStats } from '../scan/line-scanner.js';
 import { mark } from '../base/trace.js';
+import type { PipeRelay } from '../inputs/pipe-relay.js';
+import type { Task } from '../plan/tasks.js';
+import type { ScanConfig } from '../scan/task-scanner.js';
+import type { FileStats, StreamReport } from '../tables/line-counts.js';
+import type { ScanPartial } from '../tables/partial.js';
+import type { BoundedQueue } from './queue.js';
 import { earlyError, takeProducers } from './producer-threads.js';
+import type { FromProducer } from './thread-messages.js';
 
 export interface ProducerRun {
-  readonly config: ProducerConfig;
+  readonly config: ScanConfig;
   readonly tasks: readonly Task[];
+  /** Threads to start (never more than there are tasks). */
   readonly producers: number;
-  readonly queue: BoundedQueue<Partial>;
+  readonly queue: BoundedQueue<ScanPartial>;
+  /** Hears bytes read, every few MiB per producer. */
   readonly onRead?: (bytes: number) => void;
   /** Hears what each stream task found. */
   readonly onStreamed?: (report: StreamReport) => void;
+  /** Hears each producer's line counts, by input, once it is done. */
+  readonly onStats?: (stats: FileStats) => void;
   /** The pipes to relay, by input index: a pipe's bytes go to the producer that took its task. */
   readonly relays?: ReadonlyMap<number, PipeRelay>;
   /** Hears the bytes relayed from pipes (their size is known only as they are read). */
   readonly onPipeBytes?: (bytes: number) => void;
 }
 
-/** Runs the producers to the end; resolves with their summed line counts, by input index. */
-export function runProducers({ config, tasks, producers, queue, onRead, onStreamed, relays, onPipeBytes }: ProducerRun): Promise<ScanStats[]> {
-  const stats: ScanStats[] = [];
-  if (tasks.length === 0) return Promise.resolve(stats);
-  const workers: Worker[] = [];
-  let nextTask = 0;
-  let running = Math.max(1, Math.min(producers, tasks.length));
+/** Runs the producers over every task; resolves once all are done and their partials are on the queue. */
+export function runProducers(run: ProducerRun): Promise<void> {
+  if (run.tasks.length === 0) return Promise.resolve();
+  return new ProducerPool(run).done;
+}
 
-  return new Promise<ScanStats[]>((resolve, reject) => {
-    let settled = false;
-    const fail = (error: Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const relay of relays?.values() ?? []) relay.stop();
-      for (const worker of workers) void worker.terminate();
-      reject(error);
-    };
+class ProducerPool {
+  readonly done: Promise<void>;
+  private readonly workers: Worker[];
+  private nextTask = 0;
+  private running: number;
+  private settled = false;
+  private resolve!: () => void;
+  private reject!: (error: Error) => void;
 
-    workers.push(...takeProducers(running));
-    for (const worker of workers) {
-      let done = false;
-      let relay: PipeRelay | undefined; // the pipe this producer reads, if any
-      worker.on('message', (message: FromProducer) => {
-        switch (message.type) {
-          case 'ready':
-            if (nextTask < tasks.length) {
-              const task = tasks[nextTask++];
-              worker.postMessage({ type: 'task', task });
-              relay = undefined;
-              if (task.kind === 'stream' && task.from === 'pipe') {
-                relay = relays?.get(task.input);
-                if (!relay) return fail(new Error(`no relay for pipe input ${task.path}`));
-                void relay.start((toProducer, transfer) => worker.postMessage(toProducer, transfer), onPipeBytes);
-              }
-            } else {
-              worker.postMessage({ type: 'stop' });
-            }
-            break;
-          case 'pipe-took':
-            relay?.took();
-            break;
-          case 'read':
-            onRead?.(message.bytes);
-            break;
-          case 'streamed':
-            onStreamed?.(message.report);
-            break;
-          case 'partial':
-            mark(`partial of ${message.partial.keyEnds.length} groups`);
-            queue.put(message.partial).then(() => worker.postMessage({ type: 'ack' }), fail);
-            break;
-          case 'done':
-            done = true;
-            for (const [input, counts] of Object.entries(message.stats)) addStats((stats[Number(input)] ??= emptyStats()), counts);
-            void worker.terminate();
-            if (--running === 0 && !settled) {
-              settled = true;
-              resolve(stats);
-            }
-            break;
-          case 'failed':
-            fail(message.user ? new LogsiftError(message.message) : new Error(message.message));
-            break;
-        }
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (!done) fail(new Error(`a producer stopped unexpectedly (exit code ${code})`));
-      });
-      const error = earlyError(worker);
-      if (error) {
-        fail(error);
-        break;
-      }
-      worker.postMessage({ type: 'config', config });
-      mark('producer configured');
+  constructor(private readonly run: ProducerRun) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.running = Math.max(1, Math.min(run.producers, run.tasks.length));
+    this.workers = takeProducers(this.running);
+    for (const worker of this.workers) {
+      if (!this.attach(worker)) break;
     }
-  });
+  }
+
+  /** Listens to one producer and gives it the run's configuration; false when it had failed already. */
+  private attach(worker: Worker): boolean {
+    const producer = { done: false, relay: undefined as PipeRelay | undefined };
+    worker.on('message', (message: FromProducer) => this.onMessage(worker, producer, message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      if (!producer.done) this.fail(new Error(`a producer stopped unexpectedly (exit code ${code})`));
+    });
+    const error = earlyError(worker);
+    if (error) {
+      this.fail(error);
+      return false;
+    }
+    worker.postMessage({ type: 'config', config: this.run.config });
+    mark('producer configured');
+    return true;
+  }
+
+  private onMessage(worker: Worker, producer: { done: boolean; relay: PipeRelay | undefined }, message: FromProducer): void {
+    const run = this.run;
+    switch (message.type) {
+      case 'ready':
+        producer.relay = undefined;
+        if (this.nextTask < run.tasks.length) this.deal(worker, producer, run.tasks[this.nextTask++]);
+        else worker.postMessage({ type: 'stop' });
+        break;
+      case 'pipe-took':
+        producer.relay?.took();
+        break;
+      case 'read':
+        run.onRead?.(message.bytes);
+        break;
+      case 'streamed':
+        run.onStreamed?.(message.report);
+        break;
+      case 'partial':
+        mark(`partial of ${message.partial.keyEnds.length} groups`);
+        run.queue.put(message.partial).then(
+          () => worker.postMessage({ type: 'ack' }),
+          (error: Error) => this.fail(error),
+        );
+        break;
+      case 'done':
+        producer.done = true;
+        run.onStats?.(message.stats);
+        void worker.terminate();
+        if (--this.running === 0 && !this.settled) {
+          this.settled = true;
+          this.resolve();
+        }
+        break;
+      case 'failed':
+        this.fail(message.user ? new LogsiftError(message.message) : new Error(message.message));
+        break;
+    }
+  }
+
+  /** Gives a producer its next task; a pipe's relay starts sending it the pipe's bytes. */
+  private deal(worker: Worker, producer: { relay: PipeRelay | undefined }, task: Task): void {
+    worker.postMessage({ type: 'task', task });
+    if (task.kind !== 'stream' || task.from !== 'pipe') return;
+    const relay = this.run.relays?.get(task.input);
+    if (!relay) return this.fail(new Error(`no relay for pipe input ${task.path}`));
+    producer.relay = relay;
+    void relay.start((message, transfer) => worker.postMessage(message, transfer), this.run.onPipeBytes);
+  }
+
+  private fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const relay of this.run.relays?.values() ?? []) relay.stop();
+    for (const worker of this.workers) void worker.terminate();
+    this.reject(error);
+  }
 }

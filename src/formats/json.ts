@@ -17,7 +17,7 @@
 
 import { LogsiftError } from '../base/errors.js';
 import { parseClfTime } from './clf.js';
-import { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
+import { LineFields, type FormatDefinition, type LineFormat } from './fields.js';
 import { setClientAddress } from './fieldscan.js';
 import { jsonUnescaped, KeyNode, makeCaptures, resetCaptures, walkObject, type Captures } from './json-scan.js';
 import { splitRequest } from './request.js';

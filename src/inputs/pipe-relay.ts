@@ -6,12 +6,17 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { MAGIC_BYTES } from './decompress.js';
 import { STDIN } from './resolve.js';
-import type { ToProducer } from '../engine/thread-messages.js';
 
 /** Chunks sent and not yet taken by the producer; the pipe is not read further until it takes one. */
 const WINDOW = 8;
 /** Largest chunk in one message (a library caller's stream may give any size). */
 const MAX_CHUNK_BYTES = 256 * 1024;
+
+/** What a relay posts to the producer that reads its pipe. */
+export type PipeMessage =
+  | { readonly type: 'pipe-data'; readonly bytes: Uint8Array }
+  | { readonly type: 'pipe-end' }
+  | { readonly type: 'pipe-error'; readonly message: string };
 
 export class PipeRelay {
   /** Bytes read from the pipe so far. */
@@ -56,7 +61,7 @@ export class PipeRelay {
    * Relays the pipe's bytes through `post` until its end (`pipe-end`) or a read error (`pipe-error`); `onBytes`
    * hears each chunk's size. Call `took` each time the producer took a chunk.
    */
-  async start(post: (message: ToProducer, transfer?: ArrayBuffer[]) => void, onBytes?: (bytes: number) => void): Promise<void> {
+  async start(post: (message: PipeMessage, transfer?: ArrayBuffer[]) => void, onBytes?: (bytes: number) => void): Promise<void> {
     try {
       const send = async (chunk: Uint8Array): Promise<void> => {
         for (let from = 0; from < chunk.length && !this.stopped; from += MAX_CHUNK_BYTES) {

@@ -4,16 +4,28 @@
 
 import { closeSync } from 'node:fs';
 import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
-import { detectCompression, MAGIC_BYTES, unsupportedCompression } from './decompress.js';
+import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
 import type { Readable } from 'node:stream';
 import { asUnreadable, isUnreadable, openFile, readHead, STDIN, unreadable, type Input, type SkippedInput } from './resolve.js';
-import type { PlannedFile } from '../plan/plan-tasks.js';
 import { PipeRelay } from './pipe-relay.js';
 
 /** Enough lines to recognise a format, small enough to read instantly. */
 export const DETECT_BYTES = 64 * 1024;
 
-/** An input as probed: what the plan needs of it (engine/plan.ts PlannedFile), and how its format was chosen. */
+/** An input to read: a plain file is cut into ranges; a compressed file, or a pipe, is read whole as a stream. */
+export interface PlannedFile {
+  readonly input: number;
+  readonly path: string;
+  /** Bytes (compressed); 0 for a pipe (not known before it is read). */
+  readonly size: number;
+  /** A pipe (stdin, FIFO): read once, relayed by the main thread. */
+  readonly pipe?: boolean;
+  readonly compression: Compression;
+  /** Format name; for a compressed file or a pipe, the requested one (maybe `auto`): its producer settles it. */
+  readonly format: string;
+}
+
+/** An input as probed: what the plan needs of it (PlannedFile), and how its format was chosen. */
 export interface ProbedFile extends PlannedFile {
   /** How the format was chosen (named or detected, and what was tried), for messages; none yet when compressed. */
   readonly detection?: Detection;

@@ -168,18 +168,3 @@ export function blockHolds(block: AddressBlock, address: Uint32Array): boolean {
   return true;
 }
 
-/** Which clients count: in one of the `include` blocks (when any are given), and in none of `exclude`. */
-export class ClientFilter {
-  private readonly address = new Uint32Array(4);
-
-  constructor(
-    private readonly include: readonly AddressBlock[],
-    private readonly exclude: readonly AddressBlock[],
-  ) {}
-
-  admits(buf: Uint8Array, start: number, end: number): boolean {
-    const isAddress = parseAddress(buf, start, end, this.address);
-    if (this.include.length > 0 && !(isAddress && this.include.some((b) => blockHolds(b, this.address)))) return false;
-    return !(isAddress && this.exclude.some((b) => blockHolds(b, this.address)));
-  }
-}

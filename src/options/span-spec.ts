@@ -6,12 +6,12 @@
 // reading, the newest instant seen so far (M) only grows, and the final one (N) is at least M, so
 //   - `--since D`: an entry before M - D is certainly out; any later one may still be (kept for the end);
 //   - `--until E`: an entry before M - E is certainly in; any later one may still be out (kept for the end).
-// Entries that may go either way are kept compactly (engine/deferred.ts) and settled when M grows or at the
+// Entries that may go either way are kept compactly (analyses/time-span.ts, analyses/deferred.ts) and settled when M grows or at the
 // end, when N is known.
 
 import { LogsiftError } from '../base/errors.js';
 import { DURATION_FORMS, parseDuration } from './durations.js';
-import { daysFromCivil, isValidCivil, OFFSET_SPAN } from '../base/time.js';
+import { daysFromCivil, isValidCivil } from '../base/time.js';
 
 /** The span as plain data (it travels to the workers). Instants and durations in seconds. */
 export interface SpanSpec {
@@ -73,68 +73,3 @@ export function parseSpan(since: string | undefined, until: string | undefined):
   return { sinceAt: s.at, sinceAgo: s.ago, untilAt: u.at, untilAgo: u.ago, sinceText: since, untilText: until };
 }
 
-export const OUT = 0;
-export const IN = 1;
-export const MAYBE = 2;
-export type Verdict = typeof OUT | typeof IN | typeof MAYBE;
-
-/**
- * Decides whether stamps (engine/time.ts) are in the span, given the newest stamp seen so far. Bounds are
- * kept as stamps, so a decision is one or two comparisons (a stamp is seconds * OFFSET_SPAN + offset part).
- */
-export class TimeSpan {
-  readonly relative: boolean;
-  /** Newest stamp seen (of any parsed entry). */
-  newest = Number.NEGATIVE_INFINITY;
-  /** stamp < outBelow or stamp >= outFrom: out. */
-  private outBelow = Number.NEGATIVE_INFINITY;
-  private outFrom = Number.POSITIVE_INFINITY;
-  /** With a relative until: stamp >= maybeFrom may yet be out. */
-  private maybeFrom = Number.POSITIVE_INFINITY;
-  /** Whether the newest entry of the whole input is known (then nothing is MAYBE). */
-  private final = false;
-
-  constructor(readonly spec: SpanSpec) {
-    this.relative = spec.sinceAgo !== undefined || spec.untilAgo !== undefined;
-    this.update(Number.NEGATIVE_INFINITY, false);
-  }
-
-  /** Notes a parsed entry's stamp (for relative bounds). */
-  see(stamp: number): void {
-    if (stamp > this.newest) {
-      this.newest = stamp;
-      if (this.relative) this.update(stamp, false);
-    }
-  }
-
-  /** Learns that the newest entry of the whole input is `stamp` (after every entry was seen): no more MAYBE. */
-  finish(stamp: number): void {
-    this.newest = Math.max(this.newest, stamp);
-    this.update(this.newest, true);
-  }
-
-  verdict(stamp: number): Verdict {
-    if (stamp < this.outBelow || stamp >= this.outFrom) return OUT;
-    if (this.spec.sinceAgo !== undefined && !this.final) return MAYBE;
-    return stamp >= this.maybeFrom ? MAYBE : IN;
-  }
-
-  private update(newest: number, final: boolean): void {
-    const { sinceAt, sinceAgo, untilAt, untilAgo } = this.spec;
-    const newestSecond = Math.floor(newest / OFFSET_SPAN);
-    const at = (second: number): number => second * OFFSET_SPAN;
-    this.final = final;
-    this.outBelow = sinceAt === undefined ? Number.NEGATIVE_INFINITY : at(sinceAt);
-    if (sinceAgo !== undefined && newest > Number.NEGATIVE_INFINITY) {
-      this.outBelow = Math.max(this.outBelow, at(newestSecond - sinceAgo));
-    }
-    this.outFrom = untilAt === undefined ? Number.POSITIVE_INFINITY : at(untilAt);
-    this.maybeFrom = Number.POSITIVE_INFINITY;
-    if (untilAgo !== undefined) {
-      // Before the newest is known at all, every entry may be out.
-      const bound = newest > Number.NEGATIVE_INFINITY ? at(newestSecond - untilAgo) : Number.NEGATIVE_INFINITY;
-      if (final) this.outFrom = Math.min(this.outFrom, bound);
-      else this.maybeFrom = bound;
-    }
-  }
-}

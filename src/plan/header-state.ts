@@ -4,7 +4,7 @@
 // a few reads when headers are frequent.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { RangeTask, Task } from '../engine/thread-messages.js';
+import type { RangeTask, Task } from './tasks.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 /** Longest header line taken in; longer ones are cut (W3C `#Fields:` lines are well under 1 KiB). */

@@ -4,8 +4,10 @@
 // ranges of all of them.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Compression } from '../inputs/decompress.js';
-import type { RangeTask, StreamTask, Task } from '../engine/thread-messages.js';
+import { formatDefinition } from '../formats/index.js';
+import type { PlannedFile } from '../inputs/probe.js';
+import { withFormatState } from './header-state.js';
+import type { RangeTask, StreamTask, Task } from './tasks.js';
 
 export interface ByteRange {
   readonly start: number;
@@ -18,9 +20,6 @@ export interface PlanOptions {
   /** Target size of one range. */
   readonly rangeBytes: number;
 }
-
-/** Target size of one range (unit of work handed to a producer), unless the run says otherwise. */
-export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
 
 /** Ranges smaller than this are not worth a producer of their own (start-up costs more than it saves). */
 const MIN_SPLIT_BYTES = 1024 * 1024;
@@ -86,25 +85,13 @@ export function nextLineStart(fd: number, pos: number, size: number): number {
   return size;
 }
 
-/** An input to read: a plain file is cut into ranges; a compressed file, or a pipe, is read whole as a stream. */
-export interface PlannedFile {
-  readonly input: number;
-  readonly path: string;
-  /** Bytes (compressed); 0 for a pipe (not known before it is read). */
-  readonly size: number;
-  /** A pipe (stdin, FIFO): read once, relayed by the main thread. */
-  readonly pipe?: boolean;
-  readonly compression: Compression;
-  /** Format name; for a compressed file or a pipe, the requested one (maybe `auto`): its producer settles it. */
-  readonly format: string;
-}
-
 /**
  * The work list of a run. Pipes and compressed files come first (pipes, of unknown size, first of all, then
  * compressed files biggest first): each is one task that only one producer can do, so a big one dealt last
  * would leave the others idle at the end. Then every plain file cut into
  * line-aligned ranges; each file gets a share of the producers by its size (at least one), so one big file is
- * still split among all of them while many small files are dealt out whole.
+ * still split among all of them while many small files are dealt out whole. A range of a file whose format
+ * keeps state across lines (W3C's `#Fields:`) carries the header lines in force at its start.
  */
 export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes }: PlanOptions): Task[] {
   const isStream = (file: PlannedFile): boolean => file.pipe === true || file.compression !== 'none';
@@ -135,5 +122,5 @@ export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes
       closeSync(fd);
     }
   }
-  return tasks;
+  return withFormatState(tasks, (format) => formatDefinition(format)?.stateLines);
 }

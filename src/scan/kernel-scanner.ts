@@ -3,13 +3,14 @@
 // Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
 // and either counts matching lines in its own group table (the default run) or returns one record per matching
 // line for LineScanner.countMatch (analyses), so the kernel changes nothing but speed. The JS parser remains
-// the reference. (The consumer's use of the kernel's table, to merge, rank and write CSV lines, is in
-// engine/kernel-table.ts.)
+// the reference. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
+// merge, rank and write CSV lines: tables/kernel-table.ts.)
 
-import { readFileSync } from 'node:fs';
-import { partialOf, recordBytesFor, type Partial } from '../tables/group-table.js';
-import type { LineScanner } from './line-scanner.js';
 import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
+import { kernelTableArrays } from '../tables/kernel-table.js';
+import { partialOf, type CountsPartial } from '../tables/partial.js';
+import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
+import type { LineScanner } from './line-scanner.js';
 
 /** Formats the kernel parses, and whether their lines start with a `vhost:port` field. */
 const KERNEL_FORMATS: ReadonlyMap<string, boolean> = new Map([
@@ -18,40 +19,8 @@ const KERNEL_FORMATS: ReadonlyMap<string, boolean> = new Map([
   ['vcombined', true],
 ]);
 
-const KERNEL_URL = new URL('../../kernel/clf.wasm', import.meta.url);
 /** Records the kernel may write per call (32 bytes each). */
 const MAX_RECORDS = 32768;
-
-export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
-  readonly RECORD_BYTES: WebAssembly.Global;
-  readonly lines: WebAssembly.Global;
-  readonly blank: WebAssembly.Global;
-  readonly malformed: WebAssembly.Global;
-  readonly parsed: WebAssembly.Global;
-  readonly matched: WebAssembly.Global;
-  readonly records: WebAssembly.Global;
-  readonly tableRows: WebAssembly.Global;
-  scan(start: number, end: number, out: number, maxRecords: number, vhost: number, countHere: number): number;
-  wantedTable(): number;
-  allocate(bytes: number): number;
-  release(at: number): void;
-  resetCounters(): void;
-  tableInit(columns: number, rows: number): void;
-  tableSlots(): number;
-  tableSlotCount(): number;
-  tableClear(): void;
-  tableKeyBytes(): number;
-  tableKeyEnds(): number;
-  tableRecords(): number;
-  tableMerge(keys: number, ends: number, from: number, rows: number): number;
-  tableAdopt(rows: number, keyLength: number, slots: number): void;
-  tableCapacity(): number;
-  tableKeyCapacity(): number;
-  readonly csvBytes: WebAssembly.Global;
-  csvRows(order: number, from: number, rows: number, out: number, outEnd: number): number;
-  rankRows(threshold: number, out: number, scratch: number): number;
-}
 
 /**
  * What the kernel does with a matching line: `count` it in its own group table (the default run, groups by
@@ -60,56 +29,12 @@ export interface KernelExports {
  */
 export type KernelMode = 'count' | 'records' | 'reparse';
 
-/** Groups the kernel's table has room for before it first grows (as GroupTable). */
-export const TABLE_ROWS = 16384;
-
-let kernelModule: WebAssembly.Module | null | undefined;
-
-/** The compiled kernel, or null when it was not built (then the JS scanner does the work). */
-export function loadKernelModule(): WebAssembly.Module | null {
-  if (kernelModule === undefined) {
-    try {
-      kernelModule = new WebAssembly.Module(readFileSync(KERNEL_URL));
-    } catch {
-      kernelModule = null;
-    }
-  }
-  return kernelModule;
-}
-
 export function kernelSupports(format: string): boolean {
   return KERNEL_FORMATS.has(format) && loadKernelModule() !== null;
 }
 
-export function instantiate(module: WebAssembly.Module): KernelExports {
-  const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('kernel abort'); } } });
-  return instance.exports as unknown as KernelExports;
-}
-
-/** A kernel table's arrays as views of its memory, whole (room past the rows included); valid until it next runs. */
-export interface KernelTableArrays {
-  readonly rows: number;
-  readonly keyBytes: Uint8Array;
-  readonly keyEnds: Int32Array;
-  readonly records: Uint8Array;
-  /** In GroupTable's layout and hash too: a consumer can adopt them (groups.ts). */
-  readonly slots: Int32Array;
-}
-
-export function kernelTableArrays(kernel: KernelExports, width: number): KernelTableArrays {
-  const buffer = kernel.memory.buffer;
-  const capacity = kernel.tableCapacity();
-  return {
-    rows: kernel.tableRows.value as number,
-    keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
-    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), capacity),
-    records: new Uint8Array(buffer, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
-    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
-  };
-}
-
-/** The groups of a kernel's table as a Partial (copies); leaves the table empty. */
-function takeTable(kernel: KernelExports, width: number): Partial {
+/** The groups of a kernel's table as a CountsPartial (copies); leaves the table empty. */
+function takeTable(kernel: KernelExports, width: number): CountsPartial {
   const { rows, keyBytes, keyEnds, records, slots } = kernelTableArrays(kernel, width);
   const partial = partialOf(width, rows, keyBytes, keyEnds, records, slots);
   kernel.tableClear();
@@ -157,8 +82,8 @@ export class KernelScanner implements LineSink, ReadBuffer {
     return this.mode === 'count' ? (this.kernel.tableRows.value as number) : 0;
   }
 
-  /** The kernel's groups as a Partial (copies); leaves its table empty. */
-  takePartial(): Partial {
+  /** The kernel's groups as a CountsPartial (copies); leaves its table empty. */
+  takePartial(): CountsPartial {
     return takeTable(this.kernel, this.scanner.table.width);
   }
 
@@ -176,7 +101,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
   }
 
   scanLines(_buf: Buffer, from: number, to: number): number {
-    const { kernel, input, out, scanner } = this;
+    const { kernel, input, out } = this;
     const countHere = this.mode === 'count' ? 1 : 0;
     let at = input + from;
     for (;;) {

@@ -5,42 +5,11 @@
 import { LineFields, type LineFormat } from '../formats/fields.js';
 import { GroupTable } from '../tables/group-table.js';
 import type { LineSink } from '../inputs/range-reader.js';
+import type { ScanStats } from '../tables/line-counts.js';
+import { emptyStats } from '../tables/line-counts.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
-
-/** Line counters of a scan; summed over producers for the summary. */
-export interface ScanStats {
-  /** Lines seen, blank ones included. */
-  lines: number;
-  blank: number;
-  /** Non-blank lines that did not fit the format. */
-  malformed: number;
-  /** Header and comment lines the format knows (W3C `#Fields:` ...): neither parsed nor malformed. */
-  comment: number;
-  parsed: number;
-  /** Parsed lines whose status is one of the wanted codes (and that pass the run's filters). */
-  matched: number;
-  /** Parsed lines outside `--since`/`--until` (any status). */
-  outside: number;
-  /** Matching responses dropped by `--include-ip`/`--exclude-ip`. */
-  excluded: number;
-}
-
-export function emptyStats(): ScanStats {
-  return { lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0, outside: 0, excluded: 0 };
-}
-
-export function addStats(into: ScanStats, from: ScanStats): void {
-  into.lines += from.lines;
-  into.blank += from.blank;
-  into.malformed += from.malformed;
-  into.comment += from.comment;
-  into.parsed += from.parsed;
-  into.matched += from.matched;
-  into.outside += from.outside;
-  into.excluded += from.excluded;
-}
 
 /** Status code -> column in the output (ascending codes), or -1 when the code is not wanted. */
 export function statusColumns(codes: readonly number[]): Int16Array {

@@ -10,18 +10,11 @@
 // span cannot decide yet (engine/deferred.ts) are counted later, in their column.
 
 import { grown } from '../base/typed.js';
+import type { EventsPartial } from './partial.js';
 
 const INITIAL_EVENTS = 4096;
 const INITIAL_ROWS = 1024;
 const NONE = -1;
-
-/** The events of a partial's rows: row i's stamps are stamps[offsets[i] .. offsets[i + 1]). */
-export interface EventsPartial {
-  readonly offsets: Uint32Array;
-  readonly stamps: Float64Array;
-  /** Lists made `withColumns`: each event's status column. */
-  readonly columns?: Uint16Array;
-}
 
 export class EventLists {
   private stamps = new Float64Array(INITIAL_EVENTS);

@@ -2,62 +2,15 @@
 // (hash the bytes, compare them with the stored copy), so counting a matching line makes no string and no
 // object; strings are made once per reported group, at the very end. The numbers live in flat typed arrays.
 //
-// A producer fills one table and hands it to the consumer as a compact, transferable `Partial`: the table's
+// A producer fills one table and hands it to the consumer as a compact, transferable `CountsPartial`: the table's
 // own arrays, trimmed (no conversion); the consumer merges partials into its own table with `mergePartial`
 // (or, in the default run, into the kernel's table of the same layout: engine/kernel-table.ts).
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from '../base/time.js';
 import { grown } from '../base/typed.js';
-
-/**
- * What travels on the queue: a producer's table, trimmed; counts per group, never per-line records. Group i's
- * key is keyBytes[keyEnds[i - 1] ?? 0, keyEnds[i]); its numbers are record i of `records` (see `RECORD`).
- */
-export interface Partial {
-  /** Counts per record: the total plus one per status column. */
-  readonly width: number;
-  readonly keyBytes: Uint8Array;
-  readonly keyEnds: Int32Array;
-  /** One record per group, `recordBytesFor(width, 4)` bytes each: 32-bit counts, then first and last stamp. */
-  readonly records: Uint8Array;
-  /**
-   * The table's hash slots over these keys (4 ints per slot: row + 1, hash, key start, key length; a power of
-   * two of them, at least twice the rows), so that a consumer adopting the partial need not rebuild them.
-   */
-  readonly slots: Int32Array;
-}
-
-/** The buffers of a partial, for a zero-copy postMessage. */
-export function partialTransferList(partial: Partial): ArrayBuffer[] {
-  return [partial.keyBytes, partial.keyEnds, partial.records, partial.slots].map((array) => array.buffer as ArrayBuffer);
-}
-
-/**
- * Bytes of one record for `width` counts of `countBytes` each: the counts (the total, then one per status
- * column), padded to 8, then the first and last stamp (f64). The kernel's table (kernel/table.ts) lays its
- * records out the same way with 32-bit counts, so its partials are read by the same code.
- */
-export function recordBytesFor(width: number, countBytes: number): number {
-  return Math.ceil((width * countBytes) / 8) * 8 + 16;
-}
-
-/** A Partial of a table's first `rows` groups: copies of its arrays, trimmed (32-bit counts). */
-export function partialOf(
-  width: number,
-  rows: number,
-  keyBytes: Uint8Array,
-  keyEnds: Int32Array,
-  records: Uint8Array,
-  slots: Int32Array,
-): Partial {
-  return {
-    width,
-    keyBytes: keyBytes.slice(0, rows === 0 ? 0 : keyEnds[rows - 1]),
-    keyEnds: keyEnds.slice(0, rows),
-    records: records.slice(0, rows * recordBytesFor(width, 4)),
-    slots: slots.slice(),
-  };
-}
+import { recordBytesFor } from './partial.js';
+import type { CountsPartial } from './partial.js';
+import { partialOf } from './partial.js';
 
 /** The largest 32-bit count. */
 const MAX_NARROW = 0xffffffff;
@@ -150,7 +103,7 @@ export class GroupTable {
   }
 
   /** Adds the groups of a partial into this table: every one, or those from group `from` on. */
-  mergePartial(partial: Partial, from = 0): void {
+  mergePartial(partial: CountsPartial, from = 0): void {
     const { width, keyBytes, keyEnds, records } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
     if (this.rows === 0 && !this.wide && from === 0) return this.adopt(partial);
@@ -181,7 +134,7 @@ export class GroupTable {
    * records and hash slots become the table's, each one memcpy. Adding each group would cost a cache miss or
    * three per group, for nothing: none can be found. (Copies, so that the partial stays as it was.)
    */
-  private adopt({ keyBytes, keyEnds, records, slots }: Partial): void {
+  private adopt({ keyBytes, keyEnds, records, slots }: CountsPartial): void {
     const rows = keyEnds.length;
     // Room for a quarter more: the next partials mostly bring keys seen already, and a few new ones should not
     // make the table grow at once.
@@ -210,8 +163,8 @@ export class GroupTable {
     return table;
   }
 
-  /** Hands the groups over as a Partial (copies trimmed to size) and leaves this table empty. */
-  takePartial(): Partial {
+  /** Hands the groups over as a CountsPartial (copies trimmed to size) and leaves this table empty. */
+  takePartial(): CountsPartial {
     if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
     const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.slots);
     this.rows = 0;

@@ -3,8 +3,31 @@
 // CSV lines with the kernel's compiled code. The same work in JS runs cold, once per run, on the serial tail
 // after the scan; it stays the reference (GroupTable.mergePartial, rankGroups, sinks/csv.ts), and tests compare.
 
-import { GroupTable, type Partial } from './group-table.js';
-import { instantiate, kernelTableArrays, loadKernelModule, TABLE_ROWS, type KernelExports } from '../scan/kernel-scanner.js';
+import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
+import { GroupTable } from './group-table.js';
+import { recordBytesFor, type CountsPartial } from './partial.js';
+
+/** A kernel table's arrays as views of its memory, whole (room past the rows included); valid until it next runs. */
+export interface KernelTableArrays {
+  readonly rows: number;
+  readonly keyBytes: Uint8Array;
+  readonly keyEnds: Int32Array;
+  readonly records: Uint8Array;
+  /** In GroupTable's layout and hash too: a consumer can adopt them (groups.ts). */
+  readonly slots: Int32Array;
+}
+
+export function kernelTableArrays(kernel: KernelExports, width: number): KernelTableArrays {
+  const buffer = kernel.memory.buffer;
+  const capacity = kernel.tableCapacity();
+  return {
+    rows: kernel.tableRows.value as number,
+    keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
+    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), capacity),
+    records: new Uint8Array(buffer, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
+    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
+  };
+}
 
 /**
  * The consumer's merge, done by the kernel's table (the default run): each partial is copied into the
@@ -32,7 +55,7 @@ export class KernelMerger {
     this.kernel.tableInit(columns, TABLE_ROWS);
   }
 
-  merge(partial: Partial): void {
+  merge(partial: CountsPartial): void {
     if (this.overflowed) return this.overflowed.mergePartial(partial);
     if (partial.width !== this.width) throw new Error(`partial has ${partial.width - 1} status columns, table has ${this.columns}`);
     const { kernel } = this;
@@ -59,7 +82,7 @@ export class KernelMerger {
   }
 
   /** The first partial: copied into the empty table whole (see kernel/table.ts tableAdopt). */
-  private adopt({ keyBytes, keyEnds, records, slots }: Partial): void {
+  private adopt({ keyBytes, keyEnds, records, slots }: CountsPartial): void {
     const { kernel } = this;
     kernel.tableAdopt(keyEnds.length, keyBytes.length, slots.length / 4);
     const memory = kernel.memory.buffer;

@@ -1,7 +1,7 @@
 // The answer: groups over the threshold, sorted, with per-code counts and first/last times; plus the summary.
 
 import type { SkippedInput } from '../inputs/resolve.js';
-import type { ScanStats } from '../scan/line-scanner.js';
+import type { ScanStats } from './line-counts.js';
 
 export interface ResultRow {
   /** The group's key fields' values (`keyFields` order), as written in the log. */

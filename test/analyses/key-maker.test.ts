@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { combinedFormat, commonFormat, vcombinedFormat } from '../../src/formats/clf.js';
 import { LineFields, type LineFormat } from '../../src/formats/fields.js';
-import { KEY_FIELDS, KeyMaker, parseKeyFields, splitKey, type KeyField } from '../../src/options/key-fields.js';
+import { KEY_FIELDS, parseKeyFields, type KeyField } from '../../src/options/key-fields.js';
+import { KeyMaker } from '../../src/analyses/key-maker.js';
+import { splitKey } from '../../src/tables/composite-key.js';
 
 /** The key a KeyMaker makes for a line, one char per byte (as GroupTable.key gives it back). */
 function keyText(maker: KeyMaker, buf: Buffer, fields: LineFields): string {

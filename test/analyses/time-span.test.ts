@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { formatDuration, parseDuration } from '../../src/options/durations.js';
-import { IN, MAYBE, OUT, parseIsoTime, parseSpan, TimeSpan } from '../../src/options/span-spec.js';
+import { parseIsoTime, parseSpan } from '../../src/options/span-spec.js';
+import { IN, MAYBE, OUT, TimeSpan } from '../../src/analyses/time-span.js';
 import { packStamp } from '../../src/base/time.js';
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0) / 1000;

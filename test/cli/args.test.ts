@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { CommanderError } from 'commander';
 import { buildProgram, parseCli } from '../../src/cli/args.js';
 import { DEFAULT_INPUT, DEFAULT_OUTPUT } from '../../src/cli/defaults.js';
-import { DEFAULT_ERROR_CODES, resolveOptions } from '../../src/options/analyze-options.js';
+import { DEFAULT_ERROR_CODES } from '../../src/options/analyze-options.js';
+import { resolveOptions } from '../../src/options/run-spec.js';
 
 function parse(...argv: string[]) {
   const program = buildProgram('0.0.0')

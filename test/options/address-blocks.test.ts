@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { BlockList, isIP } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { blockHolds, ClientFilter, parseAddress, parseAddressBlock } from '../../src/options/address-blocks.js';
+import { blockHolds, parseAddress, parseAddressBlock } from '../../src/options/address-blocks.js';
+import { ClientFilter } from '../../src/analyses/client-filter.js';
 
 function addressOf(text: string): Uint32Array | undefined {
   const words = new Uint32Array(4);

@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RangeTask, Task } from '../../src/engine/thread-messages.js';
-import { planTasks, type PlannedFile } from '../../src/plan/plan-tasks.js';
+import type { RangeTask, Task } from '../../src/plan/tasks.js';
+import { planTasks } from '../../src/plan/plan-tasks.js';
+import { type PlannedFile } from '../../src/inputs/probe.js';
 
 let dir: string;
 const line = (i: number): string => `10.0.0.${i % 250} - - [10/Oct/2000:13:55:36 -0700] "GET /${i} HTTP/1.0" 404 12\n`;

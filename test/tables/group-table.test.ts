@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { GroupTable, type Partial } from '../../src/tables/group-table.js';
+import { GroupTable } from '../../src/tables/group-table.js';
+import { type CountsPartial } from '../../src/tables/partial.js';
 import { KernelMerger } from '../../src/tables/kernel-table.js';
-import { rankGroups } from '../../src/tables/ranked.js';
+import { rankGroups } from '../../src/consumer/rank.js';
 import { NO_STAMP_MAX, NO_STAMP_MIN, packStamp } from '../../src/base/time.js';
 
 const COLUMNS = 3;
@@ -126,7 +127,7 @@ describe('GroupTable', () => {
 
   test('sums past 2^32 - 1 stay exact: the table widens its counts and goes on', () => {
     const big = 0xffff_fff0;
-    const partialWith = (counts: number[], stamp: number): Partial => {
+    const partialWith = (counts: number[], stamp: number): CountsPartial => {
       const producer = new GroupTable(COLUMNS);
       addAll(producer, [
         { key: Buffer.from('a'), column: 0, stamp },
@@ -155,13 +156,13 @@ describe('GroupTable', () => {
   });
 
   test('the consumer\'s merge in the kernel (KernelMerger) gives the table\'s merge, past 2^32 too', () => {
-    const partialsOf = (evs: readonly Event[], cuts: readonly number[]): Partial[] =>
+    const partialsOf = (evs: readonly Event[], cuts: readonly number[]): CountsPartial[] =>
       split(evs, cuts).map((piece) => {
         const producer = new GroupTable(COLUMNS);
         addAll(producer, piece);
         return producer.takePartial();
       });
-    const both = (partials: readonly Partial[]): void => {
+    const both = (partials: readonly CountsPartial[]): void => {
       const merger = KernelMerger.create(COLUMNS)!;
       const table = new GroupTable(COLUMNS);
       for (const partial of partials) {
@@ -179,7 +180,7 @@ describe('GroupTable', () => {
       [{ key: Buffer.from('a'), column: 0, stamp: packStamp(5, 0) }, { key: Buffer.from('b'), column: 1, stamp: packStamp(6, 0) }, { key: Buffer.from('c'), column: 2, stamp: packStamp(7, 0) }],
       [],
     )[0];
-    const bigCounts = (partial: Partial): Partial => {
+    const bigCounts = (partial: CountsPartial): CountsPartial => {
       const records = partial.records.slice();
       const words = new Uint32Array(records.buffer);
       const perRecord = words.length / partial.keyEnds.length;
@@ -214,7 +215,7 @@ describe('GroupTable', () => {
         fc.array(fc.nat(), { maxLength: 8 }),
         fc.func(fc.integer()),
         (evs, cuts, order) => {
-          const partials: Partial[] = split(evs, cuts).map((piece) => {
+          const partials: CountsPartial[] = split(evs, cuts).map((piece) => {
             const table = new GroupTable(COLUMNS);
             addAll(table, piece);
             return table.takePartial();

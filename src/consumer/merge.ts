@@ -1,0 +1,131 @@
+// Merging partials, as they come, into one table: in the default run (counts by client) the kernel's table
+// (tables/kernel-table.ts), else a GroupTable. For a windowed run it also gathers the groups' instants: every
+// one of them (tables/event-lists.ts), or, folding windows (analyses/sliding.ts), only the last window of each
+// group, taking the tasks' instants in file order. For a relative time span it settles the entries producers
+// could not decide, as the newest instant grows and finally once it is known.
+
+import { Deferred, type SettleCounts } from '../analyses/deferred.js';
+import { WindowTracker } from '../analyses/sliding.js';
+import { TimeSpan } from '../analyses/time-span.js';
+import { mark } from '../base/trace.js';
+import type { AnalysisSpec } from '../options/run-spec.js';
+import { taskKey } from '../plan/tasks.js';
+import { EventLists } from '../tables/event-lists.js';
+import { GroupTable } from '../tables/group-table.js';
+import { KernelMerger, type MergedKernelTable } from '../tables/kernel-table.js';
+import type { ScanPartial } from '../tables/partial.js';
+import { FileOrder } from './file-order.js';
+
+/** Every partial of one read of the inputs, merged. */
+export interface Merged {
+  readonly table: GroupTable;
+  /** With a window, unfolded: every matching instant of every group, by the table's rows. */
+  readonly events?: EventLists;
+  /** With a folded window: each group's peak window; undefined when the input was too far out of order. */
+  readonly peaks?: { count: Float64Array; start: Float64Array };
+  /** True when folding failed: the run must be done again without folding. */
+  readonly foldFailed?: boolean;
+  /** With a relative time span: what settling the producers' undecided entries added to the line counts. */
+  readonly settled?: SettleCounts;
+  /** When the kernel merged (counts only): its table, which ranks the groups and writes their CSV lines. */
+  readonly kernelTable?: MergedKernelTable;
+}
+
+export interface MergeOptions {
+  /** Status columns of the partials. */
+  readonly columns: number;
+  readonly analysis?: AnalysisSpec;
+  /** With folded windows: every task's key (plan/tasks.ts taskKey), in file order. */
+  readonly taskOrder?: readonly string[];
+  /** Merge counts-only partials with the WebAssembly kernel's table (tables/kernel-table.ts KernelMerger). */
+  readonly kernel?: boolean;
+}
+
+/** Takes the partials of one read, in any order, and gives the merged groups at the end. */
+export interface PartialMerger {
+  merge(partial: ScanPartial): void;
+  finish(): Merged;
+}
+
+export function createMerger(options: MergeOptions): PartialMerger {
+  const kernel = !options.analysis && options.kernel ? KernelMerger.create(options.columns) : undefined;
+  return kernel ? new KernelPartialMerger(kernel) : new TablePartialMerger(options);
+}
+
+/** Merges every partial of `partials` (a queue) into one table. */
+export async function consumePartials(partials: AsyncIterable<ScanPartial>, options: MergeOptions): Promise<Merged> {
+  const merger = createMerger(options);
+  for await (const partial of partials) merger.merge(partial);
+  return merger.finish();
+}
+
+/** The default run: counts only, merged by the kernel's compiled code. */
+class KernelPartialMerger implements PartialMerger {
+  constructor(private readonly kernel: KernelMerger) {}
+
+  merge(partial: ScanPartial): void {
+    this.kernel.merge(partial);
+    mark('partial merged');
+  }
+
+  finish(): Merged {
+    return this.kernel.finish();
+  }
+}
+
+/** Any analysis: a GroupTable, with the instants and undecided entries the analysis keeps. */
+class TablePartialMerger implements PartialMerger {
+  private readonly table: GroupTable;
+  private readonly events: EventLists | undefined;
+  private readonly inOrder: FileOrder | undefined;
+  private readonly span: TimeSpan | undefined;
+  private readonly deferred: Deferred | undefined;
+  private readonly settled: SettleCounts = { matched: 0, outside: 0, excluded: 0 };
+
+  constructor({ columns, analysis, taskOrder }: MergeOptions) {
+    this.table = new GroupTable(columns);
+    const windowed = analysis !== undefined && analysis.windowSeconds > 0;
+    const folding = windowed && analysis.foldWindows;
+    this.events = windowed && !folding ? new EventLists() : undefined;
+    this.inOrder = folding ? new FileOrder(new WindowTracker(analysis.windowSeconds, analysis.windowSlack), taskOrder!) : undefined;
+    this.span = analysis?.span && new TimeSpan(analysis.span);
+    this.deferred = this.span?.relative ? new Deferred(analysis!.settleEntries) : undefined;
+  }
+
+  merge(partial: ScanPartial): void {
+    const { table, events, inOrder, deferred, span } = this;
+    table.mergePartial(partial);
+    mark('partial merged');
+    if (events && partial.events) events.append(partial.events, rowsOf(table, partial.keyBytes, partial.keyEnds));
+    if (inOrder && partial.task) {
+      inOrder.put(taskKey(partial.task.input, partial.task.start), partial.task.final, {
+        rows: rowsOf(table, partial.keyBytes, partial.keyEnds),
+        events: partial.events,
+      });
+    }
+    if (deferred && partial.deferred) {
+      span!.see(partial.newest!);
+      deferred.merge(partial.deferred);
+      if (deferred.due) deferred.settle(span!, { table, events }, this.settled);
+    }
+  }
+
+  finish(): Merged {
+    const { table, events, inOrder, deferred, span } = this;
+    if (inOrder) {
+      const peaks = inOrder.finish(table.size);
+      return peaks ? { table, peaks } : { table, foldFailed: true };
+    }
+    if (!deferred) return { table, events };
+    span!.finish(span!.newest);
+    deferred.settle(span!, { table, events }, this.settled);
+    return { table, events, settled: this.settled };
+  }
+}
+
+/** The merged table's row for each key of a partial already merged into it. */
+function rowsOf(table: GroupTable, keyBytes: Uint8Array, keyEnds: Int32Array): Int32Array {
+  const rows = new Int32Array(keyEnds.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = table.rowOf(keyBytes, i === 0 ? 0 : keyEnds[i - 1], keyEnds[i]);
+  return rows;
+}

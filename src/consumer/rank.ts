@@ -1,0 +1,85 @@
+// Ranking the merged groups: those over the threshold (with --window, over it within some window), in report
+// order, as a RankedGroups (tables/ranked.ts) over the merged table's rows.
+
+import { peakWindow } from '../analyses/window.js';
+import { splitKey } from '../tables/composite-key.js';
+import type { GroupTable } from '../tables/group-table.js';
+import { RankedGroups } from '../tables/ranked.js';
+import type { Merged } from './merge.js';
+
+export interface RankOptions {
+  readonly threshold: number;
+  /** Fields in the key. */
+  readonly keyFields: number;
+  /** 0: the threshold applies to the total count; else to the most responses within a window this long. */
+  readonly windowSeconds: number;
+}
+
+/**
+ * The groups over the threshold, sorted: by peak window count descending (with a window), then count
+ * descending, then the key fields ascending in byte order, field by field.
+ */
+export function rankGroups({ table, events, peaks, kernelTable }: Merged, { threshold, keyFields, windowSeconds }: RankOptions): RankedGroups {
+  // The default run: the kernel holds the merged table and ranks it (kernel/rank.ts, the same order).
+  if (kernelTable && keyFields === 1 && windowSeconds === 0) return new RankedGroups(table, kernelTable.rank(threshold), 1, undefined, kernelTable);
+  const rows: number[] = [];
+  const totals: number[] = [];
+  const peakCount: number[] = [];
+  const peakStart: number[] = [];
+  let scratch = new Float64Array(0);
+  for (let row = 0; row < table.size; row++) {
+    // A window never holds more than the total, so only groups with enough in total need their peak.
+    const count = table.total(row);
+    if (count < threshold) continue;
+    if (windowSeconds > 0) {
+      let peak: { count: number; start: number };
+      if (peaks) {
+        peak = { count: peaks.count[row], start: peaks.start[row] };
+      } else {
+        const n = events!.length(row);
+        if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+        events!.copyRow(row, scratch);
+        peak = peakWindow(scratch.subarray(0, n), windowSeconds);
+      }
+      if (peak.count < threshold) continue;
+      peakCount.push(peak.count);
+      peakStart.push(peak.start);
+    }
+    rows.push(row);
+    totals.push(count);
+  }
+
+  // Sorted as positions into `rows`, compared without making a string or object per group: one-field keys
+  // compare as bytes in the table; composite keys field by field (split once, only for them). The numbers
+  // compared first were gathered in position order, so that most comparisons read two adjacent arrays.
+  const byPosition = Int32Array.from(rows.keys());
+  const compareKeys: (a: number, b: number) => number =
+    keyFields === 1 ? (a, b) => table.compareKeys(rows[a], rows[b]) : fieldComparer(table, rows, keyFields);
+  const windowed = windowSeconds > 0;
+  byPosition.sort(
+    windowed
+      ? (a, b) => peakCount[b] - peakCount[a] || totals[b] - totals[a] || compareKeys(a, b)
+      : (a, b) => totals[b] - totals[a] || compareKeys(a, b),
+  );
+
+  const order = new Int32Array(byPosition.length);
+  for (let i = 0; i < order.length; i++) order[i] = rows[byPosition[i]];
+  if (!windowed) return new RankedGroups(table, order, keyFields);
+  const ranked = { count: new Float64Array(order.length), start: new Float64Array(order.length) };
+  for (let i = 0; i < order.length; i++) {
+    ranked.count[i] = peakCount[byPosition[i]];
+    ranked.start[i] = peakStart[byPosition[i]];
+  }
+  return new RankedGroups(table, order, keyFields, ranked);
+}
+
+/** Compares composite keys field by field (each field's raw text compares as bytes: one char per byte). */
+function fieldComparer(table: GroupTable, rows: readonly number[], keyFields: number): (a: number, b: number) => number {
+  const parts = rows.map((row) => splitKey(table.key(row), keyFields));
+  return (a, b) => {
+    const x = parts[a];
+    const y = parts[b];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  };
+}

@@ -1,0 +1,286 @@
+// Scanning tasks into partials: what a producer does, wherever it runs (a worker thread of the local run, a
+// worker process of a cluster, a test). This is the seam `scanTask(task, config) -> partials`.
+//
+// A TaskScanner keeps one group table across the tasks it is given, so that a producer's partials are few
+// and big (one per producer in the default run, not one per 32 MiB range: the consumer's merge costs a cache
+// miss per group per partial). It hands the table over as a partial when it grew big (`flushGroups` groups,
+// or 2^31 matching lines, before a 32-bit count could wrap) and, with folded windows, after every task, each
+// partial tagged with its task (the consumer takes instants in file order). `scanTask` scans one task alone.
+//
+// Every format met gets its scanner (the JS parser, with the WebAssembly kernel as its reader's sink where the
+// format has one); all of them count into the one table, and line counts are kept per input.
+
+import { closeSync, openSync } from 'node:fs';
+import { AnalysisState } from '../analyses/analysis-state.js';
+import { createFormat, type FormatOptions, type LineFormat } from '../formats/index.js';
+import { RangeReader, type LineSink } from '../inputs/range-reader.js';
+import { STDIN } from '../inputs/resolve.js';
+import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from '../inputs/stream-reader.js';
+import { columnOfStatus, type StatusColumn } from '../options/codes.js';
+import { seesEveryLine, type AnalysisSpec } from '../options/run-spec.js';
+import type { Task } from '../plan/tasks.js';
+import { GroupTable } from '../tables/group-table.js';
+import { emptyStats, type FileStats, type ScanStats, type StreamReport } from '../tables/line-counts.js';
+import type { CountsPartial, ScanPartial } from '../tables/partial.js';
+import { AnalysisScanner } from './analysis-scanner.js';
+import { KernelScanner, kernelSupports, type KernelMode } from './kernel-scanner.js';
+import { LineScanner } from './line-scanner.js';
+
+/** What every task of a run is scanned with: fixed for the life of a producer. Plain data. */
+export interface ScanConfig {
+  /** How formats are configured (custom format string, JSON field names, client source). */
+  readonly formatOptions: FormatOptions;
+  /** Wanted statuses: column i of a partial counts the statuses of statusColumns[i]. */
+  readonly statusColumns: readonly StatusColumn[];
+  /** Unset for the default run (clients by address). */
+  readonly analysis?: AnalysisSpec;
+  readonly chunkBytes: number;
+  /** Groups held before the table is handed over as a partial (bounds a producer's memory). */
+  readonly flushGroups: number;
+  /** Scan with the WebAssembly kernel where the format has one. */
+  readonly kernel: boolean;
+}
+
+/** Where a TaskScanner's partials and progress go. */
+export interface PartialSink {
+  /** Takes a partial; the scanner goes on once the promise settles (backpressure: the queue had room). */
+  handOver(partial: ScanPartial): Promise<void>;
+  /** Hears the bytes read, chunk by chunk (stored bytes: compressed ones for a compressed file). */
+  onRead?(bytes: number): void;
+}
+
+/** The bytes of a pipe task's input, which only the process that opened the pipe can read. */
+export type PipeBytes = AsyncIterable<Uint8Array>;
+
+/**
+ * A producer's table counts in 32 bits; it hands its counts over once this many matching lines went into it,
+ * so no count can wrap. (A range, or a stream's piece, adds far fewer lines than the 2^31 margin left.)
+ */
+const MAX_MATCHES_PER_PARTIAL = 2 ** 31;
+
+export class TaskScanner {
+  private readonly table: GroupTable;
+  private readonly analysis: AnalysisState | undefined;
+  private readonly scanners: FormatScanners;
+  private readonly file = new OpenFile();
+  private matchedHandedOver = 0;
+
+  constructor(
+    private readonly config: ScanConfig,
+    private readonly sink: PartialSink,
+  ) {
+    this.table = new GroupTable(config.statusColumns.length);
+    this.analysis = config.analysis && new AnalysisState(config.analysis, this.table);
+    this.scanners = new FormatScanners(config, this.table, this.analysis);
+  }
+
+  /** Line counts of every task scanned so far, by input index. */
+  get stats(): FileStats {
+    return this.scanners.byInput;
+  }
+
+  /**
+   * Scans one task; `pipe` gives a pipe task's bytes. Says what a stream task found (its format, its sizes).
+   * Partials may be handed over during and after it; the rest stays in the table for the next task.
+   */
+  async scan(task: Task, pipe?: PipeBytes): Promise<StreamReport | undefined> {
+    const { config, scanners, analysis } = this;
+    const onRead = (bytes: number): void => this.sink.onRead?.(bytes);
+    scanners.countFor(task.input);
+    analysis?.beginTask(task.input, task.kind === 'range' ? task.start : 0);
+    let report: StreamReport | undefined;
+    if (task.kind === 'range') {
+      const { format, reader, sink } = scanners.for(task.format);
+      format.begin?.(task.state ?? []);
+      reader.scanRange(this.file.fdOf(task.path), task.start, task.end, sink, onRead);
+    } else {
+      if (task.from === 'pipe' && !pipe) throw new Error(`no bytes given for pipe input ${task.path}`);
+      let bytes = 0;
+      const { detection, uncompressedBytes } = await scanStream({
+        source: counted(task.from === 'pipe' ? pipe! : fileChunks(task.path, config.chunkBytes), (n) => {
+          bytes += n;
+          onRead(n);
+        }),
+        compression: task.compression,
+        name: task.path === STDIN ? 'stdin' : task.path,
+        format: task.format,
+        formatOptions: config.formatOptions,
+        pieceBytes: config.chunkBytes,
+        scanFor: (name) => scanners.for(name),
+        between: () => this.handOverWhenBig(),
+      });
+      report = { input: task.input, detection, bytes, uncompressedBytes };
+    }
+    // Folded windows: the consumer takes each task's instants in file order, so every task ends a partial.
+    if (analysis?.spec.foldWindows) await this.handOver(true);
+    else await this.handOverWhenBig();
+    return report;
+  }
+
+  /** Hands over what the table still holds; the scanner can take more tasks after. */
+  async flush(): Promise<void> {
+    if (!this.analysis?.spec.foldWindows) await this.handOver();
+  }
+
+  /** Lets go of the open file. */
+  close(): void {
+    this.file.close();
+  }
+
+  /** Between tasks, and between pieces of a long stream: hands the counts over once they grew big. */
+  private async handOverWhenBig(): Promise<void> {
+    const matched = this.scanners.matched();
+    // Folded windows: pieces of a stream go as they are read, so that its instants are not all held here.
+    if (
+      this.analysis?.spec.foldWindows ||
+      this.scanners.groups() >= this.config.flushGroups ||
+      matched - this.matchedHandedOver >= MAX_MATCHES_PER_PARTIAL
+    ) {
+      this.matchedHandedOver = matched;
+      await this.handOver();
+    }
+  }
+
+  /** `final`: with folded windows, the task being read is done (its partial is sent even when empty). */
+  private async handOver(final = false): Promise<void> {
+    const analysis = this.analysis;
+    for (const source of this.scanners.sources()) {
+      if (analysis) {
+        // With an analysis the producer's table is the only source (kernels then count in it too); it may hold
+        // undecided entries of a time span, handed over even when the table is empty.
+        if (source.size === 0 && !analysis.pending) continue;
+        await this.sink.handOver(analysis.takePartial(final));
+      } else {
+        if (source.size === 0) continue;
+        await this.sink.handOver(source.takePartial());
+      }
+    }
+  }
+}
+
+/** What scanning one task alone gave: its partials in order, its line counts, and a stream's report. */
+export interface ScannedTask {
+  readonly partials: readonly ScanPartial[];
+  readonly stats: FileStats;
+  readonly streamed?: StreamReport;
+}
+
+/** Scans one task into partials: the seam for drivers that deal tasks one at a time (a job queue, a test). */
+export async function scanTask(task: Task, config: ScanConfig, pipe?: PipeBytes): Promise<ScannedTask> {
+  const partials: ScanPartial[] = [];
+  const scanner = new TaskScanner(config, { handOver: async (partial) => void partials.push(partial) });
+  try {
+    const streamed = await scanner.scan(task, pipe);
+    await scanner.flush();
+    return { partials, stats: scanner.stats, ...(streamed ? { streamed } : {}) };
+  } finally {
+    scanner.close();
+  }
+}
+
+/** Something that counts groups and can hand them over: the producer's table, or a counting kernel's. */
+interface GroupSource {
+  readonly size: number;
+  takePartial(): CountsPartial;
+}
+
+/** How the lines of one format are scanned: the JS scanner (which keeps the counts), and the sink the reader
+ * feeds (the WebAssembly kernel where the format has one, which is then also the reader's buffer). */
+interface FormatScan extends StreamFormatScan {
+  readonly format: LineFormat;
+  readonly scanner: LineScanner;
+  readonly sink: LineSink;
+  readonly reader: RangeReader;
+}
+
+/** One scan per format met, all counting into the producer's one table. */
+class FormatScanners {
+  private readonly byFormat = new Map<string, FormatScan>();
+  /** With a time span, statuses that do not count go to one extra column past the real ones (analysis-scanner.ts). */
+  private readonly others: number;
+  private readonly columns: Int16Array;
+  /** Line counts per input. */
+  readonly byInput: Record<number, ScanStats> = {};
+  /** Kernels that keep their own group table. */
+  private readonly countingKernels: KernelScanner[] = [];
+  /** The counts of the input being read (scanners made later count there too). */
+  private counts: ScanStats | undefined;
+
+  /** `analysis`: set when the run asks for more than the default (analyses/analysis-state.ts). */
+  constructor(
+    private readonly config: ScanConfig,
+    private readonly table: GroupTable,
+    private readonly analysis: AnalysisState | undefined,
+  ) {
+    this.others = seesEveryLine(config.analysis) ? config.statusColumns.length : -1;
+    this.columns = columnOfStatus(config.statusColumns, this.others);
+  }
+
+  for(name: string): FormatScan {
+    let scan = this.byFormat.get(name);
+    if (!scan) {
+      const { config } = this;
+      const format = createFormat(name, config.formatOptions);
+      const scanner = this.analysis
+        ? new AnalysisScanner(format, this.columns, this.analysis, this.others)
+        : new LineScanner(format, this.columns, this.table);
+      // The kernel counts by itself in the default run; with an analysis it hands matching lines to the scanner.
+      const mode: KernelMode =
+        scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
+      // The kernel's status table holds a column in a byte.
+      const kernel =
+        config.kernel && kernelSupports(format.name) && Math.max(config.statusColumns.length, this.others + 1) < 255
+          ? new KernelScanner(scanner, config.chunkBytes, mode)
+          : undefined;
+      if (kernel && mode === 'count') this.countingKernels.push(kernel);
+      const reader = new RangeReader(config.chunkBytes, kernel);
+      scan = { format, scanner, sink: kernel ?? scanner, reader, lines: reader.lines };
+      if (this.counts) scanner.stats = this.counts;
+      this.byFormat.set(name, scan);
+    }
+    return scan;
+  }
+
+  /** Where this producer's groups are: its table and the counting kernels' tables. */
+  sources(): GroupSource[] {
+    return [this.table, ...this.countingKernels];
+  }
+
+  /** Groups held, over all sources. */
+  groups(): number {
+    return this.sources().reduce((sum, source) => sum + source.size, 0);
+  }
+
+  /** Matching lines counted so far, over all inputs. */
+  matched(): number {
+    let matched = 0;
+    for (const stats of Object.values(this.byInput)) matched += stats.matched;
+    return matched;
+  }
+
+  /** Points every scanner's counts at input `input`'s, so that counts are kept per input. */
+  countFor(input: number): void {
+    const stats = (this.counts = this.byInput[input] ??= emptyStats());
+    for (const { scanner } of this.byFormat.values()) scanner.stats = stats;
+  }
+}
+
+/** The file of the last range stays open, as consecutive ranges are mostly of one file; others are closed. */
+class OpenFile {
+  private path: string | undefined;
+  private fd = -1;
+
+  fdOf(path: string): number {
+    if (path !== this.path) {
+      this.close();
+      this.fd = openSync(path, 'r');
+      this.path = path;
+    }
+    return this.fd;
+  }
+
+  close(): void {
+    if (this.path !== undefined) closeSync(this.fd);
+    this.path = undefined;
+  }
+}

@@ -1,0 +1,64 @@
+// The WebAssembly kernel (source: kernel/*.ts, AssemblyScript, built to dist/kernel/clf.wasm): loading the
+// compiled module once per thread, and the exports the JS side calls. One module serves two sides: the
+// producers' scanner (scan/kernel-scanner.ts) and the consumer's merged table (tables/kernel-table.ts).
+//
+// The URL is relative to this file's place in dist/ and to the bundle's (scripts/bundle.mjs keeps both at the
+// same depth). A module that cannot be loaded means "no kernel": the JS parser then does the same work, slower;
+// a test checks that the built command line does load it.
+
+import { readFileSync } from 'node:fs';
+
+const KERNEL_URL = new URL('../../kernel/clf.wasm', import.meta.url);
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  readonly RECORD_BYTES: WebAssembly.Global;
+  readonly lines: WebAssembly.Global;
+  readonly blank: WebAssembly.Global;
+  readonly malformed: WebAssembly.Global;
+  readonly parsed: WebAssembly.Global;
+  readonly matched: WebAssembly.Global;
+  readonly records: WebAssembly.Global;
+  readonly tableRows: WebAssembly.Global;
+  scan(start: number, end: number, out: number, maxRecords: number, vhost: number, countHere: number): number;
+  wantedTable(): number;
+  allocate(bytes: number): number;
+  release(at: number): void;
+  resetCounters(): void;
+  tableInit(columns: number, rows: number): void;
+  tableSlots(): number;
+  tableSlotCount(): number;
+  tableClear(): void;
+  tableKeyBytes(): number;
+  tableKeyEnds(): number;
+  tableRecords(): number;
+  tableMerge(keys: number, ends: number, from: number, rows: number): number;
+  tableAdopt(rows: number, keyLength: number, slots: number): void;
+  tableCapacity(): number;
+  tableKeyCapacity(): number;
+  readonly csvBytes: WebAssembly.Global;
+  csvRows(order: number, from: number, rows: number, out: number, outEnd: number): number;
+  rankRows(threshold: number, out: number, scratch: number): number;
+}
+
+/** Groups the kernel's table has room for before it first grows (as GroupTable). */
+export const TABLE_ROWS = 16384;
+
+let kernelModule: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or null when it was not built (then the JS scanner does the work). */
+export function loadKernelModule(): WebAssembly.Module | null {
+  if (kernelModule === undefined) {
+    try {
+      kernelModule = new WebAssembly.Module(readFileSync(KERNEL_URL));
+    } catch {
+      kernelModule = null;
+    }
+  }
+  return kernelModule;
+}
+
+export function instantiate(module: WebAssembly.Module): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('kernel abort'); } } });
+  return instance.exports as unknown as KernelExports;
+}
+
