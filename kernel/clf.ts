@@ -1,6 +1,6 @@
 // The CLF-family scan kernel, in AssemblyScript (compiled to WebAssembly by `npm run build`).
 //
-// It does exactly what src/formats/clf.ts parseClfLine + src/engine/scan.ts LineScanner do for Common,
+// It does exactly what src/formats/clf.ts parseClfLine + src/scan/line-scanner.ts LineScanner do for Common,
 // Combined and vhost-Combined lines, for a whole chunk per call: find each line (16 bytes at a time with
 // SIMD), parse client, [time], "request" and status, count the line, and for each line whose status is
 // wanted write a record (client start/end, status column, stamp) for the JS side to aggregate. The JS

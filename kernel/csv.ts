@@ -1,5 +1,5 @@
 // CSV rows of the default run, written by the kernel straight from its group table (kernel/table.ts), after
-// the consumer merged into it (src/engine/kernel.ts KernelMerger). The bytes are those src/sinks/csv.ts
+// the consumer merged into it (src/scan/kernel-scanner.ts KernelMerger). The bytes are those src/sinks/csv.ts
 // writes, which stays the reference (tests compare the two on every kind of key): a key of printable ASCII
 // without comma, quote or space, then `,total`, `,count` per status column and the first and last instant as
 // ISO 8601 in their own offset. A row this cannot write as is (a key to quote or to decode as UTF-8, a year
@@ -80,7 +80,7 @@ function writeUint(at: usize, value: u32): usize {
   return at + digits;
 }
 
-// Stamps (src/engine/time.ts): epoch seconds * 4096 + (offset minutes + 2048).
+// Stamps (src/base/time.ts): epoch seconds * 4096 + (offset minutes + 2048).
 const OFFSET_SPAN: f64 = 4096;
 const OFFSET_BIAS: i64 = 2048;
 
@@ -115,7 +115,7 @@ function two(at: usize, value: i64): usize {
   return at + 2;
 }
 
-/** `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/engine/time.ts writeStampIso). */
+/** `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/base/time.ts writeStampIso). */
 function writeIso(at: usize, stamp: f64): usize {
   const offset = offsetMinutes(stamp);
   const local = localSeconds(stamp);

@@ -1,6 +1,6 @@
 // Ranking the merged table's groups (the default run, after the consumer merged into the kernel's table): the
 // groups with at least `threshold` matching responses, by count descending, then by key bytes ascending. That
-// is src/engine/ranked.ts rankGroups's order, which stays the reference (tests compare the two).
+// is consumer/rank.ts rankGroups's order, which stays the reference (tests compare the two).
 //
 // The groups are first gathered into 16-byte entries lying side by side (count, row, the key's first 8 bytes
 // big-endian), so that sorting them, a bottom-up merge sort, mostly compares neighbours in memory and reads a

@@ -1,11 +1,11 @@
 // The kernel's own group table, for the default run (groups keyed by client): counting a matching line happens
 // right where the scan found it, with no trip to JS per line.
 //
-// It is src/engine/groups.ts GroupTable in AssemblyScript, with the same hash (FNV-1a), the same probing and,
+// It is src/tables/group-table.ts GroupTable in AssemblyScript, with the same hash (FNV-1a), the same probing and,
 // on purpose, the same layout: hash slots of row + 1, hash, key start and key length (u32 each), and records of
 // 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
 // So a producer hands its table over as it is (groups.ts partialOf), and the consumer merges partials into one
-// of these too (src/engine/kernel-table.ts: tableAdopt, tableMerge), then ranks and writes it (rank.ts, csv.ts).
+// of these too (src/tables/kernel-table.ts: tableAdopt, tableMerge), then ranks and writes it (rank.ts, csv.ts).
 // Memory comes from the runtime's allocator (TLSF): a grown array is copied to a new place and the old one freed.
 //
 // (A layout with each group's key and numbers in one 128-byte slot, one memory trip per count instead of three,

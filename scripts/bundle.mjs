@@ -6,7 +6,7 @@
 //
 // - logsift.js, the executable (cli/bin.ts): a few lines that start the producers, then import the command
 //   line, which esbuild splits into a chunk of its own so that the workers start before it is even parsed.
-// - producer.js, the worker (engine/producer.ts): one file, nothing shared with the command line's chunks.
+// - producer.js, the worker (engine/producer-thread.ts): one file, nothing shared with the command line's chunks.
 //
 // Everything sits in dist/bundle/cli/, at the same depth as dist/src/cli/, so that the relative URLs the code
 // uses (../../../package.json from the command line, ../../kernel/clf.wasm from the kernel glue, ./producer.js

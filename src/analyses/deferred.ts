@@ -1,4 +1,4 @@
-// Entries a relative time span cannot decide yet (see engine/span.ts), kept compactly until it can:
+// Entries a relative time span cannot decide yet (see analyses/time-span.ts), kept compactly until it can:
 //   - matching responses: their group key (bytes, once per group), instant and status column, per group;
 //   - other entries (statuses that do not count, and matching responses of filtered-out clients): only how
 //     many there were per second, since only their number in or out of the span is reported.

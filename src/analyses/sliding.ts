@@ -5,12 +5,12 @@
 // This is exact only while every instant that arrives is late by less than the slack: an instant x can change
 // only windows that start after x - W, and those are still held when nothing older than x - W was dropped. When
 // an instant comes later than that, the dropped ones would be needed again: the tracker says so (`failed`) and
-// the run is done again keeping every instant (engine/events.ts; see analyze.ts). A log in time order, or out
+// the run is done again keeping every instant (tables/event-lists.ts; see engine/analyze.ts). A log in time order, or out
 // of order by less than the slack (Apache logs the time a request started, so lines are late by as long as a
 // request took), never needs that.
 //
 // Instants come in batches: one group's instants from one task (a byte range, or a piece of a stream), in file
-// order; the consumer hands the tasks over in file order (consumer.ts). A batch is sorted, merged into the
+// order; the consumer hands the tasks over in file order (consumer/file-order.ts). A batch is sorted, merged into the
 // group's held instants, and the windows that can no longer change are counted and dropped.
 
 import { OFFSET_SPAN } from '../base/time.js';

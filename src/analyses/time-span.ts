@@ -11,7 +11,7 @@ export const MAYBE = 2;
 export type Verdict = typeof OUT | typeof IN | typeof MAYBE;
 
 /**
- * Decides whether stamps (engine/time.ts) are in the span, given the newest stamp seen so far. Bounds are
+ * Decides whether stamps (base/time.ts) are in the span, given the newest stamp seen so far. Bounds are
  * kept as stamps, so a decision is one or two comparisons (a stamp is seconds * OFFSET_SPAN + offset part).
  */
 export class TimeSpan {

@@ -27,7 +27,7 @@ function positiveInteger(value: string): number {
 
 /**
  * One or more statuses per word (`400 401`, `400,401`, `4xx`, `500-599`), accumulated over the variadic words.
- * Each item is checked by the engine (engine/codes.ts), which names the bad one.
+ * Each item is checked by the engine (options/codes.ts), which names the bad one.
  */
 function statusItems(value: string, previous: string[] | undefined): string[] {
   const items = value.split(',').filter((part) => part !== '');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The executable. It starts the producer workers before anything else, so that they load their code while this
-// thread loads the command line and plans the work (engine/workers.ts); then it runs the command line.
+// thread loads the command line and plans the work (engine/producer-threads.ts); then it runs the command line.
 
 import { startProducers } from '../engine/producer-threads.js';
 import { earlyProducers } from './threads.js';

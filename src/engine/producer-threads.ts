@@ -1,7 +1,7 @@
 // Producer workers, which can be started ahead of a run. A worker takes a few tens of milliseconds to start and
 // load its code, a fixed cost of every run; the command line starts its producers first thing (cli/bin.ts), so
 // that they load while the main thread loads the rest and plans the work. Their configuration comes with the
-// run, as their first message (engine/pool.ts).
+// run, as their first message (engine/producer-pool.ts).
 
 import { Worker } from 'node:worker_threads';
 

@@ -9,7 +9,8 @@
 // for a newline and a tab, as Apache reads them. A time with no %z is taken as UTC.
 
 import { LogsiftError } from '../base/errors.js';
-import { CompiledFormat, Kind, Role, SpecBuilder, type CompiledSpec, type FieldSpec } from './compiled.js';
+import { CompiledFormat } from './compiled.js';
+import { Kind, Role, SpecBuilder, type CompiledSpec, type FieldSpec } from './format-spec.js';
 import type { FormatDefinition } from './fields.js';
 
 const HEADER_ROLES: Readonly<Record<string, Role>> = {

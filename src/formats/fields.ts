@@ -11,7 +11,7 @@ export class LineFields {
    * HAProxy `-1`): such a line is parsed but matches no status code. Always set by `parse`.
    */
   status = 0;
-  /** Instant and offset of the entry, packed (see engine/time.ts). Always set by `parse`. */
+  /** Instant and offset of the entry, packed (see base/time.ts). Always set by `parse`. */
   stamp = 0;
 
   // Set by `parse` when the format finds them for free, else by `parseDetails` (called only when needed).
@@ -50,7 +50,7 @@ export interface LineFormat {
   parseDetails(buf: Buffer, start: number, end: number, out: LineFields): void;
   /**
    * A field's bytes as text, unescaped as the format requires. Like `rawText`, one char per byte: unescaped
-   * characters become their UTF-8 bytes (engine/result.ts decodeKey turns the bytes into text at the end).
+   * characters become their UTF-8 bytes (tables/result.ts decodeKey turns the bytes into text at the end).
    */
   text(buf: Buffer, start: number, end: number): string;
   /**
@@ -91,7 +91,7 @@ export interface FormatDefinition {
   readonly forwardedFor?: boolean;
 }
 
-/** Field bytes as written, one char per byte (exact and reversible; see engine/result.ts decodeKey). */
+/** Field bytes as written, one char per byte (exact and reversible; see tables/result.ts decodeKey). */
 export function rawText(buf: Buffer, start: number, end: number): string {
   return buf.latin1Slice(start, end);
 }

@@ -8,7 +8,8 @@
 // control bytes as `\xHH` (kept as written), or JSON escapes with escape=json (undone by `text`).
 
 import { LogsiftError } from '../base/errors.js';
-import { CompiledFormat, Kind, Role, SpecBuilder, type CompiledSpec, type FieldSpec } from './compiled.js';
+import { CompiledFormat } from './compiled.js';
+import { Kind, Role, SpecBuilder, type CompiledSpec, type FieldSpec } from './format-spec.js';
 import type { FormatDefinition } from './fields.js';
 
 const VARIABLES: Readonly<Record<string, Omit<FieldSpec, 'name'>>> = {

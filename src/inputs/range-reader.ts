@@ -41,7 +41,7 @@ export class HeapReadBuffer implements ReadBuffer {
 /**
  * Lines from bytes that arrive in pieces. Each piece is put after the unfinished line kept at the front of the
  * buffer, the lines it completes go to the sink, and only the new unfinished line is kept. Positional reads
- * (RangeReader) fill the buffer in place; streams (engine/stream.ts) copy their pieces in with `push`.
+ * (RangeReader) fill the buffer in place; streams (inputs/stream-reader.ts) copy their pieces in with `push`.
  */
 export class LineCarry {
   private carry = 0; // bytes of an unfinished line kept at the front of the buffer

@@ -1,6 +1,6 @@
 // Reading one input whole, as a stream: a compressed file (which cannot be split by byte range) or a pipe. The
 // bytes are decompressed if needed, the format is settled from the first text when it is to be detected, and
-// the text goes through the same line carry (engine/read.ts) as positional reads, so lines that straddle
+// the text goes through the same line carry (inputs/range-reader.ts) as positional reads, so lines that straddle
 // pieces are handled once, in one place. Memory: a few pieces, whatever the size of the input.
 
 import { createReadStream } from 'node:fs';

@@ -74,7 +74,7 @@ export interface AnalyzeOptions {
   settleEntries?: number;
   /**
    * With a window: keep only the last window (plus `windowSlack` seconds) of instants per group while the input
-   * comes in time order (default true; false keeps every instant). See engine/sliding.ts.
+   * comes in time order (default true; false keeps every instant). See analyses/sliding.ts.
    */
   windowFolding?: boolean;
   /** How late (seconds) an instant may come before a folded window run must be done again (default 300). */

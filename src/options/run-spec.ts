@@ -36,7 +36,7 @@ export interface AnalysisSpec {
   /** See AnalyzeOptions.settleEntries. */
   readonly settleEntries: number;
   /**
-   * The consumer folds windows as instants come (engine/sliding.ts): producers then hand over after every task,
+   * The consumer folds windows as instants come (analyses/sliding.ts): producers then hand over after every task,
    * each partial tagged with its task, so that the consumer can take the instants in file order.
    */
   readonly foldWindows: boolean;
@@ -114,7 +114,7 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
           includeIp,
           excludeIp,
           settleEntries: positiveInteger('settleEntries', options.settleEntries, DEFAULT_SETTLE_ENTRIES),
-          // Folding needs the instants of each group in file order; a relative span settles some late (consumer.ts).
+          // Folding needs the instants of each group in file order; a relative span settles some late (consumer/merge.ts).
           foldWindows: windowSeconds > 0 && (options.windowFolding ?? true) && !(span?.sinceAgo !== undefined || span?.untilAgo !== undefined),
           windowSlack: options.windowSlack === undefined ? DEFAULT_WINDOW_SLACK : nonNegativeInteger('windowSlack', options.windowSlack),
         };

@@ -14,7 +14,7 @@ export interface RangeTask {
   readonly end: number;
   /** Format name the lines are parsed with (detected once per file, before the ranges are dealt). */
   readonly format: string;
-  /** Header lines in force at `start`, for stateful formats (see engine/state.ts). */
+  /** Header lines in force at `start`, for stateful formats (see plan/header-state.ts). */
   readonly state?: readonly string[];
 }
 

@@ -72,7 +72,7 @@ export class ByteWriter {
     } while (rest > 0);
   }
 
-  /** A stamp as ISO 8601 text (engine/time.ts). */
+  /** A stamp as ISO 8601 text (base/time.ts). */
   stampIso(stamp: number): void {
     this.room(STAMP_ISO_MAX_BYTES);
     this.at = writeStampIso(stamp, this.buffer, this.at);

@@ -1,4 +1,4 @@
-// Per-group lists of instants, for `--window`: one packed stamp (engine/time.ts) per matching response, in
+// Per-group lists of instants, for `--window`: one packed stamp (base/time.ts) per matching response, in
 // one growable pool shared by all groups (a group's entries are linked), so a group costs nothing until it has
 // events and an event costs 12 bytes (8 for the stamp, 4 for the link). Never one record per line: only
 // matching responses of reported-or-not groups, and no strings.
@@ -7,7 +7,7 @@
 // partial's rows); the consumer appends them to its own lists, by its own rows.
 //
 // Lists made `withColumns` also keep each event's status column (2 bytes more): the entries a relative time
-// span cannot decide yet (engine/deferred.ts) are counted later, in their column.
+// span cannot decide yet (analyses/deferred.ts) are counted later, in their column.
 
 import { grown } from '../base/typed.js';
 import type { EventsPartial } from './partial.js';

@@ -4,7 +4,7 @@
 //
 // A producer fills one table and hands it to the consumer as a compact, transferable `CountsPartial`: the table's
 // own arrays, trimmed (no conversion); the consumer merges partials into its own table with `mergePartial`
-// (or, in the default run, into the kernel's table of the same layout: engine/kernel-table.ts).
+// (or, in the default run, into the kernel's table of the same layout: tables/kernel-table.ts).
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from '../base/time.js';
 import { grown } from '../base/typed.js';
@@ -32,7 +32,7 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 // (probing never touches another array), and a group's numbers sit together in one record: with 32-bit
 // counts, 11 status columns make exactly 64 bytes, one cache line.
 //
-// Counts are 32-bit. A producer hands its partial over long before one can overflow (see producer.ts); the
+// Counts are 32-bit. A producer hands its partial over long before one can overflow (scan/task-scanner.ts); the
 // consumer's table sums partials, and should a sum pass 2^32 - 1 it widens its records to 64-bit float counts
 // (exact to 2^53) and goes on.
 export class GroupTable {
@@ -72,7 +72,7 @@ export class GroupTable {
 
   /**
    * Counts one matching response in a row found with `rowOf`: for analyses that keep more per group by row
-   * (engine/record.ts). Same effect as `add`.
+   * (scan/analysis-scanner.ts). Same effect as `add`.
    */
   addAt(row: number, column: number, stamp: number): void {
     if (this.counts[row * this.countsPerRecord] === MAX_NARROW && !this.wide) this.widen();
@@ -149,7 +149,7 @@ export class GroupTable {
 
   /**
    * A table over arrays laid out as a table lays them out, taken as they are, not copied: the kernel's, at the
-   * end of the consumer's merge (engine/kernel.ts). `keyEnds` and `records` may have room past `rows` (records
+   * end of the consumer's merge (scan/kernel-scanner.ts). `keyEnds` and `records` may have room past `rows` (records
    * there hold zero counts and the none-yet stamps); `slots` are the hash slots over the keys.
    */
   static over(width: number, rows: number, keyBytes: Uint8Array, keyEnds: Int32Array, records: Uint8Array, slots: Int32Array): GroupTable {
@@ -186,7 +186,7 @@ export class GroupTable {
     return this.keyEnds[i];
   }
 
-  /** Group i's key, one char per byte (see result.ts decodeKey). */
+  /** Group i's key, one char per byte (see tables/result.ts decodeKey). */
   key(i: number): string {
     const start = i === 0 ? 0 : this.keyEnds[i - 1];
     return Buffer.from(this.keyBytes.buffer, this.keyBytes.byteOffset + start, this.keyEnds[i] - start).toString('latin1');

@@ -13,7 +13,7 @@ export interface KernelTableArrays {
   readonly keyBytes: Uint8Array;
   readonly keyEnds: Int32Array;
   readonly records: Uint8Array;
-  /** In GroupTable's layout and hash too: a consumer can adopt them (groups.ts). */
+  /** In GroupTable's layout and hash too: a consumer can adopt them (tables/group-table.ts). */
   readonly slots: Int32Array;
 }
 
@@ -118,7 +118,7 @@ const CSV_OUT_BYTES = 256 * 1024;
 
 /**
  * The consumer's merged table, in the kernel, after the merge: it ranks the groups (kernel/rank.ts) and writes
- * their CSV lines (kernel/csv.ts), as src/engine/ranked.ts and src/sinks/csv.ts do, which stay the reference.
+ * their CSV lines (kernel/csv.ts), as consumer/rank.ts and src/sinks/csv.ts do, which stay the reference.
  */
 export class MergedKernelTable {
   /** Room for the ranked rows (u32 each), the ranking's scratch, and CSV lines. */

@@ -62,7 +62,7 @@ export interface Summary extends ScanStats {
   readonly elapsedMs: number;
   /**
    * With --window: how many times the input was read: 1, or 2 when its lines were too far out of time order for
-   * folded windows (engine/sliding.ts) and every instant had to be kept.
+   * folded windows (analyses/sliding.ts) and every instant had to be kept.
    */
   readonly passes?: number;
 }
@@ -81,7 +81,7 @@ export interface AnalyzeResult {
   /** `--include-ip`/`--exclude-ip` blocks; absent without them. */
   readonly clients?: { readonly include: readonly string[]; readonly exclude: readonly string[] };
   readonly threshold: number;
-  /** The rows, built one at a time as they are read: what sinks stream (engine/ranked.ts). */
+  /** The rows, built one at a time as they are read: what sinks stream (tables/ranked.ts). */
   readonly reported: ReportedRows;
   /** The same rows as one array, built on first read. */
   readonly rows: readonly ResultRow[];

@@ -7,6 +7,7 @@
 // a test checks that the built command line does load it.
 
 import { readFileSync } from 'node:fs';
+import { mark } from '../base/trace.js';
 
 const KERNEL_URL = new URL('../../kernel/clf.wasm', import.meta.url);
 export interface KernelExports {
@@ -50,9 +51,11 @@ export function loadKernelModule(): WebAssembly.Module | null {
   if (kernelModule === undefined) {
     try {
       kernelModule = new WebAssembly.Module(readFileSync(KERNEL_URL));
-    } catch {
+    } catch (error) {
       kernelModule = null;
+      mark(`no kernel: ${(error as Error).message}`);
     }
+    if (kernelModule) mark('kernel loaded');
   }
   return kernelModule;
 }

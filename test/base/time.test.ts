@@ -1,4 +1,4 @@
-// Stamps (instant + offset in one number), civil dates, and the ISO 8601 output of engine/time.ts.
+// Stamps (instant + offset in one number), civil dates, and the ISO 8601 output of base/time.ts.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// engine/read.ts: chunked positional reads feed every line to the scanner exactly once, whatever the chunk size
+// inputs/range-reader.ts: chunked positional reads feed every line to the scanner exactly once, whatever the chunk size
 // and wherever the ranges start; a line too long to hold is counted once as malformed and skipped, and the lines
 // after it are read as usual. Run with both sinks: the JS LineScanner and the WebAssembly KernelScanner.
 

@@ -1,4 +1,4 @@
-// engine/plan.ts: the ranges cover the file exactly, in order, and each starts at a line start.
+// plan/plan-tasks.ts: the ranges cover the file exactly, in order, and each starts at a line start.
 
 import assert from 'node:assert/strict';
 import { closeSync, openSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// engine/groups.ts: per-group counters keyed by bytes, partials, and their merge.
+// tables/group-table.ts: per-group counters keyed by bytes, partials, and their merge.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
