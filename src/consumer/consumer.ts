@@ -14,7 +14,7 @@ import { mark } from '../base/trace.js';
 import type { Detection } from '../formats/index.js';
 import type { ProbedFile } from '../inputs/probe.js';
 import { STDIN, type SkippedInput } from '../inputs/resolve.js';
-import type { ResolvedOptions } from '../options/run-spec.js';
+import type { AnalysisSpec, ResolvedOptions } from '../options/run-spec.js';
 import { taskKey, type Task } from '../plan/tasks.js';
 import { addStats, emptyStats, type FileStats, type ScanStats, type StreamReport } from '../tables/line-counts.js';
 import type { ScanPartial } from '../tables/partial.js';
@@ -43,6 +43,8 @@ export interface ReadPass {
 }
 
 export class Consumer {
+  /** The analysis the producers of this read scan with: the spec's, with this read's folding. */
+  readonly analysis: AnalysisSpec | undefined;
   private readonly merger: PartialMerger;
   private readonly stats: ScanStats[] = [];
   private readonly detections: Array<Detection | undefined>;
@@ -54,8 +56,8 @@ export class Consumer {
     readonly read: ReadPass,
   ) {
     const { spec, files, tasks } = run;
-    const analysis = spec.analysis && { ...spec.analysis, foldWindows: read.foldWindows };
-    this.merger = createMerger({ columns: spec.statusColumns.length, analysis, taskOrder: fileOrder(tasks), kernel: spec.kernel });
+    this.analysis = spec.analysis && { ...spec.analysis, foldWindows: read.foldWindows };
+    this.merger = createMerger({ columns: spec.statusColumns.length, analysis: this.analysis, taskOrder: fileOrder(tasks), kernel: spec.kernel });
     this.detections = files.map((file) => file.detection);
     this.inputs = files.map((file) => ({
       path: file.path,
@@ -64,12 +66,6 @@ export class Consumer {
       bytes: file.size,
       uncompressedBytes: file.size,
     }));
-  }
-
-  /** The analysis the producers of this read scan with (the spec's, with this read's folding). */
-  get analysis(): ResolvedOptions['analysis'] {
-    const analysis = this.run.spec.analysis;
-    return analysis && { ...analysis, foldWindows: this.read.foldWindows };
   }
 
   mergePartial(partial: ScanPartial): void {

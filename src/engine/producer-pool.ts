@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
 import type { PipeRelay } from '../inputs/pipe-relay.js';
-import type { Task } from '../plan/tasks.js';
+import { describeTask, type Task } from '../plan/tasks.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { FileStats, StreamReport } from '../tables/line-counts.js';
 import type { ScanPartial } from '../tables/partial.js';
@@ -40,6 +40,15 @@ export function runProducers(run: ProducerRun): Promise<void> {
   return new ProducerPool(run).done;
 }
 
+/** What the pool knows of one producer thread. */
+interface Producer {
+  done: boolean;
+  /** The pipe it reads, if any. */
+  relay: PipeRelay | undefined;
+  /** The task it holds, if any (for messages). */
+  task: Task | undefined;
+}
+
 class ProducerPool {
   readonly done: Promise<void>;
   private readonly workers: Worker[];
@@ -63,11 +72,12 @@ class ProducerPool {
 
   /** Listens to one producer and gives it the run's configuration; false when it had failed already. */
   private attach(worker: Worker): boolean {
-    const producer = { done: false, relay: undefined as PipeRelay | undefined };
+    const producer: Producer = { done: false, relay: undefined, task: undefined };
     worker.on('message', (message: FromProducer) => this.onMessage(worker, producer, message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
-      if (!producer.done) this.fail(new Error(`a producer stopped unexpectedly (exit code ${code})`));
+      const holding = producer.task ? ` while scanning ${describeTask(producer.task)}` : '';
+      if (!producer.done) this.fail(new Error(`a producer stopped unexpectedly (exit code ${code})${holding}`));
     });
     const error = earlyError(worker);
     if (error) {
@@ -79,11 +89,12 @@ class ProducerPool {
     return true;
   }
 
-  private onMessage(worker: Worker, producer: { done: boolean; relay: PipeRelay | undefined }, message: FromProducer): void {
+  private onMessage(worker: Worker, producer: Producer, message: FromProducer): void {
     const run = this.run;
     switch (message.type) {
       case 'ready':
         producer.relay = undefined;
+        producer.task = undefined;
         if (this.nextTask < run.tasks.length) this.deal(worker, producer, run.tasks[this.nextTask++]);
         else worker.postMessage({ type: 'stop' });
         break;
@@ -112,14 +123,18 @@ class ProducerPool {
           this.resolve();
         }
         break;
-      case 'failed':
-        this.fail(message.user ? new LogsiftError(message.message) : new Error(message.message));
+      case 'failed': {
+        const error = message.user ? new LogsiftError(message.message) : new Error(message.message);
+        if (!message.user && message.stack) error.stack = `${message.message}\n(in a producer thread)\n${message.stack}`;
+        this.fail(error);
         break;
+      }
     }
   }
 
   /** Gives a producer its next task; a pipe's relay starts sending it the pipe's bytes. */
-  private deal(worker: Worker, producer: { relay: PipeRelay | undefined }, task: Task): void {
+  private deal(worker: Worker, producer: Producer, task: Task): void {
+    producer.task = task;
     worker.postMessage({ type: 'task', task });
     if (task.kind !== 'stream' || task.from !== 'pipe') return;
     const relay = this.run.relays?.get(task.input);

@@ -9,6 +9,7 @@ import { mark } from '../base/trace.js';
 import type { PipeMessage } from '../inputs/pipe-relay.js';
 import { TaskScanner, type ScanConfig } from '../scan/task-scanner.js';
 import { scanPartialTransferList } from '../tables/partial.js';
+import { describeTask, type Task } from '../plan/tasks.js';
 import type { FromProducer, ToProducer } from './thread-messages.js';
 
 mark('producer modules loaded');
@@ -85,6 +86,7 @@ async function run(): Promise<void> {
     },
   });
   let first = true;
+  let current: Task | undefined;
   try {
     for (;;) {
       send({ type: 'ready' });
@@ -93,19 +95,26 @@ async function run(): Promise<void> {
       if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
       if (first) mark('first task');
       first = false;
-      const task = message.task;
+      const task = (current = message.task);
       const report = await scanner.scan(task, task.kind === 'stream' && task.from === 'pipe' ? pipeChunks() : undefined);
       if (report) send({ type: 'streamed', report });
+      current = undefined;
     }
     mark('tasks done');
     if (unreported > 0) send({ type: 'read', bytes: unreported });
     await scanner.flush();
     send({ type: 'done', stats: scanner.stats });
+  } catch (error) {
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { task: current });
   } finally {
     scanner.close();
   }
 }
 
-run().catch((error: unknown) => {
-  send({ type: 'failed', message: error instanceof Error ? error.message : String(error), user: error instanceof LogsiftError });
+run().catch((error: Error & { task?: Task }) => {
+  // The input's fault (a corrupt file ...) is said as it is: its message names the input. A bug says which task
+  // it met, and keeps its stack, for LOGSIFT_DEBUG on the main thread.
+  const user = error instanceof LogsiftError;
+  const message = user || !error.task ? error.message : `${error.message} (while scanning ${describeTask(error.task)})`;
+  send({ type: 'failed', message, user, stack: error.stack });
 });

@@ -24,4 +24,4 @@ export type FromProducer =
   | { readonly type: 'streamed'; readonly report: StreamReport }
   | { readonly type: 'done'; readonly stats: FileStats }
   /** `user`: the input's fault (corrupt file ...), reported as a LogsiftError, not as a bug. */
-  | { readonly type: 'failed'; readonly message: string; readonly user: boolean };
+  | { readonly type: 'failed'; readonly message: string; readonly user: boolean; readonly stack?: string };

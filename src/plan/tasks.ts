@@ -43,3 +43,8 @@ export function taskKey(input: number, start: number): string {
   return `${input}:${start}`;
 }
 
+/** A task as a person reads it, for messages: the input and, for a range, its bytes. */
+export function describeTask(task: Task): string {
+  const name = task.path === '-' ? 'stdin' : task.path;
+  return task.kind === 'range' ? `${name}, bytes ${task.start}-${task.end}` : name;
+}

@@ -55,9 +55,9 @@ export interface Summary extends ScanStats {
   /** Bytes of log text, after decompression. */
   readonly uncompressedBytes: number;
   readonly threads: number;
-  /** Distinct clients with at least one matching response. */
+  /** Distinct groups (clients, or whatever `keyFields` names) with at least one matching response. */
   readonly groups: number;
-  /** Clients at or over the threshold (the rows). */
+  /** Groups at or over the threshold (the rows). */
   readonly reported: number;
   readonly elapsedMs: number;
   /**
