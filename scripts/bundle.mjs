@@ -6,12 +6,13 @@
 //
 // - logsift.js, the executable (cli/bin.ts): a few lines that start the producers, then import the command
 //   line, which esbuild splits into a chunk of its own so that the workers start before it is even parsed.
-// - producer.js, the worker (engine/producer-thread.ts): one file, nothing shared with the command line's chunks.
+// - producer-thread.js, the worker (engine/producer-thread.ts): one file, nothing shared with the command line's chunks.
 //
 // Everything sits in dist/bundle/cli/, at the same depth as dist/src/cli/, so that the relative URLs the code
-// uses (../../../package.json from the command line, ../../kernel/clf.wasm from the kernel glue, ./producer.js
+// uses (../../../package.json from the command line, ../../kernel/clf.wasm from the kernel glue, ./producer-thread.js
 // for the workers) point at the same files from both. The library (dist/src/index.js) is not bundled.
 
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -24,6 +25,9 @@ const common = {
   banner: { js: "import { createRequire as __logsiftRequire } from 'node:module';\nconst require = __logsiftRequire(import.meta.url);" },
   logLevel: 'warning',
 };
+
+// A fresh folder: chunks of earlier builds (hashed names) would pile up, and a stale file could hide a wrong path.
+rmSync(common.outdir, { recursive: true, force: true });
 
 await build({ ...common, entryPoints: { logsift: 'dist/src/cli/bin.js' }, splitting: true, chunkNames: '[name]-[hash]' });
 await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });

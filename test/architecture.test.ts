@@ -122,6 +122,23 @@ describe('the architecture (ARCHITECTURE.md)', () => {
     assert.deepEqual(long, []);
   });
 
+  test('the executable starts its producers before the rest loads: its static imports are few and light', () => {
+    // cli/bin.ts starts the producer threads, then imports the command line dynamically; whatever it imports
+    // statically loads before the threads start, so the formats, the engine and the sinks must not be among it.
+    const staticImports = (file: string): string[] =>
+      [...readFileSync(file, 'utf8').matchAll(/^import .*from\s*'(\.[^']+)'/gm)].map((m) => resolve(dirname(file), m[1]).replace(/\.js$/, '.ts'));
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const target of staticImports(file)) visit(target);
+    };
+    visit(join(SRC, 'cli', 'bin.ts'));
+    const loaded = [...seen].map((file) => relative(SRC, file));
+    assert.ok(loaded.length <= 8, `cli/bin.ts loads ${loaded.length} modules before the producers start: ${loaded.join(', ')}`);
+    for (const file of loaded) assert.match(file, /^(cli|base|options|plan|engine\/producer-threads)/, `cli/bin.ts loads ${file} before the producers start`);
+  });
+
   test('every module of src/ opens with what it is for', () => {
     const silent = files.filter((file) => !readFileSync(file, 'utf8').replace(/^#!.*\n/, '').startsWith('//')).map((file) => relative(SRC, file));
     assert.deepEqual(silent, []);

@@ -6,7 +6,7 @@
 
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { rangeCount } from '../plan/plan-tasks.js';
+import { rangeCount } from '../plan/ranges.js';
 import { DEFAULT_RANGE_BYTES } from '../options/analyze-options.js';
 import { DEFAULT_INPUT } from './defaults.js';
 

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GroupTable } from '../../src/tables/group-table.js';
 import { KernelScanner } from '../../src/scan/kernel-scanner.js';
-import { planRanges } from '../../src/plan/plan-tasks.js';
+import { planRanges } from '../../src/plan/ranges.js';
 import { RangeReader } from '../../src/inputs/range-reader.js';
 import { LineScanner, statusColumns } from '../../src/scan/line-scanner.js';
 import { combinedFormat } from '../../src/formats/clf.js';

@@ -5,7 +5,7 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { nextLineStart, planRanges, rangeCount, rangeEnds, type ByteRange } from '../../src/plan/plan-tasks.js';
+import { nextLineStart, planRanges, rangeCount, rangeEnds, type ByteRange } from '../../src/plan/ranges.js';
 import { makeTempDir, removeDir } from '../support/files.js';
 
 let dir: string;
