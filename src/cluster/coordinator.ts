@@ -20,6 +20,7 @@ import { resolve } from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LogsiftError } from '../base/errors.js';
+import { mark } from '../base/trace.js';
 import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun, type Consumer, type ReadPass } from '../consumer/consumer.js';
 import { probeInputs } from '../inputs/probe.js';
 import { resolveInputs } from '../inputs/resolve.js';
@@ -65,6 +66,7 @@ export async function analyzeOnCluster(options: AnalyzeOptions, redis: RedisTarg
     throw new LogsiftError(`--redis reads files on a shared volume; ${pipe.path === '-' ? 'stdin' : pipe.path} is a pipe, which other machines cannot read`);
   }
   await checkRedis(redis);
+  mark('cluster redis checked');
   const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, spec);
   for (const relay of relays.values()) relay.stop();
   const skipped = [...resolved.skipped, ...unreadable];
@@ -73,17 +75,21 @@ export async function analyzeOnCluster(options: AnalyzeOptions, redis: RedisTarg
   const identities = files.map((file) => fileIdentity(file.path));
   const run: ConsumedRun = { spec, files, skipped, tasks, started };
 
+  mark('cluster planned');
   const session = new ClusterSession(redis, randomBytes(8).toString('hex'));
   current = session;
   try {
     await session.open();
+    mark('cluster session open');
     const read = (pass: ReadPass): Promise<Consumer> => session.read(run, pass, options, identities);
     let consumer = await read(firstPass(run));
     // Folded windows found the input out of time order: read it all again, keeping every instant (as analyze does).
     if (consumer.needsAnotherPass) consumer = await read(SECOND_PASS);
     return { result: consumer.finish(), cluster: session.report };
   } finally {
+    mark('cluster run done');
     await session.close();
+    mark('cluster cleaned up');
     current = undefined;
   }
 }
@@ -153,6 +159,7 @@ class ClusterSession {
           if (failed || !payload) return;
           pending.delete(jobId);
           await this.merge(jobId, payload, consumer);
+          mark('cluster job merged');
           doneBytes += payload.task.kind === 'range' ? payload.task.end - payload.task.start : payload.task.size;
           onProgress?.(doneBytes, totalBytes);
           if (pending.size === 0) {
@@ -196,7 +203,7 @@ class ClusterSession {
         opts: { jobId, attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
       }));
       for (const { opts } of jobs) this.jobIds.add(opts.jobId);
-      this.queue.addBulk(jobs).catch(fail);
+      this.queue.addBulk(jobs).then(() => mark('cluster jobs added'), fail);
     });
   }
 
