@@ -66,7 +66,9 @@ export async function checkRedis(target: RedisTarget): Promise<void> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined); // the failure is reported below, once
+  // The failure is reported below, once, with the socket's reason (connect() itself only says "closed").
+  let socketError: unknown;
+  client.on('error', (error) => (socketError ??= error));
   try {
     await withDeadline(
       (async () => {
@@ -76,7 +78,7 @@ export async function checkRedis(target: RedisTarget): Promise<void> {
       CONNECT_TIMEOUT_MS + 1000,
     );
   } catch (error) {
-    throw new LogsiftError(`cannot reach Redis at ${target.display}: ${reasonOf(error)}`);
+    throw new LogsiftError(`cannot reach Redis at ${target.display}: ${reasonOf(socketError ?? error)}`);
   } finally {
     client.disconnect();
   }

@@ -71,6 +71,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       throw refuse(error, `${host}: `);
     }
     const { task, run } = payload;
+    const config = guard(() => scanConfigOf(payload), `${host}: `); // the command line's checks of the options
     if ((await store.exists(runAliveKey(run))) === 0) throw new UnrecoverableError(`${host}: the run of this job has ended`);
     const path = guard(() => pathUnderRoots(task.path, roots), `${host}: `);
     const found = guard(() => fileIdentity(path), `${host}: `);
@@ -78,7 +79,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (difference) {
       throw new UnrecoverableError(`${host}: ${task.path} is not the file the coordinator planned (${difference}): is the volume shared, the log rotated?`);
     }
-    const config = guard(() => scanConfigOf(payload), `${host}: `);
     if (hooks.scanDelayMs > 0) await sleep(hooks.scanDelayMs);
     const scanned = await threads.scan({ ...task, path }, config).catch((error: unknown) => {
       throw error instanceof LogsiftError ? new UnrecoverableError(`${host}: ${task.path}: ${error.message}`) : error;
