@@ -176,7 +176,7 @@ function validateScanOptions(value: unknown): ScanOptions {
   };
   const options: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(value)) {
-    const check = checks[name as keyof typeof checks];
+    const check = Object.hasOwn(checks, name) ? checks[name as keyof typeof checks] : undefined; // never an inherited key
     if (!check) throw malformed(`unknown option ${JSON.stringify(name.slice(0, 40))}`);
     if (!check(item)) throw malformed(`bad option ${name}`);
     options[name] = item;
