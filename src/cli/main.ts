@@ -101,6 +101,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
   for (const line of clusterLines) process.stdout.write(`${line}\n`);
+  // BullMQ's closed connections linger on an ioredis timer (about 2 s); all is written, so exit once stdout is.
+  if (cli.redis !== undefined) process.stdout.write('', () => process.exit());
   mark('printed');
 }
 

@@ -34,6 +34,8 @@ import { fileIdentity, type FileIdentity } from './file-identity.js';
 import { jobIdOf, JOB_VERSION, partialKeyPrefix, runAliveKey, scanOptionsOf, validateJobResult, type JobPayload } from './job-payload.js';
 import { checkRedis, KEY_PREFIX, QUEUE_NAME, reasonOf, withDeadline, type RedisTarget } from './redis-connection.js';
 
+/** Target size of one job's byte range, unless the run sets --range-bytes (README: "Cluster", the model). */
+export const CLUSTER_RANGE_BYTES = 128 * 1024 * 1024;
 /** Redis out of reach this long during a run ends it (a restart that comes back sooner is ridden out). */
 export const REDIS_LOST_MS = 10_000;
 /** How often the coordinator looks at jobs it heard nothing of (a lost event, a lost job). */
@@ -71,7 +73,10 @@ export async function analyzeOnCluster(options: AnalyzeOptions, redis: RedisTarg
   for (const relay of relays.values()) relay.stop();
   const skipped = [...resolved.skipped, ...unreadable];
   if (files.length === 0) throw new LogsiftError(`no input could be read (${skipped.map((s) => s.path).join(', ')})`);
-  const tasks = planTasks(files, { producers: spec.threads, rangeBytes: spec.rangeBytes });
+  // Ranges larger than a local run's: every job's partial is stored, fetched and merged on its own (a local
+  // producer keeps one table across its tasks), so fewer, bigger jobs keep Redis and the consumer out of the way.
+  const rangeBytes = options.rangeBytes ?? CLUSTER_RANGE_BYTES;
+  const tasks = planTasks(files, { producers: spec.threads, rangeBytes });
   const identities = files.map((file) => fileIdentity(file.path));
   const run: ConsumedRun = { spec, files, skipped, tasks, started };
 
@@ -263,7 +268,7 @@ class ClusterSession {
       }
     };
     await withDeadline(removeAll(), CLEANUP_MS).catch(() => undefined);
-    this.client.disconnect();
+    await withDeadline(this.client.quit(), 500).catch(() => this.client.disconnect());
     await withDeadline(Promise.all([this.queue.close(), this.events.close()]), CLEANUP_MS).catch(() => undefined);
   }
 }

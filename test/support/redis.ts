@@ -34,24 +34,29 @@ export class TestRedis {
   private process: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'logsift-redis-'));
 
+  /** `binds`: the addresses it listens on; the first is the one the tests connect to. */
   private constructor(
     readonly port: number,
-    readonly bind = '127.0.0.1',
+    readonly binds: readonly string[],
   ) {}
+
+  get bind(): string {
+    return this.binds[0];
+  }
 
   get url(): string {
     return `redis://${this.bind}:${this.port}`;
   }
 
-  static async start(bind = '127.0.0.1'): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort(), bind);
+  static async start(binds: readonly string[] = ['127.0.0.1']): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), binds);
     await redis.startServer();
     return redis;
   }
 
   /** Starts (again) on the same port: a restart of a server without persistence starts empty. */
   async startServer(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', this.bind, '--save', '', '--appendonly', 'no', '--dir', this.dir], {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', ...this.binds, '--save', '', '--appendonly', 'no', '--dir', this.dir], {
       stdio: 'ignore',
     });
     this.process = child;
