@@ -80,7 +80,7 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<boo
       const m = median(seconds.get(setting.label)!);
       say(`| ${setting.label} | ${m.toFixed(3)} | ${(mib / m).toFixed(0)} | ${(m / local).toFixed(2)} |`);
     }
-    const figures = /(\d+) jobs, \d+ retried, (\d+) partials \(([\d.]+) MiB, merged in ([\d.]+) s\)/.exec(summary);
+    const figures = /(\d+) jobs?, \d+ retried, (\d+) partials? \(([\d.]+) MiB, merged in ([\d.]+) s\)/.exec(summary);
     say();
     if (figures) {
       const [jobs, partials, partialMiB, mergeS] = [Number(figures[1]), Number(figures[2]), Number(figures[3]), Number(figures[4])];

@@ -49,13 +49,15 @@ export function formatReport(report: ClusterReport): string[] {
   const clean = (text: string): string => text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?');
   const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
   const lines = [
-    `cluster           ${report.workers.length} worker${report.workers.length === 1 ? '' : 's'}, ${report.jobs} jobs, ${report.retried} retried, ` +
-      `${report.partials} partials (${mib(report.partialBytes)} MiB, merged in ${(report.mergeMs / 1000).toFixed(2)} s)`,
+    `cluster           ${plural(report.workers.length, 'worker')}, ${plural(report.jobs, 'job')}, ${report.retried} retried, ` +
+      `${plural(report.partials, 'partial')} (${mib(report.partialBytes)} MiB, merged in ${(report.mergeMs / 1000).toFixed(2)} s)`,
   ];
   const workers = [...report.workers].sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);
   for (const w of workers) {
     const speed = w.scanMs > 0 ? w.bytes / 1048576 / (w.scanMs / 1000) : 0;
-    lines.push(`  ${clean(w.host)} pid ${w.pid}: ${w.jobs} job${w.jobs === 1 ? '' : 's'}, ${mib(w.bytes)} MiB, ${speed.toFixed(0)} MiB/s`);
+    lines.push(`  ${clean(w.host)} pid ${w.pid}: ${plural(w.jobs, 'job')}, ${mib(w.bytes)} MiB, ${speed.toFixed(0)} MiB/s`);
   }
   return lines;
 }
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;

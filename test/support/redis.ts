@@ -56,7 +56,11 @@ export class TestRedis {
 
   /** Starts (again) on the same port: a restart of a server without persistence starts empty. */
   async startServer(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', ...this.binds, '--save', '', '--appendonly', 'no', '--dir', this.dir], {
+    const child = spawn('redis-server', [
+      '--port', String(this.port), '--bind', ...this.binds, '--save', '', '--appendonly', 'no', '--dir', this.dir,
+      // Addresses beyond loopback are link-local veth ends of the test's own namespaces (test/cluster/netns.test.ts).
+      ...(this.binds.some((bind) => !bind.startsWith('127.')) ? ['--protected-mode', 'no'] : []),
+    ], {
       stdio: 'ignore',
     });
     this.process = child;
