@@ -84,12 +84,12 @@ Examples:
   $ logsift --output-format json --output errors.txt   # the format named, whatever the extension
   $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
   $ logsift --redis redis://queue:6379 --input /mnt/logs/  # scanned by the cluster's workers (same result)
-  $ logsift worker --redis redis://queue:6379 --root /mnt/logs  # a worker on each machine (logsift worker --help)
   $ logsift --version                         # print the version
   $ logsift --help                            # this help
 
 The CSV has the columns <key fields>,count,<one per code, class or range, ascending>,first_seen,last_seen
 (with --window, then peak_window_count,peak_window_start); rows by peak (with --window), count, then key.
+A cluster run (--redis) needs \`logsift worker --redis <url> --root <dir>\` on each machine (see logsift worker --help).
 Exit status: 0 on success (even when no line parses), 1 on a usage or input error.`;
 
 export function buildProgram(version: string): Command {

@@ -83,6 +83,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const scanned = await threads.scan({ ...task, path }, config).catch((error: unknown) => {
       throw error instanceof LogsiftError ? new UnrecoverableError(`${host}: ${task.path}: ${error.message}`) : error;
     });
+    // A run interrupted meanwhile (Ctrl-C of its coordinator) wants nothing stored any more.
+    if ((await store.exists(runAliveKey(run))) === 0) throw new UnrecoverableError(`${host}: the run of this job has ended`);
     const prefix = `${partialKeyPrefix(run)}${job.id}:`;
     const partialKeys = scanned.partials.map((_, i) => `${prefix}${i}`);
     if (partialKeys.length > 0) {
