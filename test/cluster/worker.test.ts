@@ -189,6 +189,25 @@ describe('faults of a cluster run', { skip }, () => {
     assertOneLineError(await runCli(['worker']), /needs --redis/);
   });
 
+  test('redis://user:pass@ works with a password-protected Redis; a wrong password is one line', { timeout: 60_000 }, async () => {
+    const client = redis.client();
+    await client.call('ACL', 'SETUSER', 'logsift', 'on', '>p@ss w0rd', '~*', '&*', '+@all');
+    client.disconnect();
+    const url = `redis://logsift:${encodeURIComponent('p@ss w0rd')}@127.0.0.1:${redis.port}`;
+    const worker = await WorkerProcess.start(url, ['--threads', '1', '--root', dir]);
+    try {
+      const output = join(dir, 'auth.csv');
+      const run = await runCli(['--redis', url, '--input', log, '--output', output, '--threshold', '2']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(readFileSync(output), expected);
+      const wrong = await runCli(['--redis', `redis://logsift:nope@127.0.0.1:${redis.port}`, '--input', log, '--output', output]);
+      assertOneLineError(wrong, /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: WRONGPASS/);
+      assert.doesNotMatch(wrong.stderr, /nope/);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   test('stdin under --redis is refused: other machines cannot read it', async () => {
     assertOneLineError(await runCli(['--redis', redis.url, '--input', '-', '--output', join(dir, 'x.csv')]), /stdin is a pipe/);
   });
