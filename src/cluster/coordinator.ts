@@ -40,6 +40,8 @@ export const CLUSTER_RANGE_BYTES = 128 * 1024 * 1024;
 export const REDIS_LOST_MS = 10_000;
 /** How often the coordinator looks at jobs it heard nothing of (a lost event, a lost job). */
 const SWEEP_MS = 1000;
+/** Jobs looked at per sweep. */
+const SWEEP_JOBS = 50;
 /** The run's alive key lives this long; the coordinator refreshes it well before. */
 const ALIVE_TTL_MS = 60_000;
 /** Cleaning up (jobs, partials) never holds an exit longer than this. */
@@ -107,6 +109,7 @@ class ClusterSession {
   private readonly client: Redis;
   private readonly jobIds = new Set<string>();
   private lostSince: number | undefined;
+  private sweepCursor = 0;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -214,7 +217,12 @@ class ClusterSession {
 
   /** Jobs no event told of: completed ones are merged, failed ones end the run, vanished ones too. */
   private async sweep(pending: ReadonlyMap<string, JobPayload>, take: (jobId: string) => void, fail: (error: unknown) => void): Promise<void> {
-    for (const [jobId, payload] of [...pending].slice(0, 1000)) {
+    // A few jobs per sweep, in turn: a run of thousands of long jobs must not ask Redis for every one each second.
+    const jobs = [...pending];
+    const from = this.sweepCursor % Math.max(1, jobs.length);
+    const batch = [...jobs.slice(from), ...jobs.slice(0, from)].slice(0, SWEEP_JOBS);
+    this.sweepCursor = from + batch.length;
+    for (const [jobId, payload] of batch) {
       const state = await this.queue.getJobState(jobId);
       if (state === 'completed') take(jobId);
       else if (state === 'failed') {
