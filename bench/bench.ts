@@ -23,6 +23,7 @@ import { formatMegabytes, formatRatio, formatSeconds } from './table.js';
 import { flatTargets, mainTargets, smallTargets, targetsTable, type TargetCheck } from './targets.js';
 import { MAWK_PROGRAM, REFERENCE_AWK_PROGRAM, RG_PATTERN, findExecutable, shellLine } from './tools.js';
 import { decodeAwkOutput, diffPairs, formatDifference, pairsFromAwk, pairsFromCsv } from './verify.js';
+import { runClusterBench } from './cluster.js';
 import { ensureGenerated, ensureRepeated, pickGenerator, warmCache, type Generator, type Workload } from './workload.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -285,6 +286,15 @@ async function runFlat(options: BenchOptions, generator: Generator, tools: Tools
   return true;
 }
 
+/** The cluster case (bench/cluster.ts): the log through the coordinator with 1 and 2 local workers. */
+async function runCluster(options: BenchOptions, generator: Generator, tools: Tools): Promise<boolean> {
+  const workload = await mainWorkload(options, generator);
+  warmCache(workload.path);
+  return runClusterBench({
+    logsift: LOGSIFT_MAIN, input: workload.path, bytes: workload.bytes, rounds: options.rounds ?? DEFAULT_ROUNDS.cluster, outDir: tools.outDir, say, note,
+  });
+}
+
 async function main(): Promise<void> {
   let options: BenchOptions;
   try {
@@ -311,7 +321,7 @@ async function main(): Promise<void> {
 
   let correct = true;
   for (const mode of options.modes as Mode[]) {
-    const run = mode === 'main' ? runMain : mode === 'small' ? runSmall : runFlat;
+    const run = mode === 'main' ? runMain : mode === 'small' ? runSmall : mode === 'flat' ? runFlat : runCluster;
     correct = (await run(options, generator, tools)) && correct;
   }
   if (!correct) {

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseSize } from './sizes.js';
 import type { GeneratorChoice } from './workload.js';
 
-export type Mode = 'main' | 'small' | 'flat';
+export type Mode = 'main' | 'small' | 'flat' | 'cluster';
 
 export interface BenchOptions {
   readonly modes: readonly Mode[];
@@ -27,7 +27,7 @@ export const DEFAULT_DIR = '/tmp/logsift-bench';
 export const DEFAULT_BYTES = 1024 ** 3;
 export const SMALL_BYTES = 1024 ** 2;
 export const DEFAULT_SEED = 7;
-export const DEFAULT_ROUNDS: Record<Mode, number> = { main: 5, small: 5, flat: 3 };
+export const DEFAULT_ROUNDS: Record<Mode, number> = { main: 5, small: 5, flat: 3, cluster: 3 };
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive integer.');
@@ -60,6 +60,7 @@ export function buildBenchProgram(): Command {
     .option('--seed <n>', 'generator seed', nonNegativeInteger, DEFAULT_SEED)
     .option('--small', 'the 1 MiB case instead (target: under 0.3 s, whole process)')
     .option('--flat', 'peak memory on the log and on 4 copies of it instead (target: within 15%)')
+    .option('--cluster', 'the log through `logsift --redis` with 1 and 2 local workers against the local run (needs redis-server)')
     .option('--all', 'the main case, then --small, then --flat')
     .addOption(
       new Option('--generator <which>', 'generator for missing logs').choices(['auto', 'shared', 'own']).default('auto'),
@@ -80,6 +81,7 @@ interface RawOptions {
   seed: number;
   small?: boolean;
   flat?: boolean;
+  cluster?: boolean;
   all?: boolean;
   generator: GeneratorChoice;
   dir?: string;
@@ -93,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv, 
   if (!raw.all) {
     if (raw.small) modes.push('small');
     if (raw.flat) modes.push('flat');
+    if (raw.cluster) modes.push('cluster');
     if (modes.length === 0) modes.push('main');
   }
   return {

@@ -31,3 +31,5 @@ rmSync(common.outdir, { recursive: true, force: true });
 
 await build({ ...common, entryPoints: { logsift: 'dist/src/cli/bin.js' }, splitting: true, chunkNames: '[name]-[hash]' });
 await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });
+// A cluster worker's scanning thread (cluster/scan-threads.ts finds it as ./scan-thread.js).
+await build({ ...common, entryPoints: { 'scan-thread': 'dist/src/cluster/scan-thread.js' } });

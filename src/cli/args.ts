@@ -15,6 +15,8 @@ export interface CliOptions {
   readonly outputFormat?: string;
   readonly top: number;
   readonly progress: boolean;
+  /** Cluster run: the Redis URL of the queue (--redis, else LOGSIFT_REDIS); undefined for a local run. */
+  readonly redis?: string;
 }
 
 
@@ -81,11 +83,13 @@ Examples:
   $ logsift --output errors.json              # JSON (schema/result.schema.json); .ndjson/.jsonl: one row per line
   $ logsift --output-format json --output errors.txt   # the format named, whatever the extension
   $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
+  $ logsift --redis redis://queue:6379 --input /mnt/logs/  # scanned by the cluster's workers (same result)
   $ logsift --version                         # print the version
   $ logsift --help                            # this help
 
 The CSV has the columns <key fields>,count,<one per code, class or range, ascending>,first_seen,last_seen
 (with --window, then peak_window_count,peak_window_start); rows by peak (with --window), count, then key.
+A cluster run (--redis) needs \`logsift worker --redis <url> --root <dir>\` on each machine (see logsift worker --help).
 Exit status: 0 on success (even when no line parses), 1 on a usage or input error.`;
 
 export function buildProgram(version: string): Command {
@@ -126,6 +130,8 @@ export function buildProgram(version: string): Command {
     )
     .option('--top <n>', 'rows in the printed table', positiveInteger, 20)
     .option('--no-progress', 'never show the progress bar')
+    // Cluster (cluster/): the same run, its tasks scanned by `logsift worker` processes through BullMQ on Redis.
+    .option('--redis <url>', 'run on a cluster: the Redis of its queue, redis://[user:pass@]host:port[/db] or rediss:// (env LOGSIFT_REDIS)')
     .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
     .addOption(new Option('--range-bytes <n>', 'size of one unit of work (for testing)').argParser(positiveInteger).hideHelp())
     .addOption(new Option('--no-kernel', 'scan with the JS parser instead of the WebAssembly kernel').hideHelp())
@@ -159,6 +165,7 @@ interface RawOptions {
   chunkBytes?: number;
   rangeBytes?: number;
   kernel: boolean;
+  redis?: string;
 }
 
 /** Parses argv (without node and the script); commander reports usage errors itself and exits. */
@@ -192,5 +199,12 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
     outputFormat: raw.outputFormat,
     top: raw.top,
     progress: raw.progress,
+    ...redisFrom(raw.redis),
   };
+}
+
+/** The cluster's Redis URL: the flag, else LOGSIFT_REDIS (checked by cluster/redis-connection.ts). */
+function redisFrom(flag: string | undefined): { redis?: string } {
+  const url = flag ?? (process.env.LOGSIFT_REDIS || undefined);
+  return url === undefined ? {} : { redis: url };
 }

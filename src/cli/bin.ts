@@ -13,7 +13,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-// The producers worth starting now (cli/threads.ts: no more than the cores, nor than a small file's ranges).
-const producers = earlyProducers(process.argv.slice(2));
-if (producers > 0) startProducers(producers);
-await import('./main.js');
+if (process.argv[2] === 'worker') {
+  // A cluster's worker process (cli/worker-command.ts): it scans on threads of its own, not the producers.
+  await import('./worker-command.js');
+} else {
+  // The producers worth starting now (cli/threads.ts: no more than the cores, nor than a small file's ranges);
+  // none for a cluster run, whose tasks the workers scan.
+  const args = process.argv.slice(2);
+  const cluster = args.some((arg) => arg === '--redis' || arg.startsWith('--redis=')) || (process.env.LOGSIFT_REDIS ?? '') !== '';
+  const producers = cluster ? 0 : earlyProducers(args);
+  if (producers > 0) startProducers(producers);
+  await import('./main.js');
+}

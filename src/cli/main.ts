@@ -11,6 +11,7 @@ import { removePendingTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
 import { buildProgram, parseCli } from './args.js';
 import { createProgress } from './progress.js';
+import { interruptClusterRun, runOnCluster } from './cluster-run.js';
 import { mark } from '../base/trace.js';
 
 mark('cli modules loaded');
@@ -86,9 +87,11 @@ async function main(argv: readonly string[]): Promise<void> {
   // The printer (with its table library) loads while the producers work, not before they start.
   const printing = import('../sinks/print.js');
   const progress = await createProgress(process.stderr, cli.progress);
-  const result = await analyze({ ...cli.analyze, onProgress: (done, total) => progress.update(done, total) }).finally(() =>
-    progress.stop(),
-  );
+  const options = { ...cli.analyze, onProgress: (done: number, total: number) => progress.update(done, total) };
+  const { result, clusterLines } = await (cli.redis !== undefined
+    ? runOnCluster(cli.redis, options).then(({ result, lines }) => ({ result, clusterLines: lines }))
+    : analyze(options).then((result) => ({ result, clusterLines: [] }))
+  ).finally(() => progress.stop());
   for (const { path, reason } of result.summary.skippedInputs) {
     process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
   }
@@ -97,14 +100,21 @@ async function main(argv: readonly string[]): Promise<void> {
   mark('saved');
   const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
+  for (const line of clusterLines) process.stdout.write(`${line}\n`);
+  // BullMQ's closed connections linger on an ioredis timer (about 2 s); all is written, so exit once stdout is.
+  if (cli.redis !== undefined) process.stdout.write('', () => process.exit());
   mark('printed');
 }
 
 // Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was.
+let interrupted = false;
 for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   process.on(signal, () => {
     removePendingTempFiles();
-    process.exit(exitCode);
+    // A cluster run removes its jobs and partials from Redis first (within seconds); a second signal exits now.
+    if (interrupted) process.exit(exitCode);
+    interrupted = true;
+    void interruptClusterRun().finally(() => process.exit(exitCode));
   });
 }
 

@@ -37,3 +37,8 @@ test('bad values are refused', () => {
     assert.throws(() => parse(bad), { name: 'CommanderError' }, bad.join(' '));
   }
 });
+
+test('--cluster: the cluster case, alone or after others', () => {
+  assert.deepEqual(parse(['--cluster']).modes, ['cluster']);
+  assert.deepEqual(parse(['--small', '--cluster']).modes, ['small', 'cluster']);
+});

@@ -1,0 +1,250 @@
+// What travels through the queue, and its checks. A job is one task of one read (pass) of a run: the task as
+// planned (plan/tasks.ts, with an absolute path), the identity of its file, and the run's analysis options in
+// the form users give them, so that a worker makes its scan configuration with the very checks the command
+// line runs (options/run-spec.ts `resolveOptions`). Its result is small JSON: the Redis keys of its encoded
+// partials (the bytes themselves never go through JSON), its line counts and, for a stream, what it found.
+//
+// Both directions are untrusted: a worker validates every payload before it opens anything (a malformed one
+// fails that job only), and the coordinator validates every result before it reads a partial. Nothing in
+// either is ever executed or used as a path without the worker's root check (cluster/worker-roots.ts).
+
+import { LogsiftError } from '../base/errors.js';
+import { formatDefinition, type Detection } from '../formats/index.js';
+import type { AnalyzeOptions } from '../options/analyze-options.js';
+import { resolveOptions } from '../options/run-spec.js';
+import type { Task } from '../plan/tasks.js';
+import type { ScanConfig } from '../scan/task-scanner.js';
+import type { FileStats, ScanStats, StreamReport } from '../tables/line-counts.js';
+import type { FileIdentity } from './file-identity.js';
+import { KEY_PREFIX } from './redis-connection.js';
+
+/** The payload's version: a worker takes only jobs of its own version. */
+export const JOB_VERSION = 1;
+
+/** The options of a run that shape a scan: a subset of AnalyzeOptions, as the user gave them. */
+export type ScanOptions = Pick<
+  AnalyzeOptions,
+  | 'errorCodes' | 'by' | 'keepQuery' | 'window' | 'since' | 'until' | 'includeIp' | 'excludeIp' | 'format' | 'logFormat'
+  | 'jsonFields' | 'clientFrom' | 'chunkBytes' | 'flushGroups' | 'settleEntries' | 'windowFolding' | 'windowSlack' | 'kernel'
+>;
+
+const SCAN_OPTION_NAMES = [
+  'errorCodes', 'by', 'keepQuery', 'window', 'since', 'until', 'includeIp', 'excludeIp', 'format', 'logFormat',
+  'jsonFields', 'clientFrom', 'chunkBytes', 'flushGroups', 'settleEntries', 'windowFolding', 'windowSlack', 'kernel',
+] as const satisfies readonly (keyof ScanOptions)[];
+
+export interface JobPayload {
+  readonly v: typeof JOB_VERSION;
+  /** The run's id (hex): job ids and partial keys start with it. */
+  readonly run: string;
+  /** 1, or 2 when folded windows failed and the inputs are read again. */
+  readonly pass: 1 | 2;
+  /** This read folds windows (consumer/consumer.ts firstPass). */
+  readonly foldWindows: boolean;
+  readonly options: ScanOptions;
+  readonly task: Task;
+  readonly identity: FileIdentity;
+}
+
+export interface JobResult {
+  readonly v: typeof JOB_VERSION;
+  /** The worker that scanned it: host name and process id. */
+  readonly host: string;
+  readonly pid: number;
+  /** Redis keys of the encoded partials, in the order they were handed over. */
+  readonly partialKeys: readonly string[];
+  readonly partialBytes: readonly number[];
+  readonly stats: FileStats;
+  readonly streamed?: StreamReport;
+  /** Bytes read (stored) and how long the scan took. */
+  readonly bytes: number;
+  readonly scanMs: number;
+  /** Times BullMQ handed the job to a worker (more than 1: a worker died or stalled with it). */
+  readonly attempts: number;
+}
+
+/** The options of `options` a job carries (undefined ones left out, so the payload is the same for equal runs). */
+export function scanOptionsOf(options: AnalyzeOptions): ScanOptions {
+  const picked: Record<string, unknown> = {};
+  for (const name of SCAN_OPTION_NAMES) if (options[name] !== undefined) picked[name] = options[name];
+  return picked as ScanOptions;
+}
+
+/** The job id: the run, the read, the input, its identity and the range. Deterministic, so a re-added job is one job. */
+export function jobIdOf(payload: Pick<JobPayload, 'run' | 'pass' | 'task' | 'identity'>): string {
+  const { run, pass, task, identity } = payload;
+  const [start, end] = task.kind === 'range' ? [task.start, task.end] : [0, task.size];
+  return `${run}-p${pass}-i${task.input}-${identity.edgesHash.slice(0, 12)}-${start}-${end}`;
+}
+
+/** Where a job's partials are kept: under the run, so that a cleanup finds them all. */
+export function partialKeyPrefix(run: string): string {
+  return `${KEY_PREFIX}:run:${run}:partial:`;
+}
+
+/** The key that says a run is alive (its coordinator refreshes it); workers skip jobs of a run without it. */
+export function runAliveKey(run: string): string {
+  return `${KEY_PREFIX}:run:${run}:alive`;
+}
+
+/** A payload that is not what a coordinator sends: its job fails with this message, the worker goes on. */
+function malformed(what: string): LogsiftError {
+  return new LogsiftError(`malformed job: ${what}`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isIndex = (value: unknown, max = 2 ** 32): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < max;
+const MAX_PATH = 4096;
+const isPath = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_PATH && !value.includes('\0');
+const COMPRESSIONS = ['none', 'gzip', 'zstd', 'bzip2'];
+
+/** Checks a payload (any JSON) and gives it typed; every fault is a LogsiftError naming it. */
+export function validateJobPayload(data: unknown): JobPayload {
+  if (!isObject(data)) throw malformed('not an object');
+  if (data.v !== JOB_VERSION) throw malformed(`version ${JSON.stringify(data.v)}, this worker reads ${JOB_VERSION}`);
+  if (typeof data.run !== 'string' || !/^[0-9a-f]{8,64}$/.test(data.run)) throw malformed('bad run id');
+  if (data.pass !== 1 && data.pass !== 2) throw malformed('bad pass');
+  if (typeof data.foldWindows !== 'boolean') throw malformed('bad foldWindows');
+  const identity = validateIdentity(data.identity);
+  const task = validateTask(data.task, identity);
+  const options = validateScanOptions(data.options);
+  return { v: JOB_VERSION, run: data.run, pass: data.pass, foldWindows: data.foldWindows, options, task, identity };
+}
+
+function validateIdentity(value: unknown): FileIdentity {
+  if (!isObject(value)) throw malformed('no file identity');
+  const { size, mtimeMs, edgesHash } = value;
+  if (!isIndex(size, Number.MAX_SAFE_INTEGER) || !Number.isSafeInteger(mtimeMs) || typeof edgesHash !== 'string' || !/^[0-9a-f]{64}$/.test(edgesHash)) {
+    throw malformed('bad file identity');
+  }
+  return { size, mtimeMs: mtimeMs as number, edgesHash };
+}
+
+function validateTask(value: unknown, identity: FileIdentity): Task {
+  if (!isObject(value)) throw malformed('no task');
+  const { kind, input, path, format } = value;
+  if (!isIndex(input, 1 << 24)) throw malformed('bad input index');
+  if (!isPath(path)) throw malformed('bad path');
+  if (typeof format !== 'string') throw malformed('bad format');
+  if (kind === 'range') {
+    const { start, end, state } = value;
+    if (!formatDefinition(format)) throw malformed(`unknown format ${JSON.stringify(format.slice(0, 40))}`);
+    if (!isIndex(start, Number.MAX_SAFE_INTEGER) || !isIndex(end, Number.MAX_SAFE_INTEGER) || start >= end || end > identity.size) {
+      throw malformed('bad byte range');
+    }
+    if (state !== undefined && (!Array.isArray(state) || state.length > 64 || state.some((line) => typeof line !== 'string' || line.length > 65536))) {
+      throw malformed('bad header state');
+    }
+    return { kind, input, path, start, end, format, ...(state !== undefined ? { state: state as string[] } : {}) };
+  }
+  if (kind === 'stream') {
+    const { from, compression, size } = value;
+    if (from !== 'file') throw malformed('a worker reads files only, not pipes');
+    if (typeof compression !== 'string' || !COMPRESSIONS.includes(compression)) throw malformed('bad compression');
+    if (format !== 'auto' && !formatDefinition(format)) throw malformed(`unknown format ${JSON.stringify(format.slice(0, 40))}`);
+    if (size !== identity.size) throw malformed('stream size differs from the file identity');
+    return { kind, input, path, from, compression: compression as StreamTaskCompression, format, size };
+  }
+  throw malformed('unknown task kind');
+}
+
+type StreamTaskCompression = Extract<Task, { kind: 'stream' }>['compression'];
+
+/** The types of the options (their values are checked by resolveOptions, as for the command line). */
+function validateScanOptions(value: unknown): ScanOptions {
+  if (!isObject(value)) throw malformed('no options');
+  const strings = (v: unknown): boolean => Array.isArray(v) && v.length <= 4096 && v.every((item) => typeof item === 'string');
+  const checks: Record<(typeof SCAN_OPTION_NAMES)[number], (v: unknown) => boolean> = {
+    errorCodes: (v) => Array.isArray(v) && v.length <= 1000 && v.every((item) => typeof item === 'string' || typeof item === 'number'),
+    by: (v) => typeof v === 'string' || strings(v),
+    keepQuery: (v) => typeof v === 'boolean',
+    window: (v) => typeof v === 'string' || typeof v === 'number',
+    since: (v) => typeof v === 'string',
+    until: (v) => typeof v === 'string',
+    includeIp: strings,
+    excludeIp: strings,
+    format: (v) => typeof v === 'string',
+    logFormat: (v) => typeof v === 'string' && v.length <= 65536,
+    jsonFields: (v) => isObject(v) && Object.values(v).every((item) => typeof item === 'string'),
+    clientFrom: (v) => v === 'client' || v === 'xff',
+    chunkBytes: (v) => isIndex(v, 1 << 30),
+    flushGroups: (v) => isIndex(v, 1 << 30),
+    settleEntries: (v) => isIndex(v, 1 << 30),
+    windowFolding: (v) => typeof v === 'boolean',
+    windowSlack: (v) => isIndex(v, 1 << 30),
+    kernel: (v) => typeof v === 'boolean',
+  };
+  const options: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value)) {
+    const check = Object.hasOwn(checks, name) ? checks[name as keyof typeof checks] : undefined; // never an inherited key
+    if (!check) throw malformed(`unknown option ${JSON.stringify(name.slice(0, 40))}`);
+    if (!check(item)) throw malformed(`bad option ${name}`);
+    options[name] = item;
+  }
+  return options as ScanOptions;
+}
+
+/**
+ * The scan configuration of a job: the run's options through resolveOptions (a bad value is the command line's
+ * error), with this read's folding; what the coordinator's consumer expects (`Consumer.analysis`).
+ */
+export function scanConfigOf(payload: JobPayload): ScanConfig {
+  const spec = resolveOptions({ ...payload.options, input: payload.task.path });
+  return {
+    formatOptions: spec.formatOptions,
+    statusColumns: spec.statusColumns,
+    analysis: spec.analysis && { ...spec.analysis, foldWindows: payload.foldWindows },
+    chunkBytes: spec.chunkBytes,
+    flushGroups: spec.flushGroups,
+    kernel: spec.kernel,
+  };
+}
+
+const STAT_NAMES = ['lines', 'blank', 'malformed', 'comment', 'parsed', 'matched', 'outside', 'excluded'] as const satisfies readonly (keyof ScanStats)[];
+
+/** Checks a worker's result against the job it answers; a LogsiftError names the fault. */
+export function validateJobResult(value: unknown, payload: JobPayload, jobId: string): JobResult {
+  const bad = (what: string): LogsiftError => new LogsiftError(`a worker returned a malformed result for ${payload.task.path}: ${what}`);
+  if (!isObject(value) || value.v !== JOB_VERSION) throw bad('not a result of this version');
+  const { host, pid, partialKeys, partialBytes, stats, streamed, bytes, scanMs, attempts } = value;
+  if (typeof host !== 'string' || host.length > 255 || !isIndex(pid)) throw bad('bad worker name');
+  const prefix = `${partialKeyPrefix(payload.run)}${jobId}:`;
+  if (!Array.isArray(partialKeys) || partialKeys.length > 1 << 20 || partialKeys.some((key) => typeof key !== 'string' || !key.startsWith(prefix))) {
+    throw bad('bad partial keys');
+  }
+  if (!Array.isArray(partialBytes) || partialBytes.length !== partialKeys.length || !partialBytes.every((n) => isIndex(n, Number.MAX_SAFE_INTEGER))) {
+    throw bad('bad partial sizes');
+  }
+  if (!isObject(stats)) throw bad('bad line counts');
+  const checkedStats: Record<number, ScanStats> = {};
+  for (const [input, counts] of Object.entries(stats)) {
+    if (Number(input) !== payload.task.input || !isObject(counts)) throw bad('line counts of another input');
+    const entry = {} as ScanStats;
+    for (const name of STAT_NAMES) {
+      if (!isIndex(counts[name], Number.MAX_SAFE_INTEGER)) throw bad(`bad count ${name}`);
+      entry[name] = counts[name] as number;
+    }
+    checkedStats[Number(input)] = entry;
+  }
+  let report: StreamReport | undefined;
+  if (streamed !== undefined) {
+    if (payload.task.kind !== 'stream' || !isObject(streamed) || streamed.input !== payload.task.input) throw bad('a stream report for no stream');
+    const detection = streamed.detection;
+    if (
+      !isObject(detection) || typeof detection.name !== 'string' || !formatDefinition(detection.name) || typeof detection.detected !== 'boolean' ||
+      !Array.isArray(detection.tried) || !detection.tried.every((name) => typeof name === 'string' && name.length < 64)
+    ) {
+      throw bad('bad detection');
+    }
+    if (!isIndex(streamed.bytes, Number.MAX_SAFE_INTEGER) || !isIndex(streamed.uncompressedBytes, Number.MAX_SAFE_INTEGER)) throw bad('bad stream sizes');
+    const checked: Detection = { name: detection.name, detected: detection.detected, tried: detection.tried as string[] };
+    report = { input: payload.task.input, detection: checked, bytes: streamed.bytes, uncompressedBytes: streamed.uncompressedBytes };
+  } else if (payload.task.kind === 'stream') {
+    throw bad('no stream report');
+  }
+  if (!isIndex(bytes, Number.MAX_SAFE_INTEGER) || typeof scanMs !== 'number' || !(scanMs >= 0) || !isIndex(attempts)) throw bad('bad figures');
+  return {
+    v: JOB_VERSION, host, pid, partialKeys: partialKeys as string[], partialBytes: partialBytes as number[], stats: checkedStats,
+    ...(report ? { streamed: report } : {}), bytes, scanMs, attempts,
+  };
+}
