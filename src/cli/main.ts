@@ -1,16 +1,19 @@
-// logsift's command line: options -> analyze -> save CSV -> print. A thin layer over the engine. (The
-// executable is cli/bin.ts, which starts the producers first and then loads this.)
+// logsift's command line: options -> analyze -> save the output (a file, or stdout) -> print the summary (to
+// stdout, or to stderr when the output went to stdout). A thin layer over the library. (The executable is
+// cli/bin.ts, which starts the producers first and then loads this.)
 
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { fstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
 import { resolveInputs, STDIN } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
 import { removePendingTempFiles } from '../sinks/atomic.js';
-import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
-import { buildProgram, parseCli } from './args.js';
-import { createProgress } from './progress.js';
+import { outputFormatFor, saveResult, STDOUT, writeResult, type OutputFormat } from '../sinks/output.js';
+import { buildProgram, FOUND_EXIT_STATUS, parseCli, type InputSource } from './args.js';
+import { HELP_TOPICS } from './help.js';
+import { commanderMessage } from './messages.js';
+import { clearProgress, createProgress } from './progress.js';
 import { mark } from '../base/trace.js';
 
 mark('cli modules loaded');
@@ -22,6 +25,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../../package.json', imp
 /** Checks on the output that can be made before any work, so a doomed run fails at once. */
 function checkOutput(output: string, inputs: readonly string[]): void {
   if (output === '') throw new LogsiftError('no output file given');
+  if (output === STDOUT) return;
   const target = resolve(output);
   if (inputs.some((input) => input !== STDIN && resolve(input) === target)) {
     throw new LogsiftError(`output would overwrite an input: ${output}`);
@@ -62,16 +66,32 @@ function save(result: Awaited<ReturnType<typeof analyze>>, output: string, forma
   }
 }
 
-/** Commander's messages, on one line (it puts "Did you mean ...?" on a second one). */
-function oneLine(message: string): string {
-  return `${message.trim().replace(/\s*\n\s*/g, ' ')}\n`;
+/** Standard input is a pipe, a socket or a file: something to read when no input is named (not a terminal). */
+function stdinIsPipe(): boolean {
+  try {
+    const stats = fstatSync(0);
+    return stats.isFIFO() || stats.isSocket() || stats.isFile();
+  } catch {
+    return false;
+  }
 }
 
+/** What the first line says of inputs not named. */
+const INPUT_NOTES: Readonly<Record<InputSource, string | undefined>> = {
+  given: undefined,
+  stdin: 'stdin, no input named',
+  default: 'the shipped sample: no input named',
+};
+
 async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'help' && argv.length <= 2 && (argv.length === 1 || argv[1] in HELP_TOPICS)) {
+    if (argv.length === 1) argv = ['--help'];
+    else return void process.stdout.write(`${HELP_TOPICS[argv[1]]}\n`);
+  }
   const program = buildProgram(version)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`logsift: ${oneLine(message)}`) });
-  const cli = parseCli(program, argv);
+    .configureOutput({ outputError: (message, write) => write(commanderMessage(message)) });
+  const cli = parseCli(program, argv, { stdinIsPipe: stdinIsPipe() });
   const outputFormat = outputFormatFor(cli.output, cli.outputFormat);
   const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
   const { inputs } = await resolveInputs(specs, { skipUnreadable: true });
@@ -84,25 +104,39 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   // The printer (with its table library) loads while the producers work, not before they start.
-  const printing = import('../sinks/print.js');
+  const printing = cli.quiet ? undefined : import('../sinks/print.js');
   const progress = await createProgress(process.stderr, cli.progress);
   const result = await analyze({ ...cli.analyze, onProgress: (done, total) => progress.update(done, total) }).finally(() =>
     progress.stop(),
   );
-  for (const { path, reason } of result.summary.skippedInputs) {
-    process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
+  if (!cli.quiet) {
+    for (const { path, reason } of result.summary.skippedInputs) {
+      process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
+    }
+    for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
   }
-  for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
-  save(result, cli.output, outputFormat);
+  if (cli.output === STDOUT) writeResult(result, outputFormat, (bytes) => process.stdout.write(bytes));
+  else save(result, cli.output, outputFormat);
   mark('saved');
-  const { printReport } = await printing;
-  printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
-  mark('printed');
+  if (printing) {
+    const { printReport, useColor } = await printing;
+    // With the output on stdout, the summary and table go to stderr, out of the pipe's way.
+    const stream = cli.output === STDOUT ? process.stderr : process.stdout;
+    printReport(result, stream, {
+      top: cli.top,
+      savedTo: cli.output === STDOUT ? undefined : cli.output,
+      color: useColor(stream, cli.color),
+      inputNote: INPUT_NOTES[cli.inputSource],
+    });
+    mark('printed');
+  }
+  if (cli.failIfFound && result.summary.reported > 0) process.exitCode = FOUND_EXIT_STATUS;
 }
 
 // Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was.
 for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   process.on(signal, () => {
+    clearProgress();
     removePendingTempFiles();
     process.exit(exitCode);
   });

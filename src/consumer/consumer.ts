@@ -21,7 +21,7 @@ import type { ScanPartial } from '../tables/partial.js';
 import type { AnalyzeResult, InputSummary, ResultRow } from '../tables/result.js';
 import { checkStrict, fitWarnings, forwardedForWarnings, type FileFit } from './format-fit.js';
 import { createMerger, type Merged, type PartialMerger } from './merge.js';
-import { rankGroups } from './rank.js';
+import { firstRanked, highestGroup, rankGroups } from './rank.js';
 
 /** What the consumer knows of the run: its spec, its inputs as probed and planned, and when it started. */
 export interface ConsumedRun {
@@ -120,7 +120,13 @@ export class Consumer {
       stats.excluded += merged.settled.excluded;
     }
     mark('merged');
-    const reported = rankGroups(merged, { threshold: spec.threshold, keyFields: spec.by.length, windowSeconds: spec.windowSeconds });
+    const rankBy = { keyFields: spec.by.length, windowSeconds: spec.windowSeconds };
+    // --most: every group ranked (a threshold of 1), the first n kept.
+    const reported =
+      spec.most !== undefined
+        ? firstRanked(rankGroups(merged, { ...rankBy, threshold: 1 }), spec.most)
+        : rankGroups(merged, { ...rankBy, threshold: spec.threshold });
+    const highest = reported.length === 0 ? highestGroup(merged, rankBy) : undefined;
     mark('rows selected');
     const inputs = this.inputs;
     let rows: ResultRow[] | undefined;
@@ -134,6 +140,7 @@ export class Consumer {
         ? { clients: { include: spec.analysis.includeIp, exclude: spec.analysis.excludeIp } }
         : {}),
       threshold: spec.threshold,
+      ...(spec.most !== undefined ? { most: spec.most } : {}),
       reported,
       get rows() {
         return (rows ??= reported.toArray());
@@ -151,6 +158,7 @@ export class Consumer {
         threads: spec.threads,
         groups: merged.table.size,
         reported: reported.length,
+        ...(highest ? { highest } : {}),
         elapsedMs: performance.now() - started,
         ...(spec.windowSeconds > 0 ? { passes: this.read.pass } : {}),
       },
