@@ -21,12 +21,14 @@ const EXAMPLES = `Examples:
   $ zcat old.log.gz | logsift -o -     # stdin in, the CSV out on stdout
   $ logsift access.log -o - | sort -t, -k2 -rn | head
   $ logsift access.log --threshold 50 --errorcodes 401 403
+  $ logsift access.log --errorcodes 4xx 500-599   # a class or range: a column
   $ logsift access.log --by path --errorcodes 404 --top 10
   $ logsift access.log --window 10m --threshold 20
   $ logsift x.log --since 2024-05-01T08:00+02:00 --until 2024-05-01T09:00+02:00
   $ logsift access.log --exclude-ip 10.0.0.0/8 ::1
   $ logsift access.log --most 10 -o top.json   # the 10 busiest, any threshold
-  $ logsift access.log -q --fail-if-found      # exit 3 when a client is over`;
+  $ logsift access.log -q --fail-if-found      # exit 3 when a client is over
+  (logsift help examples: one for every flag; logsift help formats: the formats)`;
 
 /** Paragraphs, wrapped to the help's width. */
 const NOTES: readonly string[] = [
@@ -63,9 +65,56 @@ time, method, path, request, vhost, user_agent, referrer, xff).
 --client-from xff keys clients by the first X-Forwarded-For address.
 Compressed inputs (gzip, zstd, bzip2) are recognised by their first bytes.`;
 
-/** Help topics of `logsift help TOPIC`. */
-export const HELP_TOPICS: Readonly<Record<string, string>> = { formats: FORMATS_HELP };
+/** `logsift help examples`: one or more for every flag. */
+export const EXAMPLES_HELP = `Examples, by topic (each flag has one):
 
+Inputs:
+  $ logsift access.log other.log.gz    # named files, as with --input
+  $ logsift --input logs/ 'old/*.gz'   # a folder's files and a glob
+  $ zcat old.log.gz | logsift --input - access.log   # stdin and a file
+  $ logsift 'logs/*.log' --skip-unreadable   # go on past unreadable files
+  $ logsift u_ex151020.log --format w3c      # skip detection
+  $ logsift access.log --format clf          # clf is common
+  $ logsift app.log --log-format '$remote_addr [$time_local] "$request" $status'
+  $ logsift app.log --format json --json-fields client=ip,status=code,time=ts
+  $ logsift alb/ --client-from xff     # clients by X-Forwarded-For
+  $ logsift access.log --strict        # a line that does not fit is an error
+
+What counts:
+  $ logsift access.log --errorcodes 400 401 500 503   # also --error-codes
+  $ logsift access.log --errorcodes 4xx 500-599   # a class or range: a column
+  $ logsift access.log --threshold 50
+  $ logsift x.log --since 2024-05-01T08:00+02:00 --until 2024-05-01T12:00+02:00
+  $ logsift access.log --since 2h      # the two hours before the newest entry
+  $ logsift access.log --exclude-ip 10.0.0.0/8 192.0.2.7 ::1
+  $ logsift access.log --include-ip 203.0.113.0/24
+
+Grouping and windows:
+  $ logsift access.log --by path       # which URLs fail most
+  $ logsift access.log --by ip path --threshold 5      # or --by ip,path
+  $ logsift access.log --by path --keep-query
+  $ logsift access.log --window 10m --threshold 50   # bursts in 10 minutes
+  $ logsift access.log --most 10       # the 10 busiest, whatever the threshold
+
+Output:
+  $ logsift access.log --output /tmp/errors.csv
+  $ logsift access.log -o - | sort -t, -k2 -rn | head
+  $ logsift access.log -o errors.json  # .json, .ndjson/.jsonl: JSON
+  $ logsift access.log --output-format ndjson -o - | jq .key.ip
+  $ logsift access.log --top 5         # 5 rows in the table (--top 0: none)
+  $ logsift access.log --quiet --fail-if-found || echo "clients over it"
+  $ logsift access.log --color always | less -R
+  $ logsift access.log --no-progress
+
+Performance:
+  $ logsift access.log --threads 12    # any count; the same result
+
+Other:
+  $ logsift --version
+  $ logsift --help`;
+
+/** Help topics of `logsift help TOPIC`. */
+export const HELP_TOPICS: Readonly<Record<string, string>> = { formats: FORMATS_HELP, examples: EXAMPLES_HELP };
 /** The help's width: the terminal's, at most 80; 80 when not on a terminal. */
 function helpWidth(): number {
   const columns = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS);

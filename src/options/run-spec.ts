@@ -154,7 +154,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
 
 function resolveWindow(window: string | number | undefined): number {
   if (window === undefined) return 0;
-  if (typeof window === 'string' && /^\s*\d+\s*$/.test(window)) {
+  if (typeof window === 'string' && /^\s*0*[1-9]\d*\s*$/.test(window)) {
     throw new LogsiftError(`--window '${window.trim()}' has no unit: write ${window.trim()}s, ${window.trim()}m or ${window.trim()}h (units: s, m, h, d, w)`);
   }
   const seconds = typeof window === 'number' ? window : parseDuration(window);
