@@ -1,5 +1,6 @@
 // The printed table made to fit a terminal's width, so that it never wraps: when the whole table is too wide,
-// it gives up, in this order, the times' offset and seconds, then status columns (the busiest stay, the rest are
+// it gives up, in this order, the times' offset (said once above the table when all share it; otherwise
+// there is no way to tell times apart, so it is dropped only from the table) and seconds, then status columns (the busiest stay, the rest are
 // summed as `other`), then the keys' tails (cut with an ellipsis; the output file has them whole). Narrower than
 // MIN_TABLE_COLUMNS, or when even that does not fit, the rows become a list, a few short lines each.
 
@@ -22,7 +23,14 @@ export interface TableRows {
   readonly window?: string;
 }
 
-export type FittedTable = { readonly kind: 'table'; readonly table: Omit<TableSpec, 'headStyle' | 'borderStyle'> } | { readonly kind: 'list'; readonly lines: string[] };
+export type FittedTable =
+  | {
+      readonly kind: 'table';
+      readonly table: Omit<TableSpec, 'headStyle' | 'borderStyle'>;
+      /** When the times were shortened: the UTC offset they all share, for the caller to say once. */
+      readonly offset?: string;
+    }
+  | { readonly kind: 'list'; readonly lines: string[] };
 
 /** `text` cut to `width` display columns, ending with an ellipsis when cut. */
 export function truncateToWidth(text: string, width: number): string {
@@ -65,12 +73,11 @@ interface Layout {
   readonly keyWidth: number;
 }
 
-function build(input: TableRows, layout: Layout, offset: string | undefined): Omit<TableSpec, 'headStyle' | 'borderStyle'> {
+function build(input: TableRows, layout: Layout): Omit<TableSpec, 'headStyle' | 'borderStyle'> {
   const { keyFields, statusColumns, rows, window } = input;
   const { codes, other, time, keyWidth } = layout;
-  const zone = time > 0 && offset ? ` (${offset})` : '';
-  const peak = window ? [`peak ${window}`, `peak from${zone}`] : [];
-  const head = [...keyFields, 'count', ...codes.map((i) => statusColumns[i]), ...(other ? ['other'] : []), `first seen${zone}`, `last seen${zone}`, ...peak];
+  const peak = window ? [`peak ${window}`, 'peak from'] : [];
+  const head = [...keyFields, 'count', ...codes.map((i) => statusColumns[i]), ...(other ? ['other'] : []), 'first seen', 'last seen', ...peak];
   const right = (n: number): Align[] => new Array<Align>(n).fill('right');
   const align: Align[] = [...keyFields.map((): Align => 'left'), ...right(1 + codes.length + (other ? 1 : 0)), 'left', 'left', ...(window ? (['right', 'left'] as Align[]) : [])];
   const kept = new Set(codes);
@@ -103,7 +110,7 @@ export function fitTable(input: TableRows, width: number | undefined): FittedTab
   const busiest = [...shown].sort((a, b) => totals[b] - totals[a] || a - b);
   const offset = sharedOffset(rows);
   const whole: Layout = { codes: shown, other: false, time: 0, keyWidth: Number.POSITIVE_INFINITY };
-  if (width === undefined) return { kind: 'table', table: build(input, whole, offset) };
+  if (width === undefined) return { kind: 'table', table: build(input, whole) };
   if (width < MIN_TABLE_COLUMNS) return { kind: 'list', lines: listRows(input, width) };
 
   const tries: Layout[] = [whole, { ...whole, time: 1 }, { ...whole, time: 2 }];
@@ -112,12 +119,12 @@ export function fitTable(input: TableRows, width: number | undefined): FittedTab
     tries.push({ codes, other: keep > 0, time: 2, keyWidth: Number.POSITIVE_INFINITY });
   }
   for (const layout of tries) {
-    const table = build(input, layout, offset);
-    if (tableWidth(table) <= width) return { kind: 'table', table };
+    const table = build(input, layout);
+    if (tableWidth(table) <= width) return { kind: 'table', table, ...(layout.time > 0 && offset ? { offset } : {}) };
   }
   // Still too wide with the fewest columns: cut the keys, the widest first, down to MIN_KEY_WIDTH.
   const narrowest: Layout = tries[tries.length - 1];
-  const table = build(input, narrowest, offset);
+  const table = build(input, narrowest);
   const keyCount = input.keyFields.length;
   const keyWidths = input.keyFields.map((_, c) => Math.max(stringWidth(table.head[c]), ...table.rows.map((row) => stringWidth(row[c]))));
   let excess = tableWidth(table) - width;
@@ -129,10 +136,10 @@ export function fitTable(input: TableRows, width: number | undefined): FittedTab
     excess--;
   }
   if (excess <= 0) {
-    const cut = build(input, narrowest, offset);
+    const cut = build(input, narrowest);
     const rowsCut = cut.rows.map((row, r) => row.map((cell, c) => (c < keyCount ? truncateToWidth(input.rows[r].keys[c], keyWidths[c]) : cell)));
     const headCut = cut.head.map((cell, c) => (c < keyCount ? truncateToWidth(cell, keyWidths[c]) : cell));
-    return { kind: 'table', table: { ...cut, head: headCut, rows: rowsCut } };
+    return { kind: 'table', table: { ...cut, head: headCut, rows: rowsCut }, ...(offset ? { offset } : {}) };
   }
   return { kind: 'list', lines: listRows(input, width) };
 }

@@ -160,7 +160,8 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
       options.width,
     );
     const more = reported.length - top.length;
-    lines.push('', c.bold(`Top ${formatCount(top.length)} of ${formatCount(reported.length)}`));
+    const zone = fitted.kind === 'table' && fitted.offset ? c.dim(` (times ${fitted.offset})`) : '';
+    lines.push('', c.bold(`Top ${formatCount(top.length)} of ${formatCount(reported.length)}`) + zone);
     if (fitted.kind === 'table') lines.push(renderTable({ ...fitted.table, ...(options.color ? { headStyle: c.cyan, borderStyle: c.gray } : {}) }));
     else lines.push(...fitted.lines);
     if (more > 0) lines.push(c.dim(`  ... ${formatCount(more)} more in the output file`));
