@@ -10,6 +10,7 @@
 // This folder may import tables, analyses, plan (task keys), inputs (their descriptions), options, formats
 // and base; nothing that runs producers.
 
+import { formatCount } from '../base/numbers.js';
 import { mark } from '../base/trace.js';
 import type { Detection } from '../formats/index.js';
 import type { ProbedFile } from '../inputs/probe.js';
@@ -151,7 +152,7 @@ export class Consumer {
         inputs,
         skippedInputs: skipped,
         format: [...new Set(inputs.map((input) => input.format))].join(', '),
-        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions)],
+        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats)],
         // A pipe's size is known once read; every other input counts as stored when the run began.
         bytes: files.reduce((sum, file) => sum + (file.pipe ? inputs[file.input].bytes : file.size), 0),
         uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
@@ -193,6 +194,19 @@ export function firstPass(run: ConsumedRun): ReadPass {
 
 /** The second read, after folding failed: every instant kept. */
 export const SECOND_PASS: ReadPass = { pass: 2, foldWindows: false };
+
+/**
+ * A span that holds no entry at all: most often a time copied from the log without its offset (a time without
+ * one is UTC, the log's are in its own offset), so say so.
+ */
+function spanWarnings(spec: ResolvedOptions, stats: ScanStats): string[] {
+  if (!spec.span || stats.parsed === 0 || stats.outside < stats.parsed) return [];
+  const given = [spec.span.sinceText && `since ${spec.span.sinceText}`, spec.span.untilText && `until ${spec.span.untilText}`].filter(Boolean).join(', ');
+  return [
+    `no entry is in the span given (${given}): all ${formatCount(stats.parsed)} parsed entries are outside it; ` +
+      "a time without an offset is UTC, while the log's times are in its own offset (copy it with the time)",
+  ];
+}
 
 /** The tasks' keys in file order: input by input, by offset within one (see plan/tasks.ts taskKey). */
 function fileOrder(tasks: readonly Task[]): string[] {

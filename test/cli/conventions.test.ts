@@ -70,6 +70,16 @@ describe('inputs', () => {
   });
 });
 
+describe('time spans', () => {
+  test('a span that holds no entry says so, and how times without an offset are read', async () => {
+    const run = await runCli([SAMPLE, '-o', out('span.csv'), '--since', '2030-01-01T00:00']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^logsift: warning: no entry is in the span given \(since 2030-01-01T00:00\): all [\d,]+ parsed entries are outside it; a time without an offset is UTC/m);
+    const some = await runCli([SAMPLE, '-o', out('span.csv'), '--since', '2h']);
+    assert.doesNotMatch(some.stderr, /no entry is in the span/);
+  });
+});
+
 describe('output', () => {
   test('-o - writes the CSV to stdout, the summary and table to stderr, and no file named -', async () => {
     const cwd = out('stdout');
