@@ -140,7 +140,7 @@ export class Consumer {
       ...(spec.analysis && spec.analysis.includeIp.length + spec.analysis.excludeIp.length > 0
         ? { clients: { include: spec.analysis.includeIp, exclude: spec.analysis.excludeIp } }
         : {}),
-      threshold: spec.threshold,
+      threshold: spec.most !== undefined ? 1 : spec.threshold,
       ...(spec.most !== undefined ? { most: spec.most } : {}),
       reported,
       get rows() {

@@ -50,6 +50,7 @@ function jsonHead(result: AnalyzeResult): Record<string, unknown> {
     key_fields: result.keyFields,
     status_columns: result.statusColumns,
     threshold: result.threshold,
+    ...(result.most !== undefined ? { most: result.most } : {}),
     ...(result.windowSeconds ? { window_seconds: result.windowSeconds } : {}),
     ...(result.span ? { span: { since: result.span.since ?? null, until: result.span.until ?? null } } : {}),
     ...(result.clients ? { clients: result.clients } : {}),
@@ -69,6 +70,7 @@ function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
     excluded: s.excluded,
     groups: s.groups,
     reported: s.reported,
+    ...(s.highest ? { highest: { key: s.highest.keys, count: s.highest.count } } : {}),
     format: s.format,
     inputs: s.inputs.map((input) => ({
       path: input.path,

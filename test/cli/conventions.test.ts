@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import stringWidth from 'string-width';
 import { runCli } from '../support/cli.js';
 import { makeTempDir, removeDir } from '../support/files.js';
@@ -91,6 +92,18 @@ describe('output', () => {
     assert.match(run.stderr, /Top 20 of/);
     assert.doesNotMatch(run.stderr, /saved/);
     assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  test('JSON says --most and the highest count, valid against the schema', async () => {
+    const most = JSON.parse((await runCli([SAMPLE, '-o', '-', '--output-format', 'json', '-q', '--most', '2'])).stdout) as Record<string, unknown>;
+    assert.equal(most.most, 2);
+    assert.equal(most.threshold, 1);
+    const none = JSON.parse((await runCli([SAMPLE, '-o', '-', '--output-format', 'json', '-q', '--threshold', '100000'])).stdout) as { summary: { highest: { key: string[]; count: number } } };
+    assert.deepEqual(none.summary.highest, { key: [everyClient[1].split(',')[0]], count: Number(everyClient[1].split(',')[1]) });
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO_ROOT, 'schema', 'result.schema.json'), 'utf8')) as object);
+    assert.ok(validate(most), JSON.stringify(validate.errors));
+    assert.ok(validate(none), JSON.stringify(validate.errors));
   });
 
   test('-o - with JSON and NDJSON', async () => {
