@@ -2,7 +2,7 @@
 // stdout, or to stderr when the output went to stdout). A thin layer over the library. (The executable is
 // cli/bin.ts, which starts the producers first and then loads this.)
 
-import { fstatSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, fstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
@@ -84,9 +84,11 @@ const INPUT_NOTES: Readonly<Record<InputSource, string | undefined>> = {
 };
 
 async function main(argv: readonly string[]): Promise<void> {
-  if (argv[0] === 'help' && argv.length <= 2 && (argv.length === 1 || argv[1] in HELP_TOPICS)) {
+  // `logsift help [TOPIC]`, unless a log is named help.
+  if (argv[0] === 'help' && argv.length <= 2 && !existsSync('help')) {
     if (argv.length === 1) argv = ['--help'];
-    else return void process.stdout.write(`${HELP_TOPICS[argv[1]]}\n`);
+    else if (Object.hasOwn(HELP_TOPICS, argv[1])) return void process.stdout.write(`${HELP_TOPICS[argv[1]]}\n`);
+    else throw new LogsiftError(`no help on '${argv[1]}': try logsift help ${Object.keys(HELP_TOPICS).join(', logsift help ')} or logsift --help`);
   }
   const program = buildProgram(version)
     .exitOverride()

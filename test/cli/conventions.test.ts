@@ -223,5 +223,8 @@ describe('flags and messages', () => {
     assert.match((await runCli(['help', 'formats'])).stdout, /common, clf +NCSA Common/);
     assert.match((await runCli(['help', 'examples'])).stdout, /--threads 12/);
     assert.equal((await runCli(['help'])).stdout, (await runCli(['--help'])).stdout);
+    const unknown = await runCli(['help', 'colours']);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr, "logsift: error: no help on 'colours': try logsift help formats, logsift help examples or logsift --help\n");
   });
 });
