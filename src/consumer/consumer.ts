@@ -11,6 +11,7 @@
 // and base; nothing that runs producers.
 
 import { formatCount } from '../base/numbers.js';
+import { formatStampIso } from '../base/time.js';
 import { mark } from '../base/trace.js';
 import type { Detection } from '../formats/index.js';
 import type { ProbedFile } from '../inputs/probe.js';
@@ -121,6 +122,8 @@ export class Consumer {
       stats.excluded += merged.settled.excluded;
     }
     mark('merged');
+    const { firstStamp, lastStamp, ...counts } = stats;
+    const logSpan = firstStamp <= lastStamp ? { first: formatStampIso(firstStamp), last: formatStampIso(lastStamp) } : undefined;
     const rankBy = { keyFields: spec.by.length, windowSeconds: spec.windowSeconds };
     // --most: every group ranked (a threshold of 1), the first n kept.
     const reported =
@@ -147,12 +150,12 @@ export class Consumer {
         return (rows ??= reported.toArray());
       },
       summary: {
-        ...stats,
+        ...counts,
         input: inputs.length === 1 ? (inputs[0].path === STDIN ? 'stdin' : inputs[0].path) : `${inputs.length} inputs`,
         inputs,
         skippedInputs: skipped,
         format: [...new Set(inputs.map((input) => input.format))].join(', '),
-        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats)],
+        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats, logSpan)],
         // A pipe's size is known once read; every other input counts as stored when the run began.
         bytes: files.reduce((sum, file) => sum + (file.pipe ? inputs[file.input].bytes : file.size), 0),
         uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
@@ -160,6 +163,7 @@ export class Consumer {
         groups: merged.table.size,
         reported: reported.length,
         ...(highest ? { highest } : {}),
+        ...(logSpan ? { logSpan } : {}),
         elapsedMs: performance.now() - started,
         ...(spec.windowSeconds > 0 ? { passes: this.read.pass } : {}),
       },
@@ -199,11 +203,12 @@ export const SECOND_PASS: ReadPass = { pass: 2, foldWindows: false };
  * A span that holds no entry at all: most often a time copied from the log without its offset (a time without
  * one is UTC, the log's are in its own offset), so say so.
  */
-function spanWarnings(spec: ResolvedOptions, stats: ScanStats): string[] {
+function spanWarnings(spec: ResolvedOptions, stats: ScanStats, logSpan: { first: string; last: string } | undefined): string[] {
   if (!spec.span || stats.parsed === 0 || stats.outside < stats.parsed) return [];
   const given = [spec.span.sinceText && `since ${spec.span.sinceText}`, spec.span.untilText && `until ${spec.span.untilText}`].filter(Boolean).join(', ');
   return [
-    `no entry is in the span given (${given}): all ${formatCount(stats.parsed)} parsed entries are outside it; ` +
+    `no entry is in the span given (${given}): all ${formatCount(stats.parsed)} parsed entries are outside it` +
+      (logSpan ? `, the log covers ${logSpan.first} to ${logSpan.last}; ` : '; ') +
       "a time without an offset is UTC, while the log's times are in its own offset (copy it with the time)",
   ];
 }

@@ -71,6 +71,7 @@ function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
     groups: s.groups,
     reported: s.reported,
     ...(s.highest ? { highest: { key: s.highest.keys, count: s.highest.count } } : {}),
+    ...(s.logSpan ? { log_span: { first: s.logSpan.first, last: s.logSpan.last } } : {}),
     format: s.format,
     inputs: s.inputs.map((input) => ({
       path: input.path,

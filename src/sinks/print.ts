@@ -139,6 +139,7 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     ...inputLines(s),
     `  lines read        ${formatCount(s.lines)}`,
     `  parsed            ${formatCount(s.parsed)}`,
+    ...(s.logSpan ? [`  log covers        ${s.logSpan.first} to ${s.logSpan.last}`] : []),
     `  skipped           ${formatCount(skipped)}${skipped ? c.dim(` (${formatCount(s.malformed)} malformed, ${formatCount(s.blank)} blank${s.comment ? `, ${formatCount(s.comment)} header` : ''})`) : ''}`,
     ...filterLines(result),
     `  matching errors   ${formatCount(s.matched)} ${c.dim(`(status ${result.statusColumns.join(' ')})`)} from ${groups(s.groups)}`,

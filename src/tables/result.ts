@@ -88,6 +88,11 @@ export interface Summary extends LineCounts {
    * a window, its highest count within one window). A threshold of `count` would report it.
    */
   readonly highest?: { readonly keys: readonly string[]; readonly count: number };
+  /**
+   * The time the log covers: its earliest and latest parsed entry (any status, in the span or not), as ISO 8601
+   * in the log's own offset. Absent when no line was parsed.
+   */
+  readonly logSpan?: { readonly first: string; readonly last: string };
   readonly elapsedMs: number;
   /**
    * With --window: how many times the input was read: 1, or 2 when its lines were too far out of time order for
