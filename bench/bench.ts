@@ -20,7 +20,7 @@ import { DEFAULT_BYTES, DEFAULT_ROUNDS, DEFAULT_SEED, SMALL_BYTES, parseBenchArg
 import { formatSize, sizeTag } from './sizes.js';
 import { roundOrder } from './stats.js';
 import { formatMegabytes, formatRatio, formatSeconds } from './table.js';
-import { flatTargets, mainTargets, smallTargets, targetsTable, type TargetCheck } from './targets.js';
+import { flatTargets, mainTargets, SMALL_WORKLOAD_BYTES, smallTargets, smallWorkloadNote, targetsTable, type TargetCheck } from './targets.js';
 import { MAWK_PROGRAM, REFERENCE_AWK_PROGRAM, RG_PATTERN, findExecutable, shellLine } from './tools.js';
 import { decodeAwkOutput, diffPairs, formatDifference, pairsFromAwk, pairsFromCsv } from './verify.js';
 import { runClusterBench } from './cluster.js';
@@ -70,7 +70,7 @@ function baselineCommands(file: string, tools: Tools): BenchCommand[] {
   if (tools.mawk) {
     commands.push({
       id: 'mawk',
-      label: 'mawk one-liner (issue 2)',
+      label: 'mawk one-liner',
       argv: [tools.mawk, MAWK_PROGRAM, file],
       shown: shellLine(['mawk', MAWK_PROGRAM, file]),
       okCodes: [0],
@@ -234,7 +234,8 @@ async function runMain(options: BenchOptions, generator: Generator, tools: Tools
   note(`warming the page cache: reading ${workload.path} once ...`);
   warmCache(workload.path);
   const figures = computeFigures(await runRounds('main', commands, rounds, tools), workload.bytes);
-  reportFigures(`Workload: ${formatSize(workload.bytes)}, default codes, threshold 10`, [workload], figures, commands, rounds, tools);
+  reportFigures(`Workload: ${formatSize(workload.bytes)}, default codes, threshold 10 (the default job's settings)`, [workload], figures, commands, rounds, tools);
+  if (workload.bytes < SMALL_WORKLOAD_BYTES) say(smallWorkloadNote(workload.bytes));
   say('correctness:');
   const correct = verify(workload.path, commands, tools);
   say();
@@ -316,7 +317,7 @@ async function main(): Promise<void> {
   say();
   say(formatMachine(describeMachine()));
   say();
-  if (!tools.mawk) note('note: mawk is not installed, so the one-liner of issue 2 is skipped: apt-get install mawk');
+  if (!tools.mawk) note('note: mawk is not installed, so the mawk one-liner is skipped: apt-get install mawk');
   if (!tools.rg) note('note: rg is not installed, so the rg baseline is skipped: apt-get install ripgrep');
 
   let correct = true;

@@ -51,8 +51,8 @@ export function buildBenchProgram(): Command {
   return new Command()
     .name('npm run bench --')
     .description(
-      'Times logsift (1 and 2 threads) against the mawk one-liner of issue 2 and rg -c, alternately, on a generated log;\n' +
-        'prints medians, MiB/s, peak memory, ratios, the targets of issue 3, and checks the results against mawk.',
+      'Times logsift (1 and 2 threads) against a mawk one-liner and rg -c, alternately, on a generated log;\n' +
+        'prints medians, MiB/s, peak memory, ratios, the speed targets, and checks the results against mawk.',
     )
     .option('--rounds <n>', 'timed runs of each command (default: 5; 3 with --flat)', positiveInteger)
     .option('--bytes <size>', 'size of the generated log, e.g. 32M, 1G (default: 1G)', size)

@@ -59,6 +59,9 @@ export let blank: u32 = 0;
 export let malformed: u32 = 0;
 export let parsed: u32 = 0;
 export let matched: u32 = 0;
+/** The earliest and latest instant of a parsed line (stamps): the span the log covers. */
+export let firstStamp: f64 = Infinity;
+export let lastStamp: f64 = -Infinity;
 /** Records written by the last scan call. */
 export let records: u32 = 0;
 
@@ -79,6 +82,8 @@ export function resetCounters(): void {
   malformed = 0;
   parsed = 0;
   matched = 0;
+  firstStamp = Infinity;
+  lastStamp = -Infinity;
 }
 
 /**
@@ -100,6 +105,8 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, vhos
       blank++;
     } else if (parseLine(lineStart, lineEnd, vhost)) {
       parsed++;
+      if (stamp < firstStamp) firstStamp = stamp;
+      if (stamp > lastStamp) lastStamp = stamp;
       const column = <u32>load<u8>(WANTED + status);
       if (column != 0 && countHere) {
         matched++;

@@ -1,43 +1,66 @@
-// The command line of the brief, parsed into engine options. Nothing here analyses anything.
+// The command line's flags, parsed into the library's options and what the command line itself does with the
+// result (where it goes, what is printed, the exit status). Nothing here analyses anything. The help text is
+// cli/help.ts; the words are arranged for commander by cli/argv.ts first.
 
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { KEY_FIELDS } from '../options/key-fields.js';
 import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../options/analyze-options.js';
+import type { InternalOptions } from '../options/internal-options.js';
 import { FORMAT_NAMES } from '../formats/index.js';
 import { OUTPUT_FORMATS } from '../sinks/output.js';
-import { DEFAULT_INPUT, DEFAULT_OUTPUT } from './defaults.js';
+import { COLOR_CHOICES, type ColorChoice } from '../sinks/color.js';
+import { arrangeArgs, type FlagShape } from './argv.js';
+import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_TOP } from './defaults.js';
+import { configureGroupedHelp } from './help.js';
+
+/** Where the inputs came from: named, stdin because it is a pipe and none was named, or the shipped sample. */
+export type InputSource = 'given' | 'stdin' | 'default';
 
 export interface CliOptions {
-  readonly analyze: AnalyzeOptions;
+  readonly analyze: AnalyzeOptions & InternalOptions;
+  readonly inputSource: InputSource;
+  /** A path, or `-` for stdout. */
   readonly output: string;
   /** `csv`, `json` or `ndjson`; undefined: from the output file's extension. */
   readonly outputFormat?: string;
+  /** Rows in the printed table; 0: no table. */
   readonly top: number;
   readonly progress: boolean;
+  readonly quiet: boolean;
+  /** Exit with FOUND_EXIT_STATUS when at least one group is reported. */
+  readonly failIfFound: boolean;
+  readonly color: ColorChoice;
   /** Cluster run: the Redis URL of the queue (--redis, else LOGSIFT_REDIS); undefined for a local run. */
   readonly redis?: string;
 }
 
+/** The exit status of --fail-if-found when a group passed the threshold (0: none did; 1: an error). */
+export const FOUND_EXIT_STATUS = 3;
 
-function positiveInteger(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new InvalidArgumentError('must be a positive integer.');
-  }
-  return Number(value);
-}
+/** Format names the command line also takes, for the name users know. */
+const FORMAT_ALIASES: Readonly<Record<string, string>> = { clf: 'common', ncsa: 'common' };
+
+const integerParser =
+  (flag: string, min: number, what: string) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+      throw new InvalidArgumentError(`${flag} must be ${what}, got "${value}"`);
+    }
+    return Number(value);
+  };
 
 /**
- * One or more statuses per word (`400 401`, `400,401`, `4xx`, `500-599`), accumulated over the variadic words.
- * Each item is checked by the engine (options/codes.ts), which names the bad one.
+ * One or more statuses per word (`400 401`, `400,401`, `4xx`, `500-599`), accumulated over the words.
+ * Each item is checked by the library (options/codes.ts), which names the bad one.
  */
 function statusItems(value: string, previous: string[] | undefined): string[] {
   const items = value.split(',').filter((part) => part !== '');
-  if (items.length === 0) throw new InvalidArgumentError('needs at least one status code, class or range.');
+  if (items.length === 0) throw new InvalidArgumentError('--errorcodes needs at least one status code, class or range');
   return [...(previous ?? []), ...items];
 }
 
-/** Words of a variadic list option, each possibly comma-separated. */
+/** Words of a list option, each possibly comma-separated, accumulated. */
 function listItems(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').filter((part) => part !== '')];
 }
@@ -47,109 +70,83 @@ function jsonFields(value: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const pair of value.split(',')) {
     const eq = pair.indexOf('=');
-    if (eq <= 0 || eq === pair.length - 1) throw new InvalidArgumentError(`'${pair}' is not role=key.path.`);
+    if (eq <= 0 || eq === pair.length - 1) throw new InvalidArgumentError(`--json-fields: "${pair}" is not role=key.path`);
     fields[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
   return fields;
 }
 
-const EXAMPLES = `
-Examples:
-  $ logsift                                   # data/sample.log -> data/output.csv
-  $ logsift --input /var/log/nginx/access.log --output /tmp/errors.csv
-  $ logsift --input '/var/log/nginx/access.log*'  # a rotated set (.1, .2.gz ...) as one log
-  $ logsift --input logs/ other.log.gz       # every file in logs/, and a gzipped file
-  $ zcat old.log.gz | logsift --input -       # stdin
-  $ logsift --input 'logs/*.log' --skip-unreadable  # go on past files that cannot be read (and say which)
-  $ logsift --threads 12                      # the brief's 12 works; default: one per CPU (${availableParallelism()} here)
-  $ logsift --threshold 50                    # only clients with at least 50 matching errors
-  $ logsift --errorcodes 400 401 500 503      # count only these statuses (space- or comma-separated)
-  $ logsift --errorcodes 4xx 500-599          # a class or a range is one column (4xx, 500-599)
-  $ logsift --by path                         # group by request path, query string cut
-  $ logsift --by path --keep-query            # ... with the query string kept
-  $ logsift --by ip,path                      # one row per client and path
-  $ logsift --by user_agent --errorcodes 404  # fields: ${KEY_FIELDS.join(', ')}
-  $ logsift --window 10m --threshold 50       # groups with at least 50 matching responses within some 10 minutes
-  $ logsift --since 2024-05-01T08:00+02:00 --until 2024-05-01T12:00+02:00   # only entries in [since, until)
-  $ logsift --since 2h                        # the last two hours before the newest entry (--until 1h likewise)
-  $ logsift --exclude-ip 10.0.0.0/8 ::1       # leave out your own monitoring (IPv4 and IPv6 blocks or addresses)
-  $ logsift --include-ip 203.0.113.0/24       # only these clients
-  $ logsift --format common                   # skip detection
-  $ logsift --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent'
-  $ logsift --format json --json-fields client=ip,status=code,time=when
-  $ logsift --client-from xff                 # key clients by the first X-Forwarded-For address
-  $ logsift --strict                          # stop at the first line that does not fit the format
-  $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
-  $ logsift --output errors.json              # JSON (schema/result.schema.json); .ndjson/.jsonl: one row per line
-  $ logsift --output-format json --output errors.txt   # the format named, whatever the extension
-  $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
-  $ logsift --redis redis://queue:6379 --input /mnt/logs/  # scanned by the cluster's workers (same result)
-  $ logsift --version                         # print the version
-  $ logsift --help                            # this help
-
-The CSV has the columns <key fields>,count,<one per code, class or range, ascending>,first_seen,last_seen
-(with --window, then peak_window_count,peak_window_start); rows by peak (with --window), count, then key.
-A cluster run (--redis) needs \`logsift worker --redis <url> --root <dir>\` on each machine (see logsift worker --help).
-Exit status: 0 on success (even when no line parses), 1 on a usage or input error.`;
+function formatName(value: string): string {
+  const name = FORMAT_ALIASES[value.toLowerCase()] ?? value.toLowerCase();
+  if (!FORMAT_NAMES.includes(name)) {
+    throw new InvalidArgumentError(`--format must be one of ${FORMAT_NAMES.join(', ')} (or clf for common), got "${value}"`);
+  }
+  return name;
+}
 
 export function buildProgram(version: string): Command {
-  return new Command()
+  const program = new Command()
     .name('logsift')
-    .description('Report the clients that produced many error responses in a web-server access log.')
-    .version(version, '-V, --version')
-    .addOption(
-      new Option('-i, --input <path...>', "access logs: files, folders, globs ('logs/access.log*'), - for stdin; gzip/zstd/bzip2 read as is")
-        .default([DEFAULT_INPUT], DEFAULT_INPUT),
-    )
-    .option('--skip-unreadable', 'go on without inputs that are missing or unreadable (reported) instead of stopping')
-    .option('-o, --output <path>', 'file to write: CSV, or JSON/NDJSON (see --output-format); replaced atomically', DEFAULT_OUTPUT)
-    .option('-t, --threads <n>', 'producer threads (any n >= 1 gives the same result)', positiveInteger, availableParallelism())
-    .option('--threshold <n>', 'report clients (groups) with at least n matching responses (within one window, with --window)', positiveInteger, DEFAULT_THRESHOLD)
+    .description('Find the clients (or paths) behind many error responses in web-server access logs.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print this help; `logsift help formats` lists the log formats')
+    .argument('[logs...]', 'access logs, as with --input')
+    // Inputs
+    .addOption(new Option('-i, --input <path...>', "access logs: files, folders, globs ('access.log*'), - for stdin"))
+    .option('--skip-unreadable', 'go on without inputs that are missing or unreadable (and say which)')
+    .addOption(new Option('--format <name>', 'log format; auto: detected per file (see logsift help formats)').argParser(formatName).default('auto'))
+    .option('--log-format <string>', "the server's own format string: nginx log_format or Apache LogFormat")
+    .option('--json-fields <list>', 'JSON lines: key paths by role (client=request.remote_ip,status=status)', jsonFields)
+    .addOption(new Option('--client-from <source>', 'client key: the connecting address or the first X-Forwarded-For one').choices(['client', 'xff']).default('client'))
+    .option('--strict', 'a line that does not fit its format is an error (default: skipped, counted)')
+    // What counts
     .addOption(
       new Option(
         '-e, --errorcodes <code...>',
-        `statuses that count: codes, classes (4xx), ranges (500-599) (default: ${DEFAULT_ERROR_CODES.join(' ')})`,
+        `statuses that count: codes, classes (4xx), ranges (500-599); also --error-codes (default: ${DEFAULT_ERROR_CODES.join(' ')})`,
       ).argParser(statusItems),
     )
-    .option('--by <fields>', `group by these fields, comma-separated: ${KEY_FIELDS.join(', ')}`, 'ip')
-    .option('--keep-query', 'with --by path: keep the query string (default: cut at ?)')
-    .option('--window <duration>', 'threshold within any window this long (30s, 10m, 1h, 1d) instead of in total')
-    .option('--since <time>', 'only entries from this time on: ISO 8601 (UTC without offset) or a duration before the newest entry (2h)')
+    .option('--threshold <n>', `report groups with at least n matching responses (default: ${DEFAULT_THRESHOLD})`, integerParser('--threshold', 1, 'a positive integer'))
+    .option('--since <time>', 'only entries from this time on: ISO 8601 (UTC unless it has an offset) or a duration before the newest entry (2h)')
     .option('--until <time>', 'only entries before this time (same forms as --since)')
     .addOption(new Option('--include-ip <block...>', 'only clients in these CIDR blocks or addresses (IPv4, IPv6)').argParser(listItems))
-    .addOption(new Option('--exclude-ip <block...>', 'leave out clients in these CIDR blocks or addresses').argParser(listItems))
-    .addOption(new Option('--format <name>', 'log format (auto: detected per file)').choices(FORMAT_NAMES).default('auto'))
-    .option('--log-format <string>', "the server's own format string: nginx log_format or Apache LogFormat")
-    .option('--json-fields <list>', 'JSON lines: key paths by role, e.g. client=request.remote_ip,status=status,time=ts', jsonFields)
-    .addOption(new Option('--client-from <source>', 'client key: connecting address or first X-Forwarded-For address').choices(['client', 'xff']).default('client'))
-    .option('--strict', 'a line that does not fit its format is an error (default: skipped and counted)')
-    .addOption(
-      new Option('--output-format <format>', 'csv, json or ndjson (default: from the output extension: .json, .ndjson/.jsonl, else csv)').choices(
-        OUTPUT_FORMATS,
-      ),
-    )
-    .option('--top <n>', 'rows in the printed table', positiveInteger, 20)
+    .addOption(new Option('--exclude-ip <block...>', 'leave out clients in these blocks or addresses').argParser(listItems))
+    // Grouping and windows
+    .addOption(new Option('--by <field...>', `group by these fields (spaces or commas): ${KEY_FIELDS.join(', ')} (default: ip)`).argParser(listItems))
+    .option('--keep-query', 'with --by path: keep the query string (default: cut at ?)')
+    .option('--window <duration>', 'the threshold applies within some window this long (30s, 10m, 1h, 1d)')
+    .option('--most <n>', 'report the n groups with the most matching responses, whatever the threshold', integerParser('--most', 1, 'a positive integer'))
+    // Output
+    .option('-o, --output <path>', `file to write, replaced atomically; - for stdout (default: ${DEFAULT_OUTPUT})`)
+    .addOption(new Option('--output-format <format>', 'csv, json or ndjson (default: from the extension: .json, .ndjson/.jsonl, else csv)').choices(OUTPUT_FORMATS))
+    .option('--top <n>', `rows in the printed table; 0: no table (default: ${DEFAULT_TOP})`, integerParser('--top', 0, 'a whole number'))
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--fail-if-found', `exit with status ${FOUND_EXIT_STATUS} when any group is reported (0 when none; 1 on an error)`)
+    .addOption(new Option('--color <when>', 'colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always, never').choices(COLOR_CHOICES).default('auto'))
     .option('--no-progress', 'never show the progress bar')
+    // Performance
+    .option('-t, --threads <n>', `producer threads; any n gives the same result (default: one per CPU, ${availableParallelism()} here)`, integerParser('--threads', 1, 'a positive integer'))
     // Cluster (cluster/): the same run, its tasks scanned by `logsift worker` processes through BullMQ on Redis.
-    .option('--redis <url>', 'run on a cluster: the Redis of its queue, redis://[user:pass@]host:port[/db] or rediss:// (env LOGSIFT_REDIS)')
-    .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
-    .addOption(new Option('--range-bytes <n>', 'size of one unit of work (for testing)').argParser(positiveInteger).hideHelp())
+    .option('--redis <url>', 'run on a cluster of `logsift worker`s: the Redis of its queue, redis://[user:pass@]host:port[/db] or rediss:// (env LOGSIFT_REDIS)')
+    .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(integerParser('--chunk-bytes', 1, 'a positive integer')).hideHelp())
+    .addOption(new Option('--range-bytes <n>', 'size of one unit of work (for testing)').argParser(integerParser('--range-bytes', 1, 'a positive integer')).hideHelp())
     .addOption(new Option('--no-kernel', 'scan with the JS parser instead of the WebAssembly kernel').hideHelp())
-    .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
+  return configureGroupedHelp(program);
 }
 
 interface RawOptions {
-  input: string[];
+  input?: string[];
   skipUnreadable?: boolean;
-  output: string;
-  threads: number;
-  threshold: number;
+  output?: string;
+  threads?: number;
+  threshold?: number;
   errorcodes?: string[];
-  by: string;
+  by?: string[];
   keepQuery?: boolean;
   window?: string;
+  most?: number;
   since?: string;
   until?: string;
   includeIp?: string[];
@@ -159,7 +156,10 @@ interface RawOptions {
   jsonFields?: Record<string, string>;
   clientFrom: 'client' | 'xff';
   strict?: boolean;
-  top: number;
+  top?: number;
+  quiet?: boolean;
+  failIfFound?: boolean;
+  color: ColorChoice;
   outputFormat?: string;
   progress: boolean;
   chunkBytes?: number;
@@ -168,18 +168,43 @@ interface RawOptions {
   redis?: string;
 }
 
+/** The flags' shapes, for the pre-pass that arranges the words (cli/argv.ts). */
+function flagShapes(program: Command): FlagShape[] {
+  return program.options.map((option) => ({
+    long: option.long,
+    short: option.short,
+    takesValue: option.required || option.optional,
+    variadic: option.variadic,
+  }));
+}
+
+export interface ParseContext {
+  /** Standard input is a pipe or a file (not a terminal): read it when no input is named. */
+  readonly stdinIsPipe?: boolean;
+}
+
 /** Parses argv (without node and the script); commander reports usage errors itself and exits. */
-export function parseCli(program: Command, argv: readonly string[]): CliOptions {
-  program.parse(argv, { from: 'user' });
+export function parseCli(program: Command, argv: readonly string[], context: ParseContext = {}): CliOptions {
+  program.parse(arrangeArgs(argv, flagShapes(program)), { from: 'user' });
   const raw = program.opts<RawOptions>();
+  const named = [...(raw.input ?? []), ...((program.processedArgs[0] as string[] | undefined) ?? [])];
+  const inputSource: InputSource = named.length > 0 ? 'given' : context.stdinIsPipe ? 'stdin' : 'default';
+  const input = inputSource === 'given' ? named : inputSource === 'stdin' ? ['-'] : [DEFAULT_INPUT];
+  if (raw.logFormat !== undefined && FORMAT_NAMES.includes(raw.logFormat.trim().toLowerCase()) && raw.logFormat.trim() !== 'auto') {
+    program.error(`--log-format takes your server's format string; for the built-in format write --format ${raw.logFormat.trim()}`);
+  }
+  if (raw.most !== undefined && raw.threshold !== undefined) {
+    program.error('--most reports the top groups whatever the threshold: give --most or --threshold, not both');
+  }
   return {
     analyze: {
-      input: raw.input,
+      input,
       skipUnreadable: raw.skipUnreadable ?? false,
-      threads: raw.threads,
-      threshold: raw.threshold,
+      threads: raw.threads ?? availableParallelism(),
+      threshold: raw.threshold ?? DEFAULT_THRESHOLD,
+      ...(raw.most !== undefined ? { most: raw.most } : {}),
       errorCodes: raw.errorcodes ?? DEFAULT_ERROR_CODES,
-      by: raw.by,
+      by: raw.by ?? ['ip'],
       keepQuery: raw.keepQuery,
       window: raw.window,
       since: raw.since,
@@ -195,10 +220,14 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
       rangeBytes: raw.rangeBytes,
       kernel: raw.kernel,
     },
-    output: raw.output,
+    inputSource,
+    output: raw.output ?? DEFAULT_OUTPUT,
     outputFormat: raw.outputFormat,
-    top: raw.top,
-    progress: raw.progress,
+    top: raw.top ?? DEFAULT_TOP,
+    progress: raw.progress && !raw.quiet,
+    quiet: raw.quiet ?? false,
+    failIfFound: raw.failIfFound ?? false,
+    color: raw.color,
     ...redisFrom(raw.redis),
   };
 }

@@ -2,13 +2,13 @@
 // only here, on demand, so a local run never pays for them. Also what Ctrl-C must do during such a run:
 // remove the run's jobs and partials from Redis before the process exits.
 
-import type { AnalyzeOptions } from '../options/analyze-options.js';
+import type { EngineOptions } from '../options/internal-options.js';
 import type { AnalyzeResult } from '../tables/result.js';
 
 let cancel: (() => Promise<void>) | undefined;
 
 /** The run on the cluster at `url`: its result (the local run's) and the lines that describe the cluster's part. */
-export async function runOnCluster(url: string, options: AnalyzeOptions): Promise<{ result: AnalyzeResult; lines: string[] }> {
+export async function runOnCluster(url: string, options: EngineOptions): Promise<{ result: AnalyzeResult; lines: string[] }> {
   const [{ parseRedisUrl }, { analyzeOnCluster, cancelClusterRun }, { formatReport }] = await Promise.all([
     import('../cluster/redis-connection.js'),
     import('../cluster/coordinator.js'),

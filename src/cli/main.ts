@@ -1,17 +1,20 @@
-// logsift's command line: options -> analyze -> save CSV -> print. A thin layer over the engine. (The
-// executable is cli/bin.ts, which starts the producers first and then loads this.)
+// logsift's command line: options -> analyze -> save the output (a file, or stdout) -> print the summary (to
+// stdout, or to stderr when the output went to stdout). A thin layer over the library. (The executable is
+// cli/bin.ts, which starts the producers first and then loads this.)
 
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, fstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
 import { resolveInputs, STDIN } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
 import { removePendingTempFiles } from '../sinks/atomic.js';
-import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
-import { buildProgram, parseCli } from './args.js';
-import { createProgress } from './progress.js';
+import { outputFormatFor, saveResult, STDOUT, writeResult, type OutputFormat } from '../sinks/output.js';
+import { buildProgram, FOUND_EXIT_STATUS, parseCli, type InputSource } from './args.js';
+import { HELP_TOPICS } from './help.js';
+import { commanderMessage } from './messages.js';
 import { interruptClusterRun, runOnCluster } from './cluster-run.js';
+import { clearProgress, createProgress } from './progress.js';
 import { mark } from '../base/trace.js';
 
 mark('cli modules loaded');
@@ -23,6 +26,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../../package.json', imp
 /** Checks on the output that can be made before any work, so a doomed run fails at once. */
 function checkOutput(output: string, inputs: readonly string[]): void {
   if (output === '') throw new LogsiftError('no output file given');
+  if (output === STDOUT) return;
   const target = resolve(output);
   if (inputs.some((input) => input !== STDIN && resolve(input) === target)) {
     throw new LogsiftError(`output would overwrite an input: ${output}`);
@@ -63,16 +67,34 @@ function save(result: Awaited<ReturnType<typeof analyze>>, output: string, forma
   }
 }
 
-/** Commander's messages, on one line (it puts "Did you mean ...?" on a second one). */
-function oneLine(message: string): string {
-  return `${message.trim().replace(/\s*\n\s*/g, ' ')}\n`;
+/** Standard input is a pipe, a socket or a file: something to read when no input is named (not a terminal). */
+function stdinIsPipe(): boolean {
+  try {
+    const stats = fstatSync(0);
+    return stats.isFIFO() || stats.isSocket() || stats.isFile();
+  } catch {
+    return false;
+  }
 }
 
+/** What the first line says of inputs not named. */
+const INPUT_NOTES: Readonly<Record<InputSource, string | undefined>> = {
+  given: undefined,
+  stdin: 'stdin, no input named',
+  default: 'the shipped sample: no input named',
+};
+
 async function main(argv: readonly string[]): Promise<void> {
+  // `logsift help [TOPIC]`, unless a log is named help.
+  if (argv[0] === 'help' && argv.length <= 2 && !existsSync('help')) {
+    if (argv.length === 1) argv = ['--help'];
+    else if (Object.hasOwn(HELP_TOPICS, argv[1])) return void process.stdout.write(`${HELP_TOPICS[argv[1]]}\n`);
+    else throw new LogsiftError(`no help on '${argv[1]}': try logsift help ${Object.keys(HELP_TOPICS).join(', logsift help ')} or logsift --help`);
+  }
   const program = buildProgram(version)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`logsift: ${oneLine(message)}`) });
-  const cli = parseCli(program, argv);
+    .configureOutput({ outputError: (message, write) => write(commanderMessage(message)) });
+  const cli = parseCli(program, argv, { stdinIsPipe: stdinIsPipe() });
   const outputFormat = outputFormatFor(cli.output, cli.outputFormat);
   const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
   const { inputs } = await resolveInputs(specs, { skipUnreadable: true });
@@ -85,31 +107,45 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   // The printer (with its table library) loads while the producers work, not before they start.
-  const printing = import('../sinks/print.js');
+  const printing = cli.quiet ? undefined : import('../sinks/print.js');
   const progress = await createProgress(process.stderr, cli.progress);
-  const options = { ...cli.analyze, onProgress: (done: number, total: number) => progress.update(done, total) };
+  const options = { ...cli.analyze, onProgress: (done: number, total: number | undefined) => progress.update(done, total) };
   const { result, clusterLines } = await (cli.redis !== undefined
     ? runOnCluster(cli.redis, options).then(({ result, lines }) => ({ result, clusterLines: lines }))
-    : analyze(options).then((result) => ({ result, clusterLines: [] }))
+    : analyze(options).then((result) => ({ result, clusterLines: [] as string[] }))
   ).finally(() => progress.stop());
-  for (const { path, reason } of result.summary.skippedInputs) {
-    process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
+  if (!cli.quiet) {
+    for (const { path, reason } of result.summary.skippedInputs) {
+      process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
+    }
+    for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
   }
-  for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
-  save(result, cli.output, outputFormat);
+  if (cli.output === STDOUT) writeResult(result, outputFormat, (bytes) => process.stdout.write(bytes));
+  else save(result, cli.output, outputFormat);
   mark('saved');
-  const { printReport } = await printing;
-  printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
-  for (const line of clusterLines) process.stdout.write(`${line}\n`);
+  if (printing) {
+    const { printReport, useColor } = await printing;
+    // With the output on stdout, the summary and table go to stderr, out of the pipe's way.
+    const stream = cli.output === STDOUT ? process.stderr : process.stdout;
+    printReport(result, stream, {
+      top: cli.top,
+      savedTo: cli.output === STDOUT ? undefined : cli.output,
+      color: useColor(stream, cli.color),
+      inputNote: INPUT_NOTES[cli.inputSource],
+    });
+    for (const line of clusterLines) stream.write(`${line}\n`);
+    mark('printed');
+  }
+  if (cli.failIfFound && result.summary.reported > 0) process.exitCode = FOUND_EXIT_STATUS;
   // BullMQ's closed connections linger on an ioredis timer (about 2 s); all is written, so exit once stdout is.
   if (cli.redis !== undefined) process.stdout.write('', () => process.exit());
-  mark('printed');
 }
 
 // Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was.
 let interrupted = false;
 for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   process.on(signal, () => {
+    clearProgress();
     removePendingTempFiles();
     // A cluster run removes its jobs and partials from Redis first (within seconds); a second signal exits now.
     if (interrupted) process.exit(exitCode);

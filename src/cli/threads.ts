@@ -24,18 +24,32 @@ export function threadsFromArgs(args: readonly string[]): number | undefined {
   return /^[1-9]\d{0,3}$/.test(threads) ? Number(threads) : undefined;
 }
 
-/** The inputs the arguments name (`--input a b`, `-i a`, `--input=a`), or the default one. */
+/** Flags that take no value: a word after one of them may be a positional input. */
+const BOOLEAN_FLAGS = new Set(['-q', '--quiet', '--strict', '--no-progress', '--keep-query', '--skip-unreadable', '--fail-if-found', '--no-kernel']);
+
+/**
+ * The inputs the arguments name (`--input a b`, `-i a`, `--input=a`, or positional words), else the default
+ * one. A positional word is one not after a flag that takes a value (a guess: cli/argv.ts decides for real).
+ */
 export function inputsFromArgs(args: readonly string[]): string[] {
   let inputs: string[] | undefined;
-  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    if (arg === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
     if (arg.startsWith('--input=')) inputs = [arg.slice('--input='.length)];
     else if (arg === '--input' || arg === '-i') {
       inputs = [];
       while (i + 1 < args.length && (args[i + 1] === '-' || !args[i + 1].startsWith('-'))) inputs.push(args[++i]);
+    } else if (arg === '-' || !arg.startsWith('-')) {
+      const previous = args[i - 1];
+      if (previous === undefined || !previous.startsWith('-') || previous.includes('=') || BOOLEAN_FLAGS.has(previous)) positional.push(arg);
     }
   }
-  return inputs ?? [DEFAULT_INPUT];
+  return inputs ?? (positional.length > 0 ? positional : [DEFAULT_INPUT]);
 }
 
 /** Producers worth starting early: the thread count, no more than the cores, and no more than one file's ranges. */

@@ -24,7 +24,7 @@ import { mark } from '../base/trace.js';
 import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun, type Consumer, type ReadPass } from '../consumer/consumer.js';
 import { probeInputs } from '../inputs/probe.js';
 import { resolveInputs } from '../inputs/resolve.js';
-import type { AnalyzeOptions } from '../options/analyze-options.js';
+import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
 import { decodePartial } from '../tables/partial-codec.js';
@@ -61,7 +61,7 @@ export async function cancelClusterRun(): Promise<void> {
 }
 
 /** analyze(options), its tasks scanned by the workers of the queue at `redis`. */
-export async function analyzeOnCluster(options: AnalyzeOptions, redis: RedisTarget): Promise<ClusterRun> {
+export async function analyzeOnCluster(options: EngineOptions, redis: RedisTarget): Promise<ClusterRun> {
   const started = performance.now();
   const spec = resolveOptions(options);
   const resolved = await resolveInputs(spec.inputs, { skipUnreadable: spec.skipUnreadable });
@@ -138,7 +138,7 @@ class ClusterSession {
   }
 
   /** One read of every input through the queue; resolves with the consumer once every job is merged. */
-  async read(run: ConsumedRun, pass: ReadPass, options: AnalyzeOptions, identities: readonly FileIdentity[]): Promise<Consumer> {
+  async read(run: ConsumedRun, pass: ReadPass, options: EngineOptions, identities: readonly FileIdentity[]): Promise<Consumer> {
     const consumer = createConsumer(run, pass);
     const base = { v: JOB_VERSION as typeof JOB_VERSION, run: this.run, pass: pass.pass as 1 | 2, foldWindows: pass.foldWindows, options: scanOptionsOf(options) };
     const pending = new Map<string, JobPayload>();

@@ -10,7 +10,7 @@
 
 import { LogsiftError } from '../base/errors.js';
 import { formatDefinition, type Detection } from '../formats/index.js';
-import type { AnalyzeOptions } from '../options/analyze-options.js';
+import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import type { Task } from '../plan/tasks.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
@@ -21,9 +21,9 @@ import { KEY_PREFIX } from './redis-connection.js';
 /** The payload's version: a worker takes only jobs of its own version. */
 export const JOB_VERSION = 1;
 
-/** The options of a run that shape a scan: a subset of AnalyzeOptions, as the user gave them. */
+/** The options of a run that shape a scan: a subset of the run's options (tuning ones included), as given. */
 export type ScanOptions = Pick<
-  AnalyzeOptions,
+  EngineOptions,
   | 'errorCodes' | 'by' | 'keepQuery' | 'window' | 'since' | 'until' | 'includeIp' | 'excludeIp' | 'format' | 'logFormat'
   | 'jsonFields' | 'clientFrom' | 'chunkBytes' | 'flushGroups' | 'settleEntries' | 'windowFolding' | 'windowSlack' | 'kernel'
 >;
@@ -64,7 +64,7 @@ export interface JobResult {
 }
 
 /** The options of `options` a job carries (undefined ones left out, so the payload is the same for equal runs). */
-export function scanOptionsOf(options: AnalyzeOptions): ScanOptions {
+export function scanOptionsOf(options: EngineOptions): ScanOptions {
   const picked: Record<string, unknown> = {};
   for (const name of SCAN_OPTION_NAMES) if (options[name] !== undefined) picked[name] = options[name];
   return picked as ScanOptions;

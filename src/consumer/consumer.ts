@@ -10,6 +10,8 @@
 // This folder may import tables, analyses, plan (task keys), inputs (their descriptions), options, formats
 // and base; nothing that runs producers.
 
+import { formatCount } from '../base/numbers.js';
+import { formatStampIso } from '../base/time.js';
 import { mark } from '../base/trace.js';
 import type { Detection } from '../formats/index.js';
 import type { ProbedFile } from '../inputs/probe.js';
@@ -21,7 +23,7 @@ import type { ScanPartial } from '../tables/partial.js';
 import type { AnalyzeResult, InputSummary, ResultRow } from '../tables/result.js';
 import { checkStrict, fitWarnings, forwardedForWarnings, type FileFit } from './format-fit.js';
 import { createMerger, type Merged, type PartialMerger } from './merge.js';
-import { rankGroups } from './rank.js';
+import { firstRanked, highestGroup, rankGroups } from './rank.js';
 
 /** What the consumer knows of the run: its spec, its inputs as probed and planned, and when it started. */
 export interface ConsumedRun {
@@ -116,7 +118,15 @@ export class Consumer {
       stats.excluded += merged.settled.excluded;
     }
     mark('merged');
-    const reported = rankGroups(merged, { threshold: spec.threshold, keyFields: spec.by.length, windowSeconds: spec.windowSeconds });
+    const { firstStamp, lastStamp, ...counts } = stats;
+    const logSpan = firstStamp <= lastStamp ? { first: formatStampIso(firstStamp), last: formatStampIso(lastStamp) } : undefined;
+    const rankBy = { keyFields: spec.by.length, windowSeconds: spec.windowSeconds };
+    // --most: every group ranked (a threshold of 1), the first n kept.
+    const reported =
+      spec.most !== undefined
+        ? firstRanked(rankGroups(merged, { ...rankBy, threshold: 1 }), spec.most)
+        : rankGroups(merged, { ...rankBy, threshold: spec.threshold });
+    const highest = reported.length === 0 ? highestGroup(merged, rankBy) : undefined;
     mark('rows selected');
     const inputs = this.inputs;
     let rows: ResultRow[] | undefined;
@@ -129,24 +139,27 @@ export class Consumer {
       ...(spec.analysis && spec.analysis.includeIp.length + spec.analysis.excludeIp.length > 0
         ? { clients: { include: spec.analysis.includeIp, exclude: spec.analysis.excludeIp } }
         : {}),
-      threshold: spec.threshold,
+      threshold: spec.most !== undefined ? 1 : spec.threshold,
+      ...(spec.most !== undefined ? { most: spec.most } : {}),
       reported,
       get rows() {
         return (rows ??= reported.toArray());
       },
       summary: {
-        ...stats,
+        ...counts,
         input: inputs.length === 1 ? (inputs[0].path === STDIN ? 'stdin' : inputs[0].path) : `${inputs.length} inputs`,
         inputs,
         skippedInputs: skipped,
         format: [...new Set(inputs.map((input) => input.format))].join(', '),
-        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions)],
+        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats, logSpan)],
         // A pipe's size is known once read; every other input counts as stored when the run began.
         bytes: files.reduce((sum, file) => sum + (file.pipe ? inputs[file.input].bytes : file.size), 0),
         uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
         threads: spec.threads,
         groups: merged.table.size,
         reported: reported.length,
+        ...(highest ? { highest } : {}),
+        ...(logSpan ? { logSpan } : {}),
         elapsedMs: performance.now() - started,
         ...(spec.windowSeconds > 0 ? { passes: this.read.pass } : {}),
       },
@@ -181,6 +194,20 @@ export function firstPass(run: ConsumedRun): ReadPass {
 
 /** The second read, after folding failed: every instant kept. */
 export const SECOND_PASS: ReadPass = { pass: 2, foldWindows: false };
+
+/**
+ * A span that holds no entry at all: most often a time copied from the log without its offset (a time without
+ * one is UTC, the log's are in its own offset), so say so.
+ */
+function spanWarnings(spec: ResolvedOptions, stats: ScanStats, logSpan: { first: string; last: string } | undefined): string[] {
+  if (!spec.span || stats.parsed === 0 || stats.outside < stats.parsed) return [];
+  const given = [spec.span.sinceText && `since ${spec.span.sinceText}`, spec.span.untilText && `until ${spec.span.untilText}`].filter(Boolean).join(', ');
+  return [
+    `no entry is in the span given (${given}): all ${formatCount(stats.parsed)} parsed entries are outside it` +
+      (logSpan ? `, the log covers ${logSpan.first} to ${logSpan.last}; ` : '; ') +
+      "a time without an offset is UTC, while the log's times are in its own offset (copy it with the time)",
+  ];
+}
 
 /** The tasks' keys in file order: input by input, by offset within one (see plan/tasks.ts taskKey). */
 function fileOrder(tasks: readonly Task[]): string[] {

@@ -1,5 +1,6 @@
 // Ranking the merged groups: those over the threshold (with --window, over it within some window), in report
-// order, as a RankedGroups (tables/ranked.ts) over the merged table's rows.
+// order, as a RankedGroups (tables/ranked.ts) over the merged table's rows; the first n of them (`most`); and,
+// when none passed, the group that came closest.
 
 import { peakWindow } from '../analyses/window.js';
 import { splitKey } from '../tables/composite-key.js';
@@ -82,4 +83,23 @@ function fieldComparer(table: GroupTable, rows: readonly number[], keyFields: nu
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
     return 0;
   };
+}
+
+/** The first `n` of a ranking (`--most`): the same order, cut. */
+export function firstRanked(ranked: RankedGroups, n: number): RankedGroups {
+  if (ranked.length <= n) return ranked;
+  const peaks = ranked.peaks && { count: ranked.peaks.count.slice(0, n), start: ranked.peaks.start.slice(0, n) };
+  return new RankedGroups(ranked.table, ranked.order.slice(0, n), ranked.keyFields, peaks, ranked.kernelTable);
+}
+
+/**
+ * When no group reached the threshold: the one that came closest (the most matching responses, with a window
+ * the highest peak), so that the user knows which threshold would show something. Undefined without groups.
+ */
+export function highestGroup(merged: Merged, options: Omit<RankOptions, 'threshold'>): { keys: string[]; count: number } | undefined {
+  if (merged.table.size === 0) return undefined;
+  const all = rankGroups(merged, { ...options, threshold: 1 });
+  if (all.length === 0) return undefined;
+  const row = all.at(0);
+  return { keys: [...row.keys], count: row.peakWindowCount ?? row.count };
 }

@@ -13,7 +13,7 @@ import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun, type Consumer
 import type { PipeRelay } from '../inputs/pipe-relay.js';
 import { probeInputs } from '../inputs/probe.js';
 import { resolveInputs } from '../inputs/resolve.js';
-import type { AnalyzeOptions } from '../options/analyze-options.js';
+import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
@@ -22,7 +22,8 @@ import type { AnalyzeResult } from '../tables/result.js';
 import { runProducers } from './producer-pool.js';
 import { BoundedQueue } from './queue.js';
 
-export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
+/** Runs the analysis. (The library exports it typed with the public AnalyzeOptions: src/index.ts.) */
+export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
   const started = performance.now();
   const spec = resolveOptions(options);
 
@@ -81,16 +82,18 @@ async function consumeQueue(queue: BoundedQueue<ScanPartial>, consumer: Consumer
   for await (const partial of queue) consumer.mergePartial(partial);
 }
 
-/** Bytes read of all there is to read, for `onProgress`; a pipe's bytes count into both as they come. */
+/** Bytes read of all there is to read, for `onProgress`; with a pipe among the inputs there is no total. */
 class Progress {
   private doneBytes = 0;
   private totalBytes: number;
+  private readonly hasPipe: boolean;
 
   constructor(
     run: ConsumedRun,
-    private readonly listener: AnalyzeOptions['onProgress'],
+    private readonly listener: EngineOptions['onProgress'],
   ) {
     this.totalBytes = run.files.reduce((sum, file) => sum + file.size, 0);
+    this.hasPipe = run.files.some((file) => file.pipe);
   }
 
   /** A new read of the inputs starts from nothing read. */
@@ -100,7 +103,7 @@ class Progress {
 
   readonly onRead = (bytes: number): void => {
     this.doneBytes += bytes;
-    this.listener?.(this.doneBytes, this.totalBytes);
+    this.listener?.(this.doneBytes, this.hasPipe ? undefined : this.totalBytes);
   };
 
   readonly onPipeBytes = (bytes: number): void => {

@@ -47,7 +47,8 @@ class UnreadableInput extends LogsiftError {
 
 /**
  * Expands the user's input specs, in the order given: a folder gives its regular files (not hidden ones, not
- * sub-folders), sorted by name; a glob (expanded here, not by a shell) its matching files, sorted; `-` stdin.
+ * sub-folders) and a glob (expanded here, not by a shell) its matching files, by name but a rotated set oldest
+ * first (`oldestFirst`); `-` stdin.
  * A file named twice (directly or through a glob or folder) is read once.
  */
 export async function resolveInputs(specs: readonly string[], options: ResolveOptions = {}): Promise<ResolvedInputs> {
@@ -80,7 +81,7 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
       } else if (stats) {
         add(spec, stats);
       } else if ((glob ??= await import('tinyglobby')).isDynamicPattern(spec)) {
-        const matches = glob.globSync(spec, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(spec) }).sort(byName);
+        const matches = glob.globSync(spec, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(spec) }).sort(oldestFirst);
         if (matches.length === 0) throw new LogsiftError(`no file matches the input pattern '${spec}'`);
         for (const path of matches) {
           const matchStats = statOrUndefined(path);
@@ -134,6 +135,25 @@ export function unreadable(path: string, reason: string, message?: string): Logs
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * A rotated file's place in its set: logrotate's `access.log.3.gz`, `access.log.2`, `access.log.1`, then
+ * `access.log` (the higher the number, the older), or with `dateext` `access.log-20240501.gz` (dates ascend).
+ * Reading a set oldest first keeps its lines in time order, so windows fold in one read.
+ */
+const ROTATED = /^(.*?)(?:\.(\d{1,7})|-(\d{8,10}))(?:\.(?:gz|bz2|zst|xz|lz4|z))?$/i;
+function rotation(path: string): { base: string; age: number } {
+  const match = ROTATED.exec(path);
+  if (!match) return { base: path, age: Number.POSITIVE_INFINITY };
+  return { base: match[1], age: match[2] !== undefined ? -Number(match[2]) : Number(match[3]) - 1e11 };
+}
+
+/** Paths by name, except that a rotated set comes oldest first (`.N.gz` ... `.1`, then the live file). */
+export function oldestFirst(a: string, b: string): number {
+  const x = rotation(a);
+  const y = rotation(b);
+  return byName(x.base, y.base) || (x.age === y.age ? byName(a, b) : x.age < y.age ? -1 : 1);
+}
+
 function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
@@ -146,7 +166,7 @@ function statOrUndefined(path: string): Stats | undefined {
 /** Regular files, FIFOs and devices directly inside a folder, by name; hidden ones (`.name`) left out. */
 function folderFiles(folder: string): Array<[string, Stats]> {
   const files: Array<[string, Stats]> = [];
-  for (const name of readdirSync(folder).sort(byName)) {
+  for (const name of readdirSync(folder).sort(oldestFirst)) {
     if (name.startsWith('.')) continue;
     const path = join(folder, name);
     const stats = statOrUndefined(path);

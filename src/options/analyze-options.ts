@@ -1,7 +1,8 @@
 // What `analyze` takes (the library's options, as users set them) and their defaults. options/run-spec.ts
-// checks them and turns them into the run spec the stages read.
-
-import type { Readable } from 'node:stream';
+// checks them and turns them into the run spec the stages read. The tuning and test knobs (read and range
+// sizes, queue capacity, the kernel switch ...) are not here but in options/internal-options.ts: the public
+// type holds only what changes the answer or where it comes from. No Node type appears in it, so a project
+// without @types/node compiles against it.
 
 export const DEFAULT_ERROR_CODES: readonly number[] = [400, 401, 403, 404, 405, 500, 501, 502, 503, 504, 505];
 export const DEFAULT_THRESHOLD = 10;
@@ -62,27 +63,13 @@ export interface AnalyzeOptions {
   clientFrom?: 'client' | 'xff';
   /** A line that does not fit its format is an error instead of being skipped. */
   strict?: boolean;
-  /** Size of one positional read. Tests set it down to a few bytes so lines straddle every boundary. */
-  chunkBytes?: number;
-  /** Target size of one byte range (unit of work handed to a producer). */
-  rangeBytes?: number;
-  /** Groups a producer holds before it hands a partial to the consumer. */
-  flushGroups?: number;
-  /** Partials the queue holds before producers wait. */
-  queueCapacity?: number;
-  /** Undecided entries of a relative time span held before they are settled again (tests set it small). */
-  settleEntries?: number;
   /**
-   * With a window: keep only the last window (plus `windowSlack` seconds) of instants per group while the input
-   * comes in time order (default true; false keeps every instant). See analyses/sliding.ts.
+   * Report the `most` groups with the most matching responses (with a window: the highest peaks), whatever the
+   * threshold; the threshold is then ignored.
    */
-  windowFolding?: boolean;
-  /** How late (seconds) an instant may come before a folded window run must be done again (default 300). */
-  windowSlack?: number;
-  /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
-  kernel?: boolean;
-  /** Hears progress: bytes read so far of `totalBytes` (a pipe's bytes count into both as they are read). */
-  onProgress?: (doneBytes: number, totalBytes: number) => void;
-  /** What the input `-` reads (default: process.stdin). */
-  stdin?: Readable;
+  most?: number;
+  /** Hears progress: bytes read so far, and of how many (`totalBytes` is undefined while a pipe is read). */
+  onProgress?: (doneBytes: number, totalBytes: number | undefined) => void;
+  /** What the input `-` reads: a stream or any async iterable of bytes (default: process.stdin). */
+  stdin?: AsyncIterable<Uint8Array>;
 }

@@ -3,7 +3,7 @@
 // value becomes one clear LogsiftError here, before any input is opened.
 
 import { availableParallelism } from 'node:os';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { LogsiftError } from '../base/errors.js';
 import { checkFormatOptions, type FormatOptions } from '../formats/index.js';
 import { parseAddressBlock } from './address-blocks.js';
@@ -16,8 +16,8 @@ import {
   DEFAULT_THRESHOLD,
   DEFAULT_WINDOW_SLACK,
   DEFAULT_ERROR_CODES,
-  type AnalyzeOptions,
 } from './analyze-options.js';
+import type { EngineOptions } from './internal-options.js';
 import { countedStatuses, parseStatusColumns, type StatusColumn } from './codes.js';
 import { DURATION_FORMS, parseDuration } from './durations.js';
 import { DEFAULT_KEY_FIELDS, isDefaultKey, parseKeyFields, type KeyField } from './key-fields.js';
@@ -72,8 +72,10 @@ export interface ResolvedOptions {
   readonly flushGroups: number;
   readonly queueCapacity: number;
   readonly kernel: boolean;
-  readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
+  readonly onProgress?: (doneBytes: number, totalBytes: number | undefined) => void;
   readonly stdin?: Readable;
+  /** Report this many groups whatever the threshold; undefined: the threshold decides. */
+  readonly most?: number;
 }
 
 function nonNegativeInteger(name: string, value: number): number {
@@ -89,7 +91,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
-export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
+export function resolveOptions(options: EngineOptions): ResolvedOptions {
   const inputs = typeof options.input === 'string' ? [options.input] : options.input;
   if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((input) => typeof input !== 'string' || input === '')) {
     throw new LogsiftError('no input file given');
@@ -145,12 +147,16 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     queueCapacity: positiveInteger('queueCapacity', options.queueCapacity, DEFAULT_QUEUE_CAPACITY),
     kernel: options.kernel ?? true,
     onProgress: options.onProgress,
-    stdin: options.stdin,
+    stdin: options.stdin === undefined || options.stdin instanceof Readable ? options.stdin : Readable.from(options.stdin, { objectMode: false }),
+    ...(options.most !== undefined ? { most: positiveInteger('--most', options.most, 1) } : {}),
   };
 }
 
 function resolveWindow(window: string | number | undefined): number {
   if (window === undefined) return 0;
+  if (typeof window === 'string' && /^\s*0*[1-9]\d*\s*$/.test(window)) {
+    throw new LogsiftError(`--window '${window.trim()}' has no unit: write ${window.trim()}s, ${window.trim()}m or ${window.trim()}h (units: s, m, h, d, w)`);
+  }
   const seconds = typeof window === 'number' ? window : parseDuration(window);
   if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new LogsiftError(`--window '${window}' is not a duration longer than zero: use ${DURATION_FORMS}`);

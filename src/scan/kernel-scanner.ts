@@ -160,6 +160,8 @@ export class KernelScanner implements LineSink, ReadBuffer {
     stats.malformed += kernel.malformed.value as number;
     stats.parsed += kernel.parsed.value as number;
     stats.matched += kernel.matched.value as number;
+    stats.firstStamp = Math.min(stats.firstStamp, kernel.firstStamp.value as number);
+    stats.lastStamp = Math.max(stats.lastStamp, kernel.lastStamp.value as number);
     kernel.resetCounters();
   }
 }

@@ -59,6 +59,10 @@ export class LineScanner implements LineSink {
       return;
     }
     stats.parsed++;
+    // The span the log covers: two comparisons a parsed line (a line without an instant has a NaN stamp).
+    const stamp = fields.stamp;
+    if (stamp < stats.firstStamp) stats.firstStamp = stamp;
+    if (stamp > stats.lastStamp) stats.lastStamp = stamp;
     const column = this.columnOfStatus[fields.status];
     if (column < 0) return;
     stats.matched++;

@@ -99,6 +99,13 @@ export function formatCsv(result: AnalyzeResult): string {
   return collectText((out) => writeCsv(out, result));
 }
 
+/** Writes the CSV through `write` (stdout ...), a chunk at a time; a chunk is valid only during the call. */
+export function writeCsvTo(result: AnalyzeResult, write: (bytes: Uint8Array) => void): void {
+  const out = new ByteWriter(write);
+  writeCsv(out, result);
+  out.end();
+}
+
 /** Writes the CSV to `path` atomically: an existing file is replaced whole or not at all. */
 export function saveCsv(result: AnalyzeResult, path: string): void {
   writeFileAtomic(path, (fd) => {

@@ -10,8 +10,26 @@ import { writeFileAtomic } from './atomic.js';
 /** Rows are turned into text this many at a time, so a huge result never becomes one huge string. */
 const ROWS_PER_WRITE = 10_000;
 
-/** One row as a plain object: key fields by name, then the numbers. */
-export function jsonRow(result: AnalyzeResult, row: ResultRow): Record<string, unknown> {
+/**
+ * A row as the JSON and NDJSON outputs hold it: each is exactly `JSON.stringify(jsonRow(result, row))`. The
+ * names follow the CSV's columns; `ResultRow` (the library's row) holds the same values: `key` here is its
+ * `keys` by field name, `by_status` its `byCode` by column name, `first_seen` its `firstSeen` ...
+ */
+export interface JsonRow {
+  /** The key fields' values by field name (`{"ip": "10.0.0.1"}`). */
+  readonly key: Readonly<Record<string, string>>;
+  readonly count: number;
+  /** Count per status column, by the column's name (`404`, `4xx`, `500-599`). */
+  readonly by_status: Readonly<Record<string, number>>;
+  readonly first_seen: string;
+  readonly last_seen: string;
+  /** Only with a window. */
+  readonly peak_window_count?: number;
+  readonly peak_window_start?: string;
+}
+
+/** One row as the JSON outputs hold it: key fields by name, then the numbers. */
+export function jsonRow(result: AnalyzeResult, row: ResultRow): JsonRow {
   const key: Record<string, string> = {};
   result.keyFields.forEach((field, i) => (key[field] = row.keys[i]));
   const byStatus: Record<string, number> = {};
@@ -32,6 +50,7 @@ function jsonHead(result: AnalyzeResult): Record<string, unknown> {
     key_fields: result.keyFields,
     status_columns: result.statusColumns,
     threshold: result.threshold,
+    ...(result.most !== undefined ? { most: result.most } : {}),
     ...(result.windowSeconds ? { window_seconds: result.windowSeconds } : {}),
     ...(result.span ? { span: { since: result.span.since ?? null, until: result.span.until ?? null } } : {}),
     ...(result.clients ? { clients: result.clients } : {}),
@@ -51,6 +70,8 @@ function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
     excluded: s.excluded,
     groups: s.groups,
     reported: s.reported,
+    ...(s.highest ? { highest: { key: s.highest.keys, count: s.highest.count } } : {}),
+    ...(s.logSpan ? { log_span: { first: s.logSpan.first, last: s.logSpan.last } } : {}),
     format: s.format,
     inputs: s.inputs.map((input) => ({
       path: input.path,
@@ -94,6 +115,11 @@ export function formatJson(result: AnalyzeResult): string {
 /** The whole NDJSON as text: one row per line, nothing else (an empty result is an empty file). */
 export function formatNdjson(result: AnalyzeResult): string {
   return [...ndjsonPieces(result)].join('');
+}
+
+/** Writes the JSON document (`ndjson`: the rows, one per line) through `write`, a piece at a time. */
+export function writeJsonTo(result: AnalyzeResult, write: (text: string) => void, ndjson = false): void {
+  for (const piece of ndjson ? ndjsonPieces(result) : jsonPieces(result)) write(piece);
 }
 
 /** Writes the JSON document to `path` atomically: an existing file is replaced whole or not at all. */

@@ -1,11 +1,15 @@
 // Which file format the result is saved in: `--output-format csv|json|ndjson`, or else the output file's
-// extension (.json -> json; .ndjson, .jsonl -> ndjson; anything else -> csv).
+// extension (.json -> json; .ndjson, .jsonl -> ndjson; anything else -> csv); and the result written to a file
+// (atomically) or to a stream (`-`: stdout, as grep, jq and ripgrep write theirs).
 
 import { extname } from 'node:path';
 import { LogsiftError } from '../base/errors.js';
 import type { AnalyzeResult } from '../tables/result.js';
-import { saveCsv } from './csv.js';
-import { saveJson, saveNdjson } from './json.js';
+import { saveCsv, writeCsvTo } from './csv.js';
+import { saveJson, saveNdjson, writeJsonTo } from './json.js';
+
+/** The output path that means standard output. */
+export const STDOUT = '-';
 
 export const OUTPUT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -34,4 +38,13 @@ export function saveResult(result: AnalyzeResult, path: string, format: OutputFo
   if (format === 'json') saveJson(result, path);
   else if (format === 'ndjson') saveNdjson(result, path);
   else saveCsv(result, path);
+}
+
+/**
+ * Writes the result in `format` through `write` (standard output ...), a piece at a time. Each piece is a copy
+ * the callee may keep (a stream that buffers it is fine).
+ */
+export function writeResult(result: AnalyzeResult, format: OutputFormat, write: (bytes: Uint8Array) => void): void {
+  if (format === 'csv') writeCsvTo(result, (bytes) => write(bytes.slice()));
+  else writeJsonTo(result, (text) => write(new TextEncoder().encode(text)), format === 'ndjson');
 }

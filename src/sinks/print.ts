@@ -1,23 +1,48 @@
-// Printing the result for a person: a summary of the run and a table of the top clients.
-// Colour only when the stream is a terminal and NO_COLOR is not set.
+// Printing the result for a person: a summary of the run and a table of the top clients, fitted to the
+// terminal's width (sinks/fit-table.ts). Colour as sinks/color.ts decides.
 
 import pc from 'picocolors';
 import { formatDuration } from '../options/durations.js';
 import type { AnalyzeResult, Summary } from '../tables/result.js';
 import { formatCount } from '../base/numbers.js';
-import { renderTable, type Align } from './table.js';
+import { wantColor, type ColorChoice } from './color.js';
+import { fitTable } from './fit-table.js';
+import { renderTable } from './table.js';
 
 export interface PrintOptions {
-  /** Rows shown in the table (default 20). */
+  /** Rows shown in the table (default 20; 0: no table). */
   readonly top?: number;
-  /** Force colour on or off; default: on for a terminal without NO_COLOR. */
+  /** Force colour on or off; default (printReport): sinks/color.ts's rules for the stream. */
   readonly color?: boolean;
-  /** Where the CSV went, to say so. */
+  /** Where the output went, to say so. */
   readonly savedTo?: string;
+  /** Display columns the table must fit in (default, printReport: the terminal's width, else $COLUMNS, else none). */
+  readonly width?: number;
+  /** Said after the input's name on the first line (`the shipped sample: no input given`). */
+  readonly inputNote?: string;
 }
 
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
+/** Where printReport writes: a Node stream, or anything with `write` (a terminal's `isTTY` and `columns` if known). */
+export interface ReportStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export function useColor(stream: ReportStream, choice: ColorChoice = 'auto'): boolean {
+  return wantColor(choice, { isTTY: Boolean(stream.isTTY) });
+}
+
+/** The width a report on `stream` must fit: a terminal's own, else $COLUMNS when set, else none. */
+export function reportWidth(stream: ReportStream, env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {
+  if (stream.isTTY && typeof stream.columns === 'number' && stream.columns > 0) return stream.columns;
+  const columns = Number(env.COLUMNS);
+  return Number.isSafeInteger(columns) && columns > 0 ? columns : undefined;
+}
+
+/** `1 client`, `2 clients`, `1 entry`, `3 entries`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** 1073741929 -> `1.0 GiB` (`digits` after the point above bytes). */
@@ -59,10 +84,6 @@ function inputLines(s: Summary): string[] {
   return lines;
 }
 
-/** Key values longer than this are cut in the table (the output file has them whole). */
-const MAX_CELL = 60;
-const clip = (value: string): string => (value.length > MAX_CELL ? value.slice(0, MAX_CELL - 1) + '…' : value);
-
 /** With --since/--until or IP filters: what they left out; with --window, whether the input was read twice. */
 function filterLines(result: AnalyzeResult): string[] {
   const lines: string[] = [];
@@ -70,14 +91,37 @@ function filterLines(result: AnalyzeResult): string[] {
   if (s.passes === 2) lines.push(`  read twice        lines were too far out of time order to fold windows: every instant kept`);
   if (result.span) {
     const bounds = [result.span.since && `since ${result.span.since}`, result.span.until && `until ${result.span.until}`];
-    lines.push(`  outside the span  ${formatCount(s.outside)} ${s.outside === 1 ? 'entry' : 'entries'} (${bounds.filter(Boolean).join(', ')})`);
+    lines.push(`  outside the span  ${plural(s.outside, 'entry', 'entries')} (${bounds.filter(Boolean).join(', ')})`);
   }
   if (result.clients) {
     const blocks = [
       result.clients.include.length > 0 && `only ${result.clients.include.join(' ')}`,
       result.clients.exclude.length > 0 && `not ${result.clients.exclude.join(' ')}`,
     ];
-    lines.push(`  clients left out  ${formatCount(s.excluded)} matching response${s.excluded === 1 ? '' : 's'} (${blocks.filter(Boolean).join('; ')})`);
+    lines.push(`  clients left out  ${plural(s.excluded, 'matching response')} (${blocks.filter(Boolean).join('; ')})`);
+  }
+  return lines;
+}
+
+/** The names of a run's groups: `client`/`clients`, or `group (by ip,path)`/`groups (by ip,path)`. */
+function groupWords(result: AnalyzeResult): (n: number) => string {
+  const byIp = result.keyFields.length === 1 && result.keyFields[0] === 'ip';
+  const by = byIp ? '' : ` (by ${result.keyFields.join(',')})`;
+  return (n) => `${plural(n, byIp ? 'client' : 'group')}${by}`;
+}
+
+/** The line on what was reported: over the threshold, the top n (`most`), or, with none, the closest one. */
+function reportedLines(result: AnalyzeResult, bold: (text: string) => string): string[] {
+  const s = result.summary;
+  const groups = groupWords(result);
+  const window = result.windowSeconds ? ` within ${formatDuration(result.windowSeconds)}` : '';
+  if (result.most !== undefined) {
+    return [`  reported          ${bold(groups(s.reported))}: the ${formatCount(result.most)} with the most${window ? ` matching responses${window}` : ''}`];
+  }
+  const lines = [`  over threshold    ${bold(groups(s.reported))} with >= ${formatCount(result.threshold)}${window}`];
+  if (s.reported === 0 && s.highest) {
+    const key = s.highest.keys.join(' ');
+    lines.push(`  highest           ${formatCount(s.highest.count)}${window}, by ${key} (--threshold ${formatCount(s.highest.count)} would report it)`);
   }
   return lines;
 }
@@ -88,17 +132,18 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   const s = result.summary;
   const seconds = s.elapsedMs / 1000;
   const skipped = s.lines - s.parsed;
-  const groups = result.keyFields.length === 1 && result.keyFields[0] === 'ip' ? 'clients' : `groups (by ${result.keyFields.join(',')})`;
-  const window = result.windowSeconds ? ` within ${formatDuration(result.windowSeconds)}` : '';
+  const groups = groupWords(result);
+  const note = options.inputNote ? `${options.inputNote}; ` : '';
   const lines = [
-    `${c.bold('logsift')} ${s.input} ${c.dim(`(${s.format}, ${formatBytes(s.bytes)}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`)}`,
+    `${c.bold('logsift')} ${s.input} ${c.dim(`(${note}${s.format}, ${formatBytes(s.bytes)}, ${plural(s.threads, 'thread')})`)}`,
     ...inputLines(s),
     `  lines read        ${formatCount(s.lines)}`,
     `  parsed            ${formatCount(s.parsed)}`,
+    ...(s.logSpan ? [`  log covers        ${s.logSpan.first} to ${s.logSpan.last}`] : []),
     `  skipped           ${formatCount(skipped)}${skipped ? c.dim(` (${formatCount(s.malformed)} malformed, ${formatCount(s.blank)} blank${s.comment ? `, ${formatCount(s.comment)} header` : ''})`) : ''}`,
     ...filterLines(result),
-    `  matching errors   ${formatCount(s.matched)} ${c.dim(`(status ${result.statusColumns.join(' ')})`)} from ${formatCount(s.groups)} ${groups}`,
-    `  over threshold    ${c.bold(formatCount(s.reported))} ${groups} with >= ${formatCount(result.threshold)}${window}`,
+    `  matching errors   ${formatCount(s.matched)} ${c.dim(`(status ${result.statusColumns.join(' ')})`)} from ${groups(s.groups)}`,
+    ...reportedLines(result, c.bold),
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
   if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
@@ -106,30 +151,25 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   const { reported } = result;
   const top = Array.from({ length: Math.min(reported.length, options.top ?? 20) }, (_, i) => reported.at(i));
   if (top.length > 0) {
-    // Only codes that occur in the shown rows get a column, to keep the table narrow.
-    const shownCodes = result.statusColumns.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
-    const peak = result.windowSeconds ? [`peak ${formatDuration(result.windowSeconds)}`, 'peak from'] : [];
-    const right = (n: number): Align[] => new Array<Align>(n).fill('right');
-    const table = renderTable({
-      head: [...result.keyFields, 'count', ...shownCodes.map((i) => result.statusColumns[i]), 'first seen', 'last seen', ...peak],
-      align: [...result.keyFields.map((): Align => 'left'), ...right(1 + shownCodes.length), 'left', 'left', ...right(peak.length ? 1 : 0), ...(peak.length ? ['left' as const] : [])],
-      rows: top.map((row) => [
-        ...row.keys.map(clip),
-        formatCount(row.count),
-        ...shownCodes.map((i) => formatCount(row.byCode[i])),
-        row.firstSeen,
-        row.lastSeen,
-        ...(result.windowSeconds ? [formatCount(row.peakWindowCount!), row.peakWindowStart!] : []),
-      ]),
-      ...(options.color ? { headStyle: c.cyan, borderStyle: c.gray } : {}),
-    });
+    const fitted = fitTable(
+      {
+        keyFields: result.keyFields,
+        statusColumns: result.statusColumns,
+        rows: top,
+        ...(result.windowSeconds ? { window: formatDuration(result.windowSeconds) } : {}),
+      },
+      options.width,
+    );
     const more = reported.length - top.length;
-    lines.push('', c.bold(`Top ${top.length} of ${formatCount(reported.length)}`), table);
+    const zone = fitted.kind === 'table' && fitted.offset ? c.dim(` (times ${fitted.offset})`) : '';
+    lines.push('', c.bold(`Top ${formatCount(top.length)} of ${formatCount(reported.length)}`) + zone);
+    if (fitted.kind === 'table') lines.push(renderTable({ ...fitted.table, ...(options.color ? { headStyle: c.cyan, borderStyle: c.gray } : {}) }));
+    else lines.push(...fitted.lines);
     if (more > 0) lines.push(c.dim(`  ... ${formatCount(more)} more in the output file`));
   }
   return lines.join('\n') + '\n';
 }
 
-export function printReport(result: AnalyzeResult, stream: NodeJS.WriteStream = process.stdout, options: PrintOptions = {}): void {
-  stream.write(formatReport(result, { ...options, color: options.color ?? useColor(stream) }));
+export function printReport(result: AnalyzeResult, stream: ReportStream = process.stdout, options: PrintOptions = {}): void {
+  stream.write(formatReport(result, { ...options, color: options.color ?? useColor(stream), width: options.width ?? reportWidth(stream) }));
 }

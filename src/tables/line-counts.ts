@@ -20,10 +20,13 @@ export interface ScanStats {
   outside: number;
   /** Matching responses dropped by `--include-ip`/`--exclude-ip`. */
   excluded: number;
+  /** The earliest and latest instant of any parsed line, as stamps (base/time.ts); +-Infinity before one. */
+  firstStamp: number;
+  lastStamp: number;
 }
 
 export function emptyStats(): ScanStats {
-  return { lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0, outside: 0, excluded: 0 };
+  return { lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0, outside: 0, excluded: 0, firstStamp: Infinity, lastStamp: -Infinity };
 }
 
 export function addStats(into: ScanStats, from: ScanStats): void {
@@ -35,6 +38,8 @@ export function addStats(into: ScanStats, from: ScanStats): void {
   into.matched += from.matched;
   into.outside += from.outside;
   into.excluded += from.excluded;
+  into.firstStamp = Math.min(into.firstStamp, from.firstStamp);
+  into.lastStamp = Math.max(into.lastStamp, from.lastStamp);
 }
 
 /** Line counts by input index (only inputs the producer read some of). */

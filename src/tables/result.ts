@@ -1,7 +1,31 @@
 // The answer: groups over the threshold, sorted, with per-code counts and first/last times; plus the summary.
+// These are the library's public types: they name no Node type and import nothing that does, so that a
+// project without @types/node compiles against them.
 
-import type { SkippedInput } from '../inputs/resolve.js';
-import type { ScanStats } from './line-counts.js';
+/** Line counts of the run (the same fields as tables/line-counts.ts ScanStats, which producers add up). */
+export interface LineCounts {
+  /** Lines seen, blank ones included. */
+  readonly lines: number;
+  readonly blank: number;
+  /** Non-blank lines that did not fit the format. */
+  readonly malformed: number;
+  /** Header and comment lines the format knows (W3C `#Fields:` ...): neither parsed nor malformed. */
+  readonly comment: number;
+  readonly parsed: number;
+  /** Parsed lines whose status counts (and that pass the run's filters). */
+  readonly matched: number;
+  /** Parsed lines outside `since`/`until` (any status). */
+  readonly outside: number;
+  /** Matching responses left out by `includeIp`/`excludeIp`. */
+  readonly excluded: number;
+}
+
+/** An input left out because it could not be read (with `skipUnreadable`). */
+export interface SkippedInput {
+  readonly path: string;
+  /** `not found`, `permission denied` ... */
+  readonly reason: string;
+}
 
 export interface ResultRow {
   /** The group's key fields' values (`keyFields` order), as written in the log. */
@@ -40,7 +64,7 @@ export interface InputSummary {
   readonly uncompressedBytes: number;
 }
 
-export interface Summary extends ScanStats {
+export interface Summary extends LineCounts {
   /** The input's path, or `N inputs` when there are several. */
   readonly input: string;
   readonly inputs: readonly InputSummary[];
@@ -59,6 +83,16 @@ export interface Summary extends ScanStats {
   readonly groups: number;
   /** Groups at or over the threshold (the rows). */
   readonly reported: number;
+  /**
+   * When no group is reported but some had matching responses: the one that came closest, with its count (with
+   * a window, its highest count within one window). A threshold of `count` would report it.
+   */
+  readonly highest?: { readonly keys: readonly string[]; readonly count: number };
+  /**
+   * The time the log covers: its earliest and latest parsed entry (any status, in the span or not), as ISO 8601
+   * in the log's own offset. Absent when no line was parsed.
+   */
+  readonly logSpan?: { readonly first: string; readonly last: string };
   readonly elapsedMs: number;
   /**
    * With --window: how many times the input was read: 1, or 2 when its lines were too far out of time order for
@@ -81,6 +115,8 @@ export interface AnalyzeResult {
   /** `--include-ip`/`--exclude-ip` blocks; absent without them. */
   readonly clients?: { readonly include: readonly string[]; readonly exclude: readonly string[] };
   readonly threshold: number;
+  /** With `most`: the run reported the `most` groups with the most matching responses, whatever the threshold. */
+  readonly most?: number;
   /** The rows, built one at a time as they are read: what sinks stream (tables/ranked.ts). */
   readonly reported: ReportedRows;
   /** The same rows as one array, built on first read. */

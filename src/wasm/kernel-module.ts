@@ -18,6 +18,8 @@ export interface KernelExports {
   readonly malformed: WebAssembly.Global;
   readonly parsed: WebAssembly.Global;
   readonly matched: WebAssembly.Global;
+  readonly firstStamp: WebAssembly.Global;
+  readonly lastStamp: WebAssembly.Global;
   readonly records: WebAssembly.Global;
   readonly tableRows: WebAssembly.Global;
   scan(start: number, end: number, out: number, maxRecords: number, vhost: number, countHere: number): number;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Figures } from '../../bench/figures.js';
-import { flatTargets, mainTargets, smallTargets, targetsTable } from '../../bench/targets.js';
+import { flatTargets, mainTargets, SMALL_WORKLOAD_BYTES, smallTargets, smallWorkloadNote, targetsTable } from '../../bench/targets.js';
 
 function fig(id: string, median: number, peakBytes: number | null, vs: { mawk?: number; rg?: number } = {}): Figures {
   return { id, label: id, runs: 3, median, min: median, mibPerSecond: 1, peakBytes, vsMawk: vs.mawk ?? null, vsRg: vs.rg ?? null };
@@ -72,4 +72,12 @@ test('flat: on the 4x file, also the thread speedup and rg, when they ran', () =
 test('targetsTable lists target, measurement and verdict', () => {
   const text = targetsTable(smallTargets([fig('t1', 0.2, 1)]));
   assert.match(text, /\| 1 MiB file < 0\.3 s .*\| 0\.200 s at most \(t1\) +\| PASS +\|/);
+});
+
+test('a quick try on a small log says that start-up dominates there', () => {
+  const text = smallWorkloadNote(32 * 1024 * 1024);
+  assert.match(text, /start-up dominates/);
+  assert.match(text, /32/);
+  assert.ok(SMALL_WORKLOAD_BYTES > 32 * 1024 * 1024 && SMALL_WORKLOAD_BYTES < 1024 ** 3);
+  assert.doesNotMatch(text, /issue|brief/);
 });

@@ -75,7 +75,8 @@ describe('analyses on the command line', () => {
     [['--since', '1h', '--until', '2h'], /--since '1h' is not before --until '2h'/],
     [['--exclude-ip', '10.0.0.0/33'], /--exclude-ip '10.0.0.0\/33': the prefix length must be a number from 0 to 32/],
     [['--include-ip', 'not-an-ip'], /--include-ip 'not-an-ip' is not an address block: use an IPv4 or IPv6 address or block/],
-    [['--output-format', 'xml'], /option '--output-format <format>' argument 'xml' is invalid. Allowed choices are csv, json, ndjson/],
+    [['--output-format', 'xml'], /^logsift: error: --output-format must be one of csv, json, ndjson, got "xml"$/m],
+    [['--window', '10'], /--window '10' has no unit: write 10s, 10m or 10h/],
   ];
   for (const [args, message] of bad) {
     it(`fails cleanly on ${args.join(' ')}`, () => {
@@ -127,8 +128,10 @@ describe('analyses on the command line', () => {
     assert.match(readFileSync(csv, 'utf8'), /^ip,count,/);
   });
 
-  it('shows each analysis flag in --help with an example', () => {
-    const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout;
+  it('shows each analysis flag in --help, with an example there or in `logsift help examples`', () => {
+    const help =
+      spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout +
+      spawnSync(process.execPath, [CLI, 'help', 'examples'], { encoding: 'utf8' }).stdout;
     for (const flag of ['--by', '--keep-query', '--window', '--since', '--until', '--include-ip', '--exclude-ip', '--output-format', '--top']) {
       assert.match(help, new RegExp(`^  ${flag}`, 'm'), `${flag} described`);
       assert.match(help, new RegExp(`\\$ logsift .*${flag}`), `${flag} has an example`);

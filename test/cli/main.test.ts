@@ -108,10 +108,15 @@ describe('the flags of the brief', () => {
     assert.equal(readFileSync(odd, 'utf8'), readFileSync(plain, 'utf8'));
   });
 
-  test('--help shows an example for every flag', async () => {
+  test('--help shows a handful of examples, `logsift help examples` one for every flag', async () => {
     const run = await runCli(['--help']);
     ok(run);
-    const examples = run.stdout.slice(run.stdout.indexOf('Examples:'));
+    const handful = run.stdout.slice(run.stdout.indexOf('Examples:'), run.stdout.indexOf('Notes:'));
+    const shown = handful.split('\n').filter((line) => /^\s*\$ logsift|\| logsift/.test(line)).length;
+    assert.ok(shown >= 5 && shown <= 15, `${shown} examples in --help`);
+    const topic = await runCli(['help', 'examples']);
+    ok(topic);
+    const examples = topic.stdout;
     assert.ok(examples.length > 10, 'an Examples section');
     const visible = buildProgram(VERSION).options.filter((option) => !option.hidden);
     for (const option of [...visible.map((o) => o.long!), '--help']) {

@@ -31,6 +31,9 @@ test('inputsFromArgs reads --input as commander will (variadic, - for stdin), el
   assert.deepEqual(inputsFromArgs(['-i', '-']), ['-']);
   assert.deepEqual(inputsFromArgs(['--input=x.log']), ['x.log']);
   assert.deepEqual(inputsFromArgs(['-i', 'a', '--output', 'o.csv', '-i', 'c']), ['c']);
+  // Positional inputs, not the values of flags.
+  assert.deepEqual(inputsFromArgs(['a.log', '--output', 'o.csv', '-q', 'b.log']), ['a.log', 'b.log']);
+  assert.deepEqual(inputsFromArgs(['--threads', '2', '--', '-odd.log']), ['-odd.log']);
 });
 
 test('earlyProducers: no more than the cores, nor than the ranges of one small file; none for --help', async () => {

@@ -14,14 +14,14 @@ import { jobIdOf, scanConfigOf, scanOptionsOf, validateJobPayload, validateJobRe
 import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun } from '../../src/consumer/consumer.js';
 import { probeInputs } from '../../src/inputs/probe.js';
 import { resolveInputs } from '../../src/inputs/resolve.js';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import { resolveOptions } from '../../src/options/run-spec.js';
 import { planTasks } from '../../src/plan/plan-tasks.js';
 import type { ScanConfig } from '../../src/scan/task-scanner.js';
 
 const LINE = '10.0.0.1 - - [10/Oct/2023:13:55:36 +0000] "GET /a?b=1 HTTP/1.1" 404 12 "-" "curl"\n';
 
-const OPTION_SETS: ReadonlyArray<Omit<AnalyzeOptions, 'input'>> = [
+const OPTION_SETS: ReadonlyArray<Omit<EngineOptions, 'input'>> = [
   {},
   { by: 'path', keepQuery: true },
   { window: '10m', windowSlack: 5 },
@@ -37,7 +37,7 @@ describe('scanConfigOf', () => {
       const input = join(dir, 'access.log');
       writeFileSync(input, LINE.repeat(50));
       for (const options of OPTION_SETS) {
-        const all: AnalyzeOptions = { ...options, input };
+        const all: EngineOptions = { ...options, input };
         const spec = resolveOptions(all);
         const { files } = await probeInputs((await resolveInputs(spec.inputs)).inputs, spec);
         const tasks = planTasks(files, { producers: 2, rangeBytes: 1000 });

@@ -13,7 +13,7 @@ import { createConsumer, finish, firstPass, mergePartial, SECOND_PASS, type Cons
 import { analyze } from '../../src/engine/analyze.js';
 import { probeInputs } from '../../src/inputs/probe.js';
 import { resolveInputs } from '../../src/inputs/resolve.js';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import { resolveOptions } from '../../src/options/run-spec.js';
 import { planTasks } from '../../src/plan/plan-tasks.js';
 import { scanTask, type ScanConfig } from '../../src/scan/task-scanner.js';
@@ -23,7 +23,7 @@ import type { AnalyzeResult } from '../../src/tables/result.js';
 import { comparable, logs, spanBounds } from '../support/analysis-logs.js';
 
 /** A driver made only of the seams: each task scanned alone, in `order`, partials merged as bytes, reversed. */
-async function analyzeBySeams(options: AnalyzeOptions, order: (count: number) => number[]): Promise<AnalyzeResult> {
+async function analyzeBySeams(options: EngineOptions, order: (count: number) => number[]): Promise<AnalyzeResult> {
   const started = performance.now();
   const spec = resolveOptions(options);
   const resolved = await resolveInputs(spec.inputs);
@@ -55,10 +55,10 @@ function agreed(result: AnalyzeResult): unknown {
 }
 
 const analyses = fc.oneof(
-  fc.constant<Omit<AnalyzeOptions, 'input'>>({}),
-  fc.constantFrom<Omit<AnalyzeOptions, 'input'>>({ window: '10m' }, { window: '1m', windowSlack: 0 }, { by: 'path' }, { by: 'ip,status' }),
+  fc.constant<Omit<EngineOptions, 'input'>>({}),
+  fc.constantFrom<Omit<EngineOptions, 'input'>>({ window: '10m' }, { window: '1m', windowSlack: 0 }, { by: 'path' }, { by: 'ip,status' }),
   fc.record({ since: spanBounds, until: spanBounds }).map(({ since, until }) => ({ since: since.text, until: until.text, window: '5m' })),
-  fc.constantFrom<Omit<AnalyzeOptions, 'input'>>({ includeIp: ['10.0.0.0/8'] }, { excludeIp: ['2001:db8::/32'] }),
+  fc.constantFrom<Omit<EngineOptions, 'input'>>({ includeIp: ['10.0.0.0/8'] }, { excludeIp: ['2001:db8::/32'] }),
 );
 
 describe('a driver made of the seams (planTasks, scanTask, encodePartial, mergePartial, finish)', () => {
@@ -75,7 +75,7 @@ describe('a driver made of the seams (planTasks, scanTask, encodePartial, mergeP
           async (content, options, rangeBytes, kernel, seed) => {
             const input = join(dir, 'access.log');
             writeFileSync(input, Buffer.from(content, 'latin1'));
-            const all = { ...options, input, rangeBytes, kernel, threads: 2, flushGroups: 3, settleEntries: 4 } as AnalyzeOptions;
+            const all = { ...options, input, rangeBytes, kernel, threads: 2, flushGroups: 3, settleEntries: 4 } as EngineOptions;
             let expected: AnalyzeResult;
             try {
               expected = await analyze(all);

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { analyze } from '../../src/engine/analyze.js';
 import { detectCompression } from '../../src/inputs/decompress.js';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { cutAtLines } from '../support/files.js';
 
@@ -28,7 +28,7 @@ const write = (name: string, bytes: Uint8Array): string => {
   writeFileSync(at(name), bytes);
   return at(name);
 };
-const csvOf = async (input: string | string[], options: Omit<AnalyzeOptions, 'input'> = {}): Promise<string> =>
+const csvOf = async (input: string | string[], options: Omit<EngineOptions, 'input'> = {}): Promise<string> =>
   formatCsv(await analyze({ threads: 2, threshold: 1, ...options, input }));
 
 
@@ -88,7 +88,7 @@ describe('compressed inputs', () => {
   test('progress counts compressed bytes against the compressed total', async () => {
     const gz = gzipSync(ELASTIC);
     const input = [write('progress.gz', gz), at('nginx.log')];
-    let last: [number, number] = [0, 0];
+    let last: [number, number | undefined] = [0, 0];
     await analyze({ input, threads: 2, chunkBytes: 1000, onProgress: (done, total) => (last = [done, total]) });
     assert.deepEqual(last, [gz.length + NGINX.length, gz.length + NGINX.length]);
   });

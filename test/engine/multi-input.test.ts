@@ -102,7 +102,7 @@ describe('several inputs', () => {
   });
 
   test('progress counts the bytes of all inputs against their total', async () => {
-    let last: [number, number] = [0, 0];
+    let last: [number, number | undefined] = [0, 0];
     await analyze({ input: pieces, threads: 2, onProgress: (done, total) => (last = [done, total]) });
     assert.deepEqual(last, [ELASTIC.length, ELASTIC.length]);
   });

@@ -4,11 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import { SAMPLES } from './samples.js';
 import { fixture, run } from './support.js';
 
-const CUSTOM: ReadonlyArray<readonly [string, Omit<AnalyzeOptions, 'input'>]> = [
+const CUSTOM: ReadonlyArray<readonly [string, Omit<EngineOptions, 'input'>]> = [
   [fixture('nginx-custom.log'), { logFormat: '$remote_addr - $remote_user [$time_iso8601] "$request" $status' }],
   [fixture('apache-custom.log'), { logFormat: '%v:%p %a %l %u %{%d/%b/%Y:%H:%M:%S %z}t "%r" %>s' }],
 ];
@@ -16,7 +16,7 @@ const CUSTOM: ReadonlyArray<readonly [string, Omit<AnalyzeOptions, 'input'>]> = 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
 
 describe('CSV contract for every format', () => {
-  const cases: Array<readonly [string, Omit<AnalyzeOptions, 'input'>]> = [
+  const cases: Array<readonly [string, Omit<EngineOptions, 'input'>]> = [
     ...SAMPLES.map(([path]) => [path, {}] as const),
     ...CUSTOM,
   ];

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/engine/analyze.js';
-import { DEFAULT_ERROR_CODES, type AnalyzeOptions } from '../../src/options/analyze-options.js';
+import { DEFAULT_ERROR_CODES } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import type { AnalyzeResult } from '../../src/tables/result.js';
 import { formatStampIso } from '../../src/base/time.js';
 import { LineFields, type LineFormat } from '../../src/formats/fields.js';
@@ -27,7 +28,7 @@ export const REAL = {
   nasa: join(ROOT, '..', 'shared', 'data', 'real', 'clf_nasa_ksc_aug1995_first20k.log'),
 };
 
-export async function run(input: string, options: Omit<AnalyzeOptions, 'input'> = {}): Promise<{ result: AnalyzeResult; csv: string }> {
+export async function run(input: string, options: Omit<EngineOptions, 'input'> = {}): Promise<{ result: AnalyzeResult; csv: string }> {
   const result = await analyze({ threads: 1, ...options, input });
   return { result, csv: formatCsv(result) };
 }
@@ -42,9 +43,9 @@ function counters(result: AnalyzeResult): object {
  * Runs analyze with 1, 2, 3 and 7 threads, reads down to a few bytes and ranges of a few hundred bytes, and
  * checks every run gives the same CSV and counts as a plain one-thread run; returns that run.
  */
-export async function sameForAnySplit(input: string, options: Omit<AnalyzeOptions, 'input'> = {}): Promise<{ result: AnalyzeResult; csv: string }> {
+export async function sameForAnySplit(input: string, options: Omit<EngineOptions, 'input'> = {}): Promise<{ result: AnalyzeResult; csv: string }> {
   const base = await run(input, { ...options, threads: 1 });
-  const splits: Array<Partial<AnalyzeOptions>> = [
+  const splits: Array<Partial<EngineOptions>> = [
     { threads: 2, rangeBytes: 300, chunkBytes: 7 },
     { threads: 3, rangeBytes: 97, chunkBytes: 64 },
     { threads: 7, rangeBytes: 1000, chunkBytes: 3 },

@@ -5,11 +5,13 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { resolveInputs, STDIN } from '../../src/inputs/resolve.js';
+import { oldestFirst, resolveInputs, STDIN } from '../../src/inputs/resolve.js';
 import { LogsiftError } from '../../src/base/errors.js';
 
 let dir: string;
 const at = (...parts: string[]): string => join(dir, ...parts);
+/** A logrotate set, oldest first: the higher the number, the older; the live file last. */
+const ROTATED_OLDEST_FIRST = ['access.log.10', 'access.log.2.gz', 'access.log.1', 'access.log'];
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'logsift-inputs-'));
@@ -34,17 +36,17 @@ describe('resolveInputs', () => {
     ]);
   });
 
-  test('a folder gives its regular files sorted by name, without hidden files or sub-folders', async () => {
+  test('a folder gives its regular files by name (a rotated set oldest first), without hidden files or sub-folders', async () => {
     assert.deepEqual(
       await paths([at('logs')]),
-      ['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz', 'error.log'].map((name) => at('logs', name)),
+      [...ROTATED_OLDEST_FIRST, 'error.log'].map((name) => at('logs', name)),
     );
   });
 
-  test('a glob is expanded by logsift, sorted', async () => {
+  test('a glob is expanded by logsift, a rotated set oldest first', async () => {
     assert.deepEqual(
       await paths([at('logs', 'access.log*')]),
-      ['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz'].map((name) => at('logs', name)),
+      ROTATED_OLDEST_FIRST.map((name) => at('logs', name)),
     );
     assert.deepEqual(await paths([at('logs', '**', '*.log.9')]), [at('logs', 'old', 'access.log.9')]);
   });
@@ -52,7 +54,7 @@ describe('resolveInputs', () => {
   test('specs keep their order; a file named twice (even through a link) is read once', async () => {
     assert.deepEqual(await paths([at('logs', 'error.log'), at('logs', 'access.log*'), at('link.log'), at('logs')]), [
       at('logs', 'error.log'),
-      ...['access.log', 'access.log.1', 'access.log.10', 'access.log.2.gz'].map((name) => at('logs', name)),
+      ...ROTATED_OLDEST_FIRST.map((name) => at('logs', name)),
     ]);
   });
 
@@ -103,5 +105,22 @@ describe('resolveInputs', () => {
 
   test('no input at all is an error', async () => {
     await assert.rejects(resolveInputs([]), /no input given/);
+  });
+});
+
+describe('oldestFirst', () => {
+  test('logrotate numbers (compressed or not) before the live file, dateext dates ascending, other names by name', () => {
+    const names = ['b.log', 'access.log', 'access.log.1', 'access.log.3.gz', 'access.log.2.zst', 'a.log', 'x/access.log-20240502.gz', 'x/access.log-20240501', 'x/access.log'];
+    assert.deepEqual([...names].sort(oldestFirst), [
+      'a.log',
+      'access.log.3.gz',
+      'access.log.2.zst',
+      'access.log.1',
+      'access.log',
+      'b.log',
+      'x/access.log-20240501',
+      'x/access.log-20240502.gz',
+      'x/access.log',
+    ]);
   });
 });

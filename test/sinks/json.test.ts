@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { analyze } from '../../src/engine/analyze.js';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import type { AnalyzeResult } from '../../src/tables/result.js';
 import { csvHeader, formatCsv } from '../../src/sinks/csv.js';
 import { formatJson, formatNdjson, saveJson, saveNdjson } from '../../src/sinks/json.js';
@@ -59,7 +59,7 @@ function checkJson(result: AnalyzeResult): void {
 }
 
 describe('JSON output', () => {
-  const realRuns: Array<[string, Omit<AnalyzeOptions, 'input'>]> = [
+  const realRuns: Array<[string, Omit<EngineOptions, 'input'>]> = [
     ['apache_combined_semicomplete_2015_elastic.log', { threshold: 2 }],
     ['apache_combined_semicomplete_2015_elastic.log', { by: 'ip,path,status', errorCodes: ['4xx', '500-599'], threshold: 1 }],
     ['apache_combined_semicomplete_2015_elastic.log', { by: 'user_agent', window: '10m', threshold: 2, since: '2d', until: '2015-05-20T12:00:00Z' }],
@@ -80,7 +80,7 @@ describe('JSON output', () => {
     await fc.assert(
       fc.asyncProperty(
         logs,
-        fc.constantFrom<Omit<AnalyzeOptions, 'input'>>(
+        fc.constantFrom<Omit<EngineOptions, 'input'>>(
           {},
           { by: 'path,method', keepQuery: true },
           { errorCodes: ['4xx', '5xx'], window: 90 },

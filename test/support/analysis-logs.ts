@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { analyze } from '../../src/engine/analyze.js';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import type { AnalyzeResult } from '../../src/tables/result.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -136,7 +136,7 @@ export const spanBounds = fc.oneof(
 );
 
 /** analyze() on a temp file holding `content` (a string is written one byte per char). */
-export async function analyzeText(content: string | Buffer, options: Omit<AnalyzeOptions, 'input'>): Promise<AnalyzeResult> {
+export async function analyzeText(content: string | Buffer, options: Omit<EngineOptions, 'input'>): Promise<AnalyzeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'logsift-analyses-'));
   try {
     const input = join(dir, 'access.log');

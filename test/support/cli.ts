@@ -17,6 +17,8 @@ export interface CliRunOptions {
   /** Run as this user and group (tests run as root; permissions only bind other users). */
   readonly uid?: number;
   readonly gid?: number;
+  /** Written to the child's stdin, a pipe, then closed (default: stdin is /dev/null, not a pipe). */
+  readonly stdin?: string | Uint8Array;
   /** Called once the child is started (to signal it, close its pipes ...). */
   readonly onSpawn?: (child: ChildProcess) => void;
 }
@@ -42,8 +44,12 @@ export function runNode(args: readonly string[], options: CliRunOptions = {}): P
       env: cleanEnv(options.env),
       uid: options.uid,
       gid: options.gid,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.stdin !== undefined) {
+      child.stdin!.on('error', () => undefined); // a child that exits before reading it all
+      child.stdin!.end(options.stdin);
+    }
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));

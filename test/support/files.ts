@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../src/engine/analyze.js';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import type { AnalyzeResult } from '../../src/tables/result.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 
@@ -29,7 +29,7 @@ export async function withTempDir<T>(fn: (dir: string) => T | Promise<T>): Promi
 /** analyze() on a temp file holding `content` (a string is written one byte per char). */
 export async function analyzeContent(
   content: string | Buffer,
-  options: Omit<AnalyzeOptions, 'input'> = {},
+  options: Omit<EngineOptions, 'input'> = {},
 ): Promise<{ result: AnalyzeResult; csv: string }> {
   return withTempDir(async (dir) => {
     const input = join(dir, 'access.log');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { AnalyzeOptions } from '../../src/options/analyze-options.js';
+import type { EngineOptions } from '../../src/options/internal-options.js';
 import { resolveOptions } from '../../src/options/run-spec.js';
 import { scanTask, type ScanConfig } from '../../src/scan/task-scanner.js';
 import { GroupTable } from '../../src/tables/group-table.js';
@@ -17,7 +17,7 @@ import type { ScanPartial } from '../../src/tables/partial.js';
 import { logs } from '../support/analysis-logs.js';
 
 /** The analyses whose partials differ in kind (the default run, folded and unfolded windows, spans, keys, filters). */
-const ANALYSES: ReadonlyArray<Omit<AnalyzeOptions, 'input'>> = [
+const ANALYSES: ReadonlyArray<Omit<EngineOptions, 'input'>> = [
   {},
   { window: '10m' },
   { window: '10m', windowFolding: false },
@@ -29,7 +29,7 @@ const ANALYSES: ReadonlyArray<Omit<AnalyzeOptions, 'input'>> = [
 ];
 
 /** Every partial scanning `content` whole hands over, for the analysis and engine settings given. */
-async function partialsOf(content: string, options: Omit<AnalyzeOptions, 'input'>, kernel: boolean, flushGroups: number): Promise<ScanPartial[]> {
+async function partialsOf(content: string, options: Omit<EngineOptions, 'input'>, kernel: boolean, flushGroups: number): Promise<ScanPartial[]> {
   const dir = mkdtempSync(join(tmpdir(), 'logsift-codec-'));
   try {
     const path = join(dir, 'access.log');

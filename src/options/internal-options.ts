@@ -1,0 +1,30 @@
+// The library's tuning and test knobs: what the engine's own callers (the command line's hidden flags, the
+// tests, the benchmark) set, and users never need. They change how a run is cut up and scanned, never its
+// answer (the exactness tests hold every one of them to that). Kept out of the public AnalyzeOptions.
+
+import type { AnalyzeOptions } from './analyze-options.js';
+
+export interface InternalOptions {
+  /** Size of one positional read. Tests set it down to a few bytes so lines straddle every boundary. */
+  chunkBytes?: number;
+  /** Target size of one byte range (unit of work handed to a producer). */
+  rangeBytes?: number;
+  /** Groups a producer holds before it hands a partial to the consumer. */
+  flushGroups?: number;
+  /** Partials the queue holds before producers wait. */
+  queueCapacity?: number;
+  /** Undecided entries of a relative time span held before they are settled again (tests set it small). */
+  settleEntries?: number;
+  /**
+   * With a window: keep only the last window (plus `windowSlack` seconds) of instants per group while the input
+   * comes in time order (default true; false keeps every instant). See analyses/sliding.ts.
+   */
+  windowFolding?: boolean;
+  /** How late (seconds) an instant may come before a folded window run must be done again (default 300). */
+  windowSlack?: number;
+  /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
+  kernel?: boolean;
+}
+
+/** What the engine takes: the public options and the knobs. */
+export type EngineOptions = AnalyzeOptions & InternalOptions;
