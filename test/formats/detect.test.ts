@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { detectFormat } from '../../src/formats/detect.js';
 import { SAMPLES } from './samples.js';
-import { fixture, REAL, run } from './support.js';
+import { referenceAnalyzeFile } from '../reference/clf.js';
+import { fixture, NEEDS_REAL_LOGS, REAL, run } from './support.js';
 
 
 /** Lines of every detectable format (the samples' first lines), and some that fit none. */
@@ -68,5 +69,32 @@ describe('detection', () => {
   test('a one-line file without a final newline is detected', () => {
     const line = '2015-10-20 01:53:09 172.31.22.76 GET / - 80 - 181.64.192.253 UA - 404 0 2 171';
     assert.equal(detectFormat(Buffer.from(line), {}, true).name, 'w3c');
+  });
+
+  test('vhost-first lines with X-Forwarded-For lists: vcombined, its clients right, the list lines malformed', NEEDS_REAL_LOGS, async () => {
+    const bytes = readFileSync(REAL.vhostXff);
+    const firstTwo = bytes.subarray(0, bytes.indexOf('\n', bytes.indexOf('\n') + 1) + 1);
+    assert.equal(detectFormat(firstTwo).name, 'vcombined');
+    for (const threads of [1, 3]) {
+      const { result, csv } = await run(REAL.vhostXff, { threads, threshold: 1, rangeBytes: 200 });
+      assert.equal(result.summary.format, 'vcombined');
+      assert.deepEqual(result.rows.map((row) => row.key).sort(), ['127.0.0.1', '172.17.0.1', 'unix:']);
+      assert.equal(result.summary.malformed, 5); // the five lines with a list where the client should be
+      assert.equal(csv, referenceAnalyzeFile(REAL.vhostXff, { errorCodes: [...result.errorCodes], threshold: 1, vhost: true }).csv);
+    }
+  });
+
+  test('a vhost line inside a Combined file is malformed, not a 400 for the vhost', NEEDS_REAL_LOGS, async () => {
+    for (const threads of [1, 3]) {
+      for (const kernel of [true, false]) {
+        const { result, csv } = await run(REAL.apacheMixed, { threads, kernel, threshold: 1, rangeBytes: 300 });
+        assert.equal(result.summary.format, 'combined');
+        assert.equal(result.summary.malformed, 1);
+        assert.ok(!result.rows.some((row) => row.key === '127.0.1.1:80'));
+        const reference = referenceAnalyzeFile(REAL.apacheMixed, { errorCodes: [...result.errorCodes], threshold: 1 });
+        assert.equal(csv, reference.csv);
+        assert.equal(reference.counters.malformed, 1);
+      }
+    }
   });
 });

@@ -26,4 +26,17 @@ export const REAL = {
   nasa: join(REAL_LOGS, 'clf_nasa_ksc_aug1995_first20k.log'),
   nginx: join(REAL_LOGS, 'nginx_combined_factweavers_2020.log'),
   iis: join(REAL_LOGS, 'iis_w3c_knowit_u_ex151020.log'),
+  vhostXff: join(REAL_LOGS, 'nginx_vhost_xff_beats_test-with-host.log'),
+  apacheMixed: join(REAL_LOGS, 'apache_mixed_probes_elastic_integrations.log'),
+  oracleW3c: join(REAL_LOGS, 'w3c_oracle_webcache_lnav.log'),
 } as const;
+
+/** Whether the shared real logs are here (they are in CI; a fresh clone on its own has no `../shared`). */
+export const HAVE_REAL_LOGS = existsSync(join(REAL_LOGS, 'SOURCES.md'));
+export const HAVE_GENLOG = existsSync(GENLOG);
+
+/**
+ * For `test(name, NEEDS_REAL_LOGS, fn)` / `describe(...)`: skipped, saying why, where `../shared` is absent.
+ */
+export const NEEDS_REAL_LOGS = { skip: HAVE_REAL_LOGS ? false : `needs the shared real logs in ${REAL_LOGS}, absent here` } as const;
+export const NEEDS_GENLOG = { skip: HAVE_GENLOG ? false : `needs the shared generator ${GENLOG}, absent here` } as const;
