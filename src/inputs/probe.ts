@@ -4,6 +4,7 @@
 
 import { closeSync } from 'node:fs';
 import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
+import { byteOrderMarkLength } from './byte-order-mark.js';
 import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
 import type { Readable } from 'node:stream';
 import { asUnreadable, isUnreadable, openFile, readHead, STDIN, unreadable, type Input, type SkippedInput } from './resolve.js';
@@ -42,7 +43,8 @@ export function probeFile(input: number, path: string, format: string, options: 
     const compression = detectCompression(head);
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
-    const detection = chooseFormat(format, options, () => ({ bytes: head, whole: size <= DETECT_BYTES }));
+    const text = head.subarray(byteOrderMarkLength(head));
+    const detection = chooseFormat(format, options, () => ({ bytes: text, whole: size <= DETECT_BYTES }));
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
     closeSync(fd);

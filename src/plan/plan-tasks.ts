@@ -5,6 +5,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { formatDefinition } from '../formats/index.js';
+import { byteOrderMarkLength } from '../inputs/byte-order-mark.js';
 import type { PlannedFile } from '../inputs/probe.js';
 import { withFormatState } from './header-state.js';
 import type { RangeTask, StreamTask, Task } from './tasks.js';
@@ -54,10 +55,13 @@ export function rangeEnds(size: number, options: PlanOptions): number[] {
   return ends;
 }
 
-/** Cuts fd's `size` bytes into ranges aligned to line starts. Empty ranges are dropped. */
+/**
+ * Cuts fd's `size` bytes into ranges aligned to line starts. Empty ranges are dropped. The first starts after
+ * a UTF-8 byte-order mark (inputs/byte-order-mark.ts), which belongs to no line.
+ */
 export function planRanges(fd: number, size: number, options: PlanOptions): ByteRange[] {
   const ranges: ByteRange[] = [];
-  let start = 0;
+  let start = byteOrderMarkLength(probe.subarray(0, readSync(fd, probe, 0, Math.min(3, size), 0)));
   for (const cut of rangeEnds(size, options)) {
     if (start >= size) break;
     // A cut at or before `start` (a line start) can only give an empty range: skip the probe (tiny rangeBytes).
