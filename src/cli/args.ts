@@ -15,6 +15,8 @@ export interface CliOptions {
   readonly outputFormat?: string;
   readonly top: number;
   readonly progress: boolean;
+  /** Key cells a spreadsheet would run as formulas prefixed with `'` (sinks/csv.ts CsvOptions). */
+  readonly csvSafe: boolean;
 }
 
 
@@ -78,6 +80,7 @@ Examples:
   $ logsift --client-from xff                 # key clients by the first X-Forwarded-For address
   $ logsift --strict                          # stop at the first line that does not fit the format
   $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
+  $ logsift --csv-safe                        # for a spreadsheet: no cell from the log runs as a formula
   $ logsift --output errors.json              # JSON (schema/result.schema.json); .ndjson/.jsonl: one row per line
   $ logsift --output-format json --output errors.txt   # the format named, whatever the extension
   $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
@@ -124,6 +127,7 @@ export function buildProgram(version: string): Command {
         OUTPUT_FORMATS,
       ),
     )
+    .option('--csv-safe', "prefix CSV cells starting with = + - @ with ' so a spreadsheet does not run them as formulas")
     .option('--top <n>', 'rows in the printed table', positiveInteger, 20)
     .option('--no-progress', 'never show the progress bar')
     .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
@@ -156,6 +160,7 @@ interface RawOptions {
   top: number;
   outputFormat?: string;
   progress: boolean;
+  csvSafe?: boolean;
   chunkBytes?: number;
   rangeBytes?: number;
   kernel: boolean;
@@ -192,5 +197,6 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
     outputFormat: raw.outputFormat,
     top: raw.top,
     progress: raw.progress,
+    csvSafe: raw.csvSafe ?? false,
   };
 }

@@ -9,6 +9,7 @@ import { resolveInputs, STDIN } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
 import { removePendingTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
+import { escapeForTerminal } from '../sinks/terminal-text.js';
 import { buildProgram, parseCli } from './args.js';
 import { createProgress } from './progress.js';
 import { mark } from '../base/trace.js';
@@ -43,9 +44,9 @@ function checkOutput(output: string, inputs: readonly string[]): void {
 }
 
 /** Saves the result; a failure becomes one clear line (the existing output, if any, is untouched). */
-function save(result: Awaited<ReturnType<typeof analyze>>, output: string, format: OutputFormat): void {
+function save(result: Awaited<ReturnType<typeof analyze>>, output: string, format: OutputFormat, csvSafe: boolean): void {
   try {
-    saveResult(result, output, format);
+    saveResult(result, output, format, { csvSafe });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -64,7 +65,7 @@ function save(result: Awaited<ReturnType<typeof analyze>>, output: string, forma
 
 /** Commander's messages, on one line (it puts "Did you mean ...?" on a second one). */
 function oneLine(message: string): string {
-  return `${message.trim().replace(/\s*\n\s*/g, ' ')}\n`;
+  return `${escapeForTerminal(message.trim().replace(/\s*\n\s*/g, ' '))}\n`;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -90,10 +91,10 @@ async function main(argv: readonly string[]): Promise<void> {
     progress.stop(),
   );
   for (const { path, reason } of result.summary.skippedInputs) {
-    process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
+    process.stderr.write(`logsift: warning: skipped input ${escapeForTerminal(`${path} (${reason})`)}\n`);
   }
-  for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
-  save(result, cli.output, outputFormat);
+  for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${escapeForTerminal(warning)}\n`);
+  save(result, cli.output, outputFormat, cli.csvSafe);
   mark('saved');
   const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
@@ -116,7 +117,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   const message = error instanceof Error ? error.message : String(error);
   const known = error instanceof LogsiftError || (error as NodeJS.ErrnoException).code !== undefined;
-  process.stderr.write(`logsift: error: ${message}\n`);
+  process.stderr.write(`logsift: error: ${escapeForTerminal(message)}\n`);
   if (!known && process.env.LOGSIFT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
   process.exitCode = 1;
 });

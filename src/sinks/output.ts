@@ -4,7 +4,7 @@
 import { extname } from 'node:path';
 import { LogsiftError } from '../base/errors.js';
 import type { AnalyzeResult } from '../tables/result.js';
-import { saveCsv } from './csv.js';
+import { saveCsv, type CsvOptions } from './csv.js';
 import { saveJson, saveNdjson } from './json.js';
 
 export const OUTPUT_FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -30,8 +30,8 @@ export function outputFormatFor(path: string, given?: string): OutputFormat {
 }
 
 /** Writes the result to `path` in `format`, atomically. */
-export function saveResult(result: AnalyzeResult, path: string, format: OutputFormat): void {
+export function saveResult(result: AnalyzeResult, path: string, format: OutputFormat, options: CsvOptions = {}): void {
   if (format === 'json') saveJson(result, path);
   else if (format === 'ndjson') saveNdjson(result, path);
-  else saveCsv(result, path);
+  else saveCsv(result, path, options);
 }

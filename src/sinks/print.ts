@@ -1,11 +1,13 @@
 // Printing the result for a person: a summary of the run and a table of the top clients.
-// Colour only when the stream is a terminal and NO_COLOR is not set.
+// Colour only when the stream is a terminal and NO_COLOR is not set. Every string from the log or the file
+// system goes through sinks/terminal-text.ts: control characters are shown, never sent.
 
 import pc from 'picocolors';
 import { formatDuration } from '../options/durations.js';
 import type { AnalyzeResult, Summary } from '../tables/result.js';
 import { formatCount } from '../base/numbers.js';
 import { renderTable, type Align } from './table.js';
+import { escapeBytesForTerminal, escapeForTerminal } from './terminal-text.js';
 
 export interface PrintOptions {
   /** Rows shown in the table (default 20). */
@@ -41,7 +43,7 @@ function inputLines(s: Summary): string[] {
   const compressed = s.inputs.filter((input) => input.compression !== 'none');
   if (s.inputs.length > 1 || compressed.length > 0) {
     const kinds = [...new Set(compressed.map((input) => input.compression))].join('/');
-    const names = s.inputs.slice(0, SHOWN_INPUTS).map((input) => input.path);
+    const names = s.inputs.slice(0, SHOWN_INPUTS).map((input) => escapeForTerminal(input.path));
     if (s.inputs.length > SHOWN_INPUTS) names.push(`... ${formatCount(s.inputs.length - SHOWN_INPUTS)} more`);
     lines.push(
       `  inputs            ${formatCount(s.inputs.length)}` +
@@ -52,7 +54,7 @@ function inputLines(s: Summary): string[] {
     );
   }
   if (s.skippedInputs.length > 0) {
-    const names = s.skippedInputs.slice(0, SHOWN_INPUTS).map((skip) => `${skip.path} (${skip.reason})`);
+    const names = s.skippedInputs.slice(0, SHOWN_INPUTS).map((skip) => escapeForTerminal(`${skip.path} (${skip.reason})`));
     if (s.skippedInputs.length > SHOWN_INPUTS) names.push(`... ${formatCount(s.skippedInputs.length - SHOWN_INPUTS)} more`);
     lines.push(`  skipped inputs    ${formatCount(s.skippedInputs.length)} unreadable: ${names.join(', ')}`);
   }
@@ -91,7 +93,7 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   const groups = result.keyFields.length === 1 && result.keyFields[0] === 'ip' ? 'clients' : `groups (by ${result.keyFields.join(',')})`;
   const window = result.windowSeconds ? ` within ${formatDuration(result.windowSeconds)}` : '';
   const lines = [
-    `${c.bold('logsift')} ${s.input} ${c.dim(`(${s.format}, ${formatBytes(s.bytes)}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`)}`,
+    `${c.bold('logsift')} ${escapeForTerminal(s.input)} ${c.dim(`(${s.format}, ${formatBytes(s.bytes)}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`)}`,
     ...inputLines(s),
     `  lines read        ${formatCount(s.lines)}`,
     `  parsed            ${formatCount(s.parsed)}`,
@@ -101,10 +103,12 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     `  over threshold    ${c.bold(formatCount(s.reported))} ${groups} with >= ${formatCount(result.threshold)}${window}`,
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
-  if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
+  if (options.savedTo) lines.push(`  saved             ${escapeForTerminal(options.savedTo)}`);
 
   const { reported } = result;
   const top = Array.from({ length: Math.min(reported.length, options.top ?? 20) }, (_, i) => reported.at(i));
+  // Keys escaped for the terminal; from the bytes as logged where at hand, so invalid UTF-8 shows as `\xNN`.
+  const shownKeys = top.map((row, i) => reported.rawKeysAt?.(i).map(escapeBytesForTerminal) ?? row.keys.map(escapeForTerminal));
   if (top.length > 0) {
     // Only codes that occur in the shown rows get a column, to keep the table narrow.
     const shownCodes = result.statusColumns.map((_, i) => i).filter((i) => top.some((row) => row.byCode[i] > 0));
@@ -113,8 +117,8 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     const table = renderTable({
       head: [...result.keyFields, 'count', ...shownCodes.map((i) => result.statusColumns[i]), 'first seen', 'last seen', ...peak],
       align: [...result.keyFields.map((): Align => 'left'), ...right(1 + shownCodes.length), 'left', 'left', ...right(peak.length ? 1 : 0), ...(peak.length ? ['left' as const] : [])],
-      rows: top.map((row) => [
-        ...row.keys.map(clip),
+      rows: top.map((row, r) => [
+        ...shownKeys[r].map(clip),
         formatCount(row.count),
         ...shownCodes.map((i) => formatCount(row.byCode[i])),
         row.firstSeen,
