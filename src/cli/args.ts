@@ -37,9 +37,12 @@ function statusItems(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...items];
 }
 
-/** Words of a variadic list option, each possibly comma-separated. */
+/** Address blocks of a variadic option, each word possibly comma-separated; an empty word is refused. */
 function listItems(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').filter((part) => part !== '')];
+  const items = value.split(',').filter((part) => part.trim() !== '');
+  // An empty value (`--include-ip ''`, an unset shell variable) would silently mean "no filter".
+  if (items.length === 0) throw new InvalidArgumentError('needs at least one CIDR block or address.');
+  return [...(previous ?? []), ...items];
 }
 
 /** `role=path,role=path` as an object. */
@@ -48,7 +51,9 @@ function jsonFields(value: string): Record<string, string> {
   for (const pair of value.split(',')) {
     const eq = pair.indexOf('=');
     if (eq <= 0 || eq === pair.length - 1) throw new InvalidArgumentError(`'${pair}' is not role=key.path.`);
-    fields[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    const role = pair.slice(0, eq).trim();
+    if (Object.hasOwn(fields, role)) throw new InvalidArgumentError(`role '${role}' is given twice (${fields[role]}, ${pair.slice(eq + 1).trim()}).`);
+    fields[role] = pair.slice(eq + 1).trim();
   }
   return fields;
 }

@@ -144,7 +144,7 @@ export class Consumer {
         inputs,
         skippedInputs: skipped,
         format: [...new Set(inputs.map((input) => input.format))].join(', '),
-        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions)],
+        warnings: [...spec.warnings, ...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions)],
         // A pipe's size is known once read; every other input counts as stored when the run began.
         bytes: files.reduce((sum, file) => sum + (file.pipe ? inputs[file.input].bytes : file.size), 0),
         uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
