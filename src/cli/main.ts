@@ -1,13 +1,14 @@
 // logsift's command line: options -> analyze -> save CSV -> print. A thin layer over the engine. (The
 // executable is cli/bin.ts, which starts the producers first and then loads this.)
 
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
 import { resolveInputs, STDIN } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
-import { removePendingTempFiles } from '../sinks/atomic.js';
+import { removePendingTempFiles, removeStaleTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, type OutputFormat } from '../sinks/output.js';
 import { escapeForTerminal } from '../sinks/terminal-text.js';
 import { buildProgram, parseCli } from './args.js';
@@ -48,7 +49,7 @@ function save(result: Awaited<ReturnType<typeof analyze>>, output: string, forma
   try {
     saveResult(result, output, format, { csvSafe });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = whyMissing(output, (error as NodeJS.ErrnoException).code);
     const reason =
       code === 'ENOTDIR' || code === 'EEXIST'
         ? 'a file stands where a folder of its path should be'
@@ -61,6 +62,32 @@ function save(result: Awaited<ReturnType<typeof analyze>>, output: string, forma
               : (error as Error).message;
     throw new LogsiftError(`cannot write output ${output}: ${reason}`);
   }
+}
+
+/**
+ * ENOENT for an output whose folders could not be made says little: the first folder that exists tells why
+ * (a read-only file system, no permission), as `mkdir -p` would.
+ */
+function whyMissing(output: string, code: string | undefined): string | undefined {
+  if (code !== 'ENOENT') return code;
+  let folder = dirname(resolve(output));
+  while (statSync(folder, { throwIfNoEntry: false }) === undefined && dirname(folder) !== folder) folder = dirname(folder);
+  try {
+    accessSync(folder, constants.W_OK);
+    return code;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? code;
+  }
+}
+
+/**
+ * An output that is a FIFO is written when a reader opens it. Waiting for one in a synchronous open would
+ * leave Ctrl-C unheard; this waits on the thread pool, and holds the FIFO open so that the save's own open
+ * finds the reader at once. Returns the handle to close after the save (undefined: not a FIFO).
+ */
+async function awaitFifoReader(output: string): Promise<{ close(): Promise<void> } | undefined> {
+  if (!statSync(output, { throwIfNoEntry: false })?.isFIFO()) return undefined;
+  return open(output, 'w');
 }
 
 /** Commander's messages, on one line (it puts "Did you mean ...?" on a second one). */
@@ -94,18 +121,31 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`logsift: warning: skipped input ${escapeForTerminal(`${path} (${reason})`)}\n`);
   }
   for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${escapeForTerminal(warning)}\n`);
-  save(result, cli.output, outputFormat, cli.csvSafe);
+  // A run killed mid-save (kill -9) leaves a temp file no one removes: the next save of that output does.
+  for (const stale of removeStaleTempFiles(resolve(cli.output))) {
+    process.stderr.write(`logsift: warning: removed ${escapeForTerminal(stale)}, a temp file left by an interrupted run\n`);
+  }
+  const fifo = await awaitFifoReader(cli.output);
+  try {
+    save(result, cli.output, outputFormat, cli.csvSafe);
+  } finally {
+    await fifo?.close();
+  }
   mark('saved');
   const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
   mark('printed');
 }
 
-// Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was.
-for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+// Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was. Then
+// die by the signal itself, as the convention asks (a shell reports 128 + its number: 130, 143, 129), and at
+// once: process.exit would first wait for the thread pool, where the open() of a FIFO that has no writer yet
+// (an input `<(...)` or named pipe with no data) never returns, and the signal would seem ignored.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     removePendingTempFiles();
-    process.exit(exitCode);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   });
 }
 
