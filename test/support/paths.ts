@@ -1,7 +1,7 @@
 // Where things are, from a compiled test (dist/test/...): the repo root, the built CLI, the shared real logs.
 
 import { dirname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 function findRepoRoot(): string {
@@ -40,3 +40,13 @@ export const HAVE_GENLOG = existsSync(GENLOG);
  */
 export const NEEDS_REAL_LOGS = { skip: HAVE_REAL_LOGS ? false : `needs the shared real logs in ${REAL_LOGS}, absent here` } as const;
 export const NEEDS_GENLOG = { skip: HAVE_GENLOG ? false : `needs the shared generator ${GENLOG}, absent here` } as const;
+
+/** A real log's bytes, read at module load; empty where `../shared` is absent (the tests using it then skip). */
+export function readRealLog(path: string | URL): Buffer {
+  return HAVE_REAL_LOGS ? readFileSync(path) : Buffer.alloc(0);
+}
+
+/** Test options for a test reading `path`: skipped, saying why, when it is a shared real log and those are absent. */
+export function needsInput(path: string): { readonly skip: string | false } {
+  return path.startsWith(REAL_LOGS) ? NEEDS_REAL_LOGS : { skip: false };
+}
