@@ -38,7 +38,7 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('several inputs', () => {
-  test('a rotated set gives the CSV of the whole file, for threads 1, 2, 3, 7 and any chunk and range size', async () => {
+  test('a rotated set gives the CSV of the whole file, for threads 1, 2, 3, 7 and any chunk and range size', NEEDS_REAL_LOGS, async () => {
     const sizes = [{}, { chunkBytes: 61, rangeBytes: 3000 }, { chunkBytes: 4096, rangeBytes: 100_000 }];
     const runs = [1, 2, 3, 7].flatMap((threads) => sizes.map((size) => ({ threads, ...size })));
     runs.push({ threads: 3, chunkBytes: 7, rangeBytes: 1000 });
