@@ -98,7 +98,7 @@ export function nextLineStart(fd: number, pos: number, size: number): number {
  * keeps state across lines (W3C's `#Fields:`) carries the header lines in force at its start.
  */
 export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes }: PlanOptions): Task[] {
-  const isStream = (file: PlannedFile): boolean => file.pipe === true || file.compression !== 'none';
+  const isStream = (file: PlannedFile): boolean => file.pipe === true || file.stream === true || file.compression !== 'none';
   const streams: StreamTask[] = files.filter(isStream).map((file) => ({
     kind: 'stream',
     input: file.input,
