@@ -71,7 +71,14 @@ function save(result: Awaited<ReturnType<typeof analyze>>, output: string, forma
 function whyMissing(output: string, code: string | undefined): string | undefined {
   if (code !== 'ENOENT') return code;
   let folder = dirname(resolve(output));
-  while (statSync(folder, { throwIfNoEntry: false }) === undefined && dirname(folder) !== folder) folder = dirname(folder);
+  const exists = (at: string): boolean => {
+    try {
+      return statSync(at, { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  while (!exists(folder) && dirname(folder) !== folder) folder = dirname(folder);
   try {
     accessSync(folder, constants.W_OK);
     return code;
@@ -86,7 +93,13 @@ function whyMissing(output: string, code: string | undefined): string | undefine
  * finds the reader at once. Returns the handle to close after the save (undefined: not a FIFO).
  */
 async function awaitFifoReader(output: string): Promise<{ close(): Promise<void> } | undefined> {
-  if (!statSync(output, { throwIfNoEntry: false })?.isFIFO()) return undefined;
+  let fifo = false;
+  try {
+    fifo = statSync(output, { throwIfNoEntry: false })?.isFIFO() ?? false;
+  } catch {
+    // ENOTDIR and the like: the save says why
+  }
+  if (!fifo) return undefined;
   return open(output, 'w');
 }
 

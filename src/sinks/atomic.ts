@@ -106,15 +106,25 @@ export function removeStaleTempFiles(path: string): string[] {
 /** Where the output goes: written through (not a regular file), or the regular file (maybe not there yet) to replace. */
 type Target = { readonly kind: 'through' } | { readonly kind: 'replace'; readonly path: string; readonly stat?: Stats };
 
+/** stat or lstat, undefined where nothing is (also ENOTDIR: a file where a folder of the path should be). */
+function statOrNothing(stat: typeof statSync, path: string): Stats | undefined {
+  try {
+    return stat(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
 function targetOf(path: string): Target {
-  const stat = statSync(path, { throwIfNoEntry: false });
+  const stat = statOrNothing(statSync, path);
   if (stat && !stat.isFile()) return { kind: 'through' };
   // /dev/stdout, /proc/self/fd/1 ...: what they name is not theirs to replace, even when it is a regular file.
   if (/^\/(dev|proc)\//.test(resolve(path))) return { kind: 'through' };
   // A symlink (maybe dangling: its target is created) is followed to the file it names.
   let at = resolve(path);
   for (let hops = 0; hops < 40; hops++) {
-    const link = lstatSync(at, { throwIfNoEntry: false });
+    const link = statOrNothing(lstatSync, at);
     if (!link?.isSymbolicLink()) return { kind: 'replace', path: at, stat };
     at = resolve(dirname(at), readlinkSync(at));
   }
