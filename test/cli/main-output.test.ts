@@ -117,3 +117,22 @@ describe('signals end a run at once, the old output kept', () => {
     });
   });
 });
+
+test('a missing output folder on a read-only file system says so (not ENOENT)', async (t) => {
+  await withTempDir(async (dir) => {
+    const mount = join(dir, 'ro');
+    execFileSync('mkdir', [mount]);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro', 'tmpfs', mount], { stdio: 'ignore' });
+    } catch {
+      return t.skip('cannot mount a read-only tmpfs here (needs root)');
+    }
+    try {
+      const run = await runCli(['--input', SAMPLE, '--output', join(mount, 'a', 'b.csv'), '--no-progress']);
+      assert.equal(run.code, 1);
+      assert.equal(run.stderr, `logsift: error: cannot write output ${join(mount, 'a', 'b.csv')}: read-only file system\n`);
+    } finally {
+      execFileSync('umount', [mount]);
+    }
+  });
+});
