@@ -119,8 +119,9 @@ function statOrNothing(stat: typeof statSync, path: string): Stats | undefined {
 function targetOf(path: string): Target {
   const stat = statOrNothing(statSync, path);
   if (stat && !stat.isFile()) return { kind: 'through' };
-  // /dev/stdout, /proc/self/fd/1 ...: what they name is not theirs to replace, even when it is a regular file.
-  if (/^\/(dev|proc)\//.test(resolve(path))) return { kind: 'through' };
+  // /proc/<pid>/fd/1, /dev/fd/3 ...: what they name is not theirs to replace, even when it is a regular file.
+  // (A regular file in /dev/shm is replaced like any other.)
+  if (/^\/(proc\/|dev\/(fd\/|stdout$|stderr$))/.test(resolve(path))) return { kind: 'through' };
   // A symlink (maybe dangling: its target is created) is followed to the file it names.
   let at = resolve(path);
   for (let hops = 0; hops < 40; hops++) {

@@ -1,7 +1,7 @@
 // sinks/atomic.ts: readers see the old file or the whole new one, never a half; nothing is left behind.
 
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, rmSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { removePendingTempFiles, removeStaleTempFiles, tempPathFor, writeFileAtomic } from '../../src/sinks/atomic.js';
@@ -114,6 +114,19 @@ describe('writeFileAtomic: nothing there is destroyed', () => {
     const after = statSync('/dev/null');
     assert.ok(after.isCharacterDevice());
     assert.equal(after.ino, before.ino);
+  });
+
+  test('a regular file under /dev/shm is still replaced atomically (only descriptors and devices are written through)', { skip: existsSync('/dev/shm') ? false : 'no /dev/shm here' }, () => {
+    const path = `/dev/shm/logsift-atomic-test-${process.pid}.csv`;
+    try {
+      writeFileSync(path, 'old');
+      const before = statSync(path).ino;
+      writeFileAtomic(path, (fd) => writeSync(fd, 'new'));
+      assert.equal(readFileSync(path, 'utf8'), 'new');
+      assert.notEqual(statSync(path).ino, before, 'a new file renamed over the old one');
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 
   test('/dev/full says no space left', () => {
