@@ -160,8 +160,13 @@ function parseLine(start: usize, end: usize, vhost: bool): bool {
   clientStart = client;
   clientEnd = p;
 
-  p = findByte(p, end, LBRACKET);
-  if (p >= end || end - p < 30 || <u32>load<u8>(p + 27) != RBRACKET) return false;
+  // ident and user (clf.ts wordEnd, userEnd), then the bracket right after one space.
+  p = wordEnd(p + 1, end);
+  if (p == 0) return false;
+  p = userEnd(p + 1, end);
+  if (p == 0 || <u32>load<u8>(p + 1) != LBRACKET) return false;
+  p++;
+  if (end - p < 30 || <u32>load<u8>(p + 27) != RBRACKET) return false;
   const t = parseTime(p + 1);
   if (isNaN(t)) return false;
   stamp = t;
@@ -184,6 +189,23 @@ function parseLine(start: usize, end: usize, vhost: bool): bool {
     }
     p++;
   }
+}
+
+/** The space ending the word starting at p (one byte at least), or 0 (no address here is 0: data is first). */
+function wordEnd(p: usize, end: usize): usize {
+  const start = p;
+  while (p < end && <u32>load<u8>(p) != SP) p++;
+  return p == start || p >= end ? 0 : p;
+}
+
+/** `%u` at p: a quoted string closing right before ` [`, else a word; the space after it, or 0. */
+function userEnd(p: usize, end: usize): usize {
+  if (p < end && <u32>load<u8>(p) == QUOTE) {
+    let q = p + 1;
+    while (q < end && <u32>load<u8>(q) != QUOTE) q += <u32>load<u8>(q) == BACKSLASH ? 2 : 1;
+    if (q + 2 < end && <u32>load<u8>(q + 1) == SP && <u32>load<u8>(q + 2) == LBRACKET) return q + 1;
+  }
+  return wordEnd(p, end);
 }
 
 function isEscaped(fieldStart: usize, quote: usize): bool {

@@ -7,10 +7,10 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeF
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyze, DEFAULT_ERROR_CODES, formatCsv, LogsiftError, saveCsv } from '../src/index.js';
-import { REAL, REPO_ROOT } from './support/paths.js';
+import { NEEDS_REAL_LOGS, REAL, REPO_ROOT } from './support/paths.js';
 import { makeTempDir, removeDir } from './support/files.js';
 
-test('analyze + saveCsv from the package entry', async () => {
+test('analyze + saveCsv from the package entry', NEEDS_REAL_LOGS, async () => {
   const result = await analyze({ input: [REAL.nginx], threshold: 2, threads: 2 });
   assert.deepEqual(result.errorCodes, DEFAULT_ERROR_CODES);
   assert.ok(result.rows.length > 0);
@@ -24,7 +24,7 @@ test('analyze + saveCsv from the package entry', async () => {
   }
 });
 
-test('bad options are a LogsiftError', async () => {
+test('bad options are a LogsiftError', NEEDS_REAL_LOGS, async () => {
   await assert.rejects(analyze({ input: [REAL.nginx], threshold: 0 }), LogsiftError);
 });
 

@@ -33,6 +33,8 @@ export interface CliOptions {
   readonly color: ColorChoice;
   /** Cluster run: the Redis URL of the queue (--redis, else LOGSIFT_REDIS); undefined for a local run. */
   readonly redis?: string;
+  /** Key cells a spreadsheet would run as formulas prefixed with `'` (sinks/csv.ts CsvOptions). */
+  readonly csvSafe: boolean;
 }
 
 /** The exit status of --fail-if-found when a group passed the threshold (0: none did; 1: an error). */
@@ -60,9 +62,16 @@ function statusItems(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...items];
 }
 
-/** Words of a list option, each possibly comma-separated, accumulated. */
-function listItems(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').filter((part) => part !== '')];
+/**
+ * Words of a list option (`--by`, `--include-ip` ...), each possibly comma-separated, accumulated. An empty value
+ * (`--include-ip ''`, an unset shell variable) is refused: it would silently mean "no filter".
+ */
+function listItems(what: string): (value: string, previous: string[] | undefined) => string[] {
+  return (value, previous) => {
+    const items = value.split(',').filter((part) => part.trim() !== '');
+    if (items.length === 0) throw new InvalidArgumentError(`needs at least one ${what}.`);
+    return [...(previous ?? []), ...items];
+  };
 }
 
 /** `role=path,role=path` as an object. */
@@ -71,7 +80,9 @@ function jsonFields(value: string): Record<string, string> {
   for (const pair of value.split(',')) {
     const eq = pair.indexOf('=');
     if (eq <= 0 || eq === pair.length - 1) throw new InvalidArgumentError(`--json-fields: "${pair}" is not role=key.path`);
-    fields[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    const role = pair.slice(0, eq).trim();
+    if (Object.hasOwn(fields, role)) throw new InvalidArgumentError(`--json-fields: role '${role}' is given twice (${fields[role]}, ${pair.slice(eq + 1).trim()})`);
+    fields[role] = pair.slice(eq + 1).trim();
   }
   return fields;
 }
@@ -109,10 +120,10 @@ export function buildProgram(version: string): Command {
     .option('--threshold <n>', `report groups with at least n matching responses (default: ${DEFAULT_THRESHOLD})`, integerParser('--threshold', 1, 'a positive integer'))
     .option('--since <time>', 'only entries from this time on: ISO 8601 (UTC unless it has an offset) or a duration before the newest entry (2h)')
     .option('--until <time>', 'only entries before this time (same forms as --since)')
-    .addOption(new Option('--include-ip <block...>', 'only clients in these CIDR blocks or addresses (IPv4, IPv6)').argParser(listItems))
-    .addOption(new Option('--exclude-ip <block...>', 'leave out clients in these blocks or addresses').argParser(listItems))
+    .addOption(new Option('--include-ip <block...>', 'only clients in these CIDR blocks or addresses (IPv4, IPv6)').argParser(listItems('CIDR block or address')))
+    .addOption(new Option('--exclude-ip <block...>', 'leave out clients in these blocks or addresses').argParser(listItems('CIDR block or address')))
     // Grouping and windows
-    .addOption(new Option('--by <field...>', `group by these fields (spaces or commas): ${KEY_FIELDS.join(', ')} (default: ip)`).argParser(listItems))
+    .addOption(new Option('--by <field...>', `group by these fields (spaces or commas): ${KEY_FIELDS.join(', ')} (default: ip)`).argParser(listItems('field')))
     .option('--keep-query', 'with --by path: keep the query string (default: cut at ?)')
     .option('--window <duration>', 'the threshold applies within some window this long (30s, 10m, 1h, 1d)')
     .option('--most <n>', 'report the n groups with the most matching responses, whatever the threshold', integerParser('--most', 1, 'a positive integer'))
@@ -120,6 +131,7 @@ export function buildProgram(version: string): Command {
     .option('-o, --output <path>', `file to write, replaced atomically; - for stdout (default: ${DEFAULT_OUTPUT})`)
     .addOption(new Option('--output-format <format>', 'csv, json or ndjson (default: from the extension: .json, .ndjson/.jsonl, else csv)').choices(OUTPUT_FORMATS))
     .option('--top <n>', `rows in the printed table; 0: no table (default: ${DEFAULT_TOP})`, integerParser('--top', 0, 'a whole number'))
+    .option('--csv-safe', "prefix CSV cells starting with = + - @ with ' so a spreadsheet does not run them as formulas")
     .option('-q, --quiet', 'print nothing but errors')
     .option('--fail-if-found', `exit with status ${FOUND_EXIT_STATUS} when any group is reported (0 when none; 1 on an error)`)
     .addOption(new Option('--color <when>', 'colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always, never').choices(COLOR_CHOICES).default('auto'))
@@ -162,6 +174,7 @@ interface RawOptions {
   color: ColorChoice;
   outputFormat?: string;
   progress: boolean;
+  csvSafe?: boolean;
   chunkBytes?: number;
   rangeBytes?: number;
   kernel: boolean;
@@ -228,6 +241,7 @@ export function parseCli(program: Command, argv: readonly string[], context: Par
     quiet: raw.quiet ?? false,
     failIfFound: raw.failIfFound ?? false,
     color: raw.color,
+    csvSafe: raw.csvSafe ?? false,
     ...redisFrom(raw.redis),
   };
 }

@@ -2,18 +2,20 @@
 // stdout, or to stderr when the output went to stdout). A thin layer over the library. (The executable is
 // cli/bin.ts, which starts the producers first and then loads this.)
 
-import { existsSync, fstatSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, fstatSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
 import { resolveInputs, STDIN } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
-import { removePendingTempFiles } from '../sinks/atomic.js';
+import { removePendingTempFiles, removeStaleTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, STDOUT, writeResult, type OutputFormat } from '../sinks/output.js';
+import { escapeForTerminal } from '../sinks/terminal-text.js';
 import { buildProgram, FOUND_EXIT_STATUS, parseCli, type InputSource } from './args.js';
+import { interruptClusterRun, runOnCluster } from './cluster-run.js';
 import { HELP_TOPICS } from './help.js';
 import { commanderMessage } from './messages.js';
-import { interruptClusterRun, runOnCluster } from './cluster-run.js';
 import { clearProgress, createProgress } from './progress.js';
 import { mark } from '../base/trace.js';
 
@@ -48,11 +50,11 @@ function checkOutput(output: string, inputs: readonly string[]): void {
 }
 
 /** Saves the result; a failure becomes one clear line (the existing output, if any, is untouched). */
-function save(result: Awaited<ReturnType<typeof analyze>>, output: string, format: OutputFormat): void {
+function save(result: Awaited<ReturnType<typeof analyze>>, output: string, format: OutputFormat, csvSafe: boolean): void {
   try {
-    saveResult(result, output, format);
+    saveResult(result, output, format, { csvSafe });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = whyMissing(output, (error as NodeJS.ErrnoException).code);
     const reason =
       code === 'ENOTDIR' || code === 'EEXIST'
         ? 'a file stands where a folder of its path should be'
@@ -77,6 +79,46 @@ function stdinIsPipe(): boolean {
   }
 }
 
+/**
+ * ENOENT for an output whose folders could not be made says little: the first folder that exists tells why
+ * (a read-only file system, no permission), as `mkdir -p` would.
+ */
+function whyMissing(output: string, code: string | undefined): string | undefined {
+  if (code !== 'ENOENT') return code;
+  let folder = dirname(resolve(output));
+  const exists = (at: string): boolean => {
+    try {
+      return statSync(at, { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  while (!exists(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  try {
+    accessSync(folder, constants.W_OK);
+    return code;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? code;
+  }
+}
+
+/**
+ * An output that is a FIFO is written when a reader opens it. Waiting for one in a synchronous open would
+ * leave Ctrl-C unheard; this waits on the thread pool, and holds the FIFO open so that the save's own open
+ * finds the reader at once. Returns the handle to close after the save (undefined: not a FIFO).
+ */
+async function awaitFifoReader(output: string): Promise<{ close(): Promise<void> } | undefined> {
+  let fifo = false;
+  try {
+    fifo = statSync(output, { throwIfNoEntry: false })?.isFIFO() ?? false;
+  } catch {
+    // ENOTDIR and the like: the save says why
+  }
+  if (!fifo) return undefined;
+  return open(output, 'w');
+}
+
+
 /** What the first line says of inputs not named. */
 const INPUT_NOTES: Readonly<Record<InputSource, string | undefined>> = {
   given: undefined,
@@ -93,7 +135,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const program = buildProgram(version)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(commanderMessage(message)) });
+    .configureOutput({ outputError: (message, write) => write(escapeForTerminal(commanderMessage(message).replace(/\n$/, '')) + '\n') });
   const cli = parseCli(program, argv, { stdinIsPipe: stdinIsPipe() });
   const outputFormat = outputFormatFor(cli.output, cli.outputFormat);
   const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
@@ -116,12 +158,24 @@ async function main(argv: readonly string[]): Promise<void> {
   ).finally(() => progress.stop());
   if (!cli.quiet) {
     for (const { path, reason } of result.summary.skippedInputs) {
-      process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
+      process.stderr.write(`logsift: warning: skipped input ${escapeForTerminal(`${path} (${reason})`)}\n`);
     }
-    for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
+    for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${escapeForTerminal(warning)}\n`);
   }
-  if (cli.output === STDOUT) writeResult(result, outputFormat, (bytes) => process.stdout.write(bytes));
-  else save(result, cli.output, outputFormat);
+  if (cli.output === STDOUT) {
+    writeResult(result, outputFormat, (bytes) => process.stdout.write(bytes), { csvSafe: cli.csvSafe });
+  } else {
+    // A run killed mid-save (kill -9) leaves a temp file no one removes: the next save of that output does.
+    for (const stale of removeStaleTempFiles(resolve(cli.output))) {
+      process.stderr.write(`logsift: warning: removed ${escapeForTerminal(stale)}, a temp file left by an interrupted run\n`);
+    }
+    const fifo = await awaitFifoReader(cli.output);
+    try {
+      save(result, cli.output, outputFormat, cli.csvSafe);
+    } finally {
+      await fifo?.close();
+    }
+  }
   mark('saved');
   if (printing) {
     const { printReport, useColor } = await printing;
@@ -141,16 +195,23 @@ async function main(argv: readonly string[]): Promise<void> {
   if (cli.redis !== undefined) process.stdout.write('', () => process.exit());
 }
 
-// Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was.
+// Interrupted (Ctrl-C, kill, closed terminal): leave no temp file behind; the old output stays as it was. A
+// cluster run first removes its jobs and partials from Redis (within seconds; a second signal does not wait).
+// Then die by the signal itself, as the convention asks (a shell reports 128 + its number: 130, 143, 129), and
+// at once: process.exit would first wait for the thread pool, where the open() of a FIFO that has no writer yet
+// (an input `<(...)` or named pipe with no data) never returns, and the signal would seem ignored.
 let interrupted = false;
-for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     clearProgress();
     removePendingTempFiles();
-    // A cluster run removes its jobs and partials from Redis first (within seconds); a second signal exits now.
-    if (interrupted) process.exit(exitCode);
+    const die = (): void => {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    };
+    if (interrupted) return die();
     interrupted = true;
-    void interruptClusterRun().finally(() => process.exit(exitCode));
+    void interruptClusterRun().finally(die);
   });
 }
 
@@ -162,7 +223,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   const message = error instanceof Error ? error.message : String(error);
   const known = error instanceof LogsiftError || (error as NodeJS.ErrnoException).code !== undefined;
-  process.stderr.write(`logsift: error: ${message}\n`);
+  process.stderr.write(`logsift: error: ${escapeForTerminal(message)}\n`);
   if (!known && process.env.LOGSIFT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
   process.exitCode = 1;
 });

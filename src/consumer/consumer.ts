@@ -99,7 +99,7 @@ export class Consumer {
   }
 
   /** The result: the groups over the threshold, ranked, and the summary. Call once, after every partial. */
-  finish(): AnalyzeResult {
+  finish(driverWarnings: readonly string[] = []): AnalyzeResult {
     const { spec, files, skipped, started } = this.run;
     const merged = this.endMerge();
     if (merged.foldFailed) throw new Error('folded windows failed: the inputs must be read again (see needsAnotherPass)');
@@ -151,9 +151,9 @@ export class Consumer {
         inputs,
         skippedInputs: skipped,
         format: [...new Set(inputs.map((input) => input.format))].join(', '),
-        warnings: [...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats, logSpan)],
-        // A pipe's size is known once read; every other input counts as stored when the run began.
-        bytes: files.reduce((sum, file) => sum + (file.pipe ? inputs[file.input].bytes : file.size), 0),
+        warnings: [...spec.warnings, ...driverWarnings, ...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats, logSpan)],
+        // A pipe's (or a /proc file's) size is known once read; every other input counts as stored when the run began.
+        bytes: files.reduce((sum, file) => sum + (file.pipe || file.stream ? inputs[file.input].bytes : file.size), 0),
         uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),
         threads: spec.threads,
         groups: merged.table.size,

@@ -11,7 +11,7 @@ import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
 import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun, type Consumer, type ReadPass } from '../consumer/consumer.js';
 import type { PipeRelay } from '../inputs/pipe-relay.js';
-import { probeInputs } from '../inputs/probe.js';
+import { probeInputs, shrunkInputs } from '../inputs/probe.js';
 import { resolveInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
@@ -40,7 +40,7 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
     // Folded windows (analyses/sliding.ts) need each group's instants nearly in time order; when they were
     // not, the input is read again keeping every instant. (A pipe is never folded: it cannot be read again.)
     if (consumer.needsAnotherPass) consumer = await readAll(run, SECOND_PASS, relays, progress);
-    return consumer.finish();
+    return consumer.finish(shrunkInputs(files));
   } finally {
     for (const relay of relays.values()) relay.stop();
   }

@@ -2,8 +2,11 @@
 //
 //   [vhost:port ]host ident user [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" status size ["referrer" "agent"]
 //
-// A line counts when host, [time], "request" and a 3-digit status parse; whatever follows the status may be
-// missing or broken. This is the hot loop of the whole tool: it works on bytes, allocates nothing, and stops
+// A line counts when it has exactly the three fields of mod_log_config's `%h %l %u` before `[time]` (each
+// one word, single-spaced; the user may be a quoted string, spaces inside), then "request" and a 3-digit
+// status; whatever follows the status may be missing or broken. Three fields exactly, because a line of
+// another shape (a `vhost:port` first, an X-Forwarded-For list, no ident and user) would otherwise be keyed
+// by the wrong word: such a line is malformed, never counted for someone else. This is the hot loop of the whole tool: it works on bytes, allocates nothing, and stops
 // reading at the status (the rest of the line is skipped by the caller's newline search).
 
 import { daysFromCivil, isValidCivil, packStamp } from '../base/time.js';
@@ -128,8 +131,12 @@ export function parseClfLine(buf: Buffer, start: number, end: number, out: LineF
   out.clientStart = clientStart;
   out.clientEnd = p;
 
-  // ident and user: whatever stands before the time's bracket.
-  while (p < end && buf[p] !== LBRACKET) p++;
+  // ident and user, then the time's bracket right after one space.
+  p = wordEnd(buf, p + 1, end);
+  if (p < 0) return false;
+  p = userEnd(buf, p + 1, end);
+  if (p < 0 || buf[p + 1] !== LBRACKET) return false;
+  p++;
   if (end - p < CLF_TIME_BYTES + 2 || buf[p + CLF_TIME_BYTES - 1] !== RBRACKET) return false;
   const stamp = parseClfTime(buf, p + 1);
   if (stamp !== stamp) return false; // NaN
@@ -163,6 +170,26 @@ export function parseClfLine(buf: Buffer, start: number, end: number, out: LineF
     }
     p++;
   }
+}
+
+/** The space ending the word (one byte at least, no space) that starts at p, or -1. */
+function wordEnd(buf: Buffer, p: number, end: number): number {
+  const start = p;
+  while (p < end && buf[p] !== SP) p++;
+  return p === start || p >= end ? -1 : p;
+}
+
+/**
+ * The space ending `%u` at p, or -1: a quoted string (backslash escapes inside, as Apache writes a user name
+ * with spaces) when one closes right before ` [`, else a word.
+ */
+function userEnd(buf: Buffer, p: number, end: number): number {
+  if (buf[p] === QUOTE) {
+    let q = p + 1;
+    while (q < end && buf[q] !== QUOTE) q += buf[q] === BACKSLASH ? 2 : 1;
+    if (q + 2 < end && buf[q + 1] === SP && buf[q + 2] === LBRACKET) return q + 1;
+  }
+  return wordEnd(buf, p, end);
 }
 
 /** A quote is escaped when an odd run of backslashes (within the field) stands right before it. */

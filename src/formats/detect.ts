@@ -125,9 +125,10 @@ function w3cFlavour(sample: Buffer, whole: boolean): string {
 }
 
 /**
- * The CLF family: vhost-Combined is told from Combined by the `host:port ` field before the client (a Combined
- * parse of such a line "succeeds" with the vhost as client, so the count of fields before `[` decides), and
- * Common from Combined by the quoted referrer and agent after the size.
+ * The CLF family: a line has exactly three fields before `[time]`, so a vhost-Combined line (one more, the
+ * `host[:port]` first) does not read as Combined, nor a Combined line as vhost-Combined. A line that reads as
+ * both (a quoted user with a space inside) counts as Combined. Common is told from Combined by the quoted
+ * referrer and agent after the size.
  */
 function detectClf(sample: Buffer, whole: boolean): { name: string; count: number } {
   const fields = new LineFields();
@@ -135,21 +136,15 @@ function detectClf(sample: Buffer, whole: boolean): { name: string; count: numbe
   let vhost = 0;
   let tails = 0;
   forEachLine(sample, whole, (start, end) => {
-    if (vcombinedFormat.parse(sample, start, end, fields) && spacesBeforeBracket(sample, start, end) === 4) {
-      vhost++;
-    } else if (combinedFormat.parse(sample, start, end, fields)) {
+    if (combinedFormat.parse(sample, start, end, fields)) {
       clf++;
       if (hasQuotedTail(sample, fields.resumeAt, end)) tails++;
+    } else if (vcombinedFormat.parse(sample, start, end, fields)) {
+      vhost++;
     }
   });
   if (vhost > clf) return { name: vcombinedFormat.name, count: vhost };
   return { name: clf > 0 && tails * 2 < clf ? commonFormat.name : combinedFormat.name, count: clf };
-}
-
-function spacesBeforeBracket(buf: Buffer, start: number, end: number): number {
-  let n = 0;
-  for (let p = start; p < end && buf[p] !== 0x5b; p++) if (buf[p] === 0x20) n++;
-  return n;
 }
 
 function hasQuotedTail(buf: Buffer, start: number, end: number): boolean {

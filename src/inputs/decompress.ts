@@ -21,10 +21,15 @@ export function detectCompression(head: Uint8Array): Compression {
   if (startsWith(head, 0x28, 0xb5, 0x2f, 0xfd) || ((head[0] & 0xf0) === 0x50 && startsWith(head.subarray(1), 0x2a, 0x4d, 0x18))) {
     return 'zstd';
   }
-  // `BZh` and a block size 1-9, then the magic of a first block (pi) or of the end of an empty stream (sqrt pi).
+  // `BZh` and a block size 1-9, then the magic of a first block (pi) or of the end of an empty stream (sqrt pi),
+  // or the start of one where the input ends (a file cut short, even to `BZh9` alone, is a truncated bzip2
+  // file, not text). `head` is the input's first bytes, shorter than MAGIC_BYTES only when the input is.
   if (startsWith(head, 0x42, 0x5a, 0x68) && head[3] >= 0x31 && head[3] <= 0x39) {
     const next = head.subarray(4);
-    if (startsWith(next, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) || startsWith(next, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90)) {
+    const block = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+    const end = [0x17, 0x72, 0x45, 0x38, 0x50, 0x90];
+    const cut = next.length < block.length;
+    if (startsWith(next, ...block.slice(0, cut ? next.length : block.length)) || startsWith(next, ...end.slice(0, cut ? next.length : end.length))) {
       return 'bzip2';
     }
   }
@@ -134,6 +139,9 @@ async function gunzip(source: AsyncIterable<Uint8Array>, name: string, onData: O
   }
 }
 
+/** How much compressed zstd input is pushed at once: how precisely a corrupt one's offset is known. */
+const ZSTD_PIECE_BYTES = 16 * 1024;
+
 /** zstd with fzstd's streaming decoder (frame after frame). fzstd does not check content checksums. */
 async function unzstd(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
   const lent = lending(onData);
@@ -149,8 +157,13 @@ async function unzstd(source: AsyncIterable<Uint8Array>, name: string, onData: O
     }
   };
   for await (const chunk of source) {
-    push(chunk, false);
-    offset += chunk.length;
+    // In pieces, so that a failure says where the decoder stopped (within ZSTD_PIECE_BYTES), not only which
+    // read (of up to 256 KiB, the whole of a small file) held the damage.
+    for (let from = 0; from < chunk.length; from += ZSTD_PIECE_BYTES) {
+      const piece = chunk.subarray(from, from + ZSTD_PIECE_BYTES);
+      push(piece, false);
+      offset += piece.length;
+    }
     await between();
   }
   push(new Uint8Array(0), true);

@@ -2,8 +2,10 @@
 // parsed with. A compressed file's or a pipe's format is found by the producer that reads it. Pipes are opened
 // here (their first bytes read and kept) and handed on as relays.
 
-import { closeSync } from 'node:fs';
+import { closeSync, statSync } from 'node:fs';
+import { formatCount } from '../base/numbers.js';
 import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
+import { byteOrderMarkLength } from './byte-order-mark.js';
 import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
 import type { Readable } from 'node:stream';
 import { asUnreadable, isUnreadable, openFile, readHead, STDIN, unreadable, type Input, type SkippedInput } from './resolve.js';
@@ -20,6 +22,11 @@ export interface PlannedFile {
   readonly size: number;
   /** A pipe (stdin, FIFO): read once, relayed by the main thread. */
   readonly pipe?: boolean;
+  /**
+   * A regular file that says it is empty, read to its end as a stream all the same: /proc and /sys files
+   * say 0 bytes and hold text (a truly empty file reads as empty either way).
+   */
+  readonly stream?: boolean;
   readonly compression: Compression;
   /** Format name; for a compressed file or a pipe, the requested one (maybe `auto`): its producer settles it. */
   readonly format: string;
@@ -39,10 +46,12 @@ export function probeFile(input: number, path: string, format: string, options: 
   const { fd, size } = openFile(path);
   try {
     const head = readHead(fd, size, format === 'auto' ? DETECT_BYTES : MAGIC_BYTES);
+    if (size === 0) return { input, path, size, stream: true, compression: 'none', format };
     const compression = detectCompression(head);
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
-    const detection = chooseFormat(format, options, () => ({ bytes: head, whole: size <= DETECT_BYTES }));
+    const text = head.subarray(byteOrderMarkLength(head));
+    const detection = chooseFormat(format, options, () => ({ bytes: text, whole: size <= DETECT_BYTES }));
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
     closeSync(fd);
@@ -112,4 +121,20 @@ export async function probeInputs(inputs: readonly Input[], options: ProbeOption
     throw error;
   }
   return probed;
+}
+
+/**
+ * Warnings for plain files that are shorter now than when the run planned them (truncated or rotated away
+ * while read): the result then holds only what was there. A file that grew (a live log) is read as planned.
+ */
+export function shrunkInputs(files: readonly PlannedFile[]): string[] {
+  const warnings: string[] = [];
+  for (const file of files) {
+    if (file.pipe || file.stream || file.compression !== 'none') continue;
+    const now = statSync(file.path, { throwIfNoEntry: false });
+    if (now?.isFile() && now.size < file.size) {
+      warnings.push(`${file.path} was truncated while it was read (${formatCount(file.size)} bytes when the run began, ${formatCount(now.size)} at the end): the result counts only the lines that were still there`);
+    }
+  }
+  return warnings;
 }

@@ -5,6 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import { chooseFormat, type Detection, type FormatOptions, type LineFormat } from '../formats/index.js';
+import { ByteOrderMarkSkip } from './byte-order-mark.js';
 import { decompress, type Compression } from './decompress.js';
 import { DETECT_BYTES } from './probe.js';
 import type { LineCarry, LineSink } from './range-reader.js';
@@ -68,8 +69,12 @@ export async function scanStream(input: StreamInput): Promise<{ detection: Detec
   };
   if (input.format !== 'auto') settle(false);
 
+  const byteOrderMark = new ByteOrderMarkSkip();
   const onText = (piece: Uint8Array): void => {
     uncompressedBytes += piece.length;
+    byteOrderMark.push(piece, onLineText);
+  };
+  const onLineText = (piece: Uint8Array): void => {
     if (scan) {
       scan.lines.push(piece, input.pieceBytes, scan.sink);
       return;
@@ -87,6 +92,7 @@ export async function scanStream(input: StreamInput): Promise<{ detection: Detec
   } else {
     await decompress(input.compression, input.source, input.name, onText, input.between);
   }
+  byteOrderMark.end(onLineText);
   scan ??= settle(true);
   scan.lines.end(scan.sink);
   return { detection: detection!, uncompressedBytes };

@@ -51,11 +51,10 @@ function lastLineStartWith(fd: number, buf: Buffer, needle: Buffer, lo: number, 
     if (windowStart === floor) break;
     windowEnd = windowStart + needle.length - 1; // overlap, so a match across the window edge is found
   }
-  // The file's first line has no newline before it.
-  if (lo === 0) {
-    const got = readFully(fd, buf, 0, Math.min(needle.length - 1, hi));
-    if (got === needle.length - 1 && buf.subarray(0, got).equals(needle.subarray(1))) return 0;
-  }
+  // `lo` is a line start with maybe no newline before it: the file's first line, or the first after a
+  // byte-order mark.
+  const got = readFully(fd, buf, lo, Math.min(needle.length - 1, hi - lo));
+  if (got === needle.length - 1 && buf.subarray(0, got).equals(needle.subarray(1))) return lo;
   return -1;
 }
 

@@ -18,7 +18,7 @@ import type { RangeTask, StreamTask, Task } from './tasks.js';
  * keeps state across lines (W3C's `#Fields:`) carries the header lines in force at its start.
  */
 export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes }: PlanOptions): Task[] {
-  const isStream = (file: PlannedFile): boolean => file.pipe === true || file.compression !== 'none';
+  const isStream = (file: PlannedFile): boolean => file.pipe === true || file.stream === true || file.compression !== 'none';
   const streams: StreamTask[] = files.filter(isStream).map((file) => ({
     kind: 'stream',
     input: file.input,

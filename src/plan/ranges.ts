@@ -6,6 +6,7 @@
 // Nothing here knows formats: the executable sizes its early producers with rangeCount before the rest loads.
 
 import { readSync } from 'node:fs';
+import { byteOrderMarkLength } from '../inputs/byte-order-mark.js';
 
 export interface ByteRange {
   readonly start: number;
@@ -52,10 +53,13 @@ export function rangeEnds(size: number, options: PlanOptions): number[] {
   return ends;
 }
 
-/** Cuts fd's `size` bytes into ranges aligned to line starts. Empty ranges are dropped. */
+/**
+ * Cuts fd's `size` bytes into ranges aligned to line starts. Empty ranges are dropped. The first starts after
+ * a UTF-8 byte-order mark (inputs/byte-order-mark.ts), which belongs to no line.
+ */
 export function planRanges(fd: number, size: number, options: PlanOptions): ByteRange[] {
   const ranges: ByteRange[] = [];
-  let start = 0;
+  let start = byteOrderMarkLength(probe.subarray(0, readSync(fd, probe, 0, Math.min(3, size), 0)));
   for (const cut of rangeEnds(size, options)) {
     if (start >= size) break;
     // A cut at or before `start` (a line start) can only give an empty range: skip the probe (tiny rangeBytes).

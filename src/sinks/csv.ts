@@ -15,6 +15,27 @@ export function csvField(value: string | number): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+export interface CsvOptions {
+  /**
+   * For spreadsheets: a key cell starting with `=`, `+`, `-`, `@`, TAB or CR (which Excel, LibreOffice and
+   * Sheets would run as a formula) is prefixed with `'`, as OWASP's CSV-injection advice says. Off by default:
+   * the CSV then holds the log's bytes exactly.
+   */
+  readonly csvSafe?: boolean;
+}
+
+/** A cell that a spreadsheet would read as a formula (OWASP: CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A key cell, made safe for a spreadsheet when asked. */
+function keyField(value: string, csvSafe: boolean | undefined): string {
+  return csvField(csvSafe && FORMULA_START.test(value) ? `'${value}` : value);
+}
+
+function isFormulaByte(byte: number): boolean {
+  return byte === 0x3d || byte === 0x2b || byte === 0x2d || byte === 0x40 || byte === 0x09 || byte === 0x0d;
+}
+
 export function csvLine(fields: ReadonlyArray<string | number>): string {
   return fields.map(csvField).join(',') + '\n';
 }
@@ -37,15 +58,15 @@ function isPlainKey(key: Uint8Array, start: number, end: number): boolean {
 }
 
 /** Row i of the engine's ranking, from its table. */
-function writeRankedRow(out: ByteWriter, ranked: RankedGroups, i: number): void {
+function writeRankedRow(out: ByteWriter, ranked: RankedGroups, i: number, csvSafe: boolean | undefined): void {
   const { table, order, peaks } = ranked;
   const row = order[i];
   const keys = table.keys;
   const start = table.keyStart(row);
   const end = table.keyEnd(row);
   // Keys other than plain ASCII (composite, quoted, or not valid UTF-8) go the way of the row objects.
-  if (ranked.keyFields === 1 && isPlainKey(keys, start, end)) out.bytes(keys, start, end);
-  else out.text(ranked.at(i).keys.map(csvField).join(','));
+  if (ranked.keyFields === 1 && isPlainKey(keys, start, end) && !(csvSafe && isFormulaByte(keys[start]))) out.bytes(keys, start, end);
+  else out.text(ranked.at(i).keys.map((key) => keyField(key, csvSafe)).join(','));
   out.byte(COMMA);
   out.uint(table.total(row));
   for (let c = 0; c < table.columns; c++) {
@@ -66,19 +87,19 @@ function writeRankedRow(out: ByteWriter, ranked: RankedGroups, i: number): void 
 }
 
 /** A row given as an object. (Counts and ISO times never need quoting: no comma, quote or space.) */
-function writeRowObject(out: ByteWriter, row: ResultRow, windowed: boolean): void {
-  let text = `${row.keys.map(csvField).join(',')},${row.count},${row.byCode.join(',')},${row.firstSeen},${row.lastSeen}`;
+function writeRowObject(out: ByteWriter, row: ResultRow, windowed: boolean, csvSafe: boolean | undefined): void {
+  let text = `${row.keys.map((key) => keyField(key, csvSafe)).join(',')},${row.count},${row.byCode.join(',')},${row.firstSeen},${row.lastSeen}`;
   if (windowed) text += `,${row.peakWindowCount},${row.peakWindowStart}`;
   out.text(text + '\n');
 }
 
-function writeCsv(out: ByteWriter, result: AnalyzeResult): void {
+function writeCsv(out: ByteWriter, result: AnalyzeResult, { csvSafe }: CsvOptions): void {
   out.text(csvLine(csvHeader(result)));
   const { reported } = result;
   if (reported instanceof RankedGroups) {
     const { kernelTable, order } = reported;
     for (let i = 0; i < reported.length; ) {
-      if (kernelTable) {
+      if (kernelTable && !csvSafe) {
         // The kernel writes what it can as is; a row it cannot (a key to quote or decode ...) is written here.
         const { next, bytes } = kernelTable.writeCsv(order, i);
         if (next > i) {
@@ -87,30 +108,30 @@ function writeCsv(out: ByteWriter, result: AnalyzeResult): void {
           continue;
         }
       }
-      writeRankedRow(out, reported, i++);
+      writeRankedRow(out, reported, i++, csvSafe);
     }
   } else {
-    for (let i = 0; i < reported.length; i++) writeRowObject(out, reported.at(i), Boolean(result.windowSeconds));
+    for (let i = 0; i < reported.length; i++) writeRowObject(out, reported.at(i), Boolean(result.windowSeconds), csvSafe);
   }
 }
 
 /** The whole CSV as text (for small results and tests). */
-export function formatCsv(result: AnalyzeResult): string {
-  return collectText((out) => writeCsv(out, result));
+export function formatCsv(result: AnalyzeResult, options: CsvOptions = {}): string {
+  return collectText((out) => writeCsv(out, result, options));
 }
 
 /** Writes the CSV through `write` (stdout ...), a chunk at a time; a chunk is valid only during the call. */
-export function writeCsvTo(result: AnalyzeResult, write: (bytes: Uint8Array) => void): void {
+export function writeCsvTo(result: AnalyzeResult, write: (bytes: Uint8Array) => void, options: CsvOptions = {}): void {
   const out = new ByteWriter(write);
-  writeCsv(out, result);
+  writeCsv(out, result, options);
   out.end();
 }
 
 /** Writes the CSV to `path` atomically: an existing file is replaced whole or not at all. */
-export function saveCsv(result: AnalyzeResult, path: string): void {
+export function saveCsv(result: AnalyzeResult, path: string, options: CsvOptions = {}): void {
   writeFileAtomic(path, (fd) => {
     const out = new ByteWriter((bytes) => writeAll(fd, bytes));
-    writeCsv(out, result);
+    writeCsv(out, result, options);
     out.end();
   });
 }

@@ -5,7 +5,7 @@
 import { extname } from 'node:path';
 import { LogsiftError } from '../base/errors.js';
 import type { AnalyzeResult } from '../tables/result.js';
-import { saveCsv, writeCsvTo } from './csv.js';
+import { saveCsv, writeCsvTo, type CsvOptions } from './csv.js';
 import { saveJson, saveNdjson, writeJsonTo } from './json.js';
 
 /** The output path that means standard output. */
@@ -34,17 +34,17 @@ export function outputFormatFor(path: string, given?: string): OutputFormat {
 }
 
 /** Writes the result to `path` in `format`, atomically. */
-export function saveResult(result: AnalyzeResult, path: string, format: OutputFormat): void {
+export function saveResult(result: AnalyzeResult, path: string, format: OutputFormat, options: CsvOptions = {}): void {
   if (format === 'json') saveJson(result, path);
   else if (format === 'ndjson') saveNdjson(result, path);
-  else saveCsv(result, path);
+  else saveCsv(result, path, options);
 }
 
 /**
  * Writes the result in `format` through `write` (standard output ...), a piece at a time. Each piece is a copy
  * the callee may keep (a stream that buffers it is fine).
  */
-export function writeResult(result: AnalyzeResult, format: OutputFormat, write: (bytes: Uint8Array) => void): void {
-  if (format === 'csv') writeCsvTo(result, (bytes) => write(bytes.slice()));
+export function writeResult(result: AnalyzeResult, format: OutputFormat, write: (bytes: Uint8Array) => void, options: CsvOptions = {}): void {
+  if (format === 'csv') writeCsvTo(result, (bytes) => write(bytes.slice()), options);
   else writeJsonTo(result, (text) => write(new TextEncoder().encode(text)), format === 'ndjson');
 }

@@ -1,5 +1,6 @@
 // Printing the result for a person: a summary of the run and a table of the top clients, fitted to the
-// terminal's width (sinks/fit-table.ts). Colour as sinks/color.ts decides.
+// terminal's width (sinks/fit-table.ts). Colour as sinks/color.ts decides. Every string from the log or the
+// file system goes through sinks/terminal-text.ts: control characters are shown, never sent.
 
 import pc from 'picocolors';
 import { formatDuration } from '../options/durations.js';
@@ -8,6 +9,7 @@ import { formatCount } from '../base/numbers.js';
 import { wantColor, type ColorChoice } from './color.js';
 import { fitTable } from './fit-table.js';
 import { renderTable } from './table.js';
+import { escapeBytesForTerminal, escapeForTerminal } from './terminal-text.js';
 
 export interface PrintOptions {
   /** Rows shown in the table (default 20; 0: no table). */
@@ -66,7 +68,7 @@ function inputLines(s: Summary): string[] {
   const compressed = s.inputs.filter((input) => input.compression !== 'none');
   if (s.inputs.length > 1 || compressed.length > 0) {
     const kinds = [...new Set(compressed.map((input) => input.compression))].join('/');
-    const names = s.inputs.slice(0, SHOWN_INPUTS).map((input) => input.path);
+    const names = s.inputs.slice(0, SHOWN_INPUTS).map((input) => escapeForTerminal(input.path));
     if (s.inputs.length > SHOWN_INPUTS) names.push(`... ${formatCount(s.inputs.length - SHOWN_INPUTS)} more`);
     lines.push(
       `  inputs            ${formatCount(s.inputs.length)}` +
@@ -77,7 +79,7 @@ function inputLines(s: Summary): string[] {
     );
   }
   if (s.skippedInputs.length > 0) {
-    const names = s.skippedInputs.slice(0, SHOWN_INPUTS).map((skip) => `${skip.path} (${skip.reason})`);
+    const names = s.skippedInputs.slice(0, SHOWN_INPUTS).map((skip) => escapeForTerminal(`${skip.path} (${skip.reason})`));
     if (s.skippedInputs.length > SHOWN_INPUTS) names.push(`... ${formatCount(s.skippedInputs.length - SHOWN_INPUTS)} more`);
     lines.push(`  skipped inputs    ${formatCount(s.skippedInputs.length)} unreadable: ${names.join(', ')}`);
   }
@@ -120,7 +122,7 @@ function reportedLines(result: AnalyzeResult, bold: (text: string) => string): s
   }
   const lines = [`  over threshold    ${bold(groups(s.reported))} with >= ${formatCount(result.threshold)}${window}`];
   if (s.reported === 0 && s.highest) {
-    const key = s.highest.keys.join(' ');
+    const key = s.highest.keys.map(escapeForTerminal).join(' ');
     lines.push(`  highest           ${formatCount(s.highest.count)}${window}, by ${key} (--threshold ${formatCount(s.highest.count)} would report it)`);
   }
   return lines;
@@ -135,7 +137,7 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
   const groups = groupWords(result);
   const note = options.inputNote ? `${options.inputNote}; ` : '';
   const lines = [
-    `${c.bold('logsift')} ${s.input} ${c.dim(`(${note}${s.format}, ${formatBytes(s.bytes)}, ${plural(s.threads, 'thread')})`)}`,
+    `${c.bold('logsift')} ${escapeForTerminal(s.input)} ${c.dim(`(${note}${s.format}, ${formatBytes(s.bytes)}, ${plural(s.threads, 'thread')})`)}`,
     ...inputLines(s),
     `  lines read        ${formatCount(s.lines)}`,
     `  parsed            ${formatCount(s.parsed)}`,
@@ -146,16 +148,18 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     ...reportedLines(result, c.bold),
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
-  if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
+  if (options.savedTo) lines.push(`  saved             ${escapeForTerminal(options.savedTo)}`);
 
   const { reported } = result;
   const top = Array.from({ length: Math.min(reported.length, options.top ?? 20) }, (_, i) => reported.at(i));
+  // Keys escaped for the terminal; from the bytes as logged where at hand, so invalid UTF-8 shows as `\xNN`.
+  const shownKeys = top.map((row, i) => reported.rawKeysAt?.(i).map(escapeBytesForTerminal) ?? row.keys.map(escapeForTerminal));
   if (top.length > 0) {
     const fitted = fitTable(
       {
         keyFields: result.keyFields,
         statusColumns: result.statusColumns,
-        rows: top,
+        rows: top.map((row, r) => ({ ...row, keys: shownKeys[r] })),
         ...(result.windowSeconds ? { window: formatDuration(result.windowSeconds) } : {}),
       },
       options.width,

@@ -42,6 +42,10 @@ export class RankedGroups {
     return peaks ? { ...result, peakWindowCount: peaks.count[i], peakWindowStart: formatStampIso(peaks.start[i]) } : result;
   }
 
+  rawKeysAt(i: number): readonly string[] {
+    return splitKey(this.table.key(this.order[i]), this.keyFields);
+  }
+
   /** Every row, built at once. */
   toArray(): ResultRow[] {
     return Array.from({ length: this.length }, (_, i) => this.at(i));

@@ -48,6 +48,11 @@ export interface ResultRow {
 export interface ReportedRows {
   readonly length: number;
   at(index: number): ResultRow;
+  /**
+   * Row i's key fields as logged, one char per byte (`keys` shows them as UTF-8 text when valid): for a
+   * printout that must show invalid UTF-8 as such (sinks/terminal-text.ts). Absent for hand-made rows.
+   */
+  rawKeysAt?(index: number): readonly string[];
 }
 
 /** One input of the run, as read. */

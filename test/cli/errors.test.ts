@@ -103,6 +103,15 @@ describe('bad input', () => {
     }
   });
 
+  test("--include-ip '' and --exclude-ip '' are errors, not 'no filter'", async () => {
+    await failsCleanly(withOutput('--input', SAMPLE, '--include-ip', ''), /--include-ip.*needs at least one CIDR block or address/);
+    await failsCleanly(withOutput('--input', SAMPLE, '--exclude-ip', ','), /--exclude-ip.*needs at least one CIDR block or address/);
+  });
+
+  test('--json-fields naming a role twice', async () => {
+    await failsCleanly(withOutput('--input', SAMPLE, '--json-fields', 'client=a,client=b'), /role 'client' is given twice \(a, b\)/);
+  });
+
   test('--errorcodes with no code', async () => {
     await failsCleanly(['--input', SAMPLE, '--output', output, '--errorcodes'], /errorcodes/);
   });

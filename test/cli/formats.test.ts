@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { makeTempDir, removeDir } from '../support/files.js';
 import { fixture, REAL, ROOT } from '../formats/support.js';
+import { NEEDS_REAL_LOGS } from '../support/paths.js';
 
 const MAIN = join(ROOT, 'dist', 'bundle', 'cli', 'logsift.js');
 
@@ -22,7 +23,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-test('--log-format (nginx) reads the real nginx log as the built-in parser does; the summary names the format', async () => {
+test('--log-format (nginx) reads the real nginx log as the built-in parser does; the summary names the format', NEEDS_REAL_LOGS, async () => {
   const dir = makeTempDir();
   try {
     const builtIn = await cli(['-i', REAL.nginx, '-o', join(dir, 'a.csv'), '--threshold', '1']);
@@ -51,7 +52,7 @@ test('no line fits: exit 0, a header-only CSV, one warning naming the formats tr
   }
 });
 
-test('--strict: a line that does not fit is a one-line error, and an existing output is left alone', async () => {
+test('--strict: a line that does not fit is a one-line error, and an existing output is left alone', NEEDS_REAL_LOGS, async () => {
   const dir = makeTempDir();
   try {
     const out = join(dir, 'x.csv');

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { NEEDS_REAL_LOGS, readRealLog } from '../support/paths.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'bundle', 'cli', 'logsift.js');
 const REAL = join(ROOT, '..', 'shared', 'data', 'real');
-const NGINX = readFileSync(join(REAL, 'nginx_combined_factweavers_2020.log'));
-const ELASTIC = readFileSync(join(REAL, 'apache_combined_semicomplete_2015_elastic.log'));
+const NGINX = readRealLog(join(REAL, 'nginx_combined_factweavers_2020.log'));
+const ELASTIC = readRealLog(join(REAL, 'apache_combined_semicomplete_2015_elastic.log'));
 
 let dir: string;
 const at = (...parts: string[]): string => join(dir, ...parts);
@@ -87,7 +88,7 @@ describe('logsift --input', () => {
     assert.equal(readFileSync(at('out.csv'), 'utf8'), expectedCsv());
   });
 
-  test('a gzipped file among plain ones reads as its text; a truncated one fails: one line, exit 1, output untouched', () => {
+  test('a gzipped file among plain ones reads as its text; a truncated one fails: one line, exit 1, output untouched', NEEDS_REAL_LOGS, () => {
     writeFileSync(at('logs.gz'), gzipSync(ELASTIC));
     const ok = run(['--input', 'logs/access.log', 'logs.gz', '--output', 'out.csv']);
     assert.equal(ok.status, 0, ok.stderr);
@@ -103,7 +104,7 @@ describe('logsift --input', () => {
     assert.equal(readFileSync(at('keep.csv'), 'utf8'), 'old content\n');
   });
 
-  test('- reads stdin, plain or gzipped, alone or with files: the same CSV as the files', () => {
+  test('- reads stdin, plain or gzipped, alone or with files: the same CSV as the files', NEEDS_REAL_LOGS, () => {
     for (const [args, stdin] of [
       [['--input', '-'], Buffer.concat([NGINX, ELASTIC])],
       [['--input', '-'], gzipSync(Buffer.concat([NGINX, ELASTIC]))],

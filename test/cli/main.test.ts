@@ -9,7 +9,7 @@ import { buildProgram } from '../../src/cli/args.js';
 import { referenceAnalyzeFile } from '../reference/clf.js';
 import { runCli } from '../support/cli.js';
 import { makeTempDir, removeDir } from '../support/files.js';
-import { REAL, REPO_ROOT } from '../support/paths.js';
+import { NEEDS_REAL_LOGS, REAL, REPO_ROOT } from '../support/paths.js';
 
 const SAMPLE = join(REPO_ROOT, 'data', 'sample.log');
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -92,7 +92,7 @@ describe('the flags of the brief', () => {
     assert.equal(readFileSync(one, 'utf8'), referenceAnalyzeFile(SAMPLE, { errorCodes: DEFAULT_ERROR_CODES, threshold: 2 }).csv);
   });
 
-  test('--input and --output with a real log; --format and --top', async () => {
+  test('--input and --output with a real log; --format and --top', NEEDS_REAL_LOGS, async () => {
     const output = join(dir, 'nasa.csv');
     const run = await runCli(['-i', REAL.nasa, '-o', output, '--format', 'common', '--top', '3', '--threshold', '2']);
     ok(run);
@@ -100,7 +100,7 @@ describe('the flags of the brief', () => {
     assert.match(run.stdout, /Top 3 of \d+/);
   });
 
-  test('the hidden testing flags (--chunk-bytes, --range-bytes, --no-kernel) change nothing in the result', async () => {
+  test('the hidden testing flags (--chunk-bytes, --range-bytes, --no-kernel) change nothing in the result', NEEDS_REAL_LOGS, async () => {
     const plain = join(dir, 'plain.csv');
     const odd = join(dir, 'odd.csv');
     ok(await runCli(['--input', REAL.apache, '--output', plain, '--threshold', '2']));
@@ -161,7 +161,7 @@ describe('a file with no parseable line', () => {
     assert.match(run.stdout, /lines read\s+0\n/);
   });
 
-  test('the IIS log runs (it is a W3C format, not CLF)', async () => {
+  test('the IIS log runs (it is a W3C format, not CLF)', NEEDS_REAL_LOGS, async () => {
     const output = join(dir, 'iis.csv');
     const run = await runCli(['--input', REAL.iis, '--output', output]);
     ok(run);
@@ -185,7 +185,7 @@ describe('output', () => {
     assert.equal(readFileSync(output, 'utf8'), referenceAnalyzeFile(SAMPLE, { errorCodes: DEFAULT_ERROR_CODES, threshold: 10 }).csv);
   });
 
-  test('stdout closed early (`logsift | head -1`) is not an error', async () => {
+  test('stdout closed early (`logsift | head -1`) is not an error', NEEDS_REAL_LOGS, async () => {
     const output = join(dir, 'epipe.csv');
     const run = await runCli(['--input', REAL.nasa, '--output', output, '--threshold', '1', '--top', '100000'], {
       onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),

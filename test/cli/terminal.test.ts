@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { makeTempDir, removeDir } from '../support/files.js';
-import { CLI_PATH, GENLOG, REPO_ROOT } from '../support/paths.js';
+import { CLI_PATH, GENLOG, NEEDS_GENLOG, REPO_ROOT } from '../support/paths.js';
 
 const SAMPLE = join(REPO_ROOT, 'data', 'sample.log');
 // eslint-disable-next-line no-control-regex
@@ -54,7 +54,7 @@ describe('colour', () => {
 });
 
 describe('Ctrl-C', () => {
-  test('an interrupted run leaves the old output byte-identical and no temp file', async () => {
+  test('an interrupted run leaves the old output byte-identical and no temp file', NEEDS_GENLOG, async () => {
     const input = join(dir, 'big.log');
     writeFileSync(input, execFileSync(process.execPath, [GENLOG, '--bytes', '1M', '--seed', '3'], { maxBuffer: 8 << 20 }));
     const outDir = join(dir, 'interrupted');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
@@ -16,8 +16,9 @@ import { KEY_FIELDS } from '../../src/options/key-fields.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { analyzeText, comparable, engineSettings, logs, spanBounds, timeOrderedLogs } from '../support/analysis-logs.js';
 import { referenceAnalysis, type RefOptions } from '../reference/analyses.js';
+import { NEEDS_REAL_LOGS, REAL, readRealLog } from '../support/paths.js';
 
-const REAL_APACHE = resolve('..', 'shared', 'data', 'real', 'apache_combined_semicomplete_2015_elastic.log');
+const REAL_APACHE = REAL.apache;
 
 /** Key fields a Combined log has (vhost needs vcombined; tested in keys.test.ts). */
 const fieldsOfCombined = KEY_FIELDS.filter((f) => f !== 'vhost');
@@ -91,8 +92,8 @@ describe('analyses against the reference', () => {
   });
 });
 
-describe('analyses on the real Apache log (elastic, out of order)', () => {
-  const log = readFileSync(REAL_APACHE);
+describe('analyses on the real Apache log (elastic, out of order)', NEEDS_REAL_LOGS, () => {
+  const log = readRealLog(REAL_APACHE);
 
   it('--window 1m --by ip matches the reference', async () => {
     const statuses = ['4xx', '5xx'];
@@ -188,7 +189,7 @@ describe('time spans and client filters against the reference', () => {
     );
   });
 
-  it('the real Apache log, out of order: --since 1d --until 2h --window 10m --by path', async () => {
+  it('the real Apache log, out of order: --since 1d --until 2h --window 10m --by path', NEEDS_REAL_LOGS, async () => {
     const log = readFileSync(REAL_APACHE);
     const statuses = ['4xx', '5xx'];
     const expected = referenceAnalysis(log, refOptions(['path'], statuses, 2, { sinceAgo: 86400, untilAgo: 7200, windowSeconds: 600 }));
@@ -225,8 +226,8 @@ describe('folded windows (only the last window per group held) against the refer
   });
 });
 
-describe('folded windows on the real Apache log', () => {
-  const log = readFileSync(REAL_APACHE, 'latin1');
+describe('folded windows on the real Apache log', NEEDS_REAL_LOGS, () => {
+  const log = readRealLog(REAL_APACHE).toString('latin1');
   const instant = (line: string): number => {
     const m = /\[(\d\d)\/(\w\w\w)\/(\d{4}):(\d\d):(\d\d):(\d\d) /.exec(line);
     return m ? Date.UTC(Number(m[3]), ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(m[2]), Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) : 0;

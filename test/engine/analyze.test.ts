@@ -7,7 +7,7 @@ import { analyze } from '../../src/engine/analyze.js';
 import { DEFAULT_ERROR_CODES } from '../../src/options/analyze-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { referenceAnalyzeFile } from '../reference/clf.js';
-import { REAL } from '../support/paths.js';
+import { NEEDS_REAL_LOGS, REAL } from '../support/paths.js';
 
 const CASES: ReadonlyArray<{ name: string; errorCodes: readonly number[]; threshold: number }> = [
   { name: 'default codes, threshold 10', errorCodes: DEFAULT_ERROR_CODES, threshold: 10 },
@@ -28,7 +28,7 @@ function counters(summary: { lines: number; parsed: number; malformed: number; b
 }
 
 for (const log of CLF_LOGS) {
-  describe(`real log: ${log.name}`, () => {
+  describe(`real log: ${log.name}`, NEEDS_REAL_LOGS, () => {
     for (const c of CASES) {
       test(`matches the reference: ${c.name}`, async () => {
         const expected = referenceAnalyzeFile(log.path, c);
@@ -52,7 +52,7 @@ for (const log of CLF_LOGS) {
 }
 
 describe('real log: the oddities SOURCES.md lists are all counted', () => {
-  test('elastic: the User-Agent with no closing quote (line 8899) still counts by its status', async () => {
+  test('elastic: the User-Agent with no closing quote (line 8899) still counts by its status', NEEDS_REAL_LOGS, async () => {
     const expected = referenceAnalyzeFile(REAL.apache, { errorCodes: DEFAULT_ERROR_CODES, threshold: 1 });
     assert.equal(expected.counters.malformed, 0);
     const result = await analyze({ input: REAL.apache, threshold: 1, threads: 1 });
@@ -60,7 +60,7 @@ describe('real log: the oddities SOURCES.md lists are all counted', () => {
     assert.equal(result.summary.parsed, 10_000);
   });
 
-  test('nginx: binary probes, empty requests and CONNECT are parsed; the empty last line is blank', async () => {
+  test('nginx: binary probes, empty requests and CONNECT are parsed; the empty last line is blank', NEEDS_REAL_LOGS, async () => {
     const result = await analyze({ input: REAL.nginx, threshold: 1, errorCodes: [400, 499], threads: 1 });
     assert.equal(result.summary.blank, 1);
     assert.equal(result.summary.malformed, 0);
@@ -70,7 +70,7 @@ describe('real log: the oddities SOURCES.md lists are all counted', () => {
 
 // The IIS W3C log is read as W3C (detected); forced to a CLF format, it must not crash: a header-only CSV,
 // every line counted as skipped, and a warning. (test/formats/w3c.test.ts checks its W3C results.)
-test('real log: IIS W3C is detected; forced to combined it gives a header-only CSV and a warning', async () => {
+test('real log: IIS W3C is detected; forced to combined it gives a header-only CSV and a warning', NEEDS_REAL_LOGS, async () => {
   const detected = await analyze({ input: REAL.iis, threads: 2 });
   assert.equal(detected.summary.format, 'w3c');
   assert.equal(detected.summary.lines, 607);

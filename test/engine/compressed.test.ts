@@ -15,12 +15,13 @@ import { detectCompression } from '../../src/inputs/decompress.js';
 import type { EngineOptions } from '../../src/options/internal-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { cutAtLines } from '../support/files.js';
+import { NEEDS_REAL_LOGS, readRealLog } from '../support/paths.js';
 
 const REAL = new URL('../../../../shared/data/real/', import.meta.url);
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
-const ELASTIC = readFileSync(new URL('apache_combined_semicomplete_2015_elastic.log', REAL));
-const NGINX = readFileSync(new URL('nginx_combined_factweavers_2020.log', REAL));
-const IIS = readFileSync(new URL('iis_w3c_knowit_u_ex151020.log', REAL));
+const ELASTIC = readRealLog(new URL('apache_combined_semicomplete_2015_elastic.log', REAL));
+const NGINX = readRealLog(new URL('nginx_combined_factweavers_2020.log', REAL));
+const IIS = readRealLog(new URL('iis_w3c_knowit_u_ex151020.log', REAL));
 
 let dir: string;
 const at = (name: string): string => join(dir, name);
@@ -46,7 +47,7 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('compressed inputs', () => {
-  test('compression is told by magic bytes, not by name', () => {
+  test('compression is told by magic bytes, not by name', NEEDS_REAL_LOGS, () => {
     assert.equal(detectCompression(gzipSync(ELASTIC)), 'gzip');
     assert.equal(detectCompression(readFileSync(new URL('nginx_combined_two_frames.log.zst', FIXTURES))), 'zstd');
     assert.equal(detectCompression(readFileSync(new URL('nginx_combined_two_streams.log.bz2', FIXTURES))), 'bzip2');
@@ -55,21 +56,21 @@ describe('compressed inputs', () => {
     assert.equal(detectCompression(Buffer.alloc(0)), 'none');
   });
 
-  test('a real sample gzipped (named .log, not .gz) gives the CSV of the plain file, for any threads and chunk size', async () => {
+  test('a real sample gzipped (named .log, not .gz) gives the CSV of the plain file, for any threads and chunk size', NEEDS_REAL_LOGS, async () => {
     const gz = write('elastic-gzipped.log', gzipSync(ELASTIC));
     for (const [threads, chunkBytes] of [[1, undefined], [2, 7], [3, 4096]]) {
       assert.equal(await csvOf(gz, { threads, chunkBytes }), elasticCsv, `threads ${threads}, chunkBytes ${chunkBytes}`);
     }
   });
 
-  test('multi-member gzip (members one after another, an empty one too) reads every member', async () => {
+  test('multi-member gzip (members one after another, an empty one too) reads every member', NEEDS_REAL_LOGS, async () => {
     const parts = cutAtLines(ELASTIC, [0.2, 0.7]);
     const gz = write('members.gz', Buffer.concat([gzipSync(parts[0]), gzipSync(Buffer.alloc(0)), gzipSync(parts[1]), gzipSync(parts[2], { level: 1 })]));
     assert.equal(await csvOf(gz), elasticCsv);
     assert.equal(await csvOf(gz, { chunkBytes: 61 }), elasticCsv);
   });
 
-  test('the summary lists compressed inputs with both sizes, and the format detected in the text', async () => {
+  test('the summary lists compressed inputs with both sizes, and the format detected in the text', NEEDS_REAL_LOGS, async () => {
     const gz = gzipSync(IIS);
     const result = await analyze({ input: [write('iis.log.gz', gz), at('nginx.log')], threads: 2 });
     const [iis, nginx] = result.summary.inputs;
@@ -80,12 +81,12 @@ describe('compressed inputs', () => {
     assert.equal(result.summary.format, 'w3c, combined');
   });
 
-  test('a forced format applies to compressed inputs too', async () => {
+  test('a forced format applies to compressed inputs too', NEEDS_REAL_LOGS, async () => {
     const result = await analyze({ input: write('nginx-forced.gz', gzipSync(NGINX)), format: 'common', threads: 1 });
     assert.equal(result.summary.inputs[0].format, 'common');
   });
 
-  test('progress counts compressed bytes against the compressed total', async () => {
+  test('progress counts compressed bytes against the compressed total', NEEDS_REAL_LOGS, async () => {
     const gz = gzipSync(ELASTIC);
     const input = [write('progress.gz', gz), at('nginx.log')];
     let last: [number, number | undefined] = [0, 0];
@@ -93,7 +94,7 @@ describe('compressed inputs', () => {
     assert.deepEqual(last, [gz.length + NGINX.length, gz.length + NGINX.length]);
   });
 
-  test('a rotated set of plain and gzipped files gives the CSV of the concatenated file, for threads 1, 2, 3, 7 and tiny chunks', async () => {
+  test('a rotated set of plain and gzipped files gives the CSV of the concatenated file, for threads 1, 2, 3, 7 and tiny chunks', NEEDS_REAL_LOGS, async () => {
     const parts = cutAtLines(ELASTIC, [0.1, 0.15, 0.4, 0.8]);
     const names = ['access.log.5.gz', 'access.log.4.gz', 'access.log.3', 'access.log.2.gz', 'access.log.1'];
     parts.forEach((part, i) => write(names[i], names[i].endsWith('.gz') ? gzipSync(part) : part));
@@ -103,7 +104,7 @@ describe('compressed inputs', () => {
     for (const run of runs) assert.equal(await csvOf(at('access.log.*'), run), elasticCsv, JSON.stringify(run));
   });
 
-  test('zstd (two frames) and bzip2 (two streams) fixtures give the CSV of the plain file', async () => {
+  test('zstd (two frames) and bzip2 (two streams) fixtures give the CSV of the plain file', NEEDS_REAL_LOGS, async () => {
     for (const fixture of ['nginx_combined_two_frames.log.zst', 'nginx_combined_two_streams.log.bz2']) {
       const path = new URL(fixture, FIXTURES).pathname;
       for (const chunkBytes of [undefined, 3]) {
@@ -114,7 +115,7 @@ describe('compressed inputs', () => {
     }
   });
 
-  test('plain, gzip, zstd, bzip2 and stdin mixed: the CSV of all the text in one file, for threads 1, 2, 3, 7', async () => {
+  test('plain, gzip, zstd, bzip2 and stdin mixed: the CSV of all the text in one file, for threads 1, 2, 3, 7', NEEDS_REAL_LOGS, async () => {
     const [a, b] = cutAtLines(NGINX, [0.5]);
     const all = write('all.log', Buffer.concat([a, b, NGINX, NGINX, ELASTIC]));
     const expected = await csvOf(all);
@@ -145,7 +146,7 @@ describe('compressed inputs', () => {
     }
   });
 
-  test('truncated gzip: an error naming the file and the offset where the data ends', async () => {
+  test('truncated gzip: an error naming the file and the offset where the data ends', NEEDS_REAL_LOGS, async () => {
     const gz = gzipSync(ELASTIC);
     const path = write('truncated.gz', gz.subarray(0, 100_000));
     await assert.rejects(analyze({ input: [at('nginx.log'), path], threads: 2 }), {
@@ -154,7 +155,7 @@ describe('compressed inputs', () => {
     });
   });
 
-  test('corrupt gzip: an error naming the file and the compressed offset where the decoder stopped', async () => {
+  test('corrupt gzip: an error naming the file and the compressed offset where the decoder stopped', NEEDS_REAL_LOGS, async () => {
     const gz = Buffer.from(gzipSync(ELASTIC));
     gz[gz.length >> 1] ^= 0xff;
     const path = write('corrupt.gz', gz);

@@ -14,7 +14,7 @@ import { formatCsv } from '../../src/sinks/csv.js';
 import { referenceAnalyze, type ReferenceResult } from '../reference/clf.js';
 import { makeTempDir, removeDir } from '../support/files.js';
 import { LOG_STATUSES, logs, utf8Bytes } from '../support/generators.js';
-import { GENLOG } from '../support/paths.js';
+import { GENLOG, NEEDS_GENLOG } from '../support/paths.js';
 
 const THREADS = [1, 2, 3, 7];
 
@@ -75,7 +75,7 @@ describe('exactness on generated logs (fast-check)', () => {
   });
 });
 
-describe('exactness on a genlog.mjs log, across the whole matrix', () => {
+describe('exactness on a genlog.mjs log, across the whole matrix', NEEDS_GENLOG, () => {
   let dir: string;
   let lf: string;
   let crlf: string;

@@ -2,16 +2,17 @@
 // threads, chunk and range sizes.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyze } from '../../src/engine/analyze.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { cutAtLines } from '../support/files.js';
+import { NEEDS_REAL_LOGS, readRealLog } from '../support/paths.js';
 
 const REAL = new URL('../../../../shared/data/real/', import.meta.url);
-const ELASTIC = readFileSync(new URL('apache_combined_semicomplete_2015_elastic.log', REAL));
+const ELASTIC = readRealLog(new URL('apache_combined_semicomplete_2015_elastic.log', REAL));
 
 let dir: string;
 let whole: string;
@@ -37,7 +38,7 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('several inputs', () => {
-  test('a rotated set gives the CSV of the whole file, for threads 1, 2, 3, 7 and any chunk and range size', async () => {
+  test('a rotated set gives the CSV of the whole file, for threads 1, 2, 3, 7 and any chunk and range size', NEEDS_REAL_LOGS, async () => {
     const sizes = [{}, { chunkBytes: 61, rangeBytes: 3000 }, { chunkBytes: 4096, rangeBytes: 100_000 }];
     const runs = [1, 2, 3, 7].flatMap((threads) => sizes.map((size) => ({ threads, ...size })));
     runs.push({ threads: 3, chunkBytes: 7, rangeBytes: 1000 });
@@ -56,7 +57,7 @@ describe('several inputs', () => {
     }
   });
 
-  test('the summary lists the inputs with their bytes and format', async () => {
+  test('the summary lists the inputs with their bytes and format', NEEDS_REAL_LOGS, async () => {
     const result = await analyze({ input: pieces, threads: 2 });
     const s = result.summary;
     assert.equal(s.input, '4 inputs');
@@ -68,7 +69,7 @@ describe('several inputs', () => {
     assert.equal(s.format, 'combined');
   });
 
-  test('a file without a final newline ends its last line (it does not run into the next file)', async () => {
+  test('a file without a final newline ends its last line (it does not run into the next file)', NEEDS_REAL_LOGS, async () => {
     const a = join(dir, 'no-newline-a.log');
     const b = join(dir, 'no-newline-b.log');
     const [first, second] = cutAtLines(ELASTIC, [0.3]);
@@ -79,7 +80,7 @@ describe('several inputs', () => {
     }
   });
 
-  test('many small files keep every producer busy and give the same CSV', async () => {
+  test('many small files keep every producer busy and give the same CSV', NEEDS_REAL_LOGS, async () => {
     const lines = ELASTIC.toString('latin1').split('\n');
     const files: string[] = [];
     for (let i = 0; i < 40; i++) {
@@ -101,7 +102,7 @@ describe('several inputs', () => {
     await assert.rejects(analyze({ input: [missing], skipUnreadable: true }), /no input could be read/);
   });
 
-  test('progress counts the bytes of all inputs against their total', async () => {
+  test('progress counts the bytes of all inputs against their total', NEEDS_REAL_LOGS, async () => {
     let last: [number, number | undefined] = [0, 0];
     await analyze({ input: pieces, threads: 2, onProgress: (done, total) => (last = [done, total]) });
     assert.deepEqual(last, [ELASTIC.length, ELASTIC.length]);

@@ -12,12 +12,13 @@ import { gzipSync } from 'node:zlib';
 import { analyze } from '../../src/engine/analyze.js';
 import type { EngineOptions } from '../../src/options/internal-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
+import { NEEDS_REAL_LOGS, readRealLog } from '../support/paths.js';
 
 const REAL = new URL('../../../../shared/data/real/', import.meta.url);
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
-const ELASTIC = readFileSync(new URL('apache_combined_semicomplete_2015_elastic.log', REAL));
-const NGINX = readFileSync(new URL('nginx_combined_factweavers_2020.log', REAL));
-const IIS = readFileSync(new URL('iis_w3c_knowit_u_ex151020.log', REAL));
+const ELASTIC = readRealLog(new URL('apache_combined_semicomplete_2015_elastic.log', REAL));
+const NGINX = readRealLog(new URL('nginx_combined_factweavers_2020.log', REAL));
+const IIS = readRealLog(new URL('iis_w3c_knowit_u_ex151020.log', REAL));
 
 let dir: string;
 const at = (name: string): string => join(dir, name);
@@ -47,7 +48,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('stdin', () => {
-  test('plain stdin gives the CSV of the file, whatever its chunks and the chunk size', async () => {
+  test('plain stdin gives the CSV of the file, whatever its chunks and the chunk size', NEEDS_REAL_LOGS, async () => {
     const expected = await csvOf({ input: at('elastic.log') });
     for (const [sizes, chunkBytes] of [[[65536], undefined], [[1, 7, 300, 5000], 61], [[ELASTIC.length], 4096]] as const) {
       const result = await analyze({ input: '-', stdin: chunked(ELASTIC, [...sizes]), threads: 2, threshold: 1, chunkBytes });
@@ -57,7 +58,7 @@ describe('stdin', () => {
     }
   });
 
-  test('gzipped stdin (detected by its bytes) gives the CSV of the plain file; so do zstd and bzip2', async () => {
+  test('gzipped stdin (detected by its bytes) gives the CSV of the plain file; so do zstd and bzip2', NEEDS_REAL_LOGS, async () => {
     const expected = await csvOf({ input: at('elastic.log') });
     const gz = gzipSync(ELASTIC);
     const result = await analyze({ input: '-', stdin: chunked(gz, [3, 1000, 20000]), threads: 2, threshold: 1 });
@@ -70,7 +71,7 @@ describe('stdin', () => {
     }
   });
 
-  test('stdin among files reads as one log, for threads 1, 2, 3, 7; its format is detected in its own text', async () => {
+  test('stdin among files reads as one log, for threads 1, 2, 3, 7; its format is detected in its own text', NEEDS_REAL_LOGS, async () => {
     const expected = await csvOf({ input: [at('elastic.log'), at('iis.log'), at('nginx.log')] });
     for (const threads of [1, 2, 3, 7]) {
       const result = await analyze({
@@ -92,14 +93,14 @@ describe('stdin', () => {
     assert.equal(result.rows.length, 0);
   });
 
-  test('progress counts stdin bytes as they come, with no total while a pipe is read', async () => {
+  test('progress counts stdin bytes as they come, with no total while a pipe is read', NEEDS_REAL_LOGS, async () => {
     let last: [number, number | undefined] = [0, 0];
     const gz = gzipSync(ELASTIC);
     await analyze({ input: [at('nginx.log'), '-'], stdin: chunked(gz, [4096]), threads: 2, onProgress: (done, total) => (last = [done, total]) });
     assert.deepEqual(last, [NGINX.length + gz.length, undefined]);
   });
 
-  test('a failing stdin stops the run with its error', async () => {
+  test('a failing stdin stops the run with its error', NEEDS_REAL_LOGS, async () => {
     const failing = new Readable({
       read() {
         this.push(ELASTIC.subarray(0, 10_000));
@@ -109,13 +110,13 @@ describe('stdin', () => {
     await assert.rejects(analyze({ input: '-', stdin: failing, threads: 1 }), /connection reset/);
   });
 
-  test('a truncated gzip on stdin: error naming stdin and the offset', async () => {
+  test('a truncated gzip on stdin: error naming stdin and the offset', NEEDS_REAL_LOGS, async () => {
     await assert.rejects(analyze({ input: '-', stdin: chunked(gzipSync(ELASTIC).subarray(0, 30_000), [7000]), threads: 1 }), {
       message: 'gzip data ends early (truncated file?) in stdin at compressed offset 30000',
     });
   });
 
-  test('a named pipe (FIFO) is read as a stream too', async (t) => {
+  test('a named pipe (FIFO) is read as a stream too', NEEDS_REAL_LOGS, async (t) => {
     const fifo = at('access.fifo');
     if (spawnSync('mkfifo', [fifo]).status !== 0) return t.skip('mkfifo not available');
     const writer = createWriteStream(fifo);

@@ -3,11 +3,12 @@ import { describe, test } from 'node:test';
 import { compileApache } from '../../src/formats/apache-format.js';
 import { createFormat } from '../../src/formats/index.js';
 import { fixture, parseOne, REAL, run, sameForAnySplit } from './support.js';
+import { NEEDS_REAL_LOGS } from '../support/paths.js';
 
 const COMBINED = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"';
 
 describe('Apache LogFormat', () => {
-  test("Apache's combined and common formats give what the built-in parsers give, on the real logs", async () => {
+  test("Apache's combined and common formats give what the built-in parsers give, on the real logs", NEEDS_REAL_LOGS, async () => {
     for (const [path, logFormat] of [
       [REAL.apache, COMBINED],
       [REAL.nasa, '%h %l %u %t \\"%r\\" %>s %b'],

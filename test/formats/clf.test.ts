@@ -43,9 +43,12 @@ describe('CLF parser: the plain lines', () => {
     assert.equal(parsed(line({ tail: '' }), commonFormat).status, 404);
   });
 
-  test('ident and user fields may be anything before the bracket', () => {
+  test('ident and user are any one word each, or a quoted user with spaces inside', () => {
     assert.equal(parsed(`1.2.3.4 ident-x user@example.com ${T} "GET / HTTP/1.1" 500 1`).client, '1.2.3.4');
-    assert.equal(parsed(`1.2.3.4 ${T} "GET / HTTP/1.1" 500 1`).status, 500);
+    assert.equal(parsed(`1.2.3.4 - "john smith" ${T} "GET / HTTP/1.1" 500 1`).client, '1.2.3.4');
+    assert.equal(parsed(`1.2.3.4 - "say \\"hi\\" now" ${T} "GET / HTTP/1.1" 500 1`).client, '1.2.3.4');
+    assert.equal(parsed(`1.2.3.4 - "" ${T} "GET / HTTP/1.1" 500 1`).client, '1.2.3.4');
+    assert.equal(parsed(`1.2.3.4 - "half ${T} "GET / HTTP/1.1" 500 1`).client, '1.2.3.4'); // a word that starts with a quote
   });
 });
 
@@ -322,4 +325,47 @@ describe('parseClfTime and formatStampIso', () => {
       assert.ok(Number.isNaN(stampOf(text)), text);
     }
   });
+});
+
+describe('CLF parser: exactly three fields before [time] (%h %l %u)', () => {
+  // Each of these once counted an error for the wrong "client"; now each is malformed, in every parser.
+  const WRONG_SHAPE = [
+    // a vhost line inside a Combined file
+    '127.0.1.1:80 127.0.0.1 - - [13/Nov/2023:10:44:31 +0000] "\\x16\\x03\\x03\\x01\\x8f\\x01" 400 483 "-" "-"',
+    // an X-Forwarded-For list first
+    '2a03:0:10ff:f00f::8000, 10.225.192.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "GET /t HTTP/1.1" 404 8571',
+    // no ident and user
+    '192.168.202.254 [20/Jul/2009:22:59:29 +0000] "GET /vmkboot.gz HTTP/1.0" 404 0',
+    // two fields, four fields, double spaces, a tab for a space
+    '1.2.3.4 - [20/Jul/2009:22:59:29 +0000] "GET / HTTP/1.0" 404 0',
+    '1.2.3.4 - - - [20/Jul/2009:22:59:29 +0000] "GET / HTTP/1.0" 404 0',
+    '1.2.3.4  - - [20/Jul/2009:22:59:29 +0000] "GET / HTTP/1.0" 404 0',
+    '1.2.3.4 - -  [20/Jul/2009:22:59:29 +0000] "GET / HTTP/1.0" 404 0',
+  ];
+
+  test('a line of another shape is rejected by combined and common', () => {
+    for (const text of WRONG_SHAPE) {
+      rejected(text);
+      rejected(text, commonFormat);
+    }
+  });
+
+  test('vhost-Combined wants exactly four: vhost, host, ident, user', () => {
+    assert.equal(parsed(WRONG_SHAPE[0], vcombinedFormat).client, '127.0.0.1');
+    rejected(`example.com 10.0.0.2, 10.0.0.1, 127.0.0.1 - - ${T} "GET / HTTP/1.1" 404 1`, vcombinedFormat);
+    rejected(`127.0.0.1 - - ${T} "GET / HTTP/1.1" 404 1`, vcombinedFormat);
+  });
+
+  for (const kernel of [true, false]) {
+    test(`they are counted as malformed, never keyed wrong (${kernel ? 'kernel' : 'JS parser'}, threads 1 and 3)`, async () => {
+      const good = `10.0.0.9 - - ${T} "GET / HTTP/1.1" 404 1`;
+      const content = [...WRONG_SHAPE, good, ''].join('\n');
+      for (const threads of [1, 3]) {
+        const { result, csv } = await analyzeContent(content, { kernel, threads, threshold: 1, format: 'combined', rangeBytes: 64 });
+        assert.equal(result.summary.malformed, WRONG_SHAPE.length);
+        assert.equal(result.summary.parsed, 1);
+        assert.equal(csv, `${HEADER}10.0.0.9,1,0,0,0,1,0,0,0,0,0,0,0,${T_ISO},${T_ISO}\n`);
+      }
+    });
+  }
 });

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import type { EngineOptions } from '../../src/options/internal-options.js';
 import { SAMPLES } from './samples.js';
 import { fixture, run } from './support.js';
+import { needsInput } from '../support/paths.js';
 
 const CUSTOM: ReadonlyArray<readonly [string, Omit<EngineOptions, 'input'>]> = [
   [fixture('nginx-custom.log'), { logFormat: '$remote_addr - $remote_user [$time_iso8601] "$request" $status' }],
@@ -21,7 +22,7 @@ describe('CSV contract for every format', () => {
     ...CUSTOM,
   ];
   for (const [path, options] of cases) {
-    test(path.split('/').pop()!, async () => {
+    test(path.split('/').pop()!, needsInput(path), async () => {
       const codes = [500, 404, 403, 401, 400, 502, 503, 504];
       const { csv, result } = await run(path, { ...options, threshold: 1, errorCodes: codes, threads: 2 });
       const [header, ...rows] = csv.trimEnd().split('\n');

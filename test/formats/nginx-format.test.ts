@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { createFormat } from '../../src/formats/index.js';
 import { compileNginx } from '../../src/formats/nginx-format.js';
 import { fixture, parseOne, REAL, run, sameForAnySplit } from './support.js';
+import { NEEDS_REAL_LOGS } from '../support/paths.js';
 
 const COMBINED = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
 const CUSTOM =
@@ -10,7 +11,7 @@ const CUSTOM =
   '"$http_x_forwarded_for" $host $request_time $upstream_response_time $pipe';
 
 describe('nginx log_format', () => {
-  test("nginx's combined format gives exactly what the built-in combined parser gives, on the real nginx log", async () => {
+  test("nginx's combined format gives exactly what the built-in combined parser gives, on the real nginx log", NEEDS_REAL_LOGS, async () => {
     const builtIn = await run(REAL.nginx, { threshold: 1 });
     const compiled = await sameForAnySplit(REAL.nginx, { threshold: 1, logFormat: COMBINED });
     assert.equal(compiled.result.summary.format, 'nginx');

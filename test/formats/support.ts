@@ -21,12 +21,7 @@ function repoRoot(): string {
 
 export const ROOT = repoRoot();
 export const fixture = (name: string): string => join(ROOT, 'test', 'fixtures', 'formats', name);
-export const REAL = {
-  iis: join(ROOT, '..', 'shared', 'data', 'real', 'iis_w3c_knowit_u_ex151020.log'),
-  nginx: join(ROOT, '..', 'shared', 'data', 'real', 'nginx_combined_factweavers_2020.log'),
-  apache: join(ROOT, '..', 'shared', 'data', 'real', 'apache_combined_semicomplete_2015_elastic.log'),
-  nasa: join(ROOT, '..', 'shared', 'data', 'real', 'clf_nasa_ksc_aug1995_first20k.log'),
-};
+export { REAL, NEEDS_REAL_LOGS } from '../support/paths.js';
 
 export async function run(input: string, options: Omit<EngineOptions, 'input'> = {}): Promise<{ result: AnalyzeResult; csv: string }> {
   const result = await analyze({ threads: 1, ...options, input });

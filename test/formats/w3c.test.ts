@@ -4,11 +4,12 @@ import { describe, test } from 'node:test';
 import { createFormat } from '../../src/formats/index.js';
 import { referenceW3c } from '../reference/w3c.js';
 import { expectedCsv, fixture, parseOne, REAL, run, sameForAnySplit } from './support.js';
+import { NEEDS_REAL_LOGS } from '../support/paths.js';
 
 describe('w3c', () => {
   const w3c = createFormat('w3c');
 
-  test('real IIS log: header blocks repeat 10 times; every data line parsed, headers counted apart', async () => {
+  test('real IIS log: header blocks repeat 10 times; every data line parsed, headers counted apart', NEEDS_REAL_LOGS, async () => {
     const { result, csv } = await sameForAnySplit(REAL.iis, { threshold: 1 });
     assert.equal(result.summary.format, 'w3c');
     assert.equal(result.summary.lines, 607);
@@ -68,7 +69,7 @@ describe('w3c', () => {
     assert.equal(parseOne(w3c, ok.replace('01:53:09', '01:53:09.25'))?.time, '2015-10-20T01:53:09+00:00');
   });
 
-  test('header() takes #Fields and #Date; begin() resets to the IIS default fields', () => {
+  test('header() takes #Fields and #Date; begin() resets to the IIS default fields', NEEDS_REAL_LOGS, () => {
     const f = createFormat('w3c');
     const header = (line: string): boolean => f.header!(Buffer.from(line), 0, line.length);
     assert.equal(header('#Remark: hello'), true);

@@ -46,10 +46,11 @@ export interface RefResult {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-// host ident user [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" status rest
+// host ident user [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" status rest: exactly three single-spaced words
+// before the bracket (the user may be a quoted string).
 // The request ends at the first unescaped quote followed by ` ddd` and a space or the end of the line.
 const LINE =
-  /^(\S+) [^[]*\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\] "((?:[^"\\]|\\.|"(?! [1-5]\d\d(?: |$)))*?)" ([1-5]\d\d)(?= |$)(.*)$/s;
+  /^(\S+) [^ ]+ (?:"(?:[^"\\]|\\.)*"|[^ ]+) \[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\] "((?:[^"\\]|\\.|"(?! [1-5]\d\d(?: |$)))*?)" ([1-5]\d\d)(?= |$)(.*)$/s;
 // After the status: ` size "referrer" "agent` (the agent's closing quote may be missing).
 const TAIL = /^ +\S* "((?:[^"\\]|\\.)*)"(?: "((?:[^"\\]|\\.)*)"?)?/s;
 

@@ -5,7 +5,9 @@
 // The rules it encodes, straight from the contract:
 // - Lines are split on LF; one CR before the LF is dropped; a last line without LF still counts.
 // - A line is blank when nothing is left; otherwise it parses when it reads
-//   `[vhost ]client <anything but '['>[dd/Mon/yyyy:HH:MM:SS +zzzz] "request" ddd` followed by a space or the end,
+//   `[vhost ]client ident user [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" ddd` followed by a space or the end,
+//   where client, ident and user are words without spaces, single-spaced (user may also be a "quoted string"
+//   with backslash escapes),
 //   where the request ends at the first quote that is not backslash-escaped and is followed by ` ddd`
 //   (ddd a status 100..599), and the date is a real calendar date and time with an offset up to 23:59.
 // - Counted per client for the wanted statuses; first/last by instant (ties: smaller offset first), written in
@@ -47,7 +49,7 @@ export interface ReferenceResult {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const LINE =
-  /^([^ ]+) [^[]*\[(\d\d)\/([A-Z][a-z][a-z])\/(\d\d\d\d):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\] "(?:[^"\\]|\\[\s\S]|")*?" ([1-5]\d\d)(?: |$)/;
+  /^([^ ]+) [^ ]+ (?:"(?:[^"\\]|\\[\s\S])*"|[^ ]+) \[(\d\d)\/([A-Z][a-z][a-z])\/(\d\d\d\d):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\] "(?:[^"\\]|\\[\s\S]|")*?" ([1-5]\d\d)(?: |$)/;
 
 /** Seconds since the epoch for a civil date-time, or undefined when there is no such date. */
 function civilToEpoch(year: number, month: number, day: number, h: number, m: number, s: number): number | undefined {

@@ -15,13 +15,14 @@ import { csvHeader, formatCsv } from '../../src/sinks/csv.js';
 import { formatJson, formatNdjson, saveJson, saveNdjson } from '../../src/sinks/json.js';
 import { outputFormatFor } from '../../src/sinks/output.js';
 import { analyzeText, logs } from '../support/analysis-logs.js';
+import { NEEDS_REAL_LOGS, REAL_LOGS } from '../support/paths.js';
 
 const schema = JSON.parse(readFileSync(resolve('schema', 'result.schema.json'), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validateResult = ajv.compile(schema);
 const validateRow = ajv.compile({ $ref: `${schema.$id}#/$defs/row` });
 
-const REAL = resolve('..', 'shared', 'data', 'real');
+const REAL = REAL_LOGS;
 const dir = mkdtempSync(join(tmpdir(), 'logsift-json-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -69,7 +70,7 @@ describe('JSON output', () => {
     ['iis_w3c_knowit_u_ex151020.log', { by: 'path,status', errorCodes: ['200-599'], threshold: 1, window: '1h' }],
   ];
   for (const [file, options] of realRuns) {
-    it(`is valid and matches the result: ${file} ${JSON.stringify(options)}`, async () => {
+    it(`is valid and matches the result: ${file} ${JSON.stringify(options)}`, NEEDS_REAL_LOGS, async () => {
       const result = await analyzeText(readFileSync(join(REAL, file)), { threads: 2, ...options });
       assert.ok(result.rows.length > 0, 'some rows');
       checkJson(result);
@@ -101,14 +102,14 @@ describe('JSON output', () => {
     assert.equal(formatNdjson(result), '');
   });
 
-  it('is byte-identical for threads 1 and 3 (no timing, no thread count in it)', async () => {
+  it('is byte-identical for threads 1 and 3 (no timing, no thread count in it)', NEEDS_REAL_LOGS, async () => {
     const options = { input: join(REAL, 'apache_combined_semicomplete_2015_elastic.log'), by: 'path', window: '1h', threshold: 2, rangeBytes: 200_000 };
     const one = formatJson(await analyze({ ...options, threads: 1 }));
     const three = formatJson(await analyze({ ...options, threads: 3, chunkBytes: 4096 }));
     assert.equal(one, three);
   });
 
-  it('has the same rows as the CSV', async () => {
+  it('has the same rows as the CSV', NEEDS_REAL_LOGS, async () => {
     const result = await analyzeText(readFileSync(join(REAL, 'apache_combined_semicomplete_2015_elastic.log')), { by: 'ip,path', window: '5m', threshold: 2 });
     const doc = JSON.parse(formatJson(result));
     const header = csvHeader(result);

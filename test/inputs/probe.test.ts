@@ -1,0 +1,57 @@
+// inputs/probe.ts: what each input is. Here: a file truncated while it is read is said so (file and sizes),
+// and /proc files, which say they are 0 bytes long, are read to their end as streams.
+
+import assert from 'node:assert/strict';
+import { truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { analyze } from '../../src/engine/analyze.js';
+import { probeFile, shrunkInputs } from '../../src/inputs/probe.js';
+import { withTempDir } from '../support/files.js';
+
+const LINE = '10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 404 1\n';
+
+describe('a file truncated while it is read', () => {
+  test('shrunkInputs names it with both sizes; a file that grew (a live log) is not a warning', async () => {
+    await withTempDir((dir) => {
+      const path = join(dir, 'access.log');
+      writeFileSync(path, LINE.repeat(100));
+      const file = probeFile(0, path, 'auto');
+      assert.deepEqual(shrunkInputs([file]), []);
+      writeFileSync(path, LINE.repeat(200));
+      assert.deepEqual(shrunkInputs([file]), []);
+      truncateSync(path, 1000);
+      assert.deepEqual(shrunkInputs([file]), [
+        `${path} was truncated while it was read (6,500 bytes when the run began, 1,000 at the end): the result counts only the lines that were still there`,
+      ]);
+    });
+  });
+
+  test('a run during which the file is truncated ends with that warning, not silently', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'access.log');
+      writeFileSync(path, LINE.repeat(200_000));
+      let truncated = false;
+      const result = await analyze({
+        input: path,
+        threads: 1,
+        chunkBytes: 64 * 1024,
+        rangeBytes: 1024 * 1024,
+        onProgress: () => {
+          if (!truncated) truncateSync(path, 4096);
+          truncated = true;
+        },
+      });
+      assert.ok(truncated);
+      assert.equal(result.summary.warnings.length, 1, result.summary.warnings.join('\n'));
+      assert.match(result.summary.warnings[0], /access\.log was truncated while it was read \(13,000,000 bytes when the run began, 4,096 at the end\)/);
+    });
+  });
+});
+
+test('/proc files (0 bytes by their size) are read as streams: every line is there', async () => {
+  const result = await analyze({ input: '/proc/self/mountinfo', threads: 1 });
+  assert.ok(result.summary.lines > 0);
+  assert.equal(result.summary.bytes, result.summary.uncompressedBytes);
+  assert.ok(result.summary.bytes > 0);
+});
