@@ -3,6 +3,7 @@
 // ioredis take, and a first PING with a short deadline so that an unreachable server is one clear error within
 // seconds, never a hang. The password never appears in a message.
 
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { LogsiftError } from '../base/errors.js';
 
@@ -41,7 +42,8 @@ export function parseRedisUrl(text: string): RedisTarget {
     db: dbText === '' ? 0 : Number(dbText),
     ...(url.username !== '' ? { username: decodeURIComponent(url.username) } : {}),
     ...(url.password !== '' ? { password: decodeURIComponent(url.password) } : {}),
-    ...(url.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
+    // TLS checks the certificate against the host; SNI carries a name only (RFC 6066), never an address.
+    ...(url.protocol === 'rediss:' ? { tls: isIP(host) === 0 ? { servername: host } : {} } : {}),
     connectTimeout: CONNECT_TIMEOUT_MS,
   };
   return { options, display: `${url.protocol}//${url.host}${dbText === '' ? '' : `/${dbText}`}` };
