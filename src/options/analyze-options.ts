@@ -81,6 +81,11 @@ export interface AnalyzeOptions {
   windowSlack?: number;
   /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
   kernel?: boolean;
+  /**
+   * Also gather what the HTML report shows (timelines, top paths and user agents): the result then has a
+   * `report`. The inputs are read once more, after the run (scan/report-scanner.ts), so they must be files.
+   */
+  report?: boolean;
   /** Hears progress: bytes read so far of `totalBytes` (a pipe's bytes count into both as they are read). */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** What the input `-` reads (default: process.stdin). */

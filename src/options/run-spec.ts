@@ -72,6 +72,8 @@ export interface ResolvedOptions {
   readonly flushGroups: number;
   readonly queueCapacity: number;
   readonly kernel: boolean;
+  /** Gather the HTML report's data (AnalyzeOptions.report). */
+  readonly report: boolean;
   readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
   readonly stdin?: Readable;
 }
@@ -144,6 +146,7 @@ export function resolveOptions(options: AnalyzeOptions): ResolvedOptions {
     flushGroups: positiveInteger('flushGroups', options.flushGroups, DEFAULT_FLUSH_GROUPS),
     queueCapacity: positiveInteger('queueCapacity', options.queueCapacity, DEFAULT_QUEUE_CAPACITY),
     kernel: options.kernel ?? true,
+    report: options.report ?? false,
     onProgress: options.onProgress,
     stdin: options.stdin,
   };

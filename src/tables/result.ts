@@ -2,6 +2,7 @@
 
 import type { SkippedInput } from '../inputs/resolve.js';
 import type { ScanStats } from './line-counts.js';
+import type { ReportData } from './report-data.js';
 
 export interface ResultRow {
   /** The group's key fields' values (`keyFields` order), as written in the log. */
@@ -86,6 +87,8 @@ export interface AnalyzeResult {
   /** The same rows as one array, built on first read. */
   readonly rows: readonly ResultRow[];
   readonly summary: Summary;
+  /** With AnalyzeOptions.report: what the HTML report shows beyond the rows (tables/report-data.ts). */
+  readonly report?: ReportData;
 }
 
 /** Keys hold the log's raw bytes (one char per byte); shown as UTF-8 text when they are valid UTF-8. */
