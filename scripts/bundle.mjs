@@ -8,10 +8,14 @@
 //   line, which esbuild splits into a chunk of its own so that the workers start before it is even parsed.
 // - producer.js, the worker (engine/producer-thread.ts): one file, nothing shared with the command line's chunks.
 //
+// - report/page.js and page.css, the HTML report's script (report/page.ts with uPlot, the chart library) and
+//   style (uPlot's, then report/page.css), which sinks/html-report.ts inlines into every report.
+//
 // Everything sits in dist/bundle/cli/, at the same depth as dist/src/cli/, so that the relative URLs the code
 // uses (../../../package.json from the command line, ../../kernel/clf.wasm from the kernel glue, ./producer.js
 // for the workers) point at the same files from both. The library (dist/src/index.js) is not bundled.
 
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -27,3 +31,17 @@ const common = {
 
 await build({ ...common, entryPoints: { logsift: 'dist/src/cli/bin.js' }, splitting: true, chunkNames: '[name]-[hash]' });
 await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });
+
+// The report page runs in a browser, from a file, with no network: one script, minified, for current browsers.
+await build({
+  entryPoints: ['report/page.ts'],
+  outfile: 'dist/report/page.js',
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16.4'],
+  logLevel: 'warning',
+});
+const reportStyle = readFileSync('node_modules/uplot/dist/uPlot.min.css', 'utf8') + '\n' + readFileSync('report/page.css', 'utf8');
+writeFileSync('dist/report/page.css', reportStyle);

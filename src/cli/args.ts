@@ -15,6 +15,8 @@ export interface CliOptions {
   readonly outputFormat?: string;
   readonly top: number;
   readonly progress: boolean;
+  /** `--html PATH`: the HTML report too. */
+  readonly html?: string;
 }
 
 
@@ -80,6 +82,8 @@ Examples:
   $ logsift --top 5                           # show 5 rows in the printed table (the CSV has all)
   $ logsift --output errors.json              # JSON (schema/result.schema.json); .ndjson/.jsonl: one row per line
   $ logsift --output-format json --output errors.txt   # the format named, whatever the extension
+  $ logsift --html report.html                # the CSV, and a report page to open in a browser (reads the input twice)
+  $ logsift --output report.html              # only the report page
   $ logsift --no-progress                     # never draw the progress bar (it shows only on a terminal anyway)
   $ logsift --version                         # print the version
   $ logsift --help                            # this help
@@ -120,10 +124,11 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--client-from <source>', 'client key: connecting address or first X-Forwarded-For address').choices(['client', 'xff']).default('client'))
     .option('--strict', 'a line that does not fit its format is an error (default: skipped and counted)')
     .addOption(
-      new Option('--output-format <format>', 'csv, json or ndjson (default: from the output extension: .json, .ndjson/.jsonl, else csv)').choices(
+      new Option('--output-format <format>', 'csv, json, ndjson or html (default: from the output extension: .json, .ndjson/.jsonl, .html, else csv)').choices(
         OUTPUT_FORMATS,
       ),
     )
+    .option('--html <path>', 'also write the report as one self-contained HTML page (the inputs are read twice)')
     .option('--top <n>', 'rows in the printed table', positiveInteger, 20)
     .option('--no-progress', 'never show the progress bar')
     .addOption(new Option('--chunk-bytes <n>', 'size of one read (for testing)').argParser(positiveInteger).hideHelp())
@@ -155,6 +160,7 @@ interface RawOptions {
   strict?: boolean;
   top: number;
   outputFormat?: string;
+  html?: string;
   progress: boolean;
   chunkBytes?: number;
   rangeBytes?: number;
@@ -192,5 +198,6 @@ export function parseCli(program: Command, argv: readonly string[]): CliOptions 
     outputFormat: raw.outputFormat,
     top: raw.top,
     progress: raw.progress,
+    ...(raw.html !== undefined ? { html: raw.html } : {}),
   };
 }

@@ -79,6 +79,16 @@ async function main(argv: readonly string[]): Promise<void> {
     cli.output,
     inputs.map((input) => input.path),
   );
+  // The HTML report: from --html, or as the output itself (--output report.html).
+  const html = cli.html;
+  if (html !== undefined) {
+    checkOutput(
+      html,
+      inputs.map((input) => input.path),
+    );
+    if (resolve(html) === resolve(cli.output)) throw new LogsiftError(`--html and --output name the same file: ${html}`);
+  }
+  const report = html !== undefined || outputFormat === 'html';
   if (specs.includes(STDIN) && process.stdin.isTTY) {
     process.stderr.write('logsift: reading stdin from the terminal (end it with Ctrl-D)\n');
   }
@@ -86,7 +96,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // The printer (with its table library) loads while the producers work, not before they start.
   const printing = import('../sinks/print.js');
   const progress = await createProgress(process.stderr, cli.progress);
-  const result = await analyze({ ...cli.analyze, onProgress: (done, total) => progress.update(done, total) }).finally(() =>
+  const result = await analyze({ ...cli.analyze, report, onProgress: (done, total) => progress.update(done, total) }).finally(() =>
     progress.stop(),
   );
   for (const { path, reason } of result.summary.skippedInputs) {
@@ -94,6 +104,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
   save(result, cli.output, outputFormat);
+  if (html !== undefined) save(result, html, 'html');
   mark('saved');
   const { printReport } = await printing;
   printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
