@@ -402,6 +402,7 @@ class GroupsTable {
   }
 
   private key(event: KeyboardEvent): void {
+    if (event.target !== this.scroller) return; // keys on the column headers' buttons are theirs
     const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
     if (event.key in moves) {
