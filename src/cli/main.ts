@@ -103,11 +103,12 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`logsift: warning: skipped input ${path} (${reason})\n`);
   }
   for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${warning}\n`);
-  save(result, cli.output, outputFormat);
+  // The report first: should it fail (the bigger file, and the page's assets), the CSV is left as it was.
   if (html !== undefined) save(result, html, 'html');
+  save(result, cli.output, outputFormat);
   mark('saved');
   const { printReport } = await printing;
-  printReport(result, process.stdout, { top: cli.top, savedTo: cli.output });
+  printReport(result, process.stdout, { top: cli.top, savedTo: cli.output, ...(html !== undefined ? { reportTo: html } : {}) });
   mark('printed');
 }
 

@@ -14,6 +14,8 @@ export interface PrintOptions {
   readonly color?: boolean;
   /** Where the CSV went, to say so. */
   readonly savedTo?: string;
+  /** Where the HTML report went, if one was asked for beside the output. */
+  readonly reportTo?: string;
 }
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
@@ -102,6 +104,7 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
   if (options.savedTo) lines.push(`  saved             ${options.savedTo}`);
+  if (options.reportTo) lines.push(`  report            ${options.reportTo}`);
 
   const { reported } = result;
   const top = Array.from({ length: Math.min(reported.length, options.top ?? 20) }, (_, i) => reported.at(i));
