@@ -553,6 +553,7 @@ async function main(): Promise<void> {
   document.body.append(header, main, dialog);
   stackedChart(byId('timeline'), forDisplay(data.timeline, 240), data.statusColumns, 460, '');
   table.render();
+  document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
   document.body.setAttribute('data-ready', 'true');
 }
 

@@ -218,6 +218,48 @@ describe('the report page in Chromium', { skip: noBrowser }, () => {
     }
   });
 
+  // Timing stays out of `npm test` (a loaded machine would make it flaky): LOGSIFT_BROWSER_TIMING=1 runs it.
+  it('scrolls a 200k-row report without a long task over 100 ms', { skip: !process.env.LOGSIFT_BROWSER_TIMING && 'timing: set LOGSIFT_BROWSER_TIMING=1' }, async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      lines.push(`${ip} - - [01/May/2024:0${i % 10}:00:00 +0000] "GET /p${i % 50} HTTP/1.1" 404 1 "-" "agent ${i % 7}"`);
+    }
+    const log = join(dir, 'many.log');
+    writeFileSync(log, lines.join('\n') + '\n');
+    const { html } = await report('many', ['--input', log, '--threshold', '1']);
+    const opened = await openReport(html);
+    const { page } = opened;
+    try {
+      const readyMs = Number(await page.getAttribute('body', 'data-ready-ms'));
+      const longest = await page.evaluate(async () => {
+        const g = globalThis as unknown as {
+          PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void; disconnect(): void };
+          document: { querySelector(s: string): { scrollTop: number } };
+          requestAnimationFrame(cb: () => void): void;
+        };
+        const durations: number[] = [];
+        const observer = new g.PerformanceObserver((list) => list.getEntries().forEach((e) => durations.push(e.duration)));
+        observer.observe({ type: 'longtask', buffered: false });
+        const scroller = g.document.querySelector('.scroller');
+        const frame = (): Promise<void> => new Promise((resolve) => g.requestAnimationFrame(() => resolve()));
+        for (let i = 0; i < 120; i++) {
+          scroller.scrollTop += i % 20 === 19 ? 800_000 : 2_000;
+          await frame();
+        }
+        await frame();
+        observer.disconnect();
+        return Math.max(0, ...durations);
+      });
+      process.stdout.write(`# 200k rows: ready in ${readyMs} ms; longest task while scrolling ${longest.toFixed(0)} ms\n`);
+      assert.ok(longest <= 100, `a long task of ${longest} ms`);
+      assert.equal(await page.textContent('#shown'), '200,000 of 200,000 groups');
+      assert.deepEqual(opened.errors, []);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('shows a real log\'s report with no error and no request', { skip: !existsSync(REAL.nginx) && 'no ../shared/data/real (the real logs)' }, async () => {
     const real = await report('real', ['--input', REAL.nginx, '--threshold', '2']);
     const opened = await openReport(real.html);
