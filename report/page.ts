@@ -284,6 +284,16 @@ function breakdownSection(data: PageData): HTMLElement {
   return el('section', { 'aria-labelledby': 'breakdown-title' }, el('h2', { id: 'breakdown-title' }, 'By status'), table);
 }
 
+/** A row of the table's pool (see GroupsTable.render): its cells, its sparkline's context, what it shows. */
+interface PoolRow {
+  readonly tr: HTMLTableRowElement;
+  readonly cells: HTMLTableCellElement[];
+  readonly ctx: CanvasRenderingContext2D | null;
+  /** The position in `shown` it holds, or -1; valid for `generation`. */
+  at: number;
+  generation: number;
+}
+
 /** The groups' table: sorting, filtering and the rows on screen. */
 class GroupsTable {
   private order: Int32Array;
@@ -320,6 +330,8 @@ class GroupsTable {
   }
 
   section(): HTMLElement {
+    this.topSpacer = this.spacer();
+    this.bottomSpacer = this.spacer();
     const head = el('tr');
     this.columns.forEach((column, c) => {
       const button = el('button', { type: 'button', 'data-column': String(c) }, column.name);
@@ -328,7 +340,19 @@ class GroupsTable {
       head.append(el('th', { scope: 'col', 'aria-sort': 'none', class: column.name === 'count' || c > this.data.keyFields.length ? 'num' : '' }, button));
       if (c === this.data.keyFields.length) head.append(el('th', { scope: 'col', class: 'spark-head' }, 'activity'));
     });
-    const table = el('table', { id: 'groups' }, el('thead', {}, head), this.body);
+    // Fixed layout, widths set here: an auto table measured every cell of the rows on screen at every frame
+    // (37 ms a frame with 16 columns in Chromium; fixed, a few).
+    const widths = this.columns.map((column, c) =>
+      c < this.data.keyFields.length ? (this.data.keyFields.length === 1 ? '17em' : '14em') : column.name.endsWith('seen') ? '15.5em' : column.name === 'peak window' ? '7em' : column.name === 'count' ? '6em' : `${Math.max(4, column.name.length * 0.6 + 2.5)}em`,
+    );
+    widths.splice(this.data.keyFields.length + 1, 0, '136px');
+    const colgroup = el('colgroup', {}, ...widths.map((width) => {
+      const col = el('col');
+      col.style.width = width;
+      return col;
+    }));
+    const table = el('table', { id: 'groups' }, colgroup, el('thead', {}, head), this.body);
+    table.style.width = `calc(${widths.join(' + ')})`; // fixed layout needs a width that is not auto
     this.scroller.append(table);
     this.scroller.addEventListener('scroll', () => this.schedule());
     this.scroller.addEventListener('keydown', (event) => this.key(event));
@@ -396,6 +420,7 @@ class GroupsTable {
       }
       this.shown = this.order.filter(test);
     }
+    this.generation++;
     this.selected = Math.min(this.selected, Math.max(0, this.shown.length - 1));
     this.count.textContent = `${fmt(this.shown.length)} of ${fmt(g.count.length)} groups`;
     this.render();
@@ -429,62 +454,112 @@ class GroupsTable {
     });
   }
 
+  /**
+   * Rows on screen are a pool, made once and refilled as the view moves: a row made per frame (with its canvas
+   * and 2D context) cost 65 ms a frame at 40 rows in Chromium, mostly in getContext; rows still in view are
+   * kept as they are, and only those coming into view are refilled.
+   */
+  private readonly pool: PoolRow[] = [];
+  private topSpacer!: HTMLTableRowElement;
+  private bottomSpacer!: HTMLTableRowElement;
+  /** Bumped when the rows shown change (sort, filter), so that pooled rows are refilled. */
+  private generation = 0;
+
+  private spacer(): HTMLTableRowElement {
+    return el('tr', { class: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: String(this.columns.length + 1) }));
+  }
+
+  private poolRow(): PoolRow {
+    const tr = el('tr');
+    const cells: HTMLTableCellElement[] = [];
+    let ctx: CanvasRenderingContext2D | null = null;
+    this.columns.forEach((_, c) => {
+      const td = el('td', { class: c < this.data.keyFields.length ? 'key' : c === this.data.keyFields.length || c < this.columns.length - 2 ? 'num' : 'time' });
+      cells.push(td);
+      tr.append(td);
+      if (c === this.data.keyFields.length) {
+        const canvas = el('canvas', { class: 'spark', width: '120', height: '22', 'aria-hidden': 'true' });
+        tr.append(el('td', { class: 'spark-cell' }, canvas));
+        ctx = canvas.getContext('2d');
+      }
+    });
+    return { tr, cells, ctx, at: -1, generation: -1 };
+  }
+
+  /** Puts group `shown[at]` into a pooled row. */
+  private fill(row: PoolRow, at: number, colors: { peak: string; accent: string }): void {
+    const i = this.shown[at];
+    row.at = at;
+    row.generation = this.generation;
+    row.tr.setAttribute('data-row', String(i));
+    row.tr.setAttribute('data-index', String(at));
+    row.tr.setAttribute('aria-rowindex', String(at + 2));
+    this.columns.forEach((column, c) => {
+      const value = column.value(i);
+      const td = row.cells[c];
+      // textContent and title are DOM properties: text, however it reads.
+      if (typeof value === 'number') td.textContent = fmt(value);
+      else td.textContent = td.title = value;
+    });
+    const g = this.data.groups;
+    if (row.ctx) drawSparkline(row.ctx, g.series[i], this.span, g.peakStart?.[i], this.data.windowSeconds, colors);
+  }
+
   /** Draws the rows in view (and a few more), with spacers for the rest. */
   render(): void {
     const total = this.shown.length;
-    const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - 5);
+    const first = Math.max(0, Math.min(Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - 5, total - 1));
     const last = Math.min(total, first + Math.ceil((this.scroller.clientHeight || 600) / ROW_HEIGHT) + 10);
-    const g = this.data.groups;
-    const cells = this.columns.length + 1;
-    const spacer = (rows: number): HTMLTableRowElement => {
-      const tr = el('tr', { class: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: String(cells) }));
-      tr.style.height = `${rows * ROW_HEIGHT}px`;
-      return tr;
-    };
-    const rows: HTMLTableRowElement[] = first > 0 ? [spacer(first)] : [];
+    const count = Math.max(0, last - first);
+    while (this.pool.length < count) this.pool.push(this.poolRow());
+    const colors = { peak: css('--peak'), accent: css('--accent') };
+    this.topSpacer.style.height = `${first * ROW_HEIGHT}px`;
+    this.bottomSpacer.style.height = `${(total - last) * ROW_HEIGHT}px`;
+    // Rows still in view keep their content; only rows coming into view are filled (text is laid out anew).
+    const kept = new Map<number, PoolRow>();
+    const free: PoolRow[] = [];
+    for (const row of this.pool) {
+      if (row.generation === this.generation && row.at >= first && row.at < last) kept.set(row.at, row);
+      else free.push(row);
+    }
+    const shownRows: PoolRow[] = [];
     for (let at = first; at < last; at++) {
-      const i = this.shown[at];
-      const tr = el('tr', { 'data-row': String(i), 'data-index': String(at), 'aria-rowindex': String(at + 2), 'aria-selected': String(at === this.selected) });
-      this.columns.forEach((column, c) => {
-        const value = column.value(i);
-        const numeric = typeof value === 'number';
-        const td = el('td', numeric ? { class: 'num' } : { class: c < this.data.keyFields.length ? 'key' : 'time' }, numeric ? fmt(value) : value);
-        if (!numeric) td.title = value; // a DOM property: text, however it reads
-        tr.append(td);
-        if (c === this.data.keyFields.length) {
-          const canvas = el('canvas', { class: 'spark', width: '120', height: '22', 'aria-hidden': 'true' });
-          tr.append(el('td', { class: 'spark-cell' }, canvas));
-          drawSparkline(canvas, g.series[i], this.span, g.peakStart?.[i], this.data.windowSeconds);
-        }
-      });
-      rows.push(tr);
+      let row = kept.get(at);
+      if (!row) {
+        row = free.pop()!;
+        this.fill(row, at, colors);
+      }
+      row.tr.setAttribute('aria-selected', String(at === this.selected));
+      row.tr.id = at === this.selected ? 'selected-row' : '';
+      shownRows.push(row);
     }
-    if (total > last) rows.push(spacer(total - last));
-    this.body.replaceChildren(...rows);
-    const selectedRow = this.body.querySelector('tr[aria-selected="true"]');
-    this.scroller.setAttribute('aria-activedescendant', '');
-    if (selectedRow) {
-      selectedRow.id = 'selected-row';
-      this.scroller.setAttribute('aria-activedescendant', 'selected-row');
-    }
+    for (const row of free) row.at = -1;
+    const rows = [this.topSpacer, ...shownRows.map((p) => p.tr), this.bottomSpacer];
+    if (this.body.children.length !== rows.length || rows.some((row, k) => this.body.children[k] !== row)) this.body.replaceChildren(...rows);
+    this.scroller.setAttribute('aria-activedescendant', this.selected >= first && this.selected < last ? 'selected-row' : '');
   }
 }
 
 /** A group's activity over the run's span, and its peak window when there is one. */
-function drawSparkline(canvas: HTMLCanvasElement, series: Series, span: [number, number], peakStart: string | undefined, windowSeconds: number | null): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+function drawSparkline(
+  ctx: CanvasRenderingContext2D,
+  series: Series,
+  span: [number, number],
+  peakStart: string | undefined,
+  windowSeconds: number | null,
+  colors: { peak: string; accent: string },
+): void {
   const [start, bucket, counts = []] = series;
-  const width = canvas.width;
-  const height = canvas.height;
+  const { width, height } = ctx.canvas;
+  ctx.clearRect(0, 0, width, height);
   const x = (second: number): number => ((second - span[0]) / (span[1] - span[0])) * width;
   if (peakStart && windowSeconds) {
     const from = Date.parse(peakStart) / 1000;
-    ctx.fillStyle = css('--peak');
+    ctx.fillStyle = colors.peak;
     ctx.fillRect(x(from), 0, Math.max(2, x(from + windowSeconds) - x(from)), height);
   }
   const max = Math.max(1, ...counts);
-  ctx.fillStyle = css('--accent');
+  ctx.fillStyle = colors.accent;
   counts.forEach((count, b) => {
     if (count === 0) return;
     const left = x(start + b * bucket);
