@@ -97,7 +97,7 @@ function axisStyle(): Partial<uPlot.Axis> {
 }
 
 /** A stacked bar chart of `series` (one lane per status column) in `target`. */
-function stackedChart(target: HTMLElement, series: Series, names: string[], height: number, label: string): uPlot {
+function stackedChart(target: HTMLElement, series: Series, names: string[], height: number, label: string, band?: [number, number]): uPlot {
   const { xs, ys } = lanes(series);
   const stacked: number[][] = [];
   let running = xs.map(() => 0);
@@ -119,6 +119,21 @@ function stackedChart(target: HTMLElement, series: Series, names: string[], heig
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [axisStyle(), { ...axisStyle(), size: 60, values: (_u, splits) => splits.map((v) => fmt(v)) }],
       legend: { live: true },
+      // A group's peak window, shaded behind the bars.
+      hooks: band
+        ? {
+            drawClear: [
+              (u: uPlot) => {
+                const left = u.valToPos(band[0], 'x', true);
+                const right = u.valToPos(band[1], 'x', true);
+                u.ctx.save();
+                u.ctx.fillStyle = css('--peak');
+                u.ctx.fillRect(left, u.bbox.top, Math.max(2, right - left), u.bbox.height);
+                u.ctx.restore();
+              },
+            ],
+          }
+        : {},
       series: [
         { label: 'UTC', value: (_u, v) => (v == null ? '' : isoUtc(v).replace('T', ' ')) },
         ...order.map((i) => ({
@@ -322,9 +337,9 @@ class GroupsTable {
       ...data.keyFields.map((name, f) => ({ name, value: (i: number) => g.keys[i][f] })),
       { name: 'count', value: (i: number) => g.count[i] },
       ...data.statusColumns.map((name, c) => ({ name, value: (i: number) => g.byCode[i][c] })),
-      ...(g.peakCount ? [{ name: 'peak window', value: (i: number) => g.peakCount![i] }] : []),
       { name: 'first seen', value: (i: number) => g.first[i] },
       { name: 'last seen', value: (i: number) => g.last[i] },
+      ...(g.peakCount ? [{ name: 'peak window', value: (i: number) => g.peakCount![i] }] : []),
     ];
     this.scroller = el('div', { class: 'scroller', tabindex: '0', role: 'grid', 'aria-label': 'reported groups (arrows to move, Enter for details)', 'aria-rowcount': String(n) });
   }
@@ -337,7 +352,7 @@ class GroupsTable {
       const button = el('button', { type: 'button', 'data-column': String(c) }, column.name);
       button.addEventListener('click', () => this.sortBy(c));
       this.headers.push(button);
-      head.append(el('th', { scope: 'col', 'aria-sort': 'none', class: column.name === 'count' || c > this.data.keyFields.length ? 'num' : '' }, button));
+      head.append(el('th', { scope: 'col', 'aria-sort': 'none', class: c >= this.data.keyFields.length && !column.name.endsWith(' seen') ? 'num' : '' }, button));
       if (c === this.data.keyFields.length) head.append(el('th', { scope: 'col', class: 'spark-head' }, 'activity'));
     });
     // Fixed layout, widths set here: an auto table measured every cell of the rows on screen at every frame
@@ -376,7 +391,8 @@ class GroupsTable {
   }
 
   private sortBy(c: number): void {
-    this.descending = this.sortColumn === c ? !this.descending : c >= this.data.keyFields.length && c < this.columns.length - 2;
+    // Numbers sort most first, text in order, on the first click.
+    this.descending = this.sortColumn === c ? !this.descending : typeof this.columns[c].value(0) === 'number';
     this.sortColumn = c;
     const value = this.columns[c].value;
     const values = Array.from({ length: this.data.groups.count.length }, (_, i) => value(i));
@@ -474,7 +490,8 @@ class GroupsTable {
     const cells: HTMLTableCellElement[] = [];
     let ctx: CanvasRenderingContext2D | null = null;
     this.columns.forEach((_, c) => {
-      const td = el('td', { class: c < this.data.keyFields.length ? 'key' : c === this.data.keyFields.length || c < this.columns.length - 2 ? 'num' : 'time' });
+      const name = this.columns[c].name;
+      const td = el('td', { class: c < this.data.keyFields.length ? 'key' : name.endsWith(' seen') ? 'time' : 'num' });
       cells.push(td);
       tr.append(td);
       if (c === this.data.keyFields.length) {
@@ -592,7 +609,7 @@ function openDetail(data: PageData, row: number): void {
     facts,
     el('h3', {}, 'By status'),
     el('table', { class: 'codes' }, codes),
-    el('h3', {}, `Over time (each bar: ${durationText(g.series[row][1])})`),
+    el('h3', {}, `Over time (each bar: ${durationText(g.series[row][1])}${g.peakStart && data.windowSeconds ? '; the peak window shaded' : ''})`),
     chart,
   ];
   const tops = (title: string, refs: number[] | null): void => {
@@ -613,7 +630,8 @@ function openDetail(data: PageData, row: number): void {
   dialog.setAttribute('aria-labelledby', 'detail-title');
   if (!dialog.open) dialog.showModal();
   const series = g.series[row];
-  stackedChart(chart, series, ['responses'], 180, '');
+  const peak = g.peakStart && data.windowSeconds ? Date.parse(g.peakStart[row]) / 1000 : undefined;
+  stackedChart(chart, series, ['responses'], 180, '', peak === undefined ? undefined : [peak, peak + data.windowSeconds!]);
   close.focus();
 }
 

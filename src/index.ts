@@ -17,6 +17,8 @@ export { LogsiftError } from './base/errors.js';
 export { FORMAT_NAMES } from './formats/index.js';
 export { csvHeader, formatCsv, saveCsv } from './sinks/csv.js';
 export { formatJson, formatNdjson, saveJson, saveNdjson } from './sinks/json.js';
+export { formatHtml, saveHtml } from './sinks/html-report.js';
+export type { GroupReport, ReportData, SeriesData, TopValue } from './tables/report-data.js';
 export { OUTPUT_FORMATS, outputFormatFor, saveResult, type OutputFormat } from './sinks/output.js';
 export { KEY_FIELDS, type KeyField } from './options/key-fields.js';
 export { formatReport, printReport, type PrintOptions } from './sinks/print.js';

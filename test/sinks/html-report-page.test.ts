@@ -153,6 +153,31 @@ describe('the report page in Chromium', { skip: noBrowser }, () => {
     }
   });
 
+  it('with --window: says what the threshold means, and shows each group\'s peak window', async () => {
+    const windowed = await report('window', ['--input', SAMPLE, '--window', '1m', '--threshold', '4']);
+    const opened = await openReport(windowed.html);
+    const { page } = opened;
+    try {
+      assert.deepEqual(opened.errors, []);
+      assert.match((await page.textContent('#timeline-title + .note'))!, /at least 4 of its matching responses fall within some 1 min/);
+      const [header, ...rows] = windowed.csv;
+      assert.deepEqual(
+        await page.$$eval('#groups thead button', (b) => b.map((x) => x.textContent)),
+        header.slice(0, -1).map((h) => (h === 'peak_window_count' ? 'peak window' : h.replace(/_/g, ' '))),
+      );
+      // CSV: ..., first_seen, last_seen, peak_window_count, peak_window_start; the table, all but the start.
+      const peakAt = header.indexOf('peak_window_count');
+      const shown = (await shownRows(opened)).map(plain);
+      assert.ok(shown.length > 0);
+      assert.deepEqual(shown, rows.slice(0, shown.length).map((r) => r.slice(0, -1)));
+      await page.click('#groups tbody tr[data-index="0"] td.key');
+      await page.waitForSelector('dialog#detail[open]');
+      assert.match((await page.textContent('#detail .facts'))!, new RegExp(`peak window${rows[0][peakAt]} within 1 min from ${rows[0][peakAt + 1].replace(/[+]/g, '\\+')}`));
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('reads at a phone\'s width', async () => {
     const opened = await openReport(sample.html, { width: 390, height: 844 });
     try {
