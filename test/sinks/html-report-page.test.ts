@@ -178,6 +178,40 @@ describe('the report page in Chromium', { skip: noBrowser }, () => {
     }
   });
 
+  it('has enough contrast in both themes (WCAG AA: 4.5 for text)', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const opened = await openReport(sample.html, { colorScheme });
+      try {
+        // Text colour against the nearest opaque background, for each kind of text the page has.
+        const pairs = await opened.page.evaluate(() => {
+          const { document, getComputedStyle } = globalThis as unknown as {
+            document: { querySelector(s: string): { parentElement: unknown } | null };
+            getComputedStyle(e: unknown): { color: string; backgroundColor: string };
+          };
+          const background = (e: { parentElement: unknown } | null): string => {
+            for (let at = e; at; at = at.parentElement as typeof e) {
+              const color = getComputedStyle(at).backgroundColor;
+              if (color !== 'rgba(0, 0, 0, 0)' && color !== 'transparent') return color;
+            }
+            return 'rgb(255, 255, 255)';
+          };
+          return ['h1', '.subtitle', '.facts dt', '.facts dd', '.note', '#groups thead button', '#groups td.key', '#groups td.time', '#groups td.num', '#breakdown th']
+            .map((selector) => {
+              const e = document.querySelector(selector);
+              return e ? { selector, fg: getComputedStyle(e).color, bg: background(e) } : { selector, fg: '', bg: '' };
+            });
+        });
+        for (const { selector, fg, bg } of pairs) {
+          assert.ok(fg !== '', `${selector} is on the page`);
+          const ratio = contrast(fg, bg);
+          assert.ok(ratio >= 4.5, `${colorScheme}: ${selector} ${fg} on ${bg}: ${ratio.toFixed(2)}`);
+        }
+      } finally {
+        await opened.close();
+      }
+    }
+  });
+
   it('reads at a phone\'s width', async () => {
     const opened = await openReport(sample.html, { width: 390, height: 844 });
     try {
@@ -301,3 +335,16 @@ describe('the report page in Chromium', { skip: noBrowser }, () => {
     }
   });
 });
+
+/** WCAG contrast ratio of two `rgb(...)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string): number => {
+    const [r, g, bl] = color.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
