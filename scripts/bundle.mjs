@@ -8,11 +8,15 @@
 //   line, which esbuild splits into a chunk of its own so that the workers start before it is even parsed.
 // - producer-thread.js, the worker (engine/producer-thread.ts): one file, nothing shared with the command line's chunks.
 //
+// - report/page.js and page.css, the HTML report's script (report/page.ts with uPlot, the chart library) and
+//   style (uPlot's, then report/page.css), which sinks/html-report.ts inlines into every report.
+//
 // Everything sits in dist/bundle/cli/, at the same depth as dist/src/cli/, so that the relative URLs the code
 // uses (../../../package.json from the command line, ../../kernel/clf.wasm from the kernel glue, ./producer-thread.js
 // for the workers) point at the same files from both. The library (dist/src/index.js) is not bundled.
 
-import { rmSync } from 'node:fs';
+
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -33,3 +37,17 @@ await build({ ...common, entryPoints: { logsift: 'dist/src/cli/bin.js' }, splitt
 await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });
 // A cluster worker's scanning thread (cluster/scan-threads.ts finds it as ./scan-thread.js).
 await build({ ...common, entryPoints: { 'scan-thread': 'dist/src/cluster/scan-thread.js' } });
+
+// The report page runs in a browser, from a file, with no network: one script, minified, for current browsers.
+await build({
+  entryPoints: ['report/page.ts'],
+  outfile: 'dist/report/page.js',
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16.4'],
+  logLevel: 'warning',
+});
+const reportStyle = readFileSync('node_modules/uplot/dist/uPlot.min.css', 'utf8') + '\n' + readFileSync('report/page.css', 'utf8');
+writeFileSync('dist/report/page.css', reportStyle);

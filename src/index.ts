@@ -29,6 +29,8 @@ export type { AnalyzeResult, InputSummary, LineCounts, ReportedRows, ResultRow, 
 export { LogsiftError } from './base/errors.js';
 export { csvHeader, formatCsv, saveCsv } from './sinks/csv.js';
 export { formatJson, formatNdjson, jsonRow, saveJson, saveNdjson, type JsonRow } from './sinks/json.js';
+export { formatHtml, saveHtml } from './sinks/html-report.js';
+export type { GroupReport, ReportData, SeriesData, TopValue } from './tables/report-data.js';
 export { OUTPUT_FORMATS, outputFormatFor, saveResult, writeResult, type OutputFormat } from './sinks/output.js';
 export { KEY_FIELDS, type KeyField } from './options/key-fields.js';
 export { formatReport, printReport, type PrintOptions, type ReportStream } from './sinks/print.js';

@@ -35,6 +35,8 @@ export interface CliOptions {
   readonly redis?: string;
   /** Key cells a spreadsheet would run as formulas prefixed with `'` (sinks/csv.ts CsvOptions). */
   readonly csvSafe: boolean;
+  /** `--html PATH`: the HTML report too. */
+  readonly html?: string;
 }
 
 /** The exit status of --fail-if-found when a group passed the threshold (0: none did; 1: an error). */
@@ -129,7 +131,8 @@ export function buildProgram(version: string): Command {
     .option('--most <n>', 'report the n groups with the most matching responses, whatever the threshold', integerParser('--most', 1, 'a positive integer'))
     // Output
     .option('-o, --output <path>', `file to write, replaced atomically; - for stdout (default: ${DEFAULT_OUTPUT})`)
-    .addOption(new Option('--output-format <format>', 'csv, json or ndjson (default: from the extension: .json, .ndjson/.jsonl, else csv)').choices(OUTPUT_FORMATS))
+    .addOption(new Option('--output-format <format>', 'csv, json, ndjson or html (default: from the extension: .json, .ndjson/.jsonl, .html, else csv)').choices(OUTPUT_FORMATS))
+    .option('--html <path>', 'also write the report as one self-contained HTML page (the inputs are read twice)')
     .option('--top <n>', `rows in the printed table; 0: no table (default: ${DEFAULT_TOP})`, integerParser('--top', 0, 'a whole number'))
     .option('--csv-safe', "prefix CSV cells starting with = + - @ with ' so a spreadsheet does not run them as formulas")
     .option('-q, --quiet', 'print nothing but errors')
@@ -173,6 +176,7 @@ interface RawOptions {
   failIfFound?: boolean;
   color: ColorChoice;
   outputFormat?: string;
+  html?: string;
   progress: boolean;
   csvSafe?: boolean;
   chunkBytes?: number;
@@ -243,6 +247,7 @@ export function parseCli(program: Command, argv: readonly string[], context: Par
     color: raw.color,
     csvSafe: raw.csvSafe ?? false,
     ...redisFrom(raw.redis),
+    ...(raw.html !== undefined ? { html: raw.html } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ const GROUPS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Inputs', ['--input', '--skip-unreadable', '--format', '--log-format', '--json-fields', '--client-from', '--strict']],
   ['What counts', ['--errorcodes', '--threshold', '--since', '--until', '--include-ip', '--exclude-ip']],
   ['Grouping and windows', ['--by', '--keep-query', '--window', '--most']],
-  ['Output', ['--output', '--output-format', '--csv-safe', '--top', '--quiet', '--fail-if-found', '--color', '--no-progress']],
+  ['Output', ['--output', '--output-format', '--html', '--csv-safe', '--top', '--quiet', '--fail-if-found', '--color', '--no-progress']],
   ['Performance', ['--threads', '--redis']],
 ];
 
@@ -101,6 +101,8 @@ Output:
   $ logsift access.log -o - | sort -t, -k2 -rn | head
   $ logsift access.log -o errors.json  # .json, .ndjson/.jsonl: JSON
   $ logsift access.log --output-format ndjson -o - | jq .key.ip
+  $ logsift access.log --html report.html   # the CSV, and a page to open in a browser (reads the input twice)
+  $ logsift access.log -o report.html       # only the report page
   $ logsift access.log --csv-safe -o errors.csv   # for a spreadsheet: no cell from the log runs as a formula
   $ logsift access.log --top 5         # 5 rows in the table (--top 0: none)
   $ logsift access.log --quiet --fail-if-found || echo "clients over it"

@@ -144,6 +144,18 @@ async function main(argv: readonly string[]): Promise<void> {
     cli.output,
     inputs.map((input) => input.path),
   );
+  // The HTML report: from --html, or as the output itself (--output report.html).
+  const html = cli.html;
+  if (html !== undefined) {
+    checkOutput(
+      html,
+      inputs.map((input) => input.path),
+    );
+    if (resolve(html) === resolve(cli.output)) throw new LogsiftError(`--html and --output name the same file: ${html}`);
+  }
+  const report = html !== undefined || outputFormat === 'html';
+  // The report's second read runs in this process; a cluster's workers do not gather its data (yet).
+  if (report && cli.redis !== undefined) throw new LogsiftError('the HTML report is not available with --redis: run it without --redis, on a machine that sees the files');
   if (specs.includes(STDIN) && process.stdin.isTTY) {
     process.stderr.write('logsift: reading stdin from the terminal (end it with Ctrl-D)\n');
   }
@@ -151,7 +163,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // The printer (with its table library) loads while the producers work, not before they start.
   const printing = cli.quiet ? undefined : import('../sinks/print.js');
   const progress = await createProgress(process.stderr, cli.progress);
-  const options = { ...cli.analyze, onProgress: (done: number, total: number | undefined) => progress.update(done, total) };
+  const options = { ...cli.analyze, report, onProgress: (done: number, total: number | undefined) => progress.update(done, total) };
   const { result, clusterLines } = await (cli.redis !== undefined
     ? runOnCluster(cli.redis, options).then(({ result, lines }) => ({ result, clusterLines: lines }))
     : analyze(options).then((result) => ({ result, clusterLines: [] as string[] }))
@@ -163,12 +175,15 @@ async function main(argv: readonly string[]): Promise<void> {
     for (const warning of result.summary.warnings) process.stderr.write(`logsift: warning: ${escapeForTerminal(warning)}\n`);
   }
   if (cli.output === STDOUT) {
+    if (html !== undefined) save(result, html, 'html', false);
     writeResult(result, outputFormat, (bytes) => process.stdout.write(bytes), { csvSafe: cli.csvSafe });
   } else {
     // A run killed mid-save (kill -9) leaves a temp file no one removes: the next save of that output does.
     for (const stale of removeStaleTempFiles(resolve(cli.output))) {
       process.stderr.write(`logsift: warning: removed ${escapeForTerminal(stale)}, a temp file left by an interrupted run\n`);
     }
+    // The report first: should it fail (the bigger file, and the page's assets), the CSV is left as it was.
+    if (html !== undefined) save(result, html, 'html', false);
     const fifo = await awaitFifoReader(cli.output);
     try {
       save(result, cli.output, outputFormat, cli.csvSafe);
@@ -186,6 +201,7 @@ async function main(argv: readonly string[]): Promise<void> {
       savedTo: cli.output === STDOUT ? undefined : cli.output,
       color: useColor(stream, cli.color),
       inputNote: INPUT_NOTES[cli.inputSource],
+      ...(html !== undefined ? { reportTo: html } : {}),
     });
     for (const line of clusterLines) stream.write(`${line}\n`);
     mark('printed');

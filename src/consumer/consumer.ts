@@ -166,6 +166,11 @@ export class Consumer {
     };
   }
 
+  /** With a relative time span: the input's newest instant (a stamp), known once every partial is merged. */
+  get newest(): number | undefined {
+    return this.endMerge().newest;
+  }
+
   private endMerge(): Merged {
     return (this.merged ??= this.merger.finish());
   }

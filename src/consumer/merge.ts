@@ -27,6 +27,8 @@ export interface Merged {
   readonly foldFailed?: boolean;
   /** With a relative time span: what settling the producers' undecided entries added to the line counts. */
   readonly settled?: SettleCounts;
+  /** With a relative time span: the newest instant of the input (a stamp), which settled it. */
+  readonly newest?: number;
   /** When the kernel merged (counts only): its table, which ranks the groups and writes their CSV lines. */
   readonly kernelTable?: MergedKernelTable;
 }
@@ -119,7 +121,7 @@ class TablePartialMerger implements PartialMerger {
     if (!deferred) return { table, events };
     span!.finish(span!.newest);
     deferred.settle(span!, { table, events }, this.settled);
-    return { table, events, settled: this.settled };
+    return { table, events, settled: this.settled, newest: span!.newest };
   }
 }
 

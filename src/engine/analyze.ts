@@ -16,7 +16,10 @@ import { resolveInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
+import { readReport, type ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
+import type { RankedGroups } from '../tables/ranked.js';
+import type { ReportData } from '../tables/report-data.js';
 import type { ScanPartial } from '../tables/partial.js';
 import type { AnalyzeResult } from '../tables/result.js';
 import { runProducers } from './producer-pool.js';
@@ -33,6 +36,10 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
   try {
     const skipped = [...resolved.skipped, ...unreadable];
     if (files.length === 0) throw new LogsiftError(`no input could be read (${skipped.map((s) => s.path).join(', ')})`);
+    const pipe = spec.report ? files.find((file) => file.pipe) : undefined;
+    if (pipe) {
+      throw new LogsiftError(`the HTML report reads its inputs twice, which a pipe cannot be (${pipe.path}): save it to a file first`);
+    }
     const tasks = planTasks(files, { producers: spec.threads, rangeBytes: spec.rangeBytes });
     const run: ConsumedRun = { spec, files, skipped, tasks, started };
     const progress = new Progress(run, options.onProgress);
@@ -40,10 +47,38 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
     // Folded windows (analyses/sliding.ts) need each group's instants nearly in time order; when they were
     // not, the input is read again keeping every instant. (A pipe is never folded: it cannot be read again.)
     if (consumer.needsAnotherPass) consumer = await readAll(run, SECOND_PASS, relays, progress);
-    return consumer.finish(shrunkInputs(files));
+    const result = consumer.finish(shrunkInputs(files));
+    if (!spec.report) return result;
+    progress.startRead();
+    return { ...result, report: await gatherReport(run, consumer, result, progress.onRead) };
   } finally {
     for (const relay of relays.values()) relay.stop();
   }
+}
+
+/** The HTML report's read of the inputs (scan/report-scanner.ts), for the groups `result` reports. */
+async function gatherReport(run: ConsumedRun, consumer: Consumer, result: AnalyzeResult, onRead: (bytes: number) => void): Promise<ReportData> {
+  const { spec, files } = run;
+  const ranked = result.reported as RankedGroups;
+  const reportedKeys = Array.from({ length: ranked.length }, (_, i) => {
+    const row = ranked.order[i];
+    return ranked.table.keys.slice(ranked.table.keyStart(row), ranked.table.keyEnd(row));
+  });
+  const config: ReportConfig = {
+    formatOptions: spec.formatOptions,
+    statusColumns: spec.statusColumns,
+    by: spec.by,
+    keepQuery: spec.keepQuery,
+    ...(spec.span ? { span: spec.span, newest: consumer.newest } : {}),
+    includeIp: spec.analysis?.includeIp ?? [],
+    excludeIp: spec.analysis?.excludeIp ?? [],
+    chunkBytes: spec.chunkBytes,
+    reportedKeys,
+  };
+  const inputs = files.map((file, i) => ({ path: file.path, compression: file.compression, format: result.summary.inputs[i].format }));
+  const data = await readReport(inputs, config, onRead);
+  mark('report read');
+  return data;
 }
 
 /** One read of every input: producers -> queue -> consumer. Resolves with the consumer, every partial merged. */

@@ -68,6 +68,11 @@ export interface AnalyzeOptions {
    * threshold; the threshold is then ignored.
    */
   most?: number;
+  /**
+   * Also gather what the HTML report shows (timelines, top paths and user agents): the result then has a
+   * `report`. The inputs are read once more, after the run (scan/report-scanner.ts), so they must be files.
+   */
+  report?: boolean;
   /** Hears progress: bytes read so far, and of how many (`totalBytes` is undefined while a pipe is read). */
   onProgress?: (doneBytes: number, totalBytes: number | undefined) => void;
   /** What the input `-` reads: a stream or any async iterable of bytes (default: process.stdin). */

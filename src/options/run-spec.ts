@@ -72,6 +72,8 @@ export interface ResolvedOptions {
   readonly flushGroups: number;
   readonly queueCapacity: number;
   readonly kernel: boolean;
+  /** Gather the HTML report's data (AnalyzeOptions.report). */
+  readonly report: boolean;
   readonly onProgress?: (doneBytes: number, totalBytes: number | undefined) => void;
   readonly stdin?: Readable;
   /** Report this many groups whatever the threshold; undefined: the threshold decides. */
@@ -163,6 +165,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     flushGroups: positiveInteger('flushGroups', options.flushGroups, DEFAULT_FLUSH_GROUPS),
     queueCapacity: positiveInteger('queueCapacity', options.queueCapacity, DEFAULT_QUEUE_CAPACITY),
     kernel: options.kernel ?? true,
+    report: options.report ?? false,
     onProgress: options.onProgress,
     stdin: options.stdin === undefined || options.stdin instanceof Readable ? options.stdin : Readable.from(options.stdin, { objectMode: false }),
     ...(options.most !== undefined ? { most: positiveInteger('--most', options.most, 1) } : {}),

@@ -22,6 +22,8 @@ export interface PrintOptions {
   readonly width?: number;
   /** Said after the input's name on the first line (`the shipped sample: no input given`). */
   readonly inputNote?: string;
+  /** Where the HTML report went, if one was asked for beside the output. */
+  readonly reportTo?: string;
 }
 
 /** Where printReport writes: a Node stream, or anything with `write` (a terminal's `isTTY` and `columns` if known). */
@@ -149,6 +151,7 @@ export function formatReport(result: AnalyzeResult, options: PrintOptions = {}):
     `  elapsed           ${seconds.toFixed(2)} s ${c.dim(`(${formatBytes(seconds > 0 ? s.uncompressedBytes / seconds : 0)}/s)`)}`,
   ];
   if (options.savedTo) lines.push(`  saved             ${escapeForTerminal(options.savedTo)}`);
+  if (options.reportTo) lines.push(`  report            ${escapeForTerminal(options.reportTo)}`);
 
   const { reported } = result;
   const top = Array.from({ length: Math.min(reported.length, options.top ?? 20) }, (_, i) => reported.at(i));

@@ -102,6 +102,22 @@ export class GroupTable {
     }
   }
 
+  /** The row of the key buf[start, end), or -1 when the table has none (nothing is inserted). */
+  find(buf: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const slots = this.slots;
+    const mask = slots.length / SLOT_INTS - 1;
+    const length = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT_INTS;
+      const entry = slots[at];
+      if (entry === 0) return -1;
+      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) {
+        return entry - 1;
+      }
+    }
+  }
+
   /** Adds the groups of a partial into this table: every one, or those from group `from` on. */
   mergePartial(partial: CountsPartial, from = 0): void {
     const { width, keyBytes, keyEnds, records } = partial;

@@ -2,6 +2,8 @@
 // These are the library's public types: they name no Node type and import nothing that does, so that a
 // project without @types/node compiles against them.
 
+import type { ReportData } from './report-data.js';
+
 /** Line counts of the run (the same fields as tables/line-counts.ts ScanStats, which producers add up). */
 export interface LineCounts {
   /** Lines seen, blank ones included. */
@@ -127,6 +129,8 @@ export interface AnalyzeResult {
   /** The same rows as one array, built on first read. */
   readonly rows: readonly ResultRow[];
   readonly summary: Summary;
+  /** With AnalyzeOptions.report: what the HTML report shows beyond the rows (tables/report-data.ts). */
+  readonly report?: ReportData;
 }
 
 /** Keys hold the log's raw bytes (one char per byte); shown as UTF-8 text when they are valid UTF-8. */
