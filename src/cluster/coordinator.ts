@@ -153,6 +153,7 @@ class ClusterSession {
     return new Promise<Consumer>((resolveRead, rejectRead) => {
       let failed = false;
       let lastHeard = Date.now();
+      let added = false;
       let merging = Promise.resolve();
       const fail = (error: unknown): void => {
         if (failed) return;
@@ -196,7 +197,8 @@ class ClusterSession {
           return;
         }
         void this.client.set(runAliveKey(this.run), '1', 'PX', ALIVE_TTL_MS).catch(() => undefined);
-        if (Date.now() - lastHeard < SWEEP_MS || this.lostSince !== undefined) return;
+        // Not before every job is in Redis: a job not added yet would look vanished (seen under load).
+        if (!added || Date.now() - lastHeard < SWEEP_MS || this.lostSince !== undefined) return;
         lastHeard = Date.now();
         void this.sweep(pending, take, fail).catch(() => undefined); // a sweep that cannot reach Redis waits for the next
       }, SWEEP_MS);
@@ -211,7 +213,11 @@ class ClusterSession {
         opts: { jobId, attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
       }));
       for (const { opts } of jobs) this.jobIds.add(opts.jobId);
-      this.queue.addBulk(jobs).then(() => mark('cluster jobs added'), fail);
+      this.queue.addBulk(jobs).then(() => {
+        added = true;
+        lastHeard = Date.now();
+        mark('cluster jobs added');
+      }, fail);
     });
   }
 

@@ -202,6 +202,13 @@ export function scanConfigOf(payload: JobPayload): ScanConfig {
 
 const STAT_NAMES = ['lines', 'blank', 'malformed', 'comment', 'parsed', 'matched', 'outside', 'excluded'] as const satisfies readonly (keyof ScanStats)[];
 
+/** A stamp of a worker's line counts: a finite number, or null for none; anything else is refused. */
+function stampOrNone(value: unknown, none: number, bad: (what: string) => LogsiftError): number {
+  if (value === null) return none;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('bad instant in the line counts');
+  return value;
+}
+
 /** Checks a worker's result against the job it answers; a LogsiftError names the fault. */
 export function validateJobResult(value: unknown, payload: JobPayload, jobId: string): JobResult {
   const bad = (what: string): LogsiftError => new LogsiftError(`a worker returned a malformed result for ${payload.task.path}: ${what}`);
@@ -224,6 +231,9 @@ export function validateJobResult(value: unknown, payload: JobPayload, jobId: st
       if (!isIndex(counts[name], Number.MAX_SAFE_INTEGER)) throw bad(`bad count ${name}`);
       entry[name] = counts[name] as number;
     }
+    // The span of instants seen: a stamp, or null (JSON's word for the +-Infinity of "none yet").
+    entry.firstStamp = stampOrNone(counts.firstStamp, Number.POSITIVE_INFINITY, bad);
+    entry.lastStamp = stampOrNone(counts.lastStamp, Number.NEGATIVE_INFINITY, bad);
     checkedStats[Number(input)] = entry;
   }
   let report: StreamReport | undefined;

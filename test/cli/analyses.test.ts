@@ -75,7 +75,7 @@ describe('analyses on the command line', () => {
     [['--since', '1h', '--until', '2h'], /--since '1h' is not before --until '2h'/],
     [['--exclude-ip', '10.0.0.0/33'], /--exclude-ip '10.0.0.0\/33': the prefix length must be a number from 0 to 32/],
     [['--include-ip', 'not-an-ip'], /--include-ip 'not-an-ip' is not an address block: use an IPv4 or IPv6 address or block/],
-    [['--output-format', 'xml'], /^logsift: error: --output-format must be one of csv, json, ndjson, got "xml"$/m],
+    [['--output-format', 'xml'], /^logsift: error: --output-format must be one of csv, json, ndjson, html, got "xml"$/m],
     [['--window', '10'], /--window '10' has no unit: write 10s, 10m or 10h/],
   ];
   for (const [args, message] of bad) {
