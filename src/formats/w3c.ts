@@ -19,6 +19,7 @@
 // starts with a quote (attacker text) cannot swallow the next fields, since IIS values never hold a space.
 // `--w3c-fields` names the fields of a file cut without its `#Fields:` line.
 
+import { LogsiftError } from '../base/errors.js';
 import { packStamp } from '../base/time.js';
 import { LineFields, rawText, type FormatDefinition, type LineFormat } from './fields.js';
 import { clearDetails } from './request.js';
@@ -89,6 +90,23 @@ export class Layout {
     if (this.hasDate) essential.push(at(Role.Date));
     this.lastEssential = essential.some((c) => c < 0) ? -1 : Math.max(...essential);
   }
+}
+
+/**
+ * `--w3c-fields`: the names, checked: they must name the client, the status and the time, and a date column
+ * (a file cut without its `#Fields:` line has lost its `#Date:` line too).
+ */
+export function checkW3cFields(names: readonly string[]): readonly string[] {
+  if (names.length === 0) throw new LogsiftError('--w3c-fields is empty: name the fields as the #Fields: line would (date time c-ip ...)');
+  const bad = names.find((name) => name === '' || /[\s#]/.test(name));
+  if (bad !== undefined) throw new LogsiftError(`--w3c-fields: '${bad}' is not a W3C field name`);
+  const layout = new Layout(names);
+  if (layout.lastEssential < 0 || !layout.hasDate) {
+    const lower = new Set(names.map((name) => name.toLowerCase()));
+    const missing = ['date', 'time', 'c-ip', 'sc-status'].filter((name) => !lower.has(name));
+    throw new LogsiftError(`--w3c-fields must name date, time, c-ip and sc-status; missing: ${missing.join(', ')}`);
+  }
+  return [...names];
 }
 
 export interface W3cFlavour {
