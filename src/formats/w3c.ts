@@ -16,7 +16,8 @@
 // values in double quotes with spaces inside (`""` for a quote), `cs-uri` for the path, times in the zone of a
 // `#GMT-Offset: -0800` line (UTC without one), and `#Start-Date:` like `#Date:`. A quoted reading is taken only
 // when a field starts with `"` and the plain reading has not the number of fields named: an IIS value that
-// starts with a quote (attacker text) cannot swallow the next fields, since IIS values never hold a space.
+// starts with a quote (attacker text) cannot swallow the next fields, since IIS values never hold a space. In a
+// plain reading a field written `"value"` is the value without its quotes.
 // `--w3c-fields` names the fields of a file cut without its `#Fields:` line.
 
 import { LogsiftError } from '../base/errors.js';
@@ -170,11 +171,18 @@ export class W3cFormat implements LineFormat {
       let fieldStart = p;
       let fieldEnd = p;
       let c = 0;
-      if (p < end && buf[p] === QUOTE && (quoted === 1 || (quoted < 0 && (quoted = this.quotedReading(buf, start, end)) === 1))) {
-        fieldStart = p + 1;
-        fieldEnd = closingQuote(buf, fieldStart, end);
-        if (fieldEnd < 0) return false;
-        p = fieldEnd + 1;
+      if (p < end && buf[p] === QUOTE) {
+        if (quoted < 0) quoted = this.quotedReading(buf, start, end);
+        if (quoted === 1) {
+          fieldStart = p + 1;
+          fieldEnd = closingQuote(buf, fieldStart, end);
+          if (fieldEnd < 0) return false;
+          p = fieldEnd + 1;
+        } else {
+          while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
+          fieldEnd = p;
+          if (fieldEnd - fieldStart >= 2 && buf[fieldEnd - 1] === QUOTE) [fieldStart, fieldEnd] = [fieldStart + 1, fieldEnd - 1];
+        }
       } else {
         while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
         fieldEnd = p;
@@ -248,7 +256,8 @@ export class W3cFormat implements LineFormat {
       p++;
       while (p < end && buf[p] === SP) p++;
       let c = 0;
-      if (p < end && buf[p] === QUOTE && (quoted === 1 || (quoted < 0 && (quoted = this.quotedReading(buf, start, end)) === 1))) {
+      if (p < end && buf[p] === QUOTE && quoted < 0) quoted = this.quotedReading(buf, start, end);
+      if (p < end && buf[p] === QUOTE && quoted === 1) {
         const fieldEnd = closingQuote(buf, p + 1, end);
         if (fieldEnd < 0) return;
         if (roles[column] !== Role.None) setDetail(out, roles[column], p + 1, fieldEnd);
@@ -256,7 +265,9 @@ export class W3cFormat implements LineFormat {
       } else {
         const fieldStart = p;
         while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
-        if (roles[column] !== Role.None) setDetail(out, roles[column], fieldStart, p);
+        // A plain reading's "value" (no space inside) is the value without its quotes.
+        const quotes = p - fieldStart >= 2 && buf[fieldStart] === QUOTE && buf[p - 1] === QUOTE ? 1 : 0;
+        if (roles[column] !== Role.None) setDetail(out, roles[column], fieldStart + quotes, p - quotes);
       }
     }
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { createFormat } from '../../src/formats/index.js';
 import { referenceW3c } from '../reference/w3c.js';
 import { expectedCsv, fixture, parseOne, REAL, run, sameForAnySplit } from './support.js';
@@ -135,6 +136,31 @@ describe('w3c', () => {
     f.begin!([]);
     assert.equal(parseOne(f, '01:02:03 10.0.0.1 2020-01-02 404')?.time, '2020-01-02T01:02:03+00:00');
     assert.equal(parseOne(createFormat('w3c'), '01:02:03 10.0.0.1 2020-01-02 404'), undefined);
+  });
+
+  test('property: draft lines with quoted values and runs of spaces read as the reference reads them', () => {
+    const value = fc.stringMatching(/^[a-z0-9 "();/.-]{0,12}$/);
+    const gap = fc.stringMatching(/^ {1,4}$/);
+    const quoted = (v: string): string => `"${v.replaceAll('"', '""')}"`;
+    const fields = ['c-ip', 'cs(Referrer)', 'date', 'time', 'sc-status', 'cs(User-Agent)'];
+    fc.assert(
+      fc.property(value, value, fc.constantFrom('200', '404', '503', '4x4'), fc.array(gap, { minLength: 5, maxLength: 5 }), fc.boolean(), (referrer, agent, status, gaps, quoteAll) => {
+        const show = (v: string): string => (quoteAll || v === '' || /[ "]/.test(v) ? quoted(v) : v);
+        const values = ['10.0.0.1', show(referrer), '2020-05-06', '07:08:09', status, show(agent)];
+        const line = values.map((v, i) => (i === 0 ? v : gaps[i - 1] + v)).join('');
+        const f = createFormat('w3c');
+        f.begin!(['#GMT-Offset: +0100', `#Fields: ${fields.join(' ')}`]);
+        const got = parseOne(f, line);
+        const expected = referenceW3c(`#GMT-Offset: +0100\n#Fields: ${fields.join(' ')}\n${line}\n`);
+        assert.equal(got === undefined, expected.length === 0, line);
+        if (got) {
+          assert.deepEqual([got.client, got.status, got.time], [expected[0].client, expected[0].status, expected[0].time]);
+          assert.equal(got.referrer, referrer.replaceAll('"', '""'), line);
+          assert.equal(got.userAgent, agent.replaceAll('"', '""'), line); // "" is kept as written
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('a file with only headers: nothing parsed, nothing malformed, no warning', async () => {

@@ -4,9 +4,12 @@
 import { IIS_DEFAULT_FIELDS } from '../../src/formats/w3c.js';
 import type { Entry } from '../formats/support.js';
 
-/** The plain reading: a space or TAB and the spaces after it separate fields. */
+/** The plain reading: a space or TAB and the spaces after it separate fields; `"value"` loses its quotes. */
 function plainValues(line: string): string[] {
-  return line.replace(/[ \t]+$/, '').split(/[ \t] */);
+  return line
+    .replace(/[ \t]+$/, '')
+    .split(/[ \t] */)
+    .map((v) => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v));
 }
 
 /** The reading with quoted values (`"a b"`, `""` a quote inside), up to a quote not closed before a separator. */
@@ -50,7 +53,8 @@ export function referenceW3c(text: string, clientFrom: 'client' | 'xff' = 'clien
     if (line.startsWith('#GMT-Offset:')) offset = offsetText(line.slice(12));
     if (line.startsWith('#')) continue;
     let values = plainValues(line);
-    if (values.length !== fields.length && values.some((v) => v.startsWith('"'))) values = quotedValues(line);
+    const plainHasQuote = line.split(/[ \t] */).some((v) => v.startsWith('"'));
+    if (values.length !== fields.length && plainHasQuote) values = quotedValues(line);
     const get = (name: string): string | undefined => {
       const i = fields.findIndex((f) => f.toLowerCase() === name.toLowerCase());
       return i < 0 ? undefined : values[i];
