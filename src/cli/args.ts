@@ -89,6 +89,13 @@ function jsonFields(value: string): Record<string, string> {
   return fields;
 }
 
+/** `--w3c-fields "date time c-ip ..."`: the names as a `#Fields:` line gives them (spaces or commas). */
+function w3cFieldNames(value: string): string[] {
+  const names = value.replace(/^\s*#Fields:/i, '').split(/[\s,]+/).filter((name) => name !== '');
+  if (names.length === 0) throw new InvalidArgumentError('--w3c-fields: name the fields as the #Fields: line would (date time c-ip ...)');
+  return names;
+}
+
 function formatName(value: string): string {
   const name = FORMAT_ALIASES[value.toLowerCase()] ?? value.toLowerCase();
   if (!FORMAT_NAMES.includes(name)) {
@@ -110,6 +117,7 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--format <name>', 'log format; auto: detected per file (see logsift help formats)').argParser(formatName).default('auto'))
     .option('--log-format <string>', "the server's own format string: nginx log_format or Apache LogFormat")
     .option('--json-fields <list>', 'JSON lines: key paths by role (client=request.remote_ip,status=status)', jsonFields)
+    .option('--w3c-fields <names>', 'W3C: the fields of a file cut without its #Fields: line ("date time c-ip cs-method ...")', w3cFieldNames)
     .addOption(new Option('--client-from <source>', 'client key: the connecting address or the first X-Forwarded-For one').choices(['client', 'xff']).default('client'))
     .option('--strict', 'a line that does not fit its format is an error (default: skipped, counted)')
     // What counts
@@ -169,6 +177,7 @@ interface RawOptions {
   format: string;
   logFormat?: string;
   jsonFields?: Record<string, string>;
+  w3cFields?: string[];
   clientFrom: 'client' | 'xff';
   strict?: boolean;
   top?: number;
@@ -231,6 +240,7 @@ export function parseCli(program: Command, argv: readonly string[], context: Par
       format: raw.format,
       logFormat: raw.logFormat,
       jsonFields: raw.jsonFields,
+      ...(raw.w3cFields !== undefined ? { w3cFields: raw.w3cFields } : {}),
       clientFrom: raw.clientFrom,
       strict: raw.strict ?? false,
       chunkBytes: raw.chunkBytes,

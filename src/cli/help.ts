@@ -5,7 +5,7 @@ import type { Command, Help, Option } from 'commander';
 
 /** The topics of --help and their flags (long names), in order. A flag not listed goes under "Other". */
 const GROUPS: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['Inputs', ['--input', '--skip-unreadable', '--format', '--log-format', '--json-fields', '--client-from', '--strict']],
+  ['Inputs', ['--input', '--skip-unreadable', '--format', '--log-format', '--json-fields', '--w3c-fields', '--client-from', '--strict']],
   ['What counts', ['--errorcodes', '--threshold', '--since', '--until', '--include-ip', '--exclude-ip']],
   ['Grouping and windows', ['--by', '--keep-query', '--window', '--most']],
   ['Output', ['--output', '--output-format', '--html', '--csv-safe', '--top', '--quiet', '--fail-if-found', '--color', '--no-progress']],
@@ -46,7 +46,9 @@ format from its first 64 KiB):
   common, clf    NCSA Common: host ident user [time] "request" status bytes
   combined       Common plus "referer" "user-agent" (Apache's, nginx's default)
   vcombined      Combined with a leading vhost:port (Apache's vhost_combined)
-  w3c            W3C extended, as IIS writes it (#Fields: names the columns)
+  w3c            W3C extended, as IIS writes it (#Fields: names the columns),
+                 and as the draft allows (Oracle Web Cache, Incapsula: runs
+                 of spaces, "quoted values", #GMT-Offset)
   cloudfront     Amazon CloudFront standard logs (TAB-separated, URL-encoded)
   alb            AWS Application Load Balancer
   elb            AWS Classic Load Balancer
@@ -62,6 +64,8 @@ Apache's LogFormat string as it stands in the server's configuration:
   logsift --log-format 'LogFormat "%h %l %u %t \\"%r\\" %>s %b" common'
 --json-fields role=key.path,... names the JSON keys (roles: client, status,
 time, method, path, request, vhost, user_agent, referrer, xff).
+--w3c-fields "date time c-ip ..." names the fields of a W3C file cut
+without its #Fields: line (tail -n 1000 u_ex*.log).
 --client-from xff keys clients by the first X-Forwarded-For address.
 Compressed inputs (gzip, zstd, bzip2) are recognised by their first bytes.`;
 
@@ -77,6 +81,7 @@ Inputs:
   $ logsift access.log --format clf          # clf is common
   $ logsift app.log --log-format '$remote_addr [$time_local] "$request" $status'
   $ logsift app.log --format json --json-fields client=ip,status=code,time=ts
+  $ tail -n 1000 u_ex151020.log | logsift --w3c-fields "date time c-ip cs-method cs-uri-stem sc-status"
   $ logsift alb/ --client-from xff     # clients by X-Forwarded-For
   $ logsift access.log --strict        # a line that does not fit is an error
 

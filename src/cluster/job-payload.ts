@@ -25,12 +25,12 @@ export const JOB_VERSION = 1;
 export type ScanOptions = Pick<
   EngineOptions,
   | 'errorCodes' | 'by' | 'keepQuery' | 'window' | 'since' | 'until' | 'includeIp' | 'excludeIp' | 'format' | 'logFormat'
-  | 'jsonFields' | 'clientFrom' | 'chunkBytes' | 'flushGroups' | 'settleEntries' | 'windowFolding' | 'windowSlack' | 'kernel'
+  | 'jsonFields' | 'w3cFields' | 'clientFrom' | 'chunkBytes' | 'flushGroups' | 'settleEntries' | 'windowFolding' | 'windowSlack' | 'kernel'
 >;
 
 const SCAN_OPTION_NAMES = [
   'errorCodes', 'by', 'keepQuery', 'window', 'since', 'until', 'includeIp', 'excludeIp', 'format', 'logFormat',
-  'jsonFields', 'clientFrom', 'chunkBytes', 'flushGroups', 'settleEntries', 'windowFolding', 'windowSlack', 'kernel',
+  'jsonFields', 'w3cFields', 'clientFrom', 'chunkBytes', 'flushGroups', 'settleEntries', 'windowFolding', 'windowSlack', 'kernel',
 ] as const satisfies readonly (keyof ScanOptions)[];
 
 export interface JobPayload {
@@ -166,6 +166,7 @@ function validateScanOptions(value: unknown): ScanOptions {
     format: (v) => typeof v === 'string',
     logFormat: (v) => typeof v === 'string' && v.length <= 65536,
     jsonFields: (v) => isObject(v) && Object.values(v).every((item) => typeof item === 'string'),
+    w3cFields: strings,
     clientFrom: (v) => v === 'client' || v === 'xff',
     chunkBytes: (v) => isIndex(v, 1 << 30),
     flushGroups: (v) => isIndex(v, 1 << 30),

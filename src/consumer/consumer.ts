@@ -151,7 +151,7 @@ export class Consumer {
         inputs,
         skippedInputs: skipped,
         format: [...new Set(inputs.map((input) => input.format))].join(', '),
-        warnings: [...spec.warnings, ...driverWarnings, ...fitWarnings(fits), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats, logSpan)],
+        warnings: [...spec.warnings, ...driverWarnings, ...fitWarnings(fits, spec.formatOptions), ...forwardedForWarnings(fits, spec.formatOptions), ...spanWarnings(spec, stats, logSpan)],
         // A pipe's (or a /proc file's) size is known once read; every other input counts as stored when the run began.
         bytes: files.reduce((sum, file) => sum + (file.pipe || file.stream ? inputs[file.input].bytes : file.size), 0),
         uncompressedBytes: inputs.reduce((sum, input) => sum + input.uncompressedBytes, 0),

@@ -17,10 +17,24 @@ function formatsTried(format: Detection): string {
 }
 
 /** Warnings for files with lines but none that fits. */
-export function fitWarnings(files: readonly FileFit[]): string[] {
+export function fitWarnings(files: readonly FileFit[], options: FormatOptions = {}): string[] {
   return files
     .filter(({ stats }) => stats.parsed === 0 && stats.malformed > 0)
-    .map(({ path, format, stats }) => `no line of ${path} fits ${formatsTried(format)}: ${formatCount(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} skipped`);
+    .map(
+      ({ path, format, stats }) =>
+        `no line of ${path} fits ${formatsTried(format)}: ${formatCount(stats.malformed)} line${stats.malformed === 1 ? '' : 's'} skipped` +
+        (cutW3c(format, stats, options) ? W3C_FIELDS_HINT : ''),
+    );
+}
+
+const W3C_FIELDS_HINT =
+  '; a W3C file without its #Fields: line (cut from the middle of a log) is read with --w3c-fields "date time c-ip ..." naming its fields';
+
+/** A W3C file read without any `#Fields:` line and without --w3c-fields: its columns were guessed. */
+function cutW3c(format: Detection, stats: ScanStats, options: FormatOptions): boolean {
+  if (options.w3cFields !== undefined) return false;
+  if (format.detected) return format.w3cWithoutFields === true;
+  return (format.name === 'w3c' || format.name === 'cloudfront') && stats.comment === 0;
 }
 
 /** --strict: throws for the first file with a line that does not fit. */

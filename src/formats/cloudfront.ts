@@ -53,5 +53,5 @@ export const cloudfrontDefinition: FormatDefinition = {
   name: 'cloudfront',
   description: 'Amazon CloudFront standard logs (TAB-separated W3C)',
   stateLines: ['#Fields:', '#Date:'],
-  create: () => new W3cFormat({ name: 'cloudfront', defaultFields: CLOUDFRONT_FIELDS, text: percentDecoded }),
+  create: (options) => new W3cFormat({ name: 'cloudfront', defaultFields: options.w3cFields ?? CLOUDFRONT_FIELDS, text: percentDecoded }),
 };

@@ -18,6 +18,8 @@ export interface Detection {
   readonly detected: boolean;
   /** The formats considered, for messages ("tried: ..."). */
   readonly tried: readonly string[];
+  /** Detected, nothing fits, and the lines look like W3C data without a `#Fields:` line (a cut file). */
+  readonly w3cWithoutFields?: boolean;
 }
 
 /** Candidates in order of preference on a tie. The CLF family comes last and is told apart separately. */
@@ -100,6 +102,9 @@ export function detectFormat(sample: Buffer, options: FormatOptions = {}, whole 
   }
   if (clf.count > bestCount) best = clf.name;
   if (best === w3cDefinition.name || best === cloudfrontDefinition.name) best = w3cFlavour(sample, whole);
+  if (!best && options.w3cFields === undefined && looksLikeHeaderlessW3c(sample, whole)) {
+    return { name: combinedFormat.name, detected: true, tried: DETECTABLE, w3cWithoutFields: true };
+  }
   return { name: best || combinedFormat.name, detected: true, tried: DETECTABLE };
 }
 
@@ -122,6 +127,19 @@ function w3cFlavour(sample: Buffer, whole: boolean): string {
   });
   const cloudfront = lines > 0 ? tabs * 2 > lines : edgeFields;
   return cloudfront ? cloudfrontDefinition.name : w3cDefinition.name;
+}
+
+const W3C_DATE = /(^|[ \t])\d{4}-\d\d-\d\d[ \t]+"?\d\d:\d\d:\d\d/;
+
+/** No header line, and the first data line has a date and a time as W3C writes them: separate fields. */
+function looksLikeHeaderlessW3c(sample: Buffer, whole: boolean): boolean {
+  let headers = 0;
+  let first = '';
+  forEachLine(sample, whole, (start, end) => {
+    if (sample[start] === 0x23) headers++;
+    else if (first === '' && end > start) first = sample.latin1Slice(start, Math.min(end, start + 4096));
+  });
+  return headers === 0 && W3C_DATE.test(first);
 }
 
 /**

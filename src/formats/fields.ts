@@ -37,6 +37,8 @@ export class LineFields {
   resumeAt = 0;
   /** Format-private scratch: which field `parseDetails` resumes at (formats read field by field). */
   resumeField = 0;
+  /** Format-private scratch: W3C's reading of the line, -1 not known yet, 0 plain, 1 with quoted values. */
+  resumeQuoted = -1;
 }
 
 /**
@@ -74,6 +76,8 @@ export interface FormatOptions {
   readonly jsonFields?: Readonly<Record<string, string>>;
   /** Where the client key comes from: the connecting address (default) or the first X-Forwarded-For address. */
   readonly clientFrom?: 'client' | 'xff';
+  /** W3C and CloudFront: the field names assumed before any `#Fields:` line (a file cut without its header). */
+  readonly w3cFields?: readonly string[];
 }
 
 /** A named format: how to make a parser for it. Each producer makes its own (stateful formats keep state). */

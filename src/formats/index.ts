@@ -12,7 +12,7 @@ import type { FormatDefinition, FormatOptions, LineFormat } from './fields.js';
 import { haproxyDefinition } from './haproxy.js';
 import { caddyDefinition, checkJsonFields, jsonFormatDefinition } from './json.js';
 import { nginxDefinition } from './nginx-format.js';
-import { w3cDefinition } from './w3c.js';
+import { checkW3cFields, w3cDefinition } from './w3c.js';
 
 export { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
 export { chooseFormat, detectFormat, type Detection } from './detect.js';
@@ -67,7 +67,7 @@ export function checkFormatOptions(format: string, options: FormatOptions): Form
   if (!FORMAT_NAMES.includes(format)) {
     throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}`);
   }
-  const { logFormat, jsonFields, clientFrom } = options;
+  const { logFormat, jsonFields, clientFrom, w3cFields } = options;
   const checked: { -readonly [K in keyof FormatOptions]: FormatOptions[K] } = {};
   if (clientFrom !== undefined && clientFrom !== 'client' && clientFrom !== 'xff') {
     throw new LogsiftError(`--client-from must be 'client' or 'xff', got '${String(clientFrom)}'`);
@@ -89,6 +89,12 @@ export function checkFormatOptions(format: string, options: FormatOptions): Form
     }
     checkJsonFields(jsonFields);
     checked.jsonFields = { ...jsonFields };
+  }
+  if (w3cFields !== undefined) {
+    if (format !== 'auto' && format !== 'w3c' && format !== 'cloudfront') {
+      throw new LogsiftError(`--w3c-fields is for W3C extended logs (--format w3c or cloudfront), not ${format}`);
+    }
+    checked.w3cFields = checkW3cFields(w3cFields);
   }
   return checked;
 }

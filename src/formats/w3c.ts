@@ -8,10 +8,19 @@
 //
 // The field order comes from the last `#Fields:` line before a line: a parser is stateful, and a producer that
 // starts mid-file is handed the headers in force there (FormatDefinition.stateLines, LineFormat.begin).
-// Header blocks may repeat and change mid-file (IIS writes one each time it reopens the file). Values never hold
-// a space: IIS writes `+` for it, `-` for an empty value. Times are UTC. Fields are separated by a space (IIS)
-// or a TAB (CloudFront, see cloudfront.ts); both are accepted.
+// Header blocks may repeat and change mid-file (IIS writes one each time it reopens the file). IIS values never
+// hold a space: IIS writes `+` for it, `-` for an empty value. Fields are separated by a space (IIS) or a TAB
+// (CloudFront, see cloudfront.ts); both are accepted, and a separator may be followed by more spaces.
+//
+// The W3C draft also allows what Oracle Web Cache and Incapsula write: runs of spaces between fields, string
+// values in double quotes with spaces inside (`""` for a quote), `cs-uri` for the path, times in the zone of a
+// `#GMT-Offset: -0800` line (UTC without one), and `#Start-Date:` like `#Date:`. A quoted reading is taken only
+// when a field starts with `"` and the plain reading has not the number of fields named: an IIS value that
+// starts with a quote (attacker text) cannot swallow the next fields, since IIS values never hold a space. In a
+// plain reading a field written `"value"` is the value without its quotes.
+// `--w3c-fields` names the fields of a file cut without its `#Fields:` line.
 
+import { LogsiftError } from '../base/errors.js';
 import { packStamp } from '../base/time.js';
 import { LineFields, rawText, type FormatDefinition, type LineFormat } from './fields.js';
 import { clearDetails } from './request.js';
@@ -20,6 +29,7 @@ import { parseIsoDate, parseTimeOfDay, scan } from './timestamps.js';
 const SP = 0x20;
 const TAB = 0x09;
 const HASH = 0x23;
+const QUOTE = 0x22;
 
 const enum Role {
   None,
@@ -83,6 +93,23 @@ export class Layout {
   }
 }
 
+/**
+ * `--w3c-fields`: the names, checked: they must name the client, the status and the time, and a date column
+ * (a file cut without its `#Fields:` line has lost its `#Date:` line too).
+ */
+export function checkW3cFields(names: readonly string[]): readonly string[] {
+  if (names.length === 0) throw new LogsiftError('--w3c-fields is empty: name the fields as the #Fields: line would (date time c-ip ...)');
+  const bad = names.find((name) => name === '' || /[\s#]/.test(name));
+  if (bad !== undefined) throw new LogsiftError(`--w3c-fields: '${bad}' is not a W3C field name`);
+  const layout = new Layout(names);
+  if (layout.lastEssential < 0 || !layout.hasDate) {
+    const lower = new Set(names.map((name) => name.toLowerCase()));
+    const missing = ['date', 'time', 'c-ip', 'sc-status'].filter((name) => !lower.has(name));
+    throw new LogsiftError(`--w3c-fields must name date, time, c-ip and sc-status; missing: ${missing.join(', ')}`);
+  }
+  return [...names];
+}
+
 export interface W3cFlavour {
   readonly name: string;
   /** Field order assumed before any `#Fields:` line. */
@@ -98,6 +125,10 @@ export const IIS_DEFAULT_FIELDS: readonly string[] = (
 
 const FIELDS_PREFIX = '#Fields:';
 const DATE_PREFIX = '#Date:';
+const START_DATE_PREFIX = '#Start-Date:';
+const GMT_OFFSET_PREFIX = '#GMT-Offset:';
+/** The header lines whose last occurrence before a line is the state a parser needs there. */
+export const W3C_STATE_LINES: readonly string[] = [FIELDS_PREFIX, DATE_PREFIX, START_DATE_PREFIX, GMT_OFFSET_PREFIX];
 
 function startsWith(buf: Buffer, start: number, end: number, prefix: string): boolean {
   if (end - start < prefix.length) return false;
@@ -112,6 +143,8 @@ export class W3cFormat implements LineFormat {
   private layout: Layout;
   /** Days since the epoch from the last `#Date:` line, for fields without a `date` column; NaN if none. */
   private headerDays = NaN;
+  /** UTC offset in minutes from the last `#GMT-Offset:` line; the line's times are in that zone. */
+  private offsetMinutes = 0;
   /** Layouts by their `#Fields:` text: IIS repeats the same header many times. */
   private readonly layouts = new Map<string, Layout>();
 
@@ -133,27 +166,44 @@ export class W3cFormat implements LineFormat {
     let status = 0;
     let clientEnd = -1;
     let p = start;
+    let quoted = -1; // -1: not known yet (no field started with a quote), 0: plain reading, 1: quoted reading
     for (let column = 0; ; column++) {
-      const fieldStart = p;
+      let fieldStart = p;
+      let fieldEnd = p;
       let c = 0;
-      while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
+      if (p < end && buf[p] === QUOTE) {
+        if (quoted < 0) quoted = this.quotedReading(buf, start, end);
+        if (quoted === 1) {
+          fieldStart = p + 1;
+          fieldEnd = closingQuote(buf, fieldStart, end);
+          if (fieldEnd < 0) return false;
+          p = fieldEnd + 1;
+        } else {
+          while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
+          fieldEnd = p;
+          if (fieldEnd - fieldStart >= 2 && buf[fieldEnd - 1] === QUOTE) [fieldStart, fieldEnd] = [fieldStart + 1, fieldEnd - 1];
+        }
+      } else {
+        while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
+        fieldEnd = p;
+      }
       switch (roles[column]) {
         case Role.None:
           break;
         case Role.Date:
-          days = parseIsoDate(buf, fieldStart, p);
-          if (scan.end !== p) days = NaN;
+          days = parseIsoDate(buf, fieldStart, fieldEnd);
+          if (scan.end !== fieldEnd) days = NaN;
           break;
         case Role.Time:
-          seconds = parseTimeOfDay(buf, fieldStart, p);
-          if (scan.end !== p) seconds = NaN;
+          seconds = parseTimeOfDay(buf, fieldStart, fieldEnd);
+          if (scan.end !== fieldEnd) seconds = NaN;
           break;
         case Role.Client:
           out.clientStart = fieldStart;
-          clientEnd = p;
+          clientEnd = fieldEnd;
           break;
         case Role.Status: {
-          if (p - fieldStart !== 3) return false;
+          if (fieldEnd - fieldStart !== 3) return false;
           const d1 = buf[fieldStart] - 0x30;
           const d2 = buf[fieldStart + 1] - 0x30;
           const d3 = buf[fieldStart + 2] - 0x30;
@@ -163,30 +213,62 @@ export class W3cFormat implements LineFormat {
           break;
         }
         default:
-          setDetail(out, roles[column], fieldStart, p);
+          setDetail(out, roles[column], fieldStart, fieldEnd);
       }
       if (column === last) {
         if (clientEnd <= out.clientStart || seconds !== seconds || days !== days) return false;
         out.clientEnd = clientEnd;
         out.status = status;
-        out.stamp = packStamp(days * 86400 + seconds, 0);
+        const offset = this.offsetMinutes;
+        out.stamp = packStamp(days * 86400 + seconds - offset * 60, offset);
         out.resumeAt = p;
         out.resumeField = column + 1;
+        out.resumeQuoted = quoted;
         return true;
       }
       if (p >= end) return false;
       p++;
+      while (p < end && buf[p] === SP) p++; // a run of spaces is one separator
     }
   }
 
-  parseDetails(buf: Buffer, _start: number, end: number, out: LineFields): void {
+  /**
+   * Whether a line with a field starting with `"` is read with quoted values: when its plain reading (every
+   * space or TAB, and the spaces after it, a separator) has not the number of fields the layout names.
+   */
+  private quotedReading(buf: Buffer, start: number, end: number): number {
+    while (end > start && (buf[end - 1] === SP || buf[end - 1] === TAB)) end--;
+    let fields = 1;
+    for (let p = start; p < end; p++) {
+      const c = buf[p];
+      if (c !== SP && c !== TAB) continue;
+      fields++;
+      while (p + 1 < end && buf[p + 1] === SP) p++;
+    }
+    return fields === this.layout.roles.length ? 0 : 1;
+  }
+
+  parseDetails(buf: Buffer, start: number, end: number, out: LineFields): void {
     const roles = this.layout.roles;
+    let quoted = out.resumeQuoted;
     let p = out.resumeAt;
     for (let column = out.resumeField; column < roles.length && p < end; column++) {
-      const fieldStart = ++p;
+      p++;
+      while (p < end && buf[p] === SP) p++;
       let c = 0;
-      while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
-      if (roles[column] !== Role.None) setDetail(out, roles[column], fieldStart, p);
+      if (p < end && buf[p] === QUOTE && quoted < 0) quoted = this.quotedReading(buf, start, end);
+      if (p < end && buf[p] === QUOTE && quoted === 1) {
+        const fieldEnd = closingQuote(buf, p + 1, end);
+        if (fieldEnd < 0) return;
+        if (roles[column] !== Role.None) setDetail(out, roles[column], p + 1, fieldEnd);
+        p = fieldEnd + 1;
+      } else {
+        const fieldStart = p;
+        while (p < end && (c = buf[p]) !== SP && c !== TAB) p++;
+        // A plain reading's "value" (no space inside) is the value without its quotes.
+        const quotes = p - fieldStart >= 2 && buf[fieldStart] === QUOTE && buf[p - 1] === QUOTE ? 1 : 0;
+        if (roles[column] !== Role.None) setDetail(out, roles[column], fieldStart + quotes, p - quotes);
+      }
     }
   }
 
@@ -200,10 +282,12 @@ export class W3cFormat implements LineFormat {
         this.layouts.set(text, layout);
       }
       this.layout = layout;
-    } else if (startsWith(buf, start, end, DATE_PREFIX)) {
-      let p = start + DATE_PREFIX.length;
-      while (p < end && buf[p] === SP) p++;
+    } else if (startsWith(buf, start, end, DATE_PREFIX) || startsWith(buf, start, end, START_DATE_PREFIX)) {
+      let p = start + (buf[start + 1] === 0x44 ? DATE_PREFIX.length : START_DATE_PREFIX.length);
+      while (p < end && (buf[p] === SP || buf[p] === TAB)) p++;
       this.headerDays = parseIsoDate(buf, p, end);
+    } else if (startsWith(buf, start, end, GMT_OFFSET_PREFIX)) {
+      this.offsetMinutes = parseGmtOffset(buf, start + GMT_OFFSET_PREFIX.length, end);
     }
     return true;
   }
@@ -211,11 +295,45 @@ export class W3cFormat implements LineFormat {
   begin(stateLines: readonly string[]): void {
     this.layout = this.defaultLayout;
     this.headerDays = NaN;
+    this.offsetMinutes = 0;
     for (const line of stateLines) {
       const bytes = Buffer.from(line, 'latin1');
       this.header(bytes, 0, bytes.length);
     }
   }
+}
+
+/** Where the quoted value starting at `p` (past its opening quote) ends: its closing quote, or -1 if unclosed. */
+function closingQuote(buf: Buffer, p: number, end: number): number {
+  for (; p < end; p++) {
+    if (buf[p] !== QUOTE) continue;
+    if (p + 1 < end && buf[p + 1] === QUOTE) {
+      p++; // `""`: a quote inside the value
+      continue;
+    }
+    const next = p + 1 < end ? buf[p + 1] : SP;
+    return next === SP || next === TAB ? p : -1;
+  }
+  return -1;
+}
+
+/** `#GMT-Offset: -0800` (or `+05:30`) as minutes east of UTC; 0 when unreadable. */
+function parseGmtOffset(buf: Buffer, p: number, end: number): number {
+  while (p < end && (buf[p] === SP || buf[p] === TAB)) p++;
+  while (end > p && (buf[end - 1] === SP || buf[end - 1] === TAB)) end--;
+  const sign = buf[p] === 0x2d ? -1 : buf[p] === 0x2b ? 1 : 0;
+  if (sign === 0) return 0;
+  const digits: number[] = [];
+  for (let i = p + 1; i < end; i++) {
+    const d = buf[i] - 0x30;
+    if (d >= 0 && d <= 9) digits.push(d);
+    else if (buf[i] !== 0x3a || digits.length !== 2) return 0;
+  }
+  if (digits.length !== 4) return 0;
+  const hours = digits[0] * 10 + digits[1];
+  const minutes = digits[2] * 10 + digits[3];
+  if (hours > 23 || minutes > 59) return 0;
+  return sign * (hours * 60 + minutes);
 }
 
 function setDetail(out: LineFields, role: Role, start: number, end: number): void {
@@ -256,11 +374,11 @@ export function plusAsSpace(buf: Buffer, start: number, end: number): string {
 export const w3cDefinition: FormatDefinition = {
   name: 'w3c',
   description: 'W3C extended (IIS), fields from #Fields: lines',
-  stateLines: [FIELDS_PREFIX, DATE_PREFIX],
-  create: () =>
+  stateLines: W3C_STATE_LINES,
+  create: (options) =>
     new W3cFormat({
       name: 'w3c',
-      defaultFields: IIS_DEFAULT_FIELDS,
+      defaultFields: options.w3cFields ?? IIS_DEFAULT_FIELDS,
       text: plusAsSpace,
     }),
 };

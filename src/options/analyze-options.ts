@@ -59,6 +59,11 @@ export interface AnalyzeOptions {
   logFormat?: string;
   /** JSON lines: role -> key path, e.g. `{ client: 'request.remote_ip', status: 'status', time: 'ts' }`. */
   jsonFields?: Record<string, string>;
+  /**
+   * W3C extended (and CloudFront): the field names assumed before any `#Fields:` line, as that line would give
+   * them (`['date', 'time', 'c-ip', ...]`), for a file cut without its header.
+   */
+  w3cFields?: readonly string[];
   /** The client key: the connecting address (`client`, default) or the first X-Forwarded-For address (`xff`). */
   clientFrom?: 'client' | 'xff';
   /** A line that does not fit its format is an error instead of being skipped. */

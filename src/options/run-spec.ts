@@ -137,6 +137,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
   const formatOptions = checkFormatOptions(format, {
     logFormat: options.logFormat,
     jsonFields: options.jsonFields,
+    w3cFields: options.w3cFields,
     clientFrom: options.clientFrom,
   });
   const warnings: string[] = [];

@@ -1,4 +1,4 @@
-// The format flags end to end: --format, --log-format, --json-fields, --client-from, --strict, and what the
+// The format flags end to end: --format, --log-format, --json-fields, --w3c-fields, --client-from, --strict, and what the
 // user sees on stderr (one line per warning or error, no stack trace).
 
 import assert from 'node:assert/strict';
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { makeTempDir, removeDir } from '../support/files.js';
-import { fixture, REAL, ROOT } from '../formats/support.js';
+import { expectedCsv, fixture, REAL, ROOT } from '../formats/support.js';
+import { referenceW3c } from '../reference/w3c.js';
 import { NEEDS_REAL_LOGS } from '../support/paths.js';
 
 const MAIN = join(ROOT, 'dist', 'bundle', 'cli', 'logsift.js');
@@ -97,6 +98,65 @@ test('--json-fields and --client-from; bad values are one-line usage errors', as
       assert.match(bad.stderr, /^logsift: /);
       assert.ok(!existsSync(join(dir, 'z.csv')));
     }
+  } finally {
+    removeDir(dir);
+  }
+});
+
+/** The last `count` data lines of the real IIS log with only some of its columns, as a site logging fewer fields writes them. */
+function cutIisWithFewerFields(count: number): { text: string; fields: string[] } {
+  const lines = readFileSync(REAL.iis, 'latin1').split('\n');
+  const all = lines.find((line) => line.startsWith('#Fields: '))!.slice(9).trim().split(' ');
+  const fields = ['date', 'time', 'c-ip', 'cs-method', 'cs-uri-stem', 'sc-status', 'time-taken'];
+  const columns = fields.map((name) => all.indexOf(name));
+  const data = lines.filter((line) => line !== '' && !line.startsWith('#')).slice(-count);
+  return { text: data.map((line) => columns.map((c) => line.split(' ')[c]).join(' ')).join('\n') + '\n', fields };
+}
+
+test('a W3C file cut without its #Fields: line: the warning names --w3c-fields, which then reads every line', NEEDS_REAL_LOGS, async () => {
+  const dir = makeTempDir();
+  try {
+    const { text, fields } = cutIisWithFewerFields(300);
+    const path = join(dir, 'u_ex151020-tail.log');
+    writeFileSync(path, text, 'latin1');
+    const guessed = await cli(['-i', path, '-o', join(dir, 'guessed.csv'), '--threshold', '1']);
+    assert.equal(guessed.code, 0);
+    assert.match(guessed.stderr, /^logsift: warning: no line of .*u_ex151020-tail\.log fits any known format .*: 300 lines skipped; a W3C file without its #Fields: line .* --w3c-fields "date time c-ip \.\.\." naming its fields\n$/);
+    const named = await cli(['-i', path, '-o', join(dir, 'one.csv'), '--threshold', '1', '--threads', '1', '--w3c-fields', fields.join(' ')]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(named.stderr, '');
+    assert.match(named.stdout, /\(w3c, /);
+    const expected = expectedCsv(referenceW3c(text, 'client', fields), 1);
+    assert.equal(readFileSync(join(dir, 'one.csv'), 'utf8'), expected);
+    assert.notEqual(expected.split('\n').length, 2); // the cut has error lines
+    // Three threads, commas, and a pasted "#Fields:" give the same.
+    const three = await cli(['-i', path, '-o', join(dir, 'three.csv'), '--threshold', '1', '--threads', '3', '--w3c-fields', `#Fields: ${fields.join(',')}`]);
+    assert.equal(three.code, 0, three.stderr);
+    assert.equal(readFileSync(join(dir, 'three.csv'), 'utf8'), expected);
+    // --format w3c without the flag: the same hint.
+    const w3c = await cli(['-i', path, '-o', join(dir, 'w3c.csv'), '--format', 'w3c']);
+    assert.match(w3c.stderr, /fits format w3c: 300 lines skipped; .*--w3c-fields/);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('--w3c-fields: refused without the fields the count needs, or with another format; the output left alone', async () => {
+  const dir = makeTempDir();
+  try {
+    const out = join(dir, 'x.csv');
+    writeFileSync(out, 'keep me\n');
+    const missing = await cli(['-i', fixture('iis-changing-fields.log'), '-o', out, '--w3c-fields', 'date time cs-method']);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'logsift: error: --w3c-fields must name date, time, c-ip and sc-status; missing: c-ip, sc-status\n');
+    const other = await cli(['-i', fixture('iis-changing-fields.log'), '-o', out, '--format', 'combined', '--w3c-fields', 'date time c-ip sc-status']);
+    assert.equal(other.code, 1);
+    assert.equal(other.stderr, 'logsift: error: --w3c-fields is for W3C extended logs (--format w3c or cloudfront), not combined\n');
+    const empty = await cli(['-i', fixture('iis-changing-fields.log'), '-o', out, '--w3c-fields', ' , ']);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /^logsift: error: .*--w3c-fields/);
+    assert.equal(empty.stderr.split('\n').length, 2);
+    assert.equal(readFileSync(out, 'utf8'), 'keep me\n');
   } finally {
     removeDir(dir);
   }
