@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { KEY_FIELDS } from '../options/key-fields.js';
 import { DEFAULT_ERROR_CODES, DEFAULT_THRESHOLD, type AnalyzeOptions } from '../options/analyze-options.js';
 import type { InternalOptions } from '../options/internal-options.js';
-import { FORMAT_NAMES } from '../formats/index.js';
+import { COMPOSE_PREFIX, FORMAT_NAMES, isFormatName } from '../formats/index.js';
 import { OUTPUT_FORMATS } from '../sinks/output.js';
 import { COLOR_CHOICES, type ColorChoice } from '../sinks/color.js';
 import { arrangeArgs, type FlagShape } from './argv.js';
@@ -97,9 +97,12 @@ function w3cFieldNames(value: string): string[] {
 }
 
 function formatName(value: string): string {
-  const name = FORMAT_ALIASES[value.toLowerCase()] ?? value.toLowerCase();
-  if (!FORMAT_NAMES.includes(name)) {
-    throw new InvalidArgumentError(`--format must be one of ${FORMAT_NAMES.join(', ')} (or clf for common), got "${value}"`);
+  const lower = value.toLowerCase();
+  const compose = lower.startsWith(COMPOSE_PREFIX) ? COMPOSE_PREFIX : '';
+  const inner = lower.slice(compose.length);
+  const name = compose + (FORMAT_ALIASES[inner] ?? inner);
+  if (!isFormatName(name)) {
+    throw new InvalidArgumentError(`--format must be one of ${FORMAT_NAMES.join(', ')} (or clf for common), or compose:NAME for docker compose logs (not w3c or cloudfront), got "${value}"`);
   }
   return name;
 }

@@ -41,7 +41,7 @@ const NOTES: readonly string[] = [
 
 /** `logsift help formats`. */
 export const FORMATS_HELP = `Log formats, for --format NAME (auto, the default, detects each file's
-format from its first 64 KiB):
+format from its first 64 KiB, read on to whole lines however long):
 
   common, clf    NCSA Common: host ident user [time] "request" status bytes
   combined       Common plus "referer" "user-agent" (Apache's, nginx's default)
@@ -57,6 +57,8 @@ format from its first 64 KiB):
   json           JSON lines: Caddy, Traefik, nginx escape=json, or any keys
                  named with --json-fields
   nginx, apache  your server's own format string, given with --log-format
+  compose:NAME   NAME behind docker compose logs' "name  | " prefixes
+                 (detected: compose:combined, compose:json ...)
 
 --log-format takes nginx's log_format string (or the whole directive) or
 Apache's LogFormat string as it stands in the server's configuration:
@@ -79,6 +81,7 @@ Inputs:
   $ logsift 'logs/*.log' --skip-unreadable   # go on past unreadable files
   $ logsift u_ex151020.log --format w3c      # skip detection
   $ logsift access.log --format clf          # clf is common
+  $ docker compose logs web | logsift -     # compose:NAME, detected
   $ logsift app.log --log-format '$remote_addr [$time_local] "$request" $status'
   $ logsift app.log --format json --json-fields client=ip,status=code,time=ts
   $ tail -n 1000 u_ex151020.log | logsift --w3c-fields "date time c-ip cs-method cs-uri-stem sc-status"

@@ -4,6 +4,7 @@
 import { albDefinition } from './alb.js';
 import { combinedFormat, commonFormat, vcombinedFormat } from './clf.js';
 import { cloudfrontDefinition } from './cloudfront.js';
+import { composeLineStart, COMPOSE_PREFIX } from './compose.js';
 import { elbDefinition } from './elb.js';
 import { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
 import { haproxyDefinition } from './haproxy.js';
@@ -81,6 +82,19 @@ function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines:
  * then be counted as malformed, and the caller warns). `exhaustive`: no early stop (for tests).
  */
 export function detectFormat(sample: Buffer, options: FormatOptions = {}, whole = false, exhaustive = false): Detection {
+  // docker compose logs: the format of the lines behind the prefixes (a stateless one: W3C headers behind
+  // prefixes could not be found at range starts).
+  const behindPrefix = composeLines(sample, whole);
+  if (behindPrefix) {
+    const inner = detectPlainFormat(behindPrefix, options, true, exhaustive);
+    if (inner.name !== w3cDefinition.name && inner.name !== cloudfrontDefinition.name) {
+      return { ...inner, name: COMPOSE_PREFIX + inner.name };
+    }
+  }
+  return detectPlainFormat(sample, options, whole, exhaustive);
+}
+
+function detectPlainFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean): Detection {
   // The CLF family (the most common logs) is read first, so that a candidate can stop at the first line it
   // cannot read once it can no longer win. The outcome is the plain rule's: the candidate reading the most
   // lines, the earlier on a tie, unless the CLF family reads more.
@@ -107,6 +121,26 @@ export function detectFormat(sample: Buffer, options: FormatOptions = {}, whole 
   }
   return { name: best || combinedFormat.name, detected: true, tried: DETECTABLE };
 }
+
+/**
+ * The sample's lines without their docker compose prefixes (formats/compose.ts), when most lines carry one;
+ * otherwise undefined.
+ */
+function composeLines(sample: Buffer, whole: boolean): Buffer | undefined {
+  const parts: Buffer[] = [];
+  let lines = 0;
+  let prefixed = 0;
+  forEachLine(sample, whole, (start, end) => {
+    lines++;
+    const at = composeLineStart(sample, start, end);
+    if (at < 0) return;
+    prefixed++;
+    parts.push(sample.subarray(at, end), NEWLINE);
+  });
+  return prefixed > 0 && prefixed * 2 > lines ? Buffer.concat(parts) : undefined;
+}
+
+const NEWLINE = Buffer.from('\n');
 
 /**
  * W3C data lines separated by TABs are CloudFront's, by spaces IIS's (the same parser reads both); with no data
@@ -178,7 +212,10 @@ export function chooseFormat(requested: string, options: FormatOptions, sample: 
   if (requested !== 'auto') return { name: requested, detected: false, tried: [requested] };
   if (options.logFormat !== undefined) {
     const name = customFormatName(options.logFormat);
-    return { name, detected: false, tried: [name] };
+    // The server's own format, behind docker compose's prefixes when the lines carry them.
+    const { bytes, whole } = sample();
+    const prefixed = composeLines(bytes, whole) ? COMPOSE_PREFIX + name : name;
+    return { name: prefixed, detected: false, tried: [prefixed] };
   }
   const { bytes, whole } = sample();
   return detectFormat(bytes, options, whole);

@@ -5,6 +5,7 @@ import { albDefinition } from './alb.js';
 import { apacheDefinition } from './apache-format.js';
 import { combinedFormat, commonFormat, vcombinedFormat } from './clf.js';
 import { cloudfrontDefinition } from './cloudfront.js';
+import { composeDefinition, COMPOSE_PREFIX } from './compose.js';
 import { customFormatName } from './detect.js';
 import { elbDefinition } from './elb.js';
 import { clientFromForwardedFor } from './forwarded.js';
@@ -16,6 +17,7 @@ import { checkW3cFields, w3cDefinition } from './w3c.js';
 
 export { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
 export { chooseFormat, detectFormat, type Detection } from './detect.js';
+export { COMPOSE_PREFIX } from './compose.js';
 
 function stateless(format: LineFormat, description: string): FormatDefinition {
   return { name: format.name, description, forwardedFor: false, create: () => format };
@@ -39,8 +41,23 @@ export const FORMATS: readonly FormatDefinition[] = [
 
 export const FORMAT_NAMES: readonly string[] = ['auto', ...FORMATS.map((f) => f.name)];
 
+/** The named format; `compose:NAME` is NAME behind docker compose's line prefixes (formats/compose.ts). */
 export function formatDefinition(name: string): FormatDefinition | undefined {
+  if (name.startsWith(COMPOSE_PREFIX)) {
+    const inner = FORMATS.find((f) => f.name === name.slice(COMPOSE_PREFIX.length));
+    return inner && composeDefinition(inner);
+  }
   return FORMATS.find((f) => f.name === name);
+}
+
+/** Whether `name` is a format `--format` takes: auto, one of FORMATS, or `compose:` and a stateless one. */
+export function isFormatName(name: string): boolean {
+  return name === 'auto' || formatDefinition(name) !== undefined;
+}
+
+/** The format behind the compose prefix, or the name itself. */
+function baseFormatName(name: string): string {
+  return name.startsWith(COMPOSE_PREFIX) ? name.slice(COMPOSE_PREFIX.length) : name;
 }
 
 /**
@@ -64,9 +81,10 @@ export function formatByName(name: string): LineFormat | undefined {
  * them with unset options left out.
  */
 export function checkFormatOptions(format: string, options: FormatOptions): FormatOptions {
-  if (!FORMAT_NAMES.includes(format)) {
-    throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}`);
+  if (!isFormatName(format)) {
+    throw new LogsiftError(`unknown format '${format}': use one of ${FORMAT_NAMES.join(', ')}, or compose:NAME (not w3c or cloudfront) for docker compose logs`);
   }
+  const base = baseFormatName(format);
   const { logFormat, jsonFields, clientFrom, w3cFields } = options;
   const checked: { -readonly [K in keyof FormatOptions]: FormatOptions[K] } = {};
   if (clientFrom !== undefined && clientFrom !== 'client' && clientFrom !== 'xff') {
@@ -74,17 +92,17 @@ export function checkFormatOptions(format: string, options: FormatOptions): Form
   }
   if (clientFrom !== undefined) checked.clientFrom = clientFrom;
   if (logFormat !== undefined) {
-    if (format !== 'auto' && format !== 'nginx' && format !== 'apache') {
+    if (base !== 'auto' && base !== 'nginx' && base !== 'apache') {
       throw new LogsiftError(`--log-format goes with --format auto, nginx or apache, not ${format}`);
     }
     if (logFormat.trim() === '') throw new LogsiftError('--log-format is empty');
     checked.logFormat = logFormat;
-    createFormat(format === 'auto' ? customFormatName(logFormat) : format, checked); // a bad string fails here
-  } else if (format === 'nginx' || format === 'apache') {
+    createFormat(base === 'auto' ? customFormatName(logFormat) : base, checked); // a bad string fails here
+  } else if (base === 'nginx' || base === 'apache') {
     throw new LogsiftError(`--format ${format} needs --log-format with the server's format string`);
   }
   if (jsonFields !== undefined) {
-    if (format !== 'auto' && format !== 'json' && format !== 'caddy') {
+    if (base !== 'auto' && base !== 'json' && base !== 'caddy') {
       throw new LogsiftError(`--json-fields is for JSON lines (--format json or caddy), not ${format}`);
     }
     checkJsonFields(jsonFields);

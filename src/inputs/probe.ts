@@ -6,13 +6,13 @@ import { closeSync, statSync } from 'node:fs';
 import { formatCount } from '../base/numbers.js';
 import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
 import { byteOrderMarkLength } from './byte-order-mark.js';
+import { DETECT_BYTES, DetectionSample } from './detection-sample.js';
 import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
 import type { Readable } from 'node:stream';
-import { asUnreadable, isUnreadable, openFile, readHead, STDIN, unreadable, type Input, type SkippedInput } from './resolve.js';
+import { asUnreadable, isUnreadable, openFile, readHead, readInto, STDIN, unreadable, type Input, type SkippedInput } from './resolve.js';
 import { PipeRelay } from './pipe-relay.js';
 
-/** Enough lines to recognise a format, small enough to read instantly. */
-export const DETECT_BYTES = 64 * 1024;
+export { DETECT_BYTES } from './detection-sample.js';
 
 /** An input to read: a plain file is cut into ranges; a compressed file, or a pipe, is read whole as a stream. */
 export interface PlannedFile {
@@ -50,12 +50,31 @@ export function probeFile(input: number, path: string, format: string, options: 
     const compression = detectCompression(head);
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
-    const text = head.subarray(byteOrderMarkLength(head));
-    const detection = chooseFormat(format, options, () => ({ bytes: text, whole: size <= DETECT_BYTES }));
+    const detection = chooseFormat(format, options, () => detectionSample(fd, head, size));
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The first text of a plain file for detection: `head`, read on until it holds the first whole lines however
+ * long they are (inputs/detection-sample.ts); `whole` once it reached the end the file had when probed.
+ */
+function detectionSample(fd: number, head: Buffer, size: number): { bytes: Buffer; whole: boolean } {
+  const sample = new DetectionSample();
+  let at = head.length;
+  let enough = sample.push(head);
+  let chunk = Buffer.allocUnsafe(DETECT_BYTES);
+  while (!enough && at < size) {
+    const got = readInto(fd, chunk, at);
+    if (got === 0) break;
+    at += got;
+    enough = sample.push(chunk.subarray(0, got));
+    if (chunk.length < 4 * 1024 * 1024) chunk = Buffer.allocUnsafe(chunk.length * 2); // long lines: fewer reads
+  }
+  const bytes = sample.bytes();
+  return { bytes: bytes.subarray(byteOrderMarkLength(bytes)), whole: at >= size && sample.size === at };
 }
 
 /** Says what a pipe holds from its first bytes (`head`): its compression; its format is settled as it is read. */

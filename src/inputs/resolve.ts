@@ -123,6 +123,17 @@ export function readHead(fd: number, size: number, bytes: number): Buffer {
   return head.subarray(0, got);
 }
 
+/** Reads into `buf` from `position` until it is full or the file ends; returns the bytes read. */
+export function readInto(fd: number, buf: Buffer, position: number): number {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
 /** Whether an error is the "cannot read this input" kind that --skip-unreadable may skip. */
 export function isUnreadable(error: unknown): error is LogsiftError & { path: string; reason: string } {
   return error instanceof UnreadableInput;

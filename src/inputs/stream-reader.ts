@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { chooseFormat, type Detection, type FormatOptions, type LineFormat } from '../formats/index.js';
 import { ByteOrderMarkSkip } from './byte-order-mark.js';
 import { decompress, type Compression } from './decompress.js';
-import { DETECT_BYTES } from './probe.js';
+import { DetectionSample } from './detection-sample.js';
 import type { LineCarry, LineSink } from './range-reader.js';
 
 /** Largest compressed read: bigger buys nothing, the decoder works in smaller pieces anyway. */
@@ -55,16 +55,16 @@ export async function scanStream(input: StreamInput): Promise<{ detection: Detec
   let scan: FormatScan | undefined;
   let detection: Detection | undefined;
   let uncompressedBytes = 0;
-  const held: Buffer[] = []; // the first text, kept until the format is known
-  let heldBytes = 0;
+  // The first text, kept until the format is known: the first whole lines, however long.
+  let held: DetectionSample | undefined = new DetectionSample();
 
   const settle = (whole: boolean): FormatScan => {
-    const sample = Buffer.concat(held, heldBytes);
+    const sample = held!.bytes();
+    held = undefined;
     detection = chooseFormat(input.format, input.formatOptions, () => ({ bytes: sample, whole }));
     scan = input.scanFor(detection.name);
     scan.format.begin?.([]);
-    if (heldBytes > 0) scan.lines.push(sample, input.pieceBytes, scan.sink);
-    held.length = 0;
+    if (sample.length > 0) scan.lines.push(sample, input.pieceBytes, scan.sink);
     return scan;
   };
   if (input.format !== 'auto') settle(false);
@@ -79,9 +79,12 @@ export async function scanStream(input: StreamInput): Promise<{ detection: Detec
       scan.lines.push(piece, input.pieceBytes, scan.sink);
       return;
     }
-    held.push(Buffer.from(piece)); // a copy: the piece is only lent
-    heldBytes += piece.length;
-    if (heldBytes >= DETECT_BYTES) settle(false);
+    // The sample copies what it takes (the piece is only lent); past its cap, the rest goes to the scan.
+    const room = held!.room;
+    if (held!.push(piece)) {
+      settle(false);
+      if (piece.length > room) scan!.lines.push(piece.subarray(room), input.pieceBytes, scan!.sink);
+    }
   };
 
   if (input.compression === 'none') {

@@ -4,11 +4,12 @@
 // a few reads when headers are frequent.
 
 import { closeSync, openSync, readSync } from 'node:fs';
+import { MAX_LINE_BYTES } from '../inputs/range-reader.js';
 import type { RangeTask, Task } from './tasks.js';
 
 const CHUNK_BYTES = 1024 * 1024;
-/** Longest header line taken in; longer ones are cut (W3C `#Fields:` lines are well under 1 KiB). */
-const MAX_HEADER_BYTES = 64 * 1024;
+/** First read of a header line: W3C `#Fields:` lines are usually well under 1 KiB, but may be far longer. */
+const HEADER_READ_BYTES = 64 * 1024;
 
 /**
  * For each range start (ascending; the first is usually 0), the header lines in force there: for each prefix,
@@ -58,10 +59,24 @@ function lastLineStartWith(fd: number, buf: Buffer, needle: Buffer, lo: number, 
   return -1;
 }
 
-function readLine(fd: number, at: number): string {
-  const line = Buffer.allocUnsafe(MAX_HEADER_BYTES);
-  const got = readFully(fd, line, at, line.length);
-  let end = line.subarray(0, got).indexOf(0x0a);
+/**
+ * The whole line at `at`, however long (up to the longest line the scanner reads), so that a range start sees
+ * the same header as the scan that reads the file from its start.
+ */
+export function readLine(fd: number, at: number, firstRead = HEADER_READ_BYTES): string {
+  let line = Buffer.allocUnsafe(Math.min(firstRead, MAX_LINE_BYTES));
+  let got = 0;
+  let end = -1;
+  for (;;) {
+    const n = readFully(fd, line.subarray(got), at + got, line.length - got);
+    end = line.subarray(got, got + n).indexOf(0x0a);
+    if (end >= 0) end += got;
+    got += n;
+    if (end >= 0 || got < line.length || line.length >= MAX_LINE_BYTES) break;
+    const longer = Buffer.allocUnsafe(Math.min(line.length * 2, MAX_LINE_BYTES));
+    line.copy(longer, 0, 0, got);
+    line = longer;
+  }
   if (end < 0) end = got;
   if (end > 0 && line[end - 1] === 0x0d) end--;
   return line.latin1Slice(0, end);

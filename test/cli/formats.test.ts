@@ -161,3 +161,24 @@ test('--w3c-fields: refused without the fields the count needs, or with another 
     removeDir(dir);
   }
 });
+
+test('docker compose logs: detected behind the prefixes, named with --format compose:NAME; compose:w3c is a usage error', async () => {
+  const dir = makeTempDir();
+  try {
+    const line = (i: number): string => `10.0.0.${i % 2} - - [10/Oct/2024:13:55:${String(i).padStart(2, '0')} +0000] "GET / HTTP/1.1" 503 1 "-" "ua"`;
+    const input = join(dir, 'compose.log');
+    writeFileSync(input, 'Attaching to web-1\n' + Array.from({ length: 20 }, (_, i) => `\x1b[36mweb-1  | \x1b[0m${line(i)}`).join('\n') + '\n');
+    const detected = await cli(['-i', input, '-o', '-', '--threshold', '1']);
+    assert.equal(detected.code, 0, detected.stderr);
+    assert.match(detected.stdout, /^10\.0\.0\.0,10,/m);
+    assert.match(detected.stderr, /\(compose:combined, /);
+    const named = await cli(['-i', input, '-o', '-', '--threshold', '1', '--format', 'compose:clf', '-q']);
+    assert.equal(named.code, 0, named.stderr);
+    assert.match(named.stdout, /^10\.0\.0\.1,10,/m);
+    const refused = await cli(['-i', input, '--format', 'compose:w3c']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /^logsift: error: .*compose:NAME.*"compose:w3c"\n$/);
+  } finally {
+    removeDir(dir);
+  }
+});

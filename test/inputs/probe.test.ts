@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/engine/analyze.js';
 import { probeFile, shrunkInputs } from '../../src/inputs/probe.js';
@@ -54,4 +55,36 @@ test('/proc files (0 bytes by their size) are read as streams: every line is the
   assert.ok(result.summary.lines > 0);
   assert.equal(result.summary.bytes, result.summary.uncompressedBytes);
   assert.ok(result.summary.bytes > 0);
+});
+
+describe('detection sees the first whole lines, however long', () => {
+  const caddyLine = (ip: string, uri: string, ts: number): string =>
+    JSON.stringify({ level: 'info', ts, logger: 'http.log.access', msg: 'handled request', request: { remote_ip: ip, method: 'GET', uri, headers: {} }, status: 500 }) + '\n';
+  const log = caddyLine('10.0.0.9', '/' + 'a'.repeat(70_000), 1704067200) +
+    Array.from({ length: 50 }, (_, i) => caddyLine(`10.0.0.${i % 2}`, '/', 1704067201 + i)).join('');
+
+  test('a first line over 64 KiB: the file is detected as Caddy and every line read, from a file and from stdin', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'caddy.log');
+      writeFileSync(path, log);
+      assert.equal(probeFile(0, path, 'auto').format, 'caddy');
+      const fromFile = await analyze({ input: path, threshold: 1, threads: 2 });
+      assert.equal(fromFile.summary.format, 'caddy');
+      assert.equal(fromFile.summary.matched, 51);
+      assert.deepEqual(fromFile.summary.warnings, []);
+      const bytes = Buffer.from(log);
+      const pieces = Array.from({ length: Math.ceil(bytes.length / 4096) }, (_, i) => bytes.subarray(i * 4096, (i + 1) * 4096));
+      const fromStdin = await analyze({ input: '-', stdin: Readable.from(pieces), threshold: 1 });
+      assert.equal(fromStdin.summary.format, 'caddy');
+      assert.equal(fromStdin.summary.matched, 51);
+    });
+  });
+
+  test('a file that is one long line without a newline is read whole for detection', async () => {
+    await withTempDir((dir) => {
+      const path = join(dir, 'one.log');
+      writeFileSync(path, caddyLine('10.0.0.9', '/' + 'b'.repeat(200_000), 1704067200).trimEnd());
+      assert.equal(probeFile(0, path, 'auto').format, 'caddy');
+    });
+  });
 });

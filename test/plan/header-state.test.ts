@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { Readable } from 'node:stream';
+import { describe, it, test } from 'node:test';
+import { analyze } from '../../src/engine/analyze.js';
 import { statesAtRangeStarts } from '../../src/plan/header-state.js';
+import { formatCsv } from '../../src/sinks/csv.js';
+import { withTempDir } from '../support/files.js';
 
 const PREFIXES = ['#Fields:', '#Date:'];
 
@@ -62,4 +66,61 @@ test('a header on the very first line, and none at all', () => {
     assert.deepEqual(statesAtRangeStarts(fd, [0, 13, 15], PREFIXES), [[], ['#Fields: a b'], ['#Fields: a b']]);
   });
   withFile('x\ny\n', (fd) => assert.deepEqual(statesAtRangeStarts(fd, [0, 2], PREFIXES), [[], []]));
+});
+
+/** A W3C or CloudFront log whose `#Fields:` line is over 64 KiB, with the fields the scan needs at its end. */
+function longHeaderLog(cloudfront: boolean, lines: number): string {
+  const padding = Array.from({ length: 9000 }, (_, i) => `x-p${i}`);
+  const values = padding.map(() => '-');
+  const sep = cloudfront ? '\t' : ' ';
+  const names = cloudfront
+    ? ['date', 'time', 'x-edge-location', 'sc-bytes', 'c-ip', 'cs-method', 'cs(Host)', 'cs-uri-stem', 'sc-status']
+    : ['date', 'time', 'c-ip', 'cs-method', 'cs-uri-stem', 'sc-status'];
+  let text = `#Version: 1.0\n#Fields: ${[...padding, ...names].join(' ')}\n`;
+  for (let i = 0; i < lines; i++) {
+    const second = String(i % 60).padStart(2, '0');
+    const client = `10.0.0.${i % 3}`;
+    const own = cloudfront
+      ? ['2024-01-01', `00:00:${second}`, 'IAD', '100', client, 'GET', 'h.example', '/x', '500']
+      : ['2024-01-01', `00:00:${second}`, client, 'GET', '/x', '500'];
+    text += [...values, ...own].join(sep) + '\n';
+  }
+  return text;
+}
+
+test('a header line over 64 KiB is read whole at every range start', () => {
+  const text = longHeaderLog(false, 3);
+  const fields = text.split('\n')[1];
+  assert.ok(fields.length > 64 * 1024);
+  const second = text.indexOf('\n', text.indexOf('\n') + 1) + 1;
+  withFile(text, (fd) => {
+    assert.deepEqual(statesAtRangeStarts(fd, [0, second, text.length - 10], PREFIXES), [[], [fields], [fields]]);
+  });
+});
+
+describe('W3C and CloudFront with a #Fields: line over 64 KiB', () => {
+  for (const cloudfront of [false, true]) {
+    it(`${cloudfront ? 'CloudFront' : 'W3C'}: the same result at threads 1, 2 and 3, in small ranges, and from stdin`, async () => {
+      const text = Buffer.from(longHeaderLog(cloudfront, 60), 'latin1');
+      const format = cloudfront ? 'cloudfront' : 'w3c';
+      await withTempDir(async (dir) => {
+        const input = join(dir, 'access.log');
+        writeFileSync(input, text);
+        const results: string[] = [];
+        for (const threads of [1, 2, 3]) {
+          const result = await analyze({ input, threshold: 1, threads, rangeBytes: 100_000 });
+          assert.equal(result.summary.matched, 60, `threads ${threads}`);
+          results.push(formatCsv(result));
+        }
+        // stdin in small pieces, so that detection gets the long header piece by piece.
+        const pieces = Array.from({ length: Math.ceil(text.length / 5000) }, (_, i) => text.subarray(i * 5000, (i + 1) * 5000));
+        const fromStdin = await analyze({ input: '-', stdin: Readable.from(pieces), threshold: 1 });
+        results.push(formatCsv(fromStdin));
+        assert.equal(fromStdin.summary.matched, 60);
+        assert.equal(fromStdin.summary.format, format);
+        assert.deepEqual(new Set(results).size, 1);
+        assert.match(results[0], /^10\.0\.0\.0,20,/m);
+      });
+    });
+  }
 });
