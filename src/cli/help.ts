@@ -84,7 +84,7 @@ Inputs:
   $ docker compose logs web | logsift -     # compose:NAME, detected
   $ logsift app.log --log-format '$remote_addr [$time_local] "$request" $status'
   $ logsift app.log --format json --json-fields client=ip,status=code,time=ts
-  $ tail -n 1000 u_ex151020.log | logsift --w3c-fields "date time c-ip cs-method cs-uri-stem sc-status"
+  $ logsift cut.log --w3c-fields "date time c-ip cs-method cs-uri-stem sc-status"   # W3C without #Fields:
   $ logsift alb/ --client-from xff     # clients by X-Forwarded-For
   $ logsift access.log --strict        # a line that does not fit is an error
 
