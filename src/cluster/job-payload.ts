@@ -203,9 +203,9 @@ export function scanConfigOf(payload: JobPayload): ScanConfig {
 
 const STAT_NAMES = ['lines', 'blank', 'malformed', 'comment', 'parsed', 'matched', 'outside', 'excluded'] as const satisfies readonly (keyof ScanStats)[];
 
-/** A stamp of a worker's line counts: a finite number, or null for none; anything else is refused. */
+/** A stamp of a worker's line counts: a finite number, or null (or absent) for none; anything else is refused. */
 function stampOrNone(value: unknown, none: number, bad: (what: string) => LogsiftError): number {
-  if (value === null) return none;
+  if (value === null || value === undefined) return none;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('bad instant in the line counts');
   return value;
 }

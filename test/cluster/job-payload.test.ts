@@ -106,12 +106,17 @@ describe('validateJobResult', () => {
   const jobId = jobIdOf(payload);
   const result = {
     v: 1, host: 'h', pid: 1, partialKeys: [`logsift:run:${VALID.run}:partial:${jobId}:0`], partialBytes: [64],
-    stats: { 0: { lines: 1, blank: 0, malformed: 0, comment: 0, parsed: 1, matched: 1, outside: 0, excluded: 0 } },
+    stats: { 0: { lines: 1, blank: 0, malformed: 0, comment: 0, parsed: 1, matched: 1, outside: 0, excluded: 0, firstStamp: 4096e6, lastStamp: 4096e6 } },
     bytes: 10, scanMs: 1, attempts: 1,
   };
 
   test('takes a valid result', () => {
     assert.deepEqual(validateJobResult(structuredClone(result), payload, jobId), result);
+    // No instant seen: JSON has null for the counts' +-Infinity; a number that is not finite is refused.
+    const none = { ...result, stats: { 0: { ...result.stats[0], firstStamp: null, lastStamp: null } } };
+    const checked = validateJobResult(structuredClone(none), payload, jobId);
+    assert.deepEqual([checked.stats[0].firstStamp, checked.stats[0].lastStamp], [Infinity, -Infinity]);
+    assert.throws(() => validateJobResult({ ...result, stats: { 0: { ...result.stats[0], firstStamp: 'x' } } }, payload, jobId), /bad instant/);
   });
 
   test('refuses keys of another job or run, counts of another input, a stream report for a range', () => {
