@@ -192,6 +192,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
   }
   mark('saved');
+  // The save is synchronous: a signal that came during it waits in the event loop's poll phase. Let one full turn
+  // of the loop pass (an immediate, then another after the poll) so that Ctrl-C during the save still ends the
+  // run by the signal, the new output complete, rather than being lost at a normal exit.
+  await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
   if (printing) {
     const { printReport, useColor } = await printing;
     // With the output on stdout, the summary and table go to stderr, out of the pipe's way.

@@ -136,3 +136,41 @@ test('a missing output folder on a read-only file system says so (not ENOENT)', 
     }
   });
 });
+
+test('SIGINT during the final save: the process dies by it, the output is the old one or the whole new one, no temp file stays', async () => {
+  await withTempDir(async (dir) => {
+    // 300,000 distinct clients over the threshold: a CSV of about 25 MB, whose save takes long enough to be caught.
+    const lines: string[] = [];
+    for (let i = 0; i < 300_000; i++) lines.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} - - [01/May/2024:00:00:00 +0000] "GET / HTTP/1.1" 404 1`);
+    const input = join(dir, 'many.log');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const args = ['--input', input, '--threshold', '1', '--no-progress', '--quiet'];
+    const complete = join(dir, 'complete.csv');
+    assert.equal((await runCli([...args, '--output', complete])).code, 0);
+    const expected = readFileSync(complete, 'latin1');
+    const output = join(dir, 'out.csv');
+    let caught = false;
+    for (let attempt = 0; attempt < 5 && !caught; attempt++) {
+      writeFileSync(output, 'old');
+      const run = await runCli([...args, '--output', output], {
+        onSpawn: (child) => {
+          // The save is under way once its temp file is there (sinks/atomic.ts names it beside the output).
+          const poll = setInterval(() => {
+            if (readdirSync(dir).some((name) => name.startsWith('.out.csv.logsift-') && name.endsWith('.tmp'))) {
+              caught = true;
+              clearInterval(poll);
+              child.kill('SIGINT');
+            }
+          }, 1);
+          child.once('exit', () => clearInterval(poll));
+        },
+      });
+      if (!caught) continue;
+      assert.equal(run.signal, 'SIGINT', `${run.code} ${run.stderr}`);
+      const now = readFileSync(output, 'latin1');
+      assert.ok(now === 'old' || now === expected, `the output is neither the old one nor the whole new one (${now.length} bytes)`);
+      assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
+    }
+    assert.ok(caught, 'the save was never caught under way in five runs');
+  });
+});
