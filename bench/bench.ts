@@ -9,7 +9,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
@@ -24,6 +24,8 @@ import { flatTargets, mainTargets, SMALL_WORKLOAD_BYTES, smallTargets, smallWork
 import { MAWK_PROGRAM, REFERENCE_AWK_PROGRAM, RG_PATTERN, findExecutable, shellLine } from './tools.js';
 import { decodeAwkOutput, diffPairs, formatDifference, pairsFromAwk, pairsFromCsv } from './verify.js';
 import { runClusterBench } from './cluster.js';
+import { runWorkloads } from './run-workloads.js';
+import type { WorkloadContext } from './workloads.js';
 import { ensureGenerated, ensureRepeated, pickGenerator, warmCache, type Generator, type Workload } from './workload.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -100,7 +102,7 @@ const stdoutOf = (tools: Tools, id: string): string => join(tools.outDir, `${id}
 
 /** Every command once per round, in rotated order; returns the samples of each command. */
 async function runRounds(name: string, commands: readonly BenchCommand[], rounds: number, tools: Tools): Promise<Samples[]> {
-  const samples = new Map<string, Samples>(commands.map((c) => [c.id, { id: c.id, label: c.label, seconds: [], peaks: [] }]));
+  const samples = new Map<string, Samples>(commands.map((c) => [c.id, { id: c.id, label: c.label, seconds: [], peaks: [], cpu: [], load: [] }]));
   const width = Math.max(...commands.map((c) => c.label.length));
   for (let round = 0; round < rounds; round++) {
     for (const command of roundOrder(commands, round)) {
@@ -116,6 +118,8 @@ async function runRounds(name: string, commands: readonly BenchCommand[], rounds
       const sample = samples.get(command.id)!;
       sample.seconds.push(result.seconds);
       sample.peaks.push(result.peakBytes);
+      sample.cpu!.push(result.cpuSeconds);
+      sample.load!.push(loadavg()[0]);
       note(
         `[${name} ${round + 1}/${rounds}] ${command.label.padEnd(width)}  ${formatSeconds(result.seconds).padStart(7)} s  ${formatMegabytes(result.peakBytes).padStart(7)} MB`,
       );
@@ -296,6 +300,26 @@ async function runCluster(options: BenchOptions, generator: Generator, tools: To
   });
 }
 
+/** The workload families (bench/run-workloads.ts), on the main case's log. */
+async function runWorkloadFamilies(options: BenchOptions, generator: Generator, tools: Tools): Promise<boolean> {
+  const base = await mainWorkload(options, generator);
+  let reference: string | undefined;
+  const ctx: WorkloadContext = {
+    base, dir: options.dir, outDir: tools.outDir, logsift: LOGSIFT_MAIN, rounds: options.rounds, mawk: tools.mawk, rg: tools.rg, say, note,
+    runRounds: (name, commands, rounds) => runRounds(name, commands, rounds, tools),
+    referenceCsv: async () => {
+      if (reference === undefined) {
+        const command = logsiftCommand('reference', 'logsift, the reference run (untimed)', base.path, undefined, tools.outDir);
+        const run = spawnSync(command.argv[0], command.argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+        if (run.status !== 0) throw new Error(`the reference run failed: ${command.shown}`);
+        reference = readFileSync(command.csv!, 'utf8');
+      }
+      return reference;
+    },
+  };
+  return runWorkloads(ctx, options.workloads);
+}
+
 async function main(): Promise<void> {
   let options: BenchOptions;
   try {
@@ -325,6 +349,7 @@ async function main(): Promise<void> {
     const run = mode === 'main' ? runMain : mode === 'small' ? runSmall : mode === 'flat' ? runFlat : runCluster;
     correct = (await run(options, generator, tools)) && correct;
   }
+  if (options.workloads.length > 0) correct = (await runWorkloadFamilies(options, generator, tools)) && correct;
   if (!correct) {
     note('logsift-bench: results differ (see "correctness" above)');
     process.exitCode = 1;

@@ -11,6 +11,9 @@ export interface Samples {
   readonly seconds: number[];
   /** Peak RSS of each run in bytes (null when not measurable). */
   readonly peaks: Array<number | null>;
+  /** CPU seconds (user + system) of each run, and the 1-minute load average when it ended. */
+  readonly cpu?: Array<number | null>;
+  readonly load?: number[];
 }
 
 export interface Figures {

@@ -18,6 +18,8 @@ export interface RunResult {
   readonly seconds: number;
   /** Peak resident set size in bytes, or null when it cannot be measured here. */
   readonly peakBytes: number | null;
+  /** User + system CPU seconds of the process and its threads (GNU time only; else null). */
+  readonly cpuSeconds: number | null;
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
 }
@@ -72,6 +74,13 @@ export function detectPeakMethod(choice: 'auto' | 'gnu-time' | 'proc-poll' = 'au
   }
 }
 
+/** GNU time's `%U %S` line (the one before the peak): user + system seconds, or null. */
+export function parseGnuTimeCpu(text: string): number | null {
+  const lines = text.trim().split('\n');
+  const match = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(lines[lines.length - 2]?.trim() ?? '');
+  return match ? Number(match[1]) + Number(match[2]) : null;
+}
+
 /** GNU time's output file: the figure (KiB) is the last line; "Command exited with non-zero status" may precede it. */
 export function parseGnuTimeKib(text: string): number | null {
   const lines = text.trim().split('\n');
@@ -89,7 +98,7 @@ function vmHwmBytes(pid: number): number | null {
 }
 
 export async function runMeasured(spec: RunSpec, method: PeakMethod): Promise<RunResult> {
-  const argv = method.kind === 'gnu-time' ? [method.time!, '-f', '%M', '-o', spec.peakPath, ...spec.argv] : [...spec.argv];
+  const argv = method.kind === 'gnu-time' ? [method.time!, '-f', '%U %S\\n%M', '-o', spec.peakPath, ...spec.argv] : [...spec.argv];
   const stdout = openSync(spec.stdoutPath, 'w');
   const stderr = openSync(spec.stderrPath, 'w');
   try {
@@ -113,13 +122,16 @@ export async function runMeasured(spec: RunSpec, method: PeakMethod): Promise<Ru
     if (timer) clearInterval(timer);
 
     let peakBytes: number | null = null;
+    let cpuSeconds: number | null = null;
     if (method.kind === 'gnu-time') {
-      const kib = parseGnuTimeKib(readFileSync(spec.peakPath, 'utf8'));
+      const text = readFileSync(spec.peakPath, 'utf8');
+      const kib = parseGnuTimeKib(text);
       peakBytes = kib === null ? null : kib * 1024;
+      cpuSeconds = parseGnuTimeCpu(text);
     } else if (method.kind === 'proc-poll') {
       peakBytes = polled;
     }
-    return { seconds, peakBytes, exitCode, signal };
+    return { seconds, peakBytes, cpuSeconds, exitCode, signal };
   } finally {
     closeSync(stdout);
     closeSync(stderr);

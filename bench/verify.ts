@@ -94,3 +94,38 @@ export function decodeAwkOutput(bytes: Buffer): string {
   }
   return lines.join('\n');
 }
+
+/** The CSV's columns that say when, not how many: they differ between formats that write time differently. */
+const TIME_COLUMNS = new Set(['first_seen', 'last_seen', 'peak_window_start']);
+
+/** Every row of logsift's CSV without its time columns, sorted: two runs found the same groups and counts when
+ * these are equal, whatever time zone each log writes. */
+export function groupRows(csv: string): string[] {
+  const lines = csv.split(/\r?\n/).filter((line) => line !== '');
+  if (lines.length === 0) return [];
+  const header = lines[0].split(',');
+  const keep = header.map((name) => !TIME_COLUMNS.has(name));
+  const rows = lines.slice(1).map((line) => {
+    const cells: string[] = [];
+    let rest = line;
+    for (let col = 0; col < header.length; col++) {
+      const [cell, after] = firstCsvField(rest);
+      if (keep[col]) cells.push(cell);
+      rest = after;
+    }
+    return cells.join('\u0000');
+  });
+  return [lines[0].split(',').filter((_, i) => keep[i]).join(','), ...rows.sort()];
+}
+
+/** How two CSVs' groups differ: null when they are the same, else a short description. */
+export function compareGroups(expected: string, actual: string): string | null {
+  const a = groupRows(expected);
+  const b = groupRows(actual);
+  if (a.length === b.length && a.every((row, i) => row === b[i])) return null;
+  const only = (x: string[], y: string[]): string[] => { const set = new Set(y); return x.filter((row) => !set.has(row)); };
+  const missing = only(a, b);
+  const extra = only(b, a);
+  const show = (row: string | undefined): string => (row === undefined ? '-' : row.replace(/\u0000/g, ','));
+  return `${a.length - 1} rows expected, ${b.length - 1} read; ${missing.length} missing (first: ${show(missing[0])}), ${extra.length} unexpected (first: ${show(extra[0])})`;
+}
