@@ -132,7 +132,7 @@ export function ratio(a: Measured, b: Measured, basis: Basis): { value: number; 
   const other: Basis = used === 'cpu' ? 'wall' : 'cpu';
   const otherA = valueOf(a, other);
   const otherB = valueOf(b, other);
-  const otherText = otherA !== null && otherB !== null ? `; ${other} ${formatRatio(otherA / otherB)} x` : '';
+  const otherText = otherA !== null && otherB !== null ? `; ${other === 'cpu' ? 'CPU' : 'wall'} ${formatRatio(otherA / otherB)} x` : '';
   const text =
     `${formatRatio(value)} x ${used === 'cpu' ? 'CPU' : 'wall'} (${formatSeconds(valueOf(a, used)!)} s vs ${formatSeconds(valueOf(b, used)!)} s${otherText}; ` +
     `load ${a.load.toFixed(1)})`;
