@@ -25,7 +25,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** The event of a Combined (or Common) line, or null for a line that is not one (those are skipped by every reader). */
 export function parseCombined(line: string): CombinedEvent | null {
-  const m = COMBINED.exec(line);
+  const m = COMBINED.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
   if (!m) return null;
   const month = MONTHS.indexOf(m[4]);
   if (month < 0) return null;

@@ -3,13 +3,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectPeakMethod, parseGnuTimeKib, runMeasured, type PeakMethod } from '../../bench/measure.js';
+import { detectPeakMethod, parseGnuTimeCpu, parseGnuTimeKib, runMeasured, type PeakMethod } from '../../bench/measure.js';
 
 test('parseGnuTimeKib reads the figure, also after a "non-zero status" line', () => {
   assert.equal(parseGnuTimeKib('91234\n'), 91234);
   assert.equal(parseGnuTimeKib('Command exited with non-zero status 3\n4096\n'), 4096);
   assert.equal(parseGnuTimeKib('Command terminated by signal 9\n'), null);
   assert.equal(parseGnuTimeKib(''), null);
+});
+
+test('parseGnuTimeCpu adds user and system seconds from the line before the peak', () => {
+  assert.equal(parseGnuTimeCpu('1.25 0.50\n91234\n'), 1.75);
+  assert.equal(parseGnuTimeCpu('Command exited with non-zero status 3\n0.01 0.00\n4096\n'), 0.01);
+  assert.equal(parseGnuTimeCpu('91234\n'), null);
 });
 
 // A child that holds 150 MB touched memory for a moment: every method must see at least that much.
@@ -36,6 +42,7 @@ for (const method of methods) {
       assert.ok(result.seconds > 0);
       assert.ok(result.peakBytes !== null && result.peakBytes >= 150e6, `peak ${result.peakBytes}`);
       assert.ok(result.peakBytes! < 1e9, `peak ${result.peakBytes}`);
+      if (method.kind === 'gnu-time') assert.ok(result.cpuSeconds !== null && result.cpuSeconds > 0, `CPU ${result.cpuSeconds}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
