@@ -20,25 +20,41 @@ export interface CombinedEvent {
   readonly agent: string;
 }
 
-const COMBINED = /^(\S+) \S+ (\S+) \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-]\d{4})\] "((?:[^"\\]|\\.)*)" (\d{3}) (\S+)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?$/;
+const COMBINED = /^(\S+) \S+ (\S+) \[([^\]]*)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\S+)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?$/;
+const STAMP = /^(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-]\d{4})$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The event of a Combined (or Common) line, or null for a line that is not one (those are skipped by every reader). */
 export function parseCombined(line: string): CombinedEvent | null {
   const m = COMBINED.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
   if (!m) return null;
-  const month = MONTHS.indexOf(m[4]);
-  if (month < 0) return null;
-  const offset = m[9];
-  const minutes = (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3)));
-  const ms = Date.UTC(Number(m[5]), month, Number(m[3]), Number(m[6]), Number(m[7]), Number(m[8])) - minutes * 60_000;
-  const stamp = `${m[3]}/${m[4]}/${m[5]}:${m[6]}:${m[7]}:${m[8]} ${offset}`;
-  return { client: m[1], user: m[2], stamp, ms, offset, request: m[10], status: m[11], size: m[12], referrer: m[13] ?? '-', agent: m[14] ?? '-' };
+  const time = stampTime(m[3]);
+  if (!time) return null;
+  return { client: m[1], user: m[2], stamp: m[3], ms: time.ms, offset: time.offset, request: m[4], status: m[5], size: m[6], referrer: m[7] ?? '-', agent: m[8] ?? '-' };
+}
+
+// Neighbouring lines share their second: the last stamp's reading is kept.
+let lastStamp = '';
+let lastTime: { ms: number; offset: string } | null = null;
+
+function stampTime(stamp: string): { ms: number; offset: string } | null {
+  if (stamp === lastStamp) return lastTime;
+  const m = STAMP.exec(stamp);
+  const month = m ? MONTHS.indexOf(m[2]) : -1;
+  let time: { ms: number; offset: string } | null = null;
+  if (m && month >= 0) {
+    const offset = m[7];
+    const minutes = (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3)));
+    time = { ms: Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - minutes * 60_000, offset };
+  }
+  lastStamp = stamp;
+  lastTime = time;
+  return time;
 }
 
 /** Apache's escapes undone: `\"` -> `"`, `\\` -> `\`, `\xHH` -> that byte. */
 export function unescapeApache(text: string): string {
-  if (!text.includes('\\')) return text;
+  if (text.indexOf('\\') < 0) return text;
   return text.replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e.slice(1), 16)) : e));
 }
 
@@ -84,19 +100,48 @@ const isV6 = (client: string): boolean => client.includes(':');
 const withPort = (client: string, port: number): string => (isV6(client) ? `[${client}]:${port}` : `${client}:${port}`);
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
-/** `2024-05-01 07:00:00` in UTC. */
+let lastPartsMs = NaN;
+let lastParts = { date: '', time: '' };
+
+/** `2024-05-01 07:00:00` in UTC (the last one kept: neighbouring lines share it). */
 function utcParts(ms: number): { date: string; time: string } {
+  if (ms === lastPartsMs) return lastParts;
+  lastPartsMs = ms;
+  lastParts = computeUtcParts(ms);
+  return lastParts;
+}
+
+function computeUtcParts(ms: number): { date: string; time: string } {
   const d = new Date(ms);
   return { date: `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`, time: `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}` };
 }
 
-/** ISO 8601 in the stamp's own offset: `2024-05-01T00:00:00-07:00`. */
-function localIso(event: CombinedEvent): string {
-  const { offset } = event;
-  const minutes = (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3)));
-  const { date, time } = utcParts(event.ms + minutes * 60_000);
-  return `${date}T${time}${offset.slice(0, 3)}:${offset.slice(3)}`;
+/** The last result of `f` kept, for keys that repeat from line to line (times). */
+function lastOne<K, V>(f: (key: K) => V): (key: K) => V {
+  let lastKey: K | undefined;
+  let lastValue: V | undefined;
+  return (key) => {
+    if (key !== lastKey) {
+      lastKey = key;
+      lastValue = f(key);
+    }
+    return lastValue!;
+  };
 }
+
+/** `2024-05-01T07:00:00.000000Z`, as the AWS load balancers write it. */
+const awsTime = lastOne((ms: number) => new Date(ms).toISOString().replace('Z', '000Z'));
+
+/** ISO 8601 in the stamp's own offset: `2024-05-01T00:00:00-07:00`. */
+const localIso = (event: CombinedEvent): string => localIsoOf(`${event.ms}${event.offset}`);
+
+const localIsoOf = lastOne((key: string): string => {
+  const offset = key.slice(-5);
+  const ms = Number(key.slice(0, -5));
+  const minutes = (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3)));
+  const { date, time } = computeUtcParts(ms + minutes * 60_000);
+  return `${date}T${time}${offset.slice(0, 3)}:${offset.slice(3)}`;
+});
 
 const sizeOrZero = (size: string): string => (size === '-' ? '0' : size);
 const orDash = (text: string): string => (text === '' ? '-' : text);
@@ -159,7 +204,7 @@ export const TARGET_FORMATS: readonly TargetFormat[] = [
     header: '',
     write(e) {
       const r = splitRequest(unescapeApache(e.request));
-      const iso = new Date(e.ms).toISOString().replace('Z', '000Z');
+      const iso = awsTime(e.ms);
       return `https ${iso} app/my-loadbalancer/50dc6c495c0c9188 ${withPort(e.client, 2817)} 10.0.0.1:80 0.000 0.001 0.000 ${e.status} ${e.status} 34 ${sizeOrZero(e.size)} ` +
         `"${balancerRequest(r)}" "${quoted(unescapeApache(e.agent))}" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ` +
         `arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" ` +
@@ -171,7 +216,7 @@ export const TARGET_FORMATS: readonly TargetFormat[] = [
     header: '',
     write(e) {
       const r = splitRequest(unescapeApache(e.request));
-      const iso = new Date(e.ms).toISOString().replace('Z', '000Z');
+      const iso = awsTime(e.ms);
       return `${iso} my-loadbalancer ${withPort(e.client, 2817)} 10.0.0.1:80 0.000073 0.001048 0.000057 ${e.status} ${e.status} 0 ${sizeOrZero(e.size)} ` +
         `"${balancerRequest(r)}" "${quoted(unescapeApache(e.agent))}" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`;
     },

@@ -7,7 +7,8 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, 
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { convertCombined, TARGET_FORMATS, type TargetFormat } from './convert.js';
+import { Worker } from 'node:worker_threads';
+import { TARGET_FORMATS, type ConvertResult, type FormatId, type TargetFormat } from './convert.js';
 import type { Workload } from './workload.js';
 
 /** Bump when a builder writes different bytes, so old sets are rebuilt. */
@@ -57,9 +58,17 @@ const stem = (source: Workload): string => source.path.replace(/^.*\//, '').repl
 /** The base log's events in every other format: one file per format, in TARGET_FORMATS' order. */
 export async function ensureFormats(dir: string, source: Workload, note: (line: string) => void): Promise<DerivedSet & { formats: readonly TargetFormat[] }> {
   const set = await ensureSet(dir, `${stem(source)}-formats`, source, note, async (folder) => {
-    const targets = new Map(TARGET_FORMATS.map((f) => [f, join(folder, `${f.id}.${f.extension}`)]));
-    const { lines, events } = await convertCombined(source.path, targets);
-    return { files: [...targets.values()], info: { lines, events } };
+    const files = TARGET_FORMATS.map((f) => join(folder, `${f.id}.${f.extension}`));
+    // Two workers, each parsing the log once and writing about half the bytes (the first four formats are the costly ones).
+    const halves = [TARGET_FORMATS.slice(0, 4), TARGET_FORMATS.slice(4)].map((formats) =>
+      formats.map((f): [FormatId, string] => [f.id, files[TARGET_FORMATS.indexOf(f)]]));
+    const results = await Promise.all(halves.map((targets) => new Promise<ConvertResult>((resolve, reject) => {
+      const worker = new Worker(new URL('./convert-worker.js', import.meta.url), { workerData: { source: source.path, targets } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => { if (code !== 0) reject(new Error(`the converter stopped (exit ${code})`)); });
+    })));
+    return { files, info: { lines: results[0].lines, events: results[0].events } };
   });
   return { ...set, formats: TARGET_FORMATS };
 }
