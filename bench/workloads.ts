@@ -151,10 +151,11 @@ export function peakCheck(target: string, m: Measured, maxBytes: number): Target
   return { target, measured: `${formatMegabytes(m.peakBytes)} MB (${m.label})`, verdict: m.peakBytes < maxBytes ? 'PASS' : 'FAIL' };
 }
 
-/** `1.23 s (CPU 2.10 s, 150 MB)`: how a README cell shows one command. */
+/** `1.23 s, CPU 2.10 s, 150.0 MB, load 3.1`: how a README cell shows one command (the load beside every figure:
+ * on a busy machine wall times mean little, CPU times and peaks keep their meaning). */
 export function cell(m: Measured): string {
   const cpu = m.cpu === null ? '' : `, CPU ${formatSeconds(m.cpu)} s`;
-  return `${formatSeconds(m.wall)} s${cpu}, ${formatMegabytes(m.peakBytes)} MB`;
+  return `${formatSeconds(m.wall)} s${cpu}, ${formatMegabytes(m.peakBytes)} MB, load ${m.load.toFixed(1)}`;
 }
 
 export const byId = (measured: readonly Measured[], id: string): Measured => {
