@@ -72,7 +72,7 @@ export function buildBenchProgram(): Command {
       'Times logsift (1 and 2 threads) against a mawk one-liner and rg -c, alternately, on a generated log;\n' +
         'prints medians, MiB/s, peak memory, ratios, the speed targets, and checks the results against mawk.',
     )
-    .option('--rounds <n>', 'timed runs of each command (default: 5; 3 with --flat)', positiveInteger)
+    .option('--rounds <n>', 'timed runs of each command (default: 5; 3 with --flat and the workloads, 2 for groups)', positiveInteger)
     .option('--bytes <size>', 'size of the generated log, e.g. 32M, 1G (default: 1G); the workloads derive their inputs from it (64M: a quick check)', size)
     .option('--input <path>', 'log to read (default: $LOGSIFT_BENCH_INPUT, else generated in --dir)')
     .option('--seed <n>', 'generator seed', nonNegativeInteger, DEFAULT_SEED)
