@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench: the measuring instrument of issue 3.
+// npm run bench: the measuring instrument: logsift against its peers, in the same run.
 //
 //   generate the workload once (or reuse it) -> read it once (warm cache) -> run every command once per round,
 //   rotating the order (A B C D, B C D A, ...), each timed from spawn to exit with its peak memory -> medians,

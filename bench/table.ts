@@ -21,7 +21,7 @@ export function formatRatio(ratio: number | null): string {
   return ratio === null || !Number.isFinite(ratio) ? '-' : ratio < 10 ? ratio.toFixed(2) : ratio.toFixed(1);
 }
 
-/** Bytes as MB (10^6 bytes, the unit of the issue's 200 MB target), one decimal; `-` when unknown. */
+/** Bytes as MB (10^6 bytes, the unit the memory targets are set in), one decimal; `-` when unknown. */
 export function formatMegabytes(bytes: number | null): string {
   return bytes === null ? '-' : (bytes / 1e6).toFixed(1);
 }

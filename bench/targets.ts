@@ -1,4 +1,4 @@
-// The targets of issue 3, judged on the figures: PASS, FAIL, or SKIP with the reason (a tool not installed ...).
+// The speed and memory targets, judged on the figures: PASS, FAIL, or SKIP with the reason (a tool not installed ...).
 
 import type { Figures } from './figures.js';
 import { formatMegabytes, formatRatio, formatSeconds, markdownTable } from './table.js';
@@ -102,7 +102,7 @@ export function flatTargets(figures: readonly Figures[], sizes = { one: '1 GiB',
     });
   }
   checks.push(peakCheck([one, four].filter((f): f is Figures => f !== undefined)));
-  // Not targets of the issue (they are set on the 1x file): what the same ones say where fixed costs weigh less.
+  // Not targets (they are set on the 1x file): what the same ones say where fixed costs weigh less.
   const fourT1 = find(figures, 'x4t1');
   if (four && fourT1) {
     const speedup = fourT1.median / four.median;

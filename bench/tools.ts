@@ -17,13 +17,13 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
   return null;
 }
 
-/** The default error codes of logsift, as the one-liner of issue 2 spells them. */
+/** The default error codes of logsift, as the reference one-liner spells them. */
 const CODES_REGEX = '^(400|401|403|404|405|500|501|502|503|504|505)$';
 
-/** The mawk one-liner of issue 2, exactly as written there (the file is its last argument). */
+/** The reference mawk one-liner, exactly as users write it (the file is its last argument). */
 export const MAWK_PROGRAM = `$9 ~ /${CODES_REGEX}/ {c[$1]++} END {for (k in c) if (c[k] >= 10) print k "," c[k]}`;
 
-/** The rg command of issue 3: counts the lines with a matching status, and does nothing else. */
+/** The rg peer: counts the lines with a matching status, and does nothing else. */
 export const RG_PATTERN = '" (40[0-5]|50[0-5]) ';
 
 /**
