@@ -28,9 +28,15 @@ export class StampCounts {
   }
 
   add(second: number, count = 1): void {
+    // A log's lines mostly come in order, many a second: the same second as the last one adds to it.
+    if (this.pending > 0 && this.pendingSeconds[this.pending - 1] === second) {
+      this.pendingCounts[this.pending - 1] += count;
+      return;
+    }
     if (this.pending === this.pendingSeconds.length) {
       this.compact();
-      if (this.pending === this.pendingSeconds.length) this.growPending();
+      // Pending room at least the compacted size keeps each compaction's merge paid for by as many adds.
+      if (this.pendingSeconds.length < this.seconds.length) this.growPending(this.seconds.length);
     }
     this.pendingSeconds[this.pending] = second;
     this.pendingCounts[this.pending++] = count;
@@ -68,22 +74,35 @@ export class StampCounts {
     return taken;
   }
 
+  /** Sorts the pending entries (only they), then merges them with the compacted ones in one pass. */
   private compact(): void {
     if (this.pending === 0) return;
-    const n = this.seconds.length + this.pending;
-    const order = new Uint32Array(n).map((_, i) => i);
-    const secondOf = (i: number): number => (i < this.seconds.length ? this.seconds[i] : this.pendingSeconds[i - this.seconds.length]);
-    const countOf = (i: number): number => (i < this.seconds.length ? this.counts[i] : this.pendingCounts[i - this.seconds.length]);
-    order.sort((a, b) => secondOf(a) - secondOf(b));
-    const seconds = new Float64Array(n);
-    const counts = new Float64Array(n);
+    const pendingSeconds = this.pendingSeconds;
+    const pendingCounts = this.pendingCounts;
+    const order = new Uint32Array(this.pending);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => pendingSeconds[a] - pendingSeconds[b]);
+    const old = this.seconds;
+    const oldCounts = this.counts;
+    const seconds = new Float64Array(old.length + order.length);
+    const counts = new Float64Array(seconds.length);
     let m = 0;
-    for (const i of order) {
-      const second = secondOf(i);
-      if (m > 0 && seconds[m - 1] === second) counts[m - 1] += countOf(i);
+    const put = (second: number, count: number): void => {
+      if (m > 0 && seconds[m - 1] === second) counts[m - 1] += count;
       else {
         seconds[m] = second;
-        counts[m++] = countOf(i);
+        counts[m++] = count;
+      }
+    };
+    let a = 0;
+    let b = 0;
+    while (a < old.length || b < order.length) {
+      if (b === order.length || (a < old.length && old[a] <= pendingSeconds[order[b]])) {
+        put(old[a], oldCounts[a]);
+        a++;
+      } else {
+        put(pendingSeconds[order[b]], pendingCounts[order[b]]);
+        b++;
       }
     }
     this.seconds = seconds.slice(0, m);
@@ -91,15 +110,17 @@ export class StampCounts {
     this.pending = 0;
   }
 
-  private growPending(): void {
-    const size = this.pendingSeconds.length * 2;
+  private growPending(atLeast: number): void {
+    let size = this.pendingSeconds.length * 2;
+    while (size < atLeast) size *= 2;
     const seconds = new Float64Array(size);
-    seconds.set(this.pendingSeconds);
+    seconds.set(this.pendingSeconds.subarray(0, this.pending));
     this.pendingSeconds = seconds;
     const counts = new Float64Array(size);
-    counts.set(this.pendingCounts);
+    counts.set(this.pendingCounts.subarray(0, this.pending));
     this.pendingCounts = counts;
   }
+
 }
 
 /** Where decided responses go: a group table and, with a window, its lists. */
