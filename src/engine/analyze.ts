@@ -16,10 +16,11 @@ import { resolveInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
-import { readReport, type ReportConfig } from '../scan/report-scanner.js';
+import { keepsTops, reportConfigOf } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
-import type { RankedGroups } from '../tables/ranked.js';
+import type { Task } from '../plan/tasks.js';
 import type { ReportData } from '../tables/report-data.js';
+import { ReportParts, type ReportPartial } from '../tables/report-partial.js';
 import type { ScanPartial } from '../tables/partial.js';
 import type { AnalyzeResult } from '../tables/result.js';
 import { runProducers } from './producer-pool.js';
@@ -50,37 +51,42 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
     const result = consumer.finish(shrunkInputs(files));
     if (!spec.report) return result;
     progress.startRead();
-    return { ...result, report: await gatherReport(run, consumer, result, progress.onRead) };
+    return { ...result, report: await gatherReport(run, consumer, result, progress) };
   } finally {
     for (const relay of relays.values()) relay.stop();
   }
 }
 
-/** The HTML report's read of the inputs (scan/report-scanner.ts), for the groups `result` reports. */
-async function gatherReport(run: ConsumedRun, consumer: Consumer, result: AnalyzeResult, onRead: (bytes: number) => void): Promise<ReportData> {
-  const { spec, files } = run;
-  const ranked = result.reported as RankedGroups;
-  const reportedKeys = Array.from({ length: ranked.length }, (_, i) => {
-    const row = ranked.order[i];
-    return ranked.table.keys.slice(ranked.table.keyStart(row), ranked.table.keyEnd(row));
-  });
-  const config: ReportConfig = {
-    formatOptions: spec.formatOptions,
-    statusColumns: spec.statusColumns,
-    by: spec.by,
-    keepQuery: spec.keepQuery,
-    ...(spec.span ? { span: spec.span, newest: consumer.newest } : {}),
-    includeIp: spec.analysis?.includeIp ?? [],
-    excludeIp: spec.analysis?.excludeIp ?? [],
-    chunkBytes: spec.chunkBytes,
-    reportedKeys,
-  };
-  const inputs = files.map((file, i) => ({ path: file.path, compression: file.compression, format: result.summary.inputs[i].format }));
-  const data = await readReport(inputs, config, onRead);
+/**
+ * The HTML report's read of the inputs (scan/report-scanner.ts), for the groups `result` reports: the run's
+ * tasks again, dealt to the producers, their report partials merged here, on the consumer's side.
+ */
+async function gatherReport(run: ConsumedRun, consumer: Consumer, result: AnalyzeResult, progress: Progress): Promise<ReportData> {
+  const { spec } = run;
+  const config = reportConfigOf(spec, result, consumer.newest);
+  const parts = new ReportParts(config.statusColumns.length, config.keyEnds.length, keepsTops(config));
+  const queue = new BoundedQueue<ReportPartial>(spec.queueCapacity);
+  const merged = (async () => {
+    for await (const partial of queue) parts.merge(partial);
+  })();
+  merged.catch(() => undefined); // when the producers fail, their error is the one reported
+  progress.startRead();
+  await runProducers({
+    report: config,
+    tasks: reportTasks(run, result),
+    producers: spec.threads,
+    queue,
+    onRead: progress.onRead,
+  }).finally(() => queue.close());
+  await merged;
   mark('report read');
-  return data;
+  return parts.data();
 }
 
+/** The run's tasks for the report's read: each stream's format as the run settled it. */
+function reportTasks(run: ConsumedRun, result: AnalyzeResult): Task[] {
+  return run.tasks.map((task) => (task.kind === 'stream' ? { ...task, format: result.summary.inputs[task.input].format } : task));
+}
 /** One read of every input: producers -> queue -> consumer. Resolves with the consumer, every partial merged. */
 async function readAll(run: ConsumedRun, read: ReadPass, relays: ReadonlyMap<number, PipeRelay>, progress: Progress): Promise<Consumer> {
   const { spec, tasks } = run;

@@ -60,6 +60,34 @@ export class BucketSeries {
     this.counts[lane * this.capacity + at] += count;
   }
 
+  /**
+   * Adds another series' counts (`counts`: lane l's bucket b at [l * used + b], on the grid `bucketSeconds`,
+   * `first`), as if its instants had been added here: the grid first coarsens to the other's size, so each of
+   * its buckets falls whole into one of these. The final grid depends only on the instants, not on the order of
+   * the adds and merges (the smallest ladder size whose buckets from the lowest to the highest fit).
+   */
+  mergeCounts(bucketSeconds: number, first: number, used: number, counts: Float64Array): void {
+    if (used === 0) return;
+    if (bucketSeconds > this.bucketSeconds) this.coarsenTo(bucketSeconds);
+    for (let lane = 0; lane < this.lanes; lane++) {
+      for (let b = 0; b < used; b++) {
+        const count = counts[lane * used + b];
+        if (count !== 0) this.add((first + b) * bucketSeconds, lane, count);
+      }
+    }
+  }
+
+  /** Moves to the ladder's size `seconds` (above this one), buckets merged whole. */
+  private coarsenTo(seconds: number): void {
+    if (this.used === 0) {
+      this.bucketSeconds = seconds;
+      return;
+    }
+    let size = this.bucketSeconds;
+    while (size < seconds) size = nextBucketSeconds(size);
+    this.regrid(size, Math.floor((this.first * this.bucketSeconds) / size));
+  }
+
   /** The sum over every bucket of `lane`. */
   laneTotal(lane: number): number {
     let sum = 0;
@@ -78,7 +106,11 @@ export class BucketSeries {
     const highSecond = Math.max(second, (this.first + this.used - 1) * this.bucketSeconds);
     let size = this.bucketSeconds;
     while (Math.floor(highSecond / size) - Math.floor(lowSecond / size) >= this.capacity) size = nextBucketSeconds(size);
-    const first = Math.floor(lowSecond / size);
+    this.regrid(size, Math.floor(lowSecond / size));
+  }
+
+  /** Puts every bucket into the grid of `size` seconds starting at index `first` (which must hold them all). */
+  private regrid(size: number, first: number): void {
     const counts = new Float64Array(this.lanes * this.capacity);
     let used = 0;
     for (let b = 0; b < this.used; b++) {
@@ -143,6 +175,50 @@ export class TopValues {
     counts.set(value, least + 1);
     this.errors.set(value, least);
     this.overflowed = true;
+  }
+
+  /** Every value held, with its count and possible overcount. */
+  entries(): TopValue[] {
+    return [...this.counts].map(([value, count]) => ({ value, count, error: this.errors.get(value) ?? 0 }));
+  }
+
+  /**
+   * Takes in another summary of the same field over other lines (Space-Saving summaries merge: Agarwal et al.
+   * 2012). A value one side lacks counts there as that side's floor: 0 when it never evicted (its counts are
+   * exact), else its smallest count (no missing value can have more), added to the error too. The union keeps
+   * its `capacity` largest (ties by value). So the merge stays exact while the group has no more distinct values
+   * than slots, and otherwise each count remains an upper bound within its error, whatever the split or order.
+   */
+  merge(other: readonly TopValue[], otherOverflowed: boolean): void {
+    const floorOf = (counts: Iterable<number>, overflowed: boolean): number => {
+      if (!overflowed) return 0;
+      let least = Number.POSITIVE_INFINITY;
+      for (const count of counts) least = Math.min(least, count);
+      return Number.isFinite(least) ? least : 0;
+    };
+    const ownFloor = floorOf(this.counts.values(), this.overflowed);
+    const otherFloor = floorOf(other.map((t) => t.count), otherOverflowed);
+    const merged = new Map<string, { count: number; error: number }>();
+    for (const [value, count] of this.counts) merged.set(value, { count: count + otherFloor, error: (this.errors.get(value) ?? 0) + otherFloor });
+    for (const t of other) {
+      const own = merged.get(t.value);
+      if (own) {
+        own.count += t.count - otherFloor;
+        own.error += t.error - otherFloor;
+      } else merged.set(t.value, { count: t.count + ownFloor, error: t.error + ownFloor });
+    }
+    let kept = [...merged];
+    if (kept.length > this.capacity) {
+      kept = kept.sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, this.capacity);
+      this.overflowed = true;
+    }
+    this.overflowed ||= otherOverflowed;
+    this.counts.clear();
+    this.errors.clear();
+    for (const [value, { count, error }] of kept) {
+      this.counts.set(value, count);
+      if (error > 0) this.errors.set(value, error);
+    }
   }
 
   /** The `n` most frequent, most first (ties by value), each with its count and possible overcount. */
