@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
+import { removePipeCopies } from '../inputs/pipe-relay.js';
 import { resolveInputs, STDIN } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
 import { removePendingTempFiles, removeStaleTempFiles } from '../sinks/atomic.js';
@@ -225,6 +226,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     clearProgress();
     removePendingTempFiles();
+    removePipeCopies();
     const die = (): void => {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);

@@ -13,6 +13,7 @@
 import { ClientFilter } from '../analyses/client-filter.js';
 import { KeyMaker } from '../analyses/key-maker.js';
 import { OUT, TimeSpan } from '../analyses/time-span.js';
+import { rawText } from '../formats/fields.js';
 import { createFormat, type FormatOptions, type LineFormat } from '../formats/index.js';
 import { RangeReader, type LineSink } from '../inputs/range-reader.js';
 import { STDIN } from '../inputs/resolve.js';
@@ -109,6 +110,8 @@ class ReportState {
 class ReportScanner extends LineScanner {
   private readonly keys: KeyMaker;
   private readonly tops: boolean;
+  /** The format's text of a field is its bytes, one char per byte (no unescaping): values are counted as bytes. */
+  private readonly rawText: boolean;
 
   /** `parsed`: whether matching lines come fully parsed (the JS scanner, or the kernel re-parsing them). */
   constructor(
@@ -119,6 +122,7 @@ class ReportScanner extends LineScanner {
     super(format, columns, state.reported);
     this.keys = new KeyMaker(format, state.config.by, state.config.keepQuery);
     this.tops = state.parts.paths !== undefined;
+    this.rawText = format.text === rawText;
   }
 
   /** Whether the key needs every field `format.parse` finds (the kernel then re-parses matching lines). */
@@ -152,19 +156,26 @@ class ReportScanner extends LineScanner {
       if (this.recordsOnly) this.format.parse(buf, start, end, fields);
       this.format.parseDetails(buf, start, end, fields);
     }
-    if (fields.pathStart >= 0) parts.addPath(row, this.pathText(buf));
-    if (fields.userAgentStart >= 0) parts.addAgent(row, this.format.text(buf, fields.userAgentStart, fields.userAgentEnd));
+    if (fields.pathStart >= 0) {
+      let end = fields.pathEnd;
+      if (!this.state.config.keepQuery) {
+        const question = buf.indexOf(0x3f, fields.pathStart);
+        if (question >= 0 && question < end) end = question;
+      }
+      this.addText(row, buf, fields.pathStart, end, true);
+    }
+    if (fields.userAgentStart >= 0) this.addText(row, buf, fields.userAgentStart, fields.userAgentEnd, false);
   }
 
-  /** The request's path, its query string cut unless the run keeps it (as `--by path` groups it). */
-  private pathText(buf: Buffer): string {
-    const { pathStart, pathEnd } = this.fields;
-    let end = pathEnd;
-    if (!this.state.config.keepQuery) {
-      const question = buf.indexOf(0x3f, pathStart);
-      if (question >= 0 && question < pathEnd) end = question;
+  /** Counts a top value: its bytes as they are where the format's text is the bytes, else its text's. */
+  private addText(row: number, buf: Buffer, start: number, end: number, path: boolean): void {
+    const parts = this.state.parts;
+    if (!this.rawText) {
+      const text = Buffer.from(this.format.text(buf, start, end), 'latin1');
+      [buf, start, end] = [text, 0, text.length];
     }
-    return this.format.text(buf, pathStart, end);
+    if (path) parts.addPath(row, buf, start, end);
+    else parts.addAgent(row, buf, start, end);
   }
 }
 

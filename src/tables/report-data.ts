@@ -7,10 +7,13 @@
 //   to multiples of their size since the epoch. When an instant falls outside the buckets held, the series
 //   moves to the next size that covers every instant seen: each old bucket falls whole into one new one, so
 //   counts are only ever added, never split, and the sum is exact.
-// - `TopValues` keeps the most frequent values of one field in `capacity` slots (Space-Saving, Metwally et al.
-//   2005): exact while a group has no more distinct values than slots, else each count is at most `error` over.
+// - `TopSlots` keeps the most frequent values of one field for each group in `capacity` slots (Space-Saving,
+//   Metwally et al. 2005): exact while a group has no more distinct values than slots, else each count is at
+//   most `error` over. Summaries of other lines merge into it with the same guarantee.
 
 import { stampEpochSeconds } from '../base/time.js';
+import { grown } from '../base/typed.js';
+import { hashBytes } from './group-table.js';
 
 /** Bucket sizes in seconds, each a multiple of the one before; past the last, sizes double. */
 export const BUCKET_LADDER: readonly number[] = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400];
@@ -141,92 +144,225 @@ export function seriesData(series: BucketSeries): SeriesData {
   return { startSecond: series.used === 0 ? 0 : series.startSecond, bucketSeconds: series.bucketSeconds, counts };
 }
 
-/** The most frequent values of one field, in a fixed number of slots (Space-Saving; see the top of the file). */
-export class TopValues {
-  private readonly counts = new Map<string, number>();
-  private readonly errors = new Map<string, number>();
-  /** True once a value was evicted: counts may then be over by up to their `error`. */
-  overflowed = false;
+/**
+ * The most frequent values of one field for each of `groups` groups, each group in `capacity` slots
+ * (Space-Saving; see the top of the file), kept as bytes: a value (the text a format makes of the field, one
+ * char per byte) is hashed and compared as bytes, so counting a line makes no string. Slots sit in typed arrays,
+ * a group's block made on its first value; values in one byte arena, compacted when evictions left it mostly
+ * garbage.
+ */
+/** Copies source[start, end) to target at `at`, making no view. */
+function copyBytes(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): void {
+  Buffer.prototype.copy.call(source, target, at, start, end);
+}
 
-  constructor(readonly capacity: number) {}
+/** The value arena's smallest size after a compaction. */
+const MIN_ARENA_BYTES = 64 * 1024;
 
-  add(value: string): void {
-    const counts = this.counts;
-    const count = counts.get(value);
-    if (count !== undefined) {
-      counts.set(value, count + 1);
-      return;
+/** Another summary of one group's field, as TopSlots.merge takes it: values as bytes (one char per byte). */
+export interface TopSummary {
+  readonly values: readonly Uint8Array[];
+  readonly counts: Float64Array;
+  readonly errors: Float64Array;
+  readonly overflowed: boolean;
+}
+
+interface Candidate {
+  bytes: Uint8Array;
+  hash: number;
+  count: number;
+  error: number;
+}
+
+export class TopSlots {
+  /** Per group: its first slot, or -1. */
+  private readonly block: Int32Array;
+  private readonly filled: Uint8Array;
+  /** Per group: 1 once it evicted a value (its counts may then be over by up to their error). */
+  readonly overflowed: Uint8Array;
+  private hashes = new Int32Array(0);
+  private counts = new Float64Array(0);
+  private errors = new Float64Array(0);
+  private starts = new Int32Array(0);
+  private lengths = new Int32Array(0);
+  private slots = 0;
+  /** The group of each block. */
+  private blockRows = new Int32Array(0);
+  private arena = Buffer.allocUnsafe(1024);
+  private arenaUsed = 0;
+  private liveBytes = 0;
+
+  constructor(
+    readonly groups: number,
+    readonly capacity: number,
+  ) {
+    this.block = new Int32Array(groups).fill(-1);
+    this.filled = new Uint8Array(groups);
+    this.overflowed = new Uint8Array(groups);
+  }
+
+  /** Counts one line of group `row` whose value is buf[start, end). */
+  add(row: number, buf: Uint8Array, start: number, end: number): void {
+    const hash = hashBytes(buf, start, end);
+    const base = this.blockOf(row);
+    const n = this.filled[row];
+    const length = end - start;
+    for (let s = base; s < base + n; s++) {
+      if (this.hashes[s] === hash && this.lengths[s] === length && this.equals(s, buf, start, end)) {
+        this.counts[s]++;
+        return;
+      }
     }
-    if (counts.size < this.capacity) {
-      counts.set(value, 1);
+    if (n < this.capacity) {
+      this.put(base + n, buf, start, end, hash, 1, 0);
+      this.filled[row] = n + 1;
       return;
     }
     // Evict the smallest; the newcomer inherits its count as its possible error.
-    let smallest = '';
-    let least = Number.POSITIVE_INFINITY;
-    for (const [key, c] of counts) {
-      if (c < least) {
-        least = c;
-        smallest = key;
-      }
-    }
-    counts.delete(smallest);
-    this.errors.delete(smallest);
-    counts.set(value, least + 1);
-    this.errors.set(value, least);
-    this.overflowed = true;
+    let least = base;
+    for (let s = base + 1; s < base + n; s++) if (this.counts[s] < this.counts[least]) least = s;
+    const floor = this.counts[least];
+    this.liveBytes -= this.lengths[least];
+    this.put(least, buf, start, end, hash, floor + 1, floor);
+    this.overflowed[row] = 1;
   }
 
-  /** Every value held, with its count and possible overcount. */
-  entries(): TopValue[] {
-    return [...this.counts].map(([value, count]) => ({ value, count, error: this.errors.get(value) ?? 0 }));
+  /** Group `row`'s values as bytes (views of the arena, valid until the next change), counts and errors. */
+  summary(row: number): TopSummary {
+    const base = this.block[row];
+    const n = base < 0 ? 0 : this.filled[row];
+    const values: Uint8Array[] = [];
+    for (let s = base; s < base + n; s++) values.push(this.arena.subarray(this.starts[s], this.starts[s] + this.lengths[s]));
+    return { values, counts: this.counts.slice(base, base + n), errors: this.errors.slice(base, base + n), overflowed: this.overflowed[row] === 1 };
+  }
+
+  /** Group `row`'s values, with their counts and possible overcounts. */
+  entries(row: number): TopValue[] {
+    const base = this.block[row];
+    const entries: TopValue[] = [];
+    for (let s = base; s < base + this.filled[row]; s++) {
+      const from = this.starts[s];
+      const value = Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arena.byteLength).latin1Slice(from, from + this.lengths[s]);
+      entries.push({ value, count: this.counts[s], error: this.errors[s] });
+    }
+    return entries;
   }
 
   /**
-   * Takes in another summary of the same field over other lines (Space-Saving summaries merge: Agarwal et al.
-   * 2012). A value one side lacks counts there as that side's floor: 0 when it never evicted (its counts are
+   * Takes in another summary of group `row`'s field over other lines (Space-Saving summaries merge: Agarwal et
+   * al. 2012), values as bytes. A value one side lacks counts there as that side's floor: 0 when it never evicted (its counts are
    * exact), else its smallest count (no missing value can have more), added to the error too. The union keeps
    * its `capacity` largest (ties by value). So the merge stays exact while the group has no more distinct values
    * than slots, and otherwise each count remains an upper bound within its error, whatever the split or order.
    */
-  merge(other: readonly TopValue[], otherOverflowed: boolean): void {
-    const floorOf = (counts: Iterable<number>, overflowed: boolean): number => {
-      if (!overflowed) return 0;
-      let least = Number.POSITIVE_INFINITY;
-      for (const count of counts) least = Math.min(least, count);
-      return Number.isFinite(least) ? least : 0;
-    };
-    const ownFloor = floorOf(this.counts.values(), this.overflowed);
-    const otherFloor = floorOf(other.map((t) => t.count), otherOverflowed);
-    const merged = new Map<string, { count: number; error: number }>();
-    for (const [value, count] of this.counts) merged.set(value, { count: count + otherFloor, error: (this.errors.get(value) ?? 0) + otherFloor });
-    for (const t of other) {
-      const own = merged.get(t.value);
-      if (own) {
-        own.count += t.count - otherFloor;
-        own.error += t.error - otherFloor;
-      } else merged.set(t.value, { count: t.count + ownFloor, error: t.error + ownFloor });
+  merge(row: number, other: TopSummary): void {
+    const base = this.blockOf(row);
+    const n = this.filled[row];
+    const candidates: Candidate[] = [];
+    let ownFloor = 0;
+    if (this.overflowed[row] === 1 && n > 0) {
+      ownFloor = Number.POSITIVE_INFINITY;
+      for (let s = base; s < base + n; s++) ownFloor = Math.min(ownFloor, this.counts[s]);
     }
-    let kept = [...merged];
+    let otherFloor = 0;
+    if (other.overflowed && other.counts.length > 0) otherFloor = Math.min(...other.counts);
+    for (let s = base; s < base + n; s++) {
+      const bytes = this.arena.subarray(this.starts[s], this.starts[s] + this.lengths[s]);
+      candidates.push({ bytes, hash: this.hashes[s], count: this.counts[s] + otherFloor, error: this.errors[s] + otherFloor });
+    }
+    other.values.forEach((bytes, j) => {
+      const hash = hashBytes(bytes, 0, bytes.length);
+      const mine = candidates.find((c, i) => i < n && c.hash === hash && Buffer.compare(c.bytes, bytes) === 0);
+      if (mine) {
+        mine.count += other.counts[j] - otherFloor;
+        mine.error += other.errors[j] - otherFloor;
+      } else candidates.push({ bytes, hash, count: other.counts[j] + ownFloor, error: other.errors[j] + ownFloor });
+    });
+    let kept = candidates;
     if (kept.length > this.capacity) {
-      kept = kept.sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, this.capacity);
-      this.overflowed = true;
+      kept = kept.sort((a, b) => b.count - a.count || Buffer.compare(a.bytes, b.bytes)).slice(0, this.capacity);
+      this.overflowed[row] = 1;
     }
-    this.overflowed ||= otherOverflowed;
-    this.counts.clear();
-    this.errors.clear();
-    for (const [value, { count, error }] of kept) {
-      this.counts.set(value, count);
-      if (error > 0) this.errors.set(value, error);
-    }
+    if (other.overflowed) this.overflowed[row] = 1;
+    // The kept values leave the arena (a compaction while they are put back would move them), then go back.
+    const values = kept.map((c) => Buffer.from(c.bytes));
+    for (let s = base; s < base + n; s++) this.liveBytes -= this.lengths[s];
+    // Slots past `filled` are not live: a compaction while they are rewritten copies only those already put.
+    this.filled[row] = 0;
+    kept.forEach((c, i) => {
+      this.put(base + i, values[i], 0, values[i].length, c.hash, c.count, c.error);
+      this.filled[row] = i + 1;
+    });
   }
 
-  /** The `n` most frequent, most first (ties by value), each with its count and possible overcount. */
-  top(n: number): TopValue[] {
-    return [...this.counts]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, n)
-      .map(([value, count]) => ({ value, count, error: this.errors.get(value) ?? 0 }));
+  /** The `n` most frequent of group `row`, most first (ties by value), each with its count and possible overcount. */
+  top(row: number, n: number): TopValue[] {
+    if (this.block[row] < 0) return [];
+    return this.entries(row)
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+      .slice(0, n);
+  }
+
+  private blockOf(row: number): number {
+    let base = this.block[row];
+    if (base >= 0) return base;
+    base = this.block[row] = this.slots;
+    const blocks = this.slots / this.capacity;
+    if (blocks >= this.blockRows.length) this.blockRows = grown(this.blockRows, Math.max(16, blocks * 2));
+    this.blockRows[blocks] = row;
+    this.slots += this.capacity;
+    if (this.slots > this.counts.length) {
+      const size = Math.max(this.slots, this.counts.length * 2);
+      this.hashes = grown(this.hashes, size);
+      this.counts = grown(this.counts, size);
+      this.errors = grown(this.errors, size);
+      this.starts = grown(this.starts, size);
+      this.lengths = grown(this.lengths, size);
+    }
+    return base;
+  }
+
+  private equals(slot: number, buf: Uint8Array, start: number, end: number): boolean {
+    const arena = this.arena;
+    const from = this.starts[slot];
+    // Long values (user agents) by memcmp; short ones here, cheaper than the call.
+    if (end - start > 32) return arena.compare(buf, start, end, from, from + end - start) === 0;
+    for (let i = start, j = from; i < end; i++, j++) if (buf[i] !== arena[j]) return false;
+    return true;
+  }
+
+  /** Puts a value in a slot; its bytes go to the arena's end (compacted first when evictions left it mostly garbage). */
+  private put(slot: number, buf: Uint8Array, start: number, end: number, hash: number, count: number, error: number): void {
+    const length = end - start;
+    if (this.arenaUsed + length > this.arena.length) this.makeRoom(slot, length);
+    copyBytes(buf, start, end, this.arena, this.arenaUsed);
+    this.hashes[slot] = hash;
+    this.counts[slot] = count;
+    this.errors[slot] = error;
+    this.starts[slot] = this.arenaUsed;
+    this.lengths[slot] = length;
+    this.arenaUsed += length;
+    this.liveBytes += length;
+  }
+
+  /** Room for `length` more bytes: the live values copied together (slot `replacing` is not live), or a bigger arena. */
+  private makeRoom(replacing: number, length: number): void {
+    const live = this.liveBytes;
+    // At least twice what stays live: a compaction costs its live bytes and blocks, paid for by as many appended.
+    const size = Math.max(this.arena.length, 2 * (live + length), MIN_ARENA_BYTES);
+    const arena = Buffer.allocUnsafe(size);
+    let used = 0;
+    for (let base = 0; base < this.slots; base += this.capacity) {
+      const row = this.blockRows[base / this.capacity];
+      for (let s = base; s < base + this.capacity; s++) {
+        if (s === replacing || s >= base + this.filled[row]) continue;
+        copyBytes(this.arena, this.starts[s], this.starts[s] + this.lengths[s], arena, used);
+        this.starts[s] = used;
+        used += this.lengths[s];
+      }
+    }
+    this.arena = arena;
+    this.arenaUsed = used;
   }
 }
 

@@ -4,10 +4,10 @@
 // `ReportParts` and takes a partial from it; the single consumer merges every producer's partial into another
 // and finishes it into the page's data. Any split of the lines into partials, merged in any order, gives the
 // same buckets (report-data.ts `mergeCounts`); top values stay exact while a group has no more distinct values
-// than slots, else each count shown is an upper bound (Space-Saving's merge, report-data.ts `TopValues.merge`).
+// than slots, else each count shown is an upper bound (Space-Saving's merge, report-data.ts `TopSlots.merge`).
 
 import { stampEpochSeconds } from '../base/time.js';
-import { BucketSeries, seriesData, TopValues, type ReportData, type TopValue } from './report-data.js';
+import { BucketSeries, seriesData, TopSlots, type ReportData, type TopSummary, type TopValue } from './report-data.js';
 import { decodeKey } from './result.js';
 
 /** Buckets of the run's timeline, of one reported group's, and slots for each group's top values. */
@@ -74,21 +74,19 @@ function seriesPart(series: BucketSeries): SeriesPart {
   return { bucketSeconds: series.bucketSeconds, first: series.used === 0 ? 0 : series.first, used: series.used, counts };
 }
 
-function topPart(rows: readonly number[], tops: ReadonlyArray<TopValues | undefined>): TopPart {
+function topPart(rows: readonly number[], tops: TopSlots): TopPart {
   const slotEnds = new Int32Array(rows.length);
   const overflowed = new Uint8Array(rows.length);
-  const values: Buffer[] = [];
+  const values: Uint8Array[] = [];
   const counts: number[] = [];
   const errors: number[] = [];
   rows.forEach((row, i) => {
-    const top = tops[row];
-    for (const t of top?.entries() ?? []) {
-      values.push(Buffer.from(t.value, 'latin1'));
-      counts.push(t.count);
-      errors.push(t.error);
-    }
+    const summary = tops.summary(row);
+    values.push(...summary.values);
+    counts.push(...summary.counts);
+    errors.push(...summary.errors);
     slotEnds[i] = counts.length;
-    overflowed[i] = top?.overflowed ? 1 : 0;
+    overflowed[i] = tops.overflowed[row];
   });
   const valueEnds = new Int32Array(values.length);
   let end = 0;
@@ -96,22 +94,21 @@ function topPart(rows: readonly number[], tops: ReadonlyArray<TopValues | undefi
   return { slotEnds, overflowed, valueBytes: new Uint8Array(Buffer.concat(values)), valueEnds, counts: Float64Array.from(counts), errors: Float64Array.from(errors) };
 }
 
-/** Slot values of group i of a TopPart, as the summary they were taken from. */
-function topEntries(part: TopPart, i: number): TopValue[] {
-  const entries: TopValue[] = [];
-  for (let j = i === 0 ? 0 : part.slotEnds[i - 1]; j < part.slotEnds[i]; j++) {
-    const from = j === 0 ? 0 : part.valueEnds[j - 1];
-    entries.push({ value: Buffer.from(part.valueBytes.buffer, part.valueBytes.byteOffset, part.valueBytes.byteLength).latin1Slice(from, part.valueEnds[j]), count: part.counts[j], error: part.errors[j] });
-  }
-  return entries;
+/** Group i's summary in a TopPart, its values as views of the partial's bytes. */
+function topSummary(part: TopPart, i: number): TopSummary {
+  const from = i === 0 ? 0 : part.slotEnds[i - 1];
+  const to = part.slotEnds[i];
+  const values: Uint8Array[] = [];
+  for (let j = from; j < to; j++) values.push(part.valueBytes.subarray(j === 0 ? 0 : part.valueEnds[j - 1], part.valueEnds[j]));
+  return { values, counts: part.counts.subarray(from, to), errors: part.errors.subarray(from, to), overflowed: part.overflowed[i] === 1 };
 }
 
 /** The report's numbers over some lines: a producer's (taken as partials) or the consumer's (merged, finished). */
 export class ReportParts {
   timeline: BucketSeries;
   groups: Array<BucketSeries | undefined>;
-  paths: Array<TopValues | undefined> | undefined;
-  agents: Array<TopValues | undefined> | undefined;
+  paths: TopSlots | undefined;
+  agents: TopSlots | undefined;
   firstStamp = Number.POSITIVE_INFINITY;
   lastStamp = Number.NEGATIVE_INFINITY;
 
@@ -124,8 +121,8 @@ export class ReportParts {
     this.timeline = new BucketSeries(lanes, TIMELINE_BUCKETS);
     this.groups = new Array<BucketSeries | undefined>(groupCount);
     if (tops) {
-      this.paths = new Array<TopValues | undefined>(groupCount);
-      this.agents = new Array<TopValues | undefined>(groupCount);
+      this.paths = new TopSlots(groupCount, TOP_SLOTS);
+      this.agents = new TopSlots(groupCount, TOP_SLOTS);
     }
   }
 
@@ -134,12 +131,13 @@ export class ReportParts {
     return (this.groups[row] ??= new BucketSeries(1, GROUP_BUCKETS));
   }
 
-  addPath(row: number, value: string): void {
-    (this.paths![row] ??= new TopValues(TOP_SLOTS)).add(value);
+  /** Counts a line of group `row` whose path (as text, one char per byte) is buf[start, end). */
+  addPath(row: number, buf: Uint8Array, start: number, end: number): void {
+    this.paths!.add(row, buf, start, end);
   }
 
-  addAgent(row: number, value: string): void {
-    (this.agents![row] ??= new TopValues(TOP_SLOTS)).add(value);
+  addAgent(row: number, buf: Uint8Array, start: number, end: number): void {
+    this.agents!.add(row, buf, start, end);
   }
 
   /** What it holds, as a partial; it is left empty. */
@@ -189,16 +187,15 @@ export class ReportParts {
       this.groupSeries(row).mergeCounts(partial.groupSeconds[i], partial.groupFirst[i], used, partial.groupCounts.subarray(at, at + used));
       at += used;
       if (this.paths && partial.paths && partial.agents) {
-        (this.paths[row] ??= new TopValues(TOP_SLOTS)).merge(topEntries(partial.paths, i), partial.paths.overflowed[i] === 1);
-        (this.agents![row] ??= new TopValues(TOP_SLOTS)).merge(topEntries(partial.agents, i), partial.agents.overflowed[i] === 1);
+        this.paths.merge(row, topSummary(partial.paths, i));
+        this.agents!.merge(row, topSummary(partial.agents, i));
       }
     });
   }
 
   /** The page's data, group i being the result's `reported.at(i)`. */
   data(): ReportData {
-    const top = (values: TopValues | undefined): TopValue[] =>
-      (values?.top(TOP_SHOWN) ?? []).map((t) => ({ ...t, value: decodeKey(t.value) }));
+    const top = (values: TopSlots, row: number): TopValue[] => values.top(row, TOP_SHOWN).map((t) => ({ ...t, value: decodeKey(t.value) }));
     const empty = new BucketSeries(1, 1);
     return {
       timeline: seriesData(this.timeline),
@@ -207,7 +204,7 @@ export class ReportParts {
         : {}),
       groups: Array.from(this.groups, (series, i) => ({
         timeline: seriesData(series ?? empty),
-        ...(this.paths ? { topPaths: top(this.paths[i]), topUserAgents: top(this.agents![i]) } : {}),
+        ...(this.paths ? { topPaths: top(this.paths, i), topUserAgents: top(this.agents!, i) } : {}),
       })),
       bounds: { timelineBuckets: TIMELINE_BUCKETS, groupBuckets: GROUP_BUCKETS, topSlots: TOP_SLOTS },
     };
@@ -217,8 +214,8 @@ export class ReportParts {
     this.timeline = new BucketSeries(this.lanes, TIMELINE_BUCKETS);
     this.groups = new Array<BucketSeries | undefined>(this.groupCount);
     if (this.paths) {
-      this.paths = new Array<TopValues | undefined>(this.groupCount);
-      this.agents = new Array<TopValues | undefined>(this.groupCount);
+      this.paths = new TopSlots(this.groupCount, TOP_SLOTS);
+      this.agents = new TopSlots(this.groupCount, TOP_SLOTS);
     }
     this.firstStamp = Number.POSITIVE_INFINITY;
     this.lastStamp = Number.NEGATIVE_INFINITY;
