@@ -155,8 +155,6 @@ async function main(argv: readonly string[]): Promise<void> {
     if (resolve(html) === resolve(cli.output)) throw new LogsiftError(`--html and --output name the same file: ${html}`);
   }
   const report = html !== undefined || outputFormat === 'html';
-  // The report's second read runs in this process; a cluster's workers do not gather its data (yet).
-  if (report && cli.redis !== undefined) throw new LogsiftError('the HTML report is not available with --redis: run it without --redis, on a machine that sees the files');
   if (specs.includes(STDIN) && process.stdin.isTTY) {
     process.stderr.write('logsift: reading stdin from the terminal (end it with Ctrl-D)\n');
   }
