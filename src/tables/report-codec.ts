@@ -1,4 +1,4 @@
-// A report partial (tables/report-partial.ts) as bytes, so that a cluster's worker can hand it to the
+// A report partial (its shape here; gathered and merged in tables/report-partial.ts) as bytes, so that a cluster's worker can hand it to the
 // coordinator through Redis: `encodeReportPartial` writes its arrays raw into one buffer, `decodeReportPartial`
 // gives them back after checking everything the merge relies on. The bytes come from another machine and are
 // never trusted: a malformed or hostile partial is refused with an error; it cannot make the merge loop, read
@@ -15,7 +15,59 @@
 
 import { endianness } from 'node:os';
 import { BUCKET_LADDER, nextBucketSeconds } from './report-data.js';
-import { GROUP_BUCKETS, TIMELINE_BUCKETS, TOP_SLOTS, type ReportPartial, type TopPart } from './report-partial.js';
+
+/** Buckets of the run's timeline, of one reported group's, and slots for each group's top values. */
+export const TIMELINE_BUCKETS = 1200;
+export const GROUP_BUCKETS = 48;
+export const TOP_SLOTS = 16;
+/** One bucket series: lane l's bucket b is counts[l * used + b]. */
+export interface SeriesPart {
+  readonly bucketSeconds: number;
+  readonly first: number;
+  readonly used: number;
+  readonly counts: Float64Array;
+}
+
+/** What one producer gathered for the report. */
+export interface ReportPartial {
+  /** Status columns: the timeline's lanes. */
+  readonly lanes: number;
+  /** The first and last instant (stamps) of any parsed line; +Infinity and -Infinity when none parsed. */
+  readonly firstStamp: number;
+  readonly lastStamp: number;
+  readonly timeline: SeriesPart;
+  /** The reported groups it saw (their report order), ascending; group i's series below. */
+  readonly rows: Int32Array;
+  readonly groupSeconds: Float64Array;
+  readonly groupFirst: Float64Array;
+  /** Group i's buckets are groupCounts[groupStarts[i], groupStarts[i] + groupUsed[i]). */
+  readonly groupUsed: Int32Array;
+  readonly groupCounts: Float64Array;
+  /** Grouping by client: each group's top paths and user agents. */
+  readonly paths?: TopPart;
+  readonly agents?: TopPart;
+}
+
+/** The buffers of a report partial, for a zero-copy postMessage. */
+export function reportTransferList(partial: ReportPartial): ArrayBuffer[] {
+  const arrays: ArrayBufferView[] = [partial.timeline.counts, partial.rows, partial.groupSeconds, partial.groupFirst, partial.groupUsed, partial.groupCounts];
+  for (const top of [partial.paths, partial.agents]) {
+    if (top) arrays.push(top.slotEnds, top.overflowed, top.valueBytes, top.valueEnds, top.counts, top.errors);
+  }
+  return arrays.map((array) => array.buffer as ArrayBuffer);
+}
+
+/** The top values of one field for each group of a partial: group i's are slots [slotEnds[i - 1] ?? 0, slotEnds[i]). */
+export interface TopPart {
+  readonly slotEnds: Int32Array;
+  /** Per group: 1 when its summary evicted a value (its counts are then upper bounds). */
+  readonly overflowed: Uint8Array;
+  /** Slot j's value (one char per byte, as formats make text) is valueBytes[valueEnds[j - 1] ?? 0, valueEnds[j]). */
+  readonly valueBytes: Uint8Array;
+  readonly valueEnds: Int32Array;
+  readonly counts: Float64Array;
+  readonly errors: Float64Array;
+}
 
 export const REPORT_PARTIAL_VERSION = 1;
 const MAGIC = [0x4c, 0x53, 0x52]; // 'LSR'
