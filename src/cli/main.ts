@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
+import { removePipeCopies } from '../inputs/pipe-relay.js';
 import { resolveInputs, STDIN } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
 import { removePendingTempFiles, removeStaleTempFiles } from '../sinks/atomic.js';
@@ -154,8 +155,6 @@ async function main(argv: readonly string[]): Promise<void> {
     if (resolve(html) === resolve(cli.output)) throw new LogsiftError(`--html and --output name the same file: ${html}`);
   }
   const report = html !== undefined || outputFormat === 'html';
-  // The report's second read runs in this process; a cluster's workers do not gather its data (yet).
-  if (report && cli.redis !== undefined) throw new LogsiftError('the HTML report is not available with --redis: run it without --redis, on a machine that sees the files');
   if (specs.includes(STDIN) && process.stdin.isTTY) {
     process.stderr.write('logsift: reading stdin from the terminal (end it with Ctrl-D)\n');
   }
@@ -225,6 +224,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     clearProgress();
     removePendingTempFiles();
+    removePipeCopies();
     const die = (): void => {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);

@@ -7,7 +7,8 @@
 // A job carries its task, its file's identity and the run's options (cluster/job-payload.ts). A worker stores
 // the encoded partials in Redis and returns their keys; BullMQ acknowledges the job when that returns. The
 // coordinator then reads the partials, decodes them (tables/partial-codec.ts checks the bytes), merges them,
-// and deletes them and the job. Exactly once: a job id is deterministic and the coordinator merges each id at
+// and deletes them and the job. With an HTML report, a third read (pass 3) goes the same way: the reported keys
+// stored once under the run, each job's report partial checked (tables/report-codec.ts) and merged here. Exactly once: a job id is deterministic and the coordinator merges each id at
 // most once, whatever number of workers scanned it (a worker killed mid-job: its job is taken over after the
 // lock expires; one killed after storing its partials: the next one stores the same bytes under the same keys).
 //
@@ -27,11 +28,18 @@ import { resolveInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
+import type { Task } from '../plan/tasks.js';
+import { keepsTops, reportConfigOf } from '../scan/report-scanner.js';
 import { decodePartial } from '../tables/partial-codec.js';
+import { decodeReportPartial } from '../tables/report-codec.js';
+import type { ReportData } from '../tables/report-data.js';
+import { ReportParts } from '../tables/report-partial.js';
 import type { AnalyzeResult } from '../tables/result.js';
 import { countJob, emptyReport, type ClusterReport } from './cluster-report.js';
 import { fileIdentity, type FileIdentity } from './file-identity.js';
-import { jobIdOf, JOB_VERSION, partialKeyPrefix, runAliveKey, scanOptionsOf, validateJobResult, type JobPayload } from './job-payload.js';
+import {
+  encodeReportKeys, jobIdOf, JOB_VERSION, partialKeyPrefix, reportKeysKey, runAliveKey, scanOptionsOf, validateJobResult, type JobPayload, type JobResult,
+} from './job-payload.js';
 import { checkRedis, KEY_PREFIX, QUEUE_NAME, reasonOf, withDeadline, type RedisTarget } from './redis-connection.js';
 
 /** Target size of one job's byte range, unless the run sets --range-bytes (README: "Cluster", the model). */
@@ -92,7 +100,11 @@ export async function analyzeOnCluster(options: EngineOptions, redis: RedisTarge
     let consumer = await read(firstPass(run));
     // Folded windows found the input out of time order: read it all again, keeping every instant (as analyze does).
     if (consumer.needsAnotherPass) consumer = await read(SECOND_PASS);
-    return { result: consumer.finish(), cluster: session.report };
+    const result = consumer.finish();
+    if (!spec.report) return { result, cluster: session.report };
+    const report = await session.readReport(run, consumer, result, options, identities);
+    mark('cluster report read');
+    return { result: { ...result, report }, cluster: session.report };
   } finally {
     mark('cluster run done');
     await session.close();
@@ -141,8 +153,49 @@ class ClusterSession {
   async read(run: ConsumedRun, pass: ReadPass, options: EngineOptions, identities: readonly FileIdentity[]): Promise<Consumer> {
     const consumer = createConsumer(run, pass);
     const base = { v: JOB_VERSION as typeof JOB_VERSION, run: this.run, pass: pass.pass as 1 | 2, foldWindows: pass.foldWindows, options: scanOptionsOf(options) };
+    await this.runJobs(run, run.tasks, base, identities, async (payload, result) => {
+      for (const bytes of await this.fetchPartials(result, payload)) consumer.mergePartial(decodeOrFail(bytes, payload));
+      consumer.addStats(result.stats);
+      if (result.streamed) consumer.streamed(result.streamed);
+    });
+    return consumer;
+  }
+
+  /**
+   * The HTML report's read: the run's tasks again as jobs of pass 3, the reported keys stored once (not in every
+   * job), each job's report partial checked (tables/report-codec.ts) and merged here, the single consumer.
+   */
+  async readReport(run: ConsumedRun, consumer: Consumer, result: AnalyzeResult, options: EngineOptions, identities: readonly FileIdentity[]): Promise<ReportData> {
+    const config = reportConfigOf(run.spec, result, consumer.newest);
+    const expected = { lanes: config.statusColumns.length, groupCount: config.keyEnds.length, tops: keepsTops(config) };
+    const parts = new ReportParts(expected.lanes, expected.groupCount, expected.tops);
+    await this.client.set(reportKeysKey(this.run), encodeReportKeys(config.keyBytes, config.keyEnds), 'PX', ALIVE_TTL_MS * 60);
+    const report = { groups: expected.groupCount, keyBytes: config.keyBytes.length, ...(config.newest !== undefined ? { newest: config.newest } : {}) };
+    const base = { v: JOB_VERSION as typeof JOB_VERSION, run: this.run, pass: 3 as const, foldWindows: false, options: scanOptionsOf(options), report };
+    const tasks = run.tasks.map((task) => (task.kind === 'stream' ? { ...task, format: result.summary.inputs[task.input].format } : task));
+    await this.runJobs(run, tasks, base, identities, async (payload, jobResult) => {
+      for (const bytes of await this.fetchPartials(jobResult, payload)) {
+        try {
+          parts.merge(decodeReportPartial(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), expected));
+        } catch (error) {
+          throw new LogsiftError(`a worker stored a malformed report partial for ${payload.task.path}: ${(error as Error).message}`);
+        }
+      }
+    });
+    await this.client.del(reportKeysKey(this.run));
+    return parts.data();
+  }
+
+  /** Every task as one job; `mergeJob` takes each completed job's result, once, one job at a time. */
+  private runJobs(
+    run: ConsumedRun,
+    tasks: readonly Task[],
+    base: Omit<JobPayload, 'task' | 'identity'>,
+    identities: readonly FileIdentity[],
+    mergeJob: (payload: JobPayload, result: JobResult) => Promise<void>,
+  ): Promise<void> {
     const pending = new Map<string, JobPayload>();
-    for (const task of run.tasks) {
+    for (const task of tasks) {
       const payload: JobPayload = { ...base, task: { ...task, path: resolve(task.path) }, identity: identities[task.input] };
       pending.set(jobIdOf(payload), payload);
     }
@@ -150,7 +203,7 @@ class ClusterSession {
     let doneBytes = 0;
     const onProgress = run.spec.onProgress;
 
-    return new Promise<Consumer>((resolveRead, rejectRead) => {
+    return new Promise<void>((resolveRead, rejectRead) => {
       let failed = false;
       let lastHeard = Date.now();
       let added = false;
@@ -167,13 +220,13 @@ class ClusterSession {
           const payload = pending.get(jobId);
           if (failed || !payload) return;
           pending.delete(jobId);
-          await this.merge(jobId, payload, consumer);
+          await this.merge(jobId, payload, mergeJob);
           mark('cluster job merged');
           doneBytes += payload.task.kind === 'range' ? payload.task.end - payload.task.start : payload.task.size;
           onProgress?.(doneBytes, totalBytes);
           if (pending.size === 0) {
             stop();
-            resolveRead(consumer);
+            resolveRead();
           }
         }).catch(fail);
       };
@@ -240,27 +293,30 @@ class ClusterSession {
     }
   }
 
-  /** Reads a completed job's result and partials, merges them, and deletes them. */
-  private async merge(jobId: string, payload: JobPayload, consumer: Consumer): Promise<void> {
+  /** Reads a completed job's result, has it merged, and deletes its partials and the job. */
+  private async merge(jobId: string, payload: JobPayload, mergeJob: (payload: JobPayload, result: JobResult) => Promise<void>): Promise<void> {
     const job = await Job.fromId(this.queue, jobId);
     if (!job) throw new LogsiftError(`Redis no longer has the job for ${payload.task.path} (was it restarted?); no result written`);
     const result = validateJobResult(job.returnvalue, payload, jobId);
     const started = performance.now();
-    const batch = this.client.pipeline();
-    for (const key of result.partialKeys) batch.getBuffer(key);
-    const replies = result.partialKeys.length > 0 ? ((await batch.exec()) ?? []) : [];
-    for (const [i, [error, bytes]] of replies.entries()) {
-      if (error || !(bytes instanceof Buffer) || bytes.length !== result.partialBytes[i]) {
-        throw new LogsiftError(`a partial of ${payload.task.path} is missing from Redis (expired, or Redis restarted); no result written`);
-      }
-      consumer.mergePartial(decodeOrFail(bytes, payload));
-    }
-    consumer.addStats(result.stats);
-    if (result.streamed) consumer.streamed(result.streamed);
+    await mergeJob(payload, result);
     this.report.mergeMs += performance.now() - started;
     countJob(this.report, result);
     if (result.partialKeys.length > 0) await this.client.del(...result.partialKeys);
     await job.remove().catch(() => undefined);
+  }
+
+  /** A job's partials as stored, each checked for its announced size. */
+  private async fetchPartials(result: JobResult, payload: JobPayload): Promise<Buffer[]> {
+    const batch = this.client.pipeline();
+    for (const key of result.partialKeys) batch.getBuffer(key);
+    const replies = result.partialKeys.length > 0 ? ((await batch.exec()) ?? []) : [];
+    return replies.map(([error, bytes], i) => {
+      if (error || !(bytes instanceof Buffer) || bytes.length !== result.partialBytes[i]) {
+        throw new LogsiftError(`a partial of ${payload.task.path} is missing from Redis (expired, or Redis restarted); no result written`);
+      }
+      return bytes;
+    });
   }
 
   /** Removes what the run left in Redis (its jobs, partials and alive key) and disconnects; at most CLEANUP_MS. */
@@ -271,7 +327,7 @@ class ClusterSession {
   private async cleanUp(): Promise<void> {
     const removeAll = async (): Promise<void> => {
       if (this.client.status === 'ready') {
-        await this.client.del(runAliveKey(this.run));
+        await this.client.del(runAliveKey(this.run), reportKeysKey(this.run));
         await Promise.all([...this.jobIds].map((id) => this.queue.remove(id).catch(() => undefined)));
         let cursor = '0';
         do {

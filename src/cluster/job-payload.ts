@@ -13,6 +13,7 @@ import { formatDefinition, type Detection } from '../formats/index.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import type { Task } from '../plan/tasks.js';
+import type { ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { FileStats, ScanStats, StreamReport } from '../tables/line-counts.js';
 import type { FileIdentity } from './file-identity.js';
@@ -33,12 +34,24 @@ const SCAN_OPTION_NAMES = [
   'jsonFields', 'w3cFields', 'clientFrom', 'chunkBytes', 'flushGroups', 'settleEntries', 'windowFolding', 'windowSlack', 'kernel',
 ] as const satisfies readonly (keyof ScanOptions)[];
 
+/** A job of the HTML report's read: where the reported keys are (stored once per run), and the span's settling. */
+export interface ReportJob {
+  /** Groups reported (the stored keys' count). */
+  readonly groups: number;
+  /** Bytes of the stored keys (`reportKeysKey`): key bytes, then their ends as i32. */
+  readonly keyBytes: number;
+  /** With a relative time span: the run's newest instant (a stamp). */
+  readonly newest?: number;
+}
+
 export interface JobPayload {
   readonly v: typeof JOB_VERSION;
   /** The run's id (hex): job ids and partial keys start with it. */
   readonly run: string;
-  /** 1, or 2 when folded windows failed and the inputs are read again. */
-  readonly pass: 1 | 2;
+  /** 1, or 2 when folded windows failed and the inputs are read again; 3 for the HTML report's read. */
+  readonly pass: 1 | 2 | 3;
+  /** The report's read (pass 3) only. */
+  readonly report?: ReportJob;
   /** This read folds windows (consumer/consumer.ts firstPass). */
   readonly foldWindows: boolean;
   readonly options: ScanOptions;
@@ -87,6 +100,36 @@ export function runAliveKey(run: string): string {
   return `${KEY_PREFIX}:run:${run}:alive`;
 }
 
+/** Where a run's reported keys are stored, once, for the report's jobs. */
+export function reportKeysKey(run: string): string {
+  return `${KEY_PREFIX}:run:${run}:report-keys`;
+}
+
+/** The reported keys as stored: the key bytes, padded to 4, then each key's end (i32). */
+export function encodeReportKeys(keyBytes: Uint8Array, keyEnds: Int32Array): Buffer {
+  const padded = Math.ceil(keyBytes.length / 4) * 4;
+  const out = Buffer.alloc(padded + 4 * keyEnds.length);
+  out.set(keyBytes);
+  out.set(new Uint8Array(keyEnds.buffer, keyEnds.byteOffset, keyEnds.byteLength), padded);
+  return out;
+}
+
+/** The stored keys of a report job, checked against it (a key store of another shape is refused). */
+export function decodeReportKeys(stored: Uint8Array, job: ReportJob): { keyBytes: Uint8Array; keyEnds: Int32Array } {
+  const padded = Math.ceil(job.keyBytes / 4) * 4;
+  if (stored.length !== padded + 4 * job.groups) throw malformed('the stored reported keys do not match the job');
+  // Copies with buffers of their own (a Buffer's slice is a view of a shared pool).
+  const keyBytes = new Uint8Array(stored.subarray(0, job.keyBytes));
+  const keyEnds = new Int32Array(new Uint8Array(stored.subarray(padded)).buffer);
+  let previous = 0;
+  for (const end of keyEnds) {
+    if (end < previous || end > job.keyBytes) throw malformed('bad reported keys');
+    previous = end;
+  }
+  if (previous !== job.keyBytes) throw malformed('bad reported keys');
+  return { keyBytes, keyEnds };
+}
+
 /** A payload that is not what a coordinator sends: its job fails with this message, the worker goes on. */
 function malformed(what: string): LogsiftError {
   return new LogsiftError(`malformed job: ${what}`);
@@ -103,12 +146,19 @@ export function validateJobPayload(data: unknown): JobPayload {
   if (!isObject(data)) throw malformed('not an object');
   if (data.v !== JOB_VERSION) throw malformed(`version ${JSON.stringify(data.v)}, this worker reads ${JOB_VERSION}`);
   if (typeof data.run !== 'string' || !/^[0-9a-f]{8,64}$/.test(data.run)) throw malformed('bad run id');
-  if (data.pass !== 1 && data.pass !== 2) throw malformed('bad pass');
+  if (data.pass !== 1 && data.pass !== 2 && data.pass !== 3) throw malformed('bad pass');
   if (typeof data.foldWindows !== 'boolean') throw malformed('bad foldWindows');
   const identity = validateIdentity(data.identity);
   const task = validateTask(data.task, identity);
   const options = validateScanOptions(data.options);
-  return { v: JOB_VERSION, run: data.run, pass: data.pass, foldWindows: data.foldWindows, options, task, identity };
+  let report: ReportJob | undefined;
+  if (data.pass === 3) {
+    const job = data.report;
+    if (!isObject(job) || !isIndex(job.groups, 1 << 30) || !isIndex(job.keyBytes, 2 ** 31)) throw malformed('bad report job');
+    if (job.newest !== undefined && (typeof job.newest !== 'number' || !Number.isFinite(job.newest))) throw malformed('bad report job');
+    report = { groups: job.groups, keyBytes: job.keyBytes, ...(job.newest !== undefined ? { newest: job.newest } : {}) };
+  } else if (data.report !== undefined) throw malformed('a report job of another pass');
+  return { v: JOB_VERSION, run: data.run, pass: data.pass, foldWindows: data.foldWindows, options, task, identity, ...(report ? { report } : {}) };
 }
 
 function validateIdentity(value: unknown): FileIdentity {
@@ -210,6 +260,27 @@ function stampOrNone(value: unknown, none: number, bad: (what: string) => Logsif
   return value;
 }
 
+/**
+ * The configuration of a report job: the run's options through resolveOptions (as `scanConfigOf`), the stored
+ * keys and the span's settling.
+ */
+export function reportConfigOfJob(payload: JobPayload, keys: { keyBytes: Uint8Array; keyEnds: Int32Array }): ReportConfig {
+  const spec = resolveOptions({ ...payload.options, input: payload.task.path });
+  const job = payload.report!;
+  return {
+    formatOptions: spec.formatOptions,
+    statusColumns: spec.statusColumns,
+    by: spec.by,
+    keepQuery: spec.keepQuery,
+    ...(spec.span ? { span: spec.span, ...(job.newest !== undefined ? { newest: job.newest } : {}) } : {}),
+    includeIp: spec.analysis?.includeIp ?? [],
+    excludeIp: spec.analysis?.excludeIp ?? [],
+    chunkBytes: spec.chunkBytes,
+    kernel: spec.kernel,
+    ...keys,
+  };
+}
+
 /** Checks a worker's result against the job it answers; a LogsiftError names the fault. */
 export function validateJobResult(value: unknown, payload: JobPayload, jobId: string): JobResult {
   const bad = (what: string): LogsiftError => new LogsiftError(`a worker returned a malformed result for ${payload.task.path}: ${what}`);
@@ -250,8 +321,11 @@ export function validateJobResult(value: unknown, payload: JobPayload, jobId: st
     if (!isIndex(streamed.bytes, Number.MAX_SAFE_INTEGER) || !isIndex(streamed.uncompressedBytes, Number.MAX_SAFE_INTEGER)) throw bad('bad stream sizes');
     const checked: Detection = { name: detection.name, detected: detection.detected, tried: detection.tried as string[] };
     report = { input: payload.task.input, detection: checked, bytes: streamed.bytes, uncompressedBytes: streamed.uncompressedBytes };
-  } else if (payload.task.kind === 'stream') {
+  } else if (payload.task.kind === 'stream' && payload.pass !== 3) {
     throw bad('no stream report');
+  }
+  if (payload.pass === 3 && (streamed !== undefined || Object.keys(checkedStats).length > 0 || partialKeys.length !== 1)) {
+    throw bad('not one report partial');
   }
   if (!isIndex(bytes, Number.MAX_SAFE_INTEGER) || typeof scanMs !== 'number' || !(scanMs >= 0) || !isIndex(attempts)) throw bad('bad figures');
   return {

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
 import type { Task } from '../plan/tasks.js';
+import type { ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { FileStats, StreamReport } from '../tables/line-counts.js';
 
@@ -14,7 +15,8 @@ const SCAN_THREAD_URL = new URL('./scan-thread.js', import.meta.url);
 export interface ScanRequest {
   readonly id: number;
   readonly task: Task;
-  readonly config: ScanConfig;
+  /** The run's read (counts), or the HTML report's (its partial, tables/report-codec.ts). */
+  readonly config: ScanConfig | { readonly report: ReportConfig };
 }
 
 export type ScanResponse =
@@ -47,7 +49,7 @@ export class ScanThreads {
   }
 
   /** Scans `task` on the next free thread. A known failure (a LogsiftError, a file error) keeps its message. */
-  async scan(task: Task, config: ScanConfig): Promise<ScannedJob> {
+  async scan(task: Task, config: ScanRequest['config']): Promise<ScannedJob> {
     let slot: Slot | undefined;
     while (!(slot = this.slots.find((s) => !s.busy))) {
       if (this.closed) throw new Error('scanning threads closed');

@@ -6,7 +6,8 @@
 //   2. checks that the run is still alive, that the path lies under a --root once resolved, and that the file
 //      has the identity the coordinator saw (size, mtime, hash of its ends): else the job fails, naming this
 //      host and the path, and the coordinator stops with that error,
-//   3. scans the task on one of its scanning threads with scanTask (the seam every driver shares),
+//   3. scans the task on one of its scanning threads with scanTask (the seam every driver shares), or for the
+//      HTML report's read (pass 3) with scanReportTask, the run's reported keys fetched once per run,
 //   4. stores the encoded partials in Redis under the run (with a TTL: a coordinator that died leaves nothing
 //      for long) and returns their keys; BullMQ acknowledges the job when the processor returns.
 //
@@ -19,7 +20,9 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LogsiftError } from '../base/errors.js';
 import { fileIdentity, identityDifference } from './file-identity.js';
-import { partialKeyPrefix, runAliveKey, scanConfigOf, validateJobPayload, JOB_VERSION, type JobPayload, type JobResult } from './job-payload.js';
+import {
+  decodeReportKeys, partialKeyPrefix, reportConfigOfJob, reportKeysKey, runAliveKey, scanConfigOf, validateJobPayload, JOB_VERSION, type JobPayload, type JobResult,
+} from './job-payload.js';
 import { KEY_PREFIX, QUEUE_NAME, checkRedis, type RedisTarget } from './redis-connection.js';
 import { ScanThreads } from './scan-threads.js';
 import { pathUnderRoots, resolveRoots } from './worker-roots.js';
@@ -61,6 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const store = new Redis({ ...options.redis.options, maxRetriesPerRequest: 20 });
   store.on('error', () => undefined); // ioredis reconnects by itself; a job that cannot store fails instead
   const hooks = testHooks();
+  const reportKeys = new ReportKeys(store, host);
 
   const processJob = async (job: Job): Promise<JobResult> => {
     const started = performance.now();
@@ -71,8 +75,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       throw refuse(error, `${host}: `);
     }
     const { task, run } = payload;
-    const config = guard(() => scanConfigOf(payload), `${host}: `); // the command line's checks of the options
     if ((await store.exists(runAliveKey(run))) === 0) throw new UnrecoverableError(`${host}: the run of this job has ended`);
+    // The command line's checks of the options; a report job's keys are fetched once per run.
+    const storedKeys = payload.report ? await reportKeys.of(run) : undefined;
+    const config = payload.report
+      ? { report: guard(() => reportConfigOfJob(payload, decodeReportKeys(storedKeys!, payload.report!)), `${host}: `) }
+      : guard(() => scanConfigOf(payload), `${host}: `);
     const path = guard(() => pathUnderRoots(task.path, roots), `${host}: `);
     const found = guard(() => fileIdentity(path), `${host}: `);
     const difference = identityDifference(payload.identity, found);
@@ -129,6 +137,30 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       store.disconnect();
     },
   };
+}
+
+/** The reported keys of the runs whose report jobs this worker takes: fetched from Redis once per run (the last few kept). */
+class ReportKeys {
+  private readonly byRun = new Map<string, Promise<Buffer>>();
+
+  constructor(
+    private readonly store: Redis,
+    private readonly host: string,
+  ) {}
+
+  of(run: string): Promise<Buffer> {
+    let keys = this.byRun.get(run);
+    if (!keys) {
+      keys = this.store.getBuffer(reportKeysKey(run)).then((stored) => {
+        if (!stored) throw new UnrecoverableError(`${this.host}: Redis no longer has the reported keys of this run`);
+        return stored;
+      });
+      keys.catch(() => this.byRun.delete(run));
+      this.byRun.set(run, keys);
+      if (this.byRun.size > 4) this.byRun.delete(this.byRun.keys().next().value!);
+    }
+    return keys;
+  }
 }
 
 /** A payload or file fault: the job fails for good (retrying cannot help), with the message. */

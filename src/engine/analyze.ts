@@ -10,16 +10,17 @@
 import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
 import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun, type Consumer, type ReadPass } from '../consumer/consumer.js';
-import type { PipeRelay } from '../inputs/pipe-relay.js';
+import { PipeCopies, type PipeRelay } from '../inputs/pipe-relay.js';
 import { probeInputs, shrunkInputs } from '../inputs/probe.js';
 import { resolveInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
-import { readReport, type ReportConfig } from '../scan/report-scanner.js';
+import { keepsTops, reportConfigOf } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
-import type { RankedGroups } from '../tables/ranked.js';
+import type { Task } from '../plan/tasks.js';
 import type { ReportData } from '../tables/report-data.js';
+import { ReportParts, type ReportPartial } from '../tables/report-partial.js';
 import type { ScanPartial } from '../tables/partial.js';
 import type { AnalyzeResult } from '../tables/result.js';
 import { runProducers } from './producer-pool.js';
@@ -33,12 +34,14 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
   const resolved = await resolveInputs(spec.inputs, { skipUnreadable: spec.skipUnreadable });
   const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, spec);
   mark('inputs probed');
+  let copies: PipeCopies | undefined;
   try {
     const skipped = [...resolved.skipped, ...unreadable];
     if (files.length === 0) throw new LogsiftError(`no input could be read (${skipped.map((s) => s.path).join(', ')})`);
-    const pipe = spec.report ? files.find((file) => file.pipe) : undefined;
-    if (pipe) {
-      throw new LogsiftError(`the HTML report reads its inputs twice, which a pipe cannot be (${pipe.path}): save it to a file first`);
+    // The report reads the inputs again: a pipe's bytes are copied as they are relayed, and read from there.
+    if (spec.report && relays.size > 0) {
+      copies = new PipeCopies();
+      for (const [input, relay] of relays) relay.keepCopy(copies.pathFor(input));
     }
     const tasks = planTasks(files, { producers: spec.threads, rangeBytes: spec.rangeBytes });
     const run: ConsumedRun = { spec, files, skipped, tasks, started };
@@ -49,36 +52,55 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
     if (consumer.needsAnotherPass) consumer = await readAll(run, SECOND_PASS, relays, progress);
     const result = consumer.finish(shrunkInputs(files));
     if (!spec.report) return result;
-    progress.startRead();
-    return { ...result, report: await gatherReport(run, consumer, result, progress.onRead) };
+    const copied = new Map<number, string>();
+    for (const [input, relay] of relays) copied.set(input, await relay.copyDone());
+    return { ...result, report: await gatherReport(run, consumer, result, progress, copied) };
   } finally {
     for (const relay of relays.values()) relay.stop();
+    copies?.remove();
   }
 }
 
-/** The HTML report's read of the inputs (scan/report-scanner.ts), for the groups `result` reports. */
-async function gatherReport(run: ConsumedRun, consumer: Consumer, result: AnalyzeResult, onRead: (bytes: number) => void): Promise<ReportData> {
-  const { spec, files } = run;
-  const ranked = result.reported as RankedGroups;
-  const reportedKeys = Array.from({ length: ranked.length }, (_, i) => {
-    const row = ranked.order[i];
-    return ranked.table.keys.slice(ranked.table.keyStart(row), ranked.table.keyEnd(row));
-  });
-  const config: ReportConfig = {
-    formatOptions: spec.formatOptions,
-    statusColumns: spec.statusColumns,
-    by: spec.by,
-    keepQuery: spec.keepQuery,
-    ...(spec.span ? { span: spec.span, newest: consumer.newest } : {}),
-    includeIp: spec.analysis?.includeIp ?? [],
-    excludeIp: spec.analysis?.excludeIp ?? [],
-    chunkBytes: spec.chunkBytes,
-    reportedKeys,
-  };
-  const inputs = files.map((file, i) => ({ path: file.path, compression: file.compression, format: result.summary.inputs[i].format }));
-  const data = await readReport(inputs, config, onRead);
+/**
+ * The HTML report's read of the inputs (scan/report-scanner.ts), for the groups `result` reports: the run's
+ * tasks again, dealt to the producers, their report partials merged here, on the consumer's side.
+ */
+async function gatherReport(
+  run: ConsumedRun,
+  consumer: Consumer,
+  result: AnalyzeResult,
+  progress: Progress,
+  pipeCopies: ReadonlyMap<number, string>,
+): Promise<ReportData> {
+  const { spec } = run;
+  const config = reportConfigOf(spec, result, consumer.newest);
+  const parts = new ReportParts(config.statusColumns.length, config.keyEnds.length, keepsTops(config));
+  const queue = new BoundedQueue<ReportPartial>(spec.queueCapacity);
+  const merged = (async () => {
+    for await (const partial of queue) parts.merge(partial);
+  })();
+  merged.catch(() => undefined); // when the producers fail, their error is the one reported
+  progress.startRead();
+  await runProducers({
+    report: config,
+    tasks: reportTasks(run, result, pipeCopies),
+    producers: spec.threads,
+    queue,
+    onRead: progress.onRead,
+  }).finally(() => queue.close());
+  await merged;
   mark('report read');
-  return data;
+  return parts.data();
+}
+
+/** The run's tasks for the report's read: each stream's format as the run settled it, a pipe's bytes from its copy. */
+function reportTasks(run: ConsumedRun, result: AnalyzeResult, pipeCopies: ReadonlyMap<number, string>): Task[] {
+  return run.tasks.map((task) => {
+    if (task.kind !== 'stream') return task;
+    const format = result.summary.inputs[task.input].format;
+    const copy = pipeCopies.get(task.input);
+    return copy === undefined ? { ...task, format } : { ...task, format, from: 'file', path: copy };
+  });
 }
 
 /** One read of every input: producers -> queue -> consumer. Resolves with the consumer, every partial merged. */

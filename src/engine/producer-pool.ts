@@ -9,6 +9,7 @@ import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
 import type { PipeRelay } from '../inputs/pipe-relay.js';
 import { describeTask, type Task } from '../plan/tasks.js';
+import type { ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { FileStats, StreamReport } from '../tables/line-counts.js';
 import type { ScanPartial } from '../tables/partial.js';
@@ -16,12 +17,15 @@ import type { BoundedQueue } from './queue.js';
 import { earlyError, takeProducers } from './producer-threads.js';
 import type { FromProducer } from './thread-messages.js';
 
-export interface ProducerRun {
-  readonly config: ScanConfig;
+/** A read by the producers: of the run (`config`, partials of counts) or of the HTML report (`report`, its partials). */
+export type ProducerRun<P = ScanPartial> = ProducerRunBase<P> &
+  ({ readonly config: ScanConfig; readonly report?: undefined } | { readonly report: ReportConfig; readonly config?: undefined });
+
+interface ProducerRunBase<P> {
   readonly tasks: readonly Task[];
   /** Threads to start (never more than there are tasks). */
   readonly producers: number;
-  readonly queue: BoundedQueue<ScanPartial>;
+  readonly queue: BoundedQueue<P>;
   /** Hears bytes read, every few MiB per producer. */
   readonly onRead?: (bytes: number) => void;
   /** Hears what each stream task found. */
@@ -35,7 +39,7 @@ export interface ProducerRun {
 }
 
 /** Runs the producers over every task; resolves once all are done and their partials are on the queue. */
-export function runProducers(run: ProducerRun): Promise<void> {
+export function runProducers<P>(run: ProducerRun<P>): Promise<void> {
   if (run.tasks.length === 0) return Promise.resolve();
   return new ProducerPool(run).done;
 }
@@ -49,7 +53,7 @@ interface Producer {
   task: Task | undefined;
 }
 
-class ProducerPool {
+class ProducerPool<P> {
   readonly done: Promise<void>;
   private readonly workers: Worker[];
   private nextTask = 0;
@@ -58,7 +62,7 @@ class ProducerPool {
   private resolve!: () => void;
   private reject!: (error: Error) => void;
 
-  constructor(private readonly run: ProducerRun) {
+  constructor(private readonly run: ProducerRun<P>) {
     this.done = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -84,7 +88,8 @@ class ProducerPool {
       this.fail(error);
       return false;
     }
-    worker.postMessage({ type: 'config', config: this.run.config });
+    const { report, config } = this.run;
+    worker.postMessage(report ? { type: 'config', report } : { type: 'config', config });
     mark('producer configured');
     return true;
   }
@@ -108,8 +113,7 @@ class ProducerPool {
         run.onStreamed?.(message.report);
         break;
       case 'partial':
-        mark(`partial of ${message.partial.keyEnds.length} groups`);
-        run.queue.put(message.partial).then(
+        run.queue.put(message.partial as P).then(
           () => worker.postMessage({ type: 'ack' }),
           (error: Error) => this.fail(error),
         );

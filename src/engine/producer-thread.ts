@@ -7,8 +7,10 @@ import { parentPort } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
 import type { PipeMessage } from '../inputs/pipe-relay.js';
-import { TaskScanner, type ScanConfig } from '../scan/task-scanner.js';
-import { scanPartialTransferList } from '../tables/partial.js';
+import { ReportTaskScanner } from '../scan/report-scanner.js';
+import { TaskScanner, type PartialSink } from '../scan/task-scanner.js';
+import { reportTransferList, type ReportPartial } from '../tables/report-partial.js';
+import { scanPartialTransferList, type ScanPartial } from '../tables/partial.js';
 import { describeTask, type Task } from '../plan/tasks.js';
 import type { FromProducer, ToProducer } from './thread-messages.js';
 
@@ -19,8 +21,9 @@ const REPORT_BYTES = 8 * 1024 * 1024;
 
 const port = parentPort!;
 // The configuration is the first message: a producer may be started before its run is known (engine/producer-threads.ts).
-const config = await new Promise<ScanConfig>((resolve) =>
-  port.once('message', (message: ToProducer) => resolve((message as Extract<ToProducer, { type: 'config' }>).config)),
+// It says which read this producer takes part in: the run's (counts) or the HTML report's.
+const configured = await new Promise<Extract<ToProducer, { type: 'config' }>>((resolve) =>
+  port.once('message', (message: ToProducer) => resolve(message as Extract<ToProducer, { type: 'config' }>)),
 );
 
 /** Messages in arrival order, awaited one at a time. */
@@ -71,9 +74,9 @@ function send(message: FromProducer, transfer?: ArrayBuffer[]): void {
 
 async function run(): Promise<void> {
   let unreported = 0;
-  const scanner = new TaskScanner(config, {
+  const sink = <P>(transferList: (partial: P) => ArrayBuffer[]): PartialSink<P> => ({
     async handOver(partial) {
-      send({ type: 'partial', partial }, scanPartialTransferList(partial));
+      send({ type: 'partial', partial: partial as ScanPartial | ReportPartial }, transferList(partial));
       const reply = await nextMessage();
       if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
     },
@@ -85,6 +88,10 @@ async function run(): Promise<void> {
       }
     },
   });
+  const scanner =
+    'report' in configured
+      ? new ReportTaskScanner(configured.report, sink(reportTransferList))
+      : new TaskScanner(configured.config, sink(scanPartialTransferList));
   let first = true;
   let current: Task | undefined;
   try {

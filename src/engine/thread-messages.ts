@@ -4,12 +4,15 @@
 
 import type { PipeMessage } from '../inputs/pipe-relay.js';
 import type { Task } from '../plan/tasks.js';
+import type { ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { FileStats, StreamReport } from '../tables/line-counts.js';
 import type { ScanPartial } from '../tables/partial.js';
+import type { ReportPartial } from '../tables/report-partial.js';
 
 export type ToProducer =
-  | { readonly type: 'config'; readonly config: ScanConfig } // the first message
+  | { readonly type: 'config'; readonly config: ScanConfig } // the first message: a read of the run
+  | { readonly type: 'config'; readonly report: ReportConfig } // or: the HTML report's read
   | { readonly type: 'task'; readonly task: Task }
   | { readonly type: 'ack' } // the partial it sent is on the queue: go on
   | PipeMessage // the next bytes of the pipe being read, its end, or its read error
@@ -19,7 +22,7 @@ export type FromProducer =
   | { readonly type: 'ready' } // wants a task
   | { readonly type: 'read'; readonly bytes: number }
   | { readonly type: 'pipe-took' } // took one pipe-data: the main thread may send another
-  | { readonly type: 'partial'; readonly partial: ScanPartial }
+  | { readonly type: 'partial'; readonly partial: ScanPartial | ReportPartial }
   /** A stream task ended: how its format was chosen, bytes read, and bytes of text they gave. */
   | { readonly type: 'streamed'; readonly report: StreamReport }
   | { readonly type: 'done'; readonly stats: FileStats }

@@ -2,7 +2,10 @@
 // kind of stdin properly there: pipe, file, socket, terminal) and relays the bytes, as they come, to the one
 // producer that scans them, at most a few chunks ahead of it: memory stays bounded whatever the size.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MAGIC_BYTES } from './decompress.js';
 import { STDIN } from './resolve.js';
@@ -18,9 +21,42 @@ export type PipeMessage =
   | { readonly type: 'pipe-end' }
   | { readonly type: 'pipe-error'; readonly message: string };
 
+/** Folders of pipe copies not removed yet (for an interrupt: nothing is left behind). */
+const copyFolders = new Set<string>();
+
+/**
+ * A private folder for copies of pipes (in the system's temp folder, mode 0700; the copies 0600), for a run that
+ * reads its inputs twice; `remove` deletes it with what it holds.
+ */
+export class PipeCopies {
+  readonly folder: string;
+
+  constructor() {
+    this.folder = mkdtempSync(join(tmpdir(), 'logsift-pipe-'));
+    copyFolders.add(this.folder);
+  }
+
+  pathFor(input: number): string {
+    return join(this.folder, `input-${input}`);
+  }
+
+  remove(): void {
+    rmSync(this.folder, { recursive: true, force: true });
+    copyFolders.delete(this.folder);
+  }
+}
+
+/** Removes every pipe copy still there (Ctrl-C, kill: called from the signal handler, synchronously). */
+export function removePipeCopies(): void {
+  for (const folder of copyFolders) rmSync(folder, { recursive: true, force: true });
+  copyFolders.clear();
+}
+
 export class PipeRelay {
   /** Bytes read from the pipe so far. */
   bytes = 0;
+  /** Where the bytes are copied as they are relayed, when the run reads the input again. */
+  private copy: { path: string; handle: Promise<FileHandle> } | undefined;
   private readonly chunks: AsyncIterator<Uint8Array>;
   private readonly head: Uint8Array[] = [];
   private inFlight = 0;
@@ -52,6 +88,23 @@ export class PipeRelay {
     return relay;
   }
 
+  /**
+   * Keeps a copy of every byte relayed (as read: compressed if the pipe is) in a new file at `path`, mode 0600,
+   * to be read again once the relay ended (`copyDone`). Memory stays bounded: each chunk is written before it goes.
+   */
+  keepCopy(path: string): void {
+    const handle = open(path, 'wx', 0o600);
+    handle.catch(() => undefined); // its error is met where it is awaited
+    this.copy = { path, handle };
+  }
+
+  /** The copy, complete: its path once every byte relayed is written and the file closed. */
+  async copyDone(): Promise<string> {
+    if (!this.copy) throw new Error(`no copy kept of ${this.name()}`);
+    await (await this.copy.handle).close();
+    return this.copy.path;
+  }
+
   /** The first bytes read (at least MAGIC_BYTES unless the pipe held fewer). */
   headBytes(): Buffer {
     return Buffer.concat(this.head);
@@ -69,6 +122,7 @@ export class PipeRelay {
           if (this.stopped) return;
           // A copy with a buffer of its own, moved (not cloned) to the producer: a view would clone its whole buffer.
           const piece = new Uint8Array(chunk.subarray(from, from + MAX_CHUNK_BYTES));
+          if (this.copy) await writeAll(await this.copy.handle, piece);
           this.inFlight++;
           this.bytes += piece.length;
           onBytes?.(piece.length);
@@ -84,7 +138,9 @@ export class PipeRelay {
       }
       if (!this.stopped) post({ type: 'pipe-end' });
     } catch (error) {
-      if (!this.stopped) post({ type: 'pipe-error', message: `cannot read ${this.name()}: ${(error as Error).message}` });
+      const { syscall, path } = error as NodeJS.ErrnoException;
+      const doing = this.copy && (syscall === 'write' || path === this.copy.path) ? `copy ${this.name()} to ${this.copy.path}` : `read ${this.name()}`;
+      if (!this.stopped) post({ type: 'pipe-error', message: `cannot ${doing}: ${(error as Error).message}` });
     }
   }
 
@@ -107,4 +163,8 @@ export class PipeRelay {
   private name(): string {
     return this.path === STDIN ? 'stdin' : this.path;
   }
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
 }

@@ -42,9 +42,9 @@ export interface ScanConfig {
 }
 
 /** Where a TaskScanner's partials and progress go. */
-export interface PartialSink {
+export interface PartialSink<P = ScanPartial> {
   /** Takes a partial; the scanner goes on once the promise settles (backpressure: the queue had room). */
-  handOver(partial: ScanPartial): Promise<void>;
+  handOver(partial: P): Promise<void>;
   /** Hears the bytes read, chunk by chunk (stored bytes: compressed ones for a compressed file). */
   onRead?(bytes: number): void;
 }
@@ -266,7 +266,7 @@ class FormatScanners {
 }
 
 /** The file of the last range stays open, as consecutive ranges are mostly of one file; others are closed. */
-class OpenFile {
+export class OpenFile {
   private path: string | undefined;
   private fd = -1;
 

@@ -7,8 +7,9 @@
 //   to multiples of their size since the epoch. When an instant falls outside the buckets held, the series
 //   moves to the next size that covers every instant seen: each old bucket falls whole into one new one, so
 //   counts are only ever added, never split, and the sum is exact.
-// - `TopValues` keeps the most frequent values of one field in `capacity` slots (Space-Saving, Metwally et al.
-//   2005): exact while a group has no more distinct values than slots, else each count is at most `error` over.
+// - Top values (tables/report-partial.ts `TopSlots`) are kept in a fixed number of slots per group (Space-Saving,
+//   Metwally et al. 2005): exact while a group has no more distinct values than slots, else each count is at
+//   most `error` over.
 
 import { stampEpochSeconds } from '../base/time.js';
 
@@ -60,6 +61,34 @@ export class BucketSeries {
     this.counts[lane * this.capacity + at] += count;
   }
 
+  /**
+   * Adds another series' counts (`counts`: lane l's bucket b at [l * used + b], on the grid `bucketSeconds`,
+   * `first`), as if its instants had been added here: the grid first coarsens to the other's size, so each of
+   * its buckets falls whole into one of these. The final grid depends only on the instants, not on the order of
+   * the adds and merges (the smallest ladder size whose buckets from the lowest to the highest fit).
+   */
+  mergeCounts(bucketSeconds: number, first: number, used: number, counts: Float64Array): void {
+    if (used === 0) return;
+    if (bucketSeconds > this.bucketSeconds) this.coarsenTo(bucketSeconds);
+    for (let lane = 0; lane < this.lanes; lane++) {
+      for (let b = 0; b < used; b++) {
+        const count = counts[lane * used + b];
+        if (count !== 0) this.add((first + b) * bucketSeconds, lane, count);
+      }
+    }
+  }
+
+  /** Moves to the ladder's size `seconds` (above this one), buckets merged whole. */
+  private coarsenTo(seconds: number): void {
+    if (this.used === 0) {
+      this.bucketSeconds = seconds;
+      return;
+    }
+    let size = this.bucketSeconds;
+    while (size < seconds) size = nextBucketSeconds(size);
+    this.regrid(size, Math.floor((this.first * this.bucketSeconds) / size));
+  }
+
   /** The sum over every bucket of `lane`. */
   laneTotal(lane: number): number {
     let sum = 0;
@@ -78,7 +107,11 @@ export class BucketSeries {
     const highSecond = Math.max(second, (this.first + this.used - 1) * this.bucketSeconds);
     let size = this.bucketSeconds;
     while (Math.floor(highSecond / size) - Math.floor(lowSecond / size) >= this.capacity) size = nextBucketSeconds(size);
-    const first = Math.floor(lowSecond / size);
+    this.regrid(size, Math.floor(lowSecond / size));
+  }
+
+  /** Puts every bucket into the grid of `size` seconds starting at index `first` (which must hold them all). */
+  private regrid(size: number, first: number): void {
     const counts = new Float64Array(this.lanes * this.capacity);
     let used = 0;
     for (let b = 0; b < this.used; b++) {
@@ -109,51 +142,13 @@ export function seriesData(series: BucketSeries): SeriesData {
   return { startSecond: series.used === 0 ? 0 : series.startSecond, bucketSeconds: series.bucketSeconds, counts };
 }
 
-/** The most frequent values of one field, in a fixed number of slots (Space-Saving; see the top of the file). */
-export class TopValues {
-  private readonly counts = new Map<string, number>();
-  private readonly errors = new Map<string, number>();
-  /** True once a value was evicted: counts may then be over by up to their `error`. */
-  overflowed = false;
-
-  constructor(readonly capacity: number) {}
-
-  add(value: string): void {
-    const counts = this.counts;
-    const count = counts.get(value);
-    if (count !== undefined) {
-      counts.set(value, count + 1);
-      return;
-    }
-    if (counts.size < this.capacity) {
-      counts.set(value, 1);
-      return;
-    }
-    // Evict the smallest; the newcomer inherits its count as its possible error.
-    let smallest = '';
-    let least = Number.POSITIVE_INFINITY;
-    for (const [key, c] of counts) {
-      if (c < least) {
-        least = c;
-        smallest = key;
-      }
-    }
-    counts.delete(smallest);
-    this.errors.delete(smallest);
-    counts.set(value, least + 1);
-    this.errors.set(value, least);
-    this.overflowed = true;
-  }
-
-  /** The `n` most frequent, most first (ties by value), each with its count and possible overcount. */
-  top(n: number): TopValue[] {
-    return [...this.counts]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, n)
-      .map(([value, count]) => ({ value, count, error: this.errors.get(value) ?? 0 }));
-  }
-}
-
+/**
+ * The most frequent values of one field for each of `groups` groups, each group in `capacity` slots
+ * (Space-Saving; see the top of the file), kept as bytes: a value (the text a format makes of the field, one
+ * char per byte) is hashed and compared as bytes, so counting a line makes no string. Slots sit in typed arrays,
+ * a group's block made on its first value; values in one byte arena, compacted when evictions left it mostly
+ * garbage.
+ */
 export interface TopValue {
   readonly value: string;
   readonly count: number;

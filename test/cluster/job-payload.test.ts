@@ -10,7 +10,9 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { LogsiftError } from '../../src/base/errors.js';
 import { fileIdentity } from '../../src/cluster/file-identity.js';
-import { jobIdOf, scanConfigOf, scanOptionsOf, validateJobPayload, validateJobResult, type JobPayload } from '../../src/cluster/job-payload.js';
+import {
+  decodeReportKeys, encodeReportKeys, jobIdOf, scanConfigOf, scanOptionsOf, validateJobPayload, validateJobResult, type JobPayload,
+} from '../../src/cluster/job-payload.js';
 import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun } from '../../src/consumer/consumer.js';
 import { probeInputs } from '../../src/inputs/probe.js';
 import { resolveInputs } from '../../src/inputs/resolve.js';
@@ -98,6 +100,42 @@ describe('validateJobPayload', () => {
     refused({ ...VALID, task: { kind: 'stream', input: 0, path: '-', from: 'pipe', compression: 'none', format: 'auto', size: 100 } }, /files only/);
     refused({ ...VALID, options: { exec: 'rm -rf /' } }, /unknown option/);
     refused(JSON.parse(`{"v":1,"run":"0123456789abcdef","pass":1,"foldWindows":false,"task":${JSON.stringify(VALID.task)},"identity":${JSON.stringify(VALID.identity)},"options":{"__proto__":{"by":"path"}}}`), /unknown option/);
+  });
+});
+
+describe('report jobs (the third pass)', () => {
+  const REPORT = { ...VALID, pass: 3, report: { groups: 2, keyBytes: 7, newest: 123456 } };
+
+  test('take a valid payload, and refuse a bad report job or one in another pass', () => {
+    assert.deepEqual(validateJobPayload(structuredClone(REPORT)), REPORT);
+    const refused = (data: unknown, pattern: RegExp): void => assert.throws(() => validateJobPayload(data), pattern);
+    refused({ ...REPORT, report: undefined }, /bad report job/);
+    refused({ ...REPORT, report: { ...REPORT.report, groups: -1 } }, /bad report job/);
+    refused({ ...REPORT, report: { ...REPORT.report, newest: 'x' } }, /bad report job/);
+    refused({ ...VALID, report: REPORT.report }, /another pass/);
+  });
+
+  test('the reported keys stored once: read back, checked against the job', () => {
+    const keyBytes = Buffer.from('10.0.0.1::1');
+    const keyEnds = Int32Array.of(8, 11);
+    const stored = encodeReportKeys(keyBytes, keyEnds);
+    // Redis hands back a Buffer, maybe a view of a shared pool: the keys come back whole all the same.
+    const pooled = Buffer.concat([Buffer.alloc(3), stored]).subarray(3);
+    const job = { groups: 2, keyBytes: 11 };
+    assert.deepEqual(decodeReportKeys(pooled, job), { keyBytes: new Uint8Array(keyBytes), keyEnds });
+    assert.throws(() => decodeReportKeys(pooled, { groups: 3, keyBytes: 11 }), /do not match/);
+    const backwards = encodeReportKeys(keyBytes, Int32Array.of(11, 8));
+    assert.throws(() => decodeReportKeys(backwards, job), /bad reported keys/);
+  });
+
+  test('a result is one report partial and no line counts', () => {
+    const payload = validateJobPayload(structuredClone(REPORT)) as JobPayload;
+    const jobId = jobIdOf(payload);
+    const result = { v: 1, host: 'h', pid: 1, partialKeys: [`logsift:run:${VALID.run}:partial:${jobId}:0`], partialBytes: [64], stats: {}, bytes: 10, scanMs: 1, attempts: 1 };
+    assert.deepEqual(validateJobResult(structuredClone(result), payload, jobId), result);
+    assert.throws(() => validateJobResult({ ...result, partialKeys: [], partialBytes: [] }, payload, jobId), /one report partial/);
+    const counts = { lines: 1, blank: 0, malformed: 0, comment: 0, parsed: 1, matched: 1, outside: 0, excluded: 0 };
+    assert.throws(() => validateJobResult({ ...result, stats: { 0: counts } }, payload, jobId), /one report partial/);
   });
 });
 

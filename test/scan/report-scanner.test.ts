@@ -95,11 +95,45 @@ describe('report data', () => {
     assert.equal((await analyze({ input })).report, undefined);
   });
 
-  it('refuses a pipe, which cannot be read twice, before reading it', async () => {
+  it('reads a pipe (plain or gzip) from a private copy, gone after the run, and equals the file\'s report', async () => {
     const { Readable } = await import('node:stream');
-    await assert.rejects(
-      analyze({ input: '-', stdin: Readable.from([Buffer.from('1.2.3.4 - - [01/May/2024:00:00:00 +0000] "GET / HTTP/1.1" 404 1\n')]), report: true }),
-      /the HTML report reads its inputs twice, which a pipe cannot be/,
-    );
+    const { gzipSync } = await import('node:zlib');
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const input = join(REPO_ROOT, 'data', 'sample.log');
+    const bytes = readFileSync(input);
+    const fromFile = await analyze({ input, threads: 2, report: true });
+    // The copies go to the system's temp folder: a private one for this test, to see that nothing is left.
+    const temp = mkdtempSync(join(tmpdir(), 'logsift-report-pipe-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      for (const [threads, stored] of [[1, bytes], [3, gzipSync(bytes)]] as const) {
+        // Small pieces, so the relay copies many chunks.
+        const pieces = Array.from({ length: Math.ceil(stored.length / 1000) }, (_, i) => stored.subarray(i * 1000, (i + 1) * 1000));
+        const piped = await analyze({ input: '-', stdin: Readable.from(pieces), threads, report: true });
+        checkSums(piped);
+        assert.deepEqual(piped.report, fromFile.report, `threads ${threads}`);
+        assert.deepEqual(readdirSync(temp), [], 'the copy is removed after the run');
+      }
+      // A run that fails (a gzip stream cut short) removes its copy too.
+      const cut = gzipSync(bytes).subarray(0, 5000);
+      await assert.rejects(analyze({ input: '-', stdin: Readable.from([cut]), report: true }));
+      assert.deepEqual(readdirSync(temp), [], 'the copy is removed after an error');
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the same report for a gzip file and its plain text, at any thread count', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { readFileSync } = await import('node:fs');
+    const input = join(REPO_ROOT, 'data', 'sample.log');
+    const plain = await analyze({ input, threads: 1, report: true, rangeBytes: 4096 });
+    const gz = await analyzeText(gzipSync(readFileSync(input)), { threads: 2, report: true });
+    checkSums(gz);
+    assert.deepEqual(gz.report, plain.report);
   });
 });

@@ -19,6 +19,8 @@ export interface CliRunOptions {
   readonly gid?: number;
   /** Written to the child's stdin, a pipe, then closed (default: stdin is /dev/null, not a pipe). */
   readonly stdin?: string | Uint8Array;
+  /** stdin is a pipe left open for `onSpawn` to write to (and close, or not). */
+  readonly stdinOpen?: boolean;
   /** Called once the child is started (to signal it, close its pipes ...). */
   readonly onSpawn?: (child: ChildProcess) => void;
 }
@@ -44,12 +46,10 @@ export function runNode(args: readonly string[], options: CliRunOptions = {}): P
       env: cleanEnv(options.env),
       uid: options.uid,
       gid: options.gid,
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [options.stdin === undefined && !options.stdinOpen ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    if (options.stdin !== undefined) {
-      child.stdin!.on('error', () => undefined); // a child that exits before reading it all
-      child.stdin!.end(options.stdin);
-    }
+    if (options.stdin !== undefined || options.stdinOpen) child.stdin!.on('error', () => undefined); // a child that exits before reading it all
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));

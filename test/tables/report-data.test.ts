@@ -1,11 +1,12 @@
 // The report's bounded counters (src/tables/report-data.ts): a BucketSeries never holds more buckets than its
-// capacity, loses no count when it coarsens, and puts every instant in the bucket that holds it; TopValues is
+// capacity, loses no count when it coarsens, and puts every instant in the bucket that holds it; TopSlots is
 // exact while values fit its slots, and otherwise each count is an upper bound within its stated error.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { BUCKET_LADDER, BucketSeries, nextBucketSeconds, seriesData, TopValues } from '../../src/tables/report-data.js';
+import { BUCKET_LADDER, BucketSeries, nextBucketSeconds, seriesData } from '../../src/tables/report-data.js';
+import { TopSlots } from '../../src/tables/report-partial.js';
 
 describe('BucketSeries', () => {
   it('keeps every count in a bounded grid of ladder-sized, aligned buckets', () => {
@@ -50,15 +51,22 @@ describe('BucketSeries', () => {
   });
 });
 
-describe('TopValues', () => {
+describe('TopSlots', () => {
   it('is exact while the values fit, an upper bound within its error otherwise', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'), { maxLength: 200 }), fc.integer({ min: 1, max: 12 }), (values, capacity) => {
-        const top = new TopValues(capacity);
-        for (const v of values) top.add(v);
+        const top = new TopSlots(3, capacity);
+        for (const v of values) {
+          const bytes = Buffer.from(`${v}`.repeat(1 + (v.charCodeAt(0) % 4)), 'latin1');
+          top.add(1, bytes, 0, bytes.length);
+        }
         const truth = new Map<string, number>();
-        for (const v of values) truth.set(v, (truth.get(v) ?? 0) + 1);
-        const shown = top.top(5);
+        for (const v of values) {
+          const text = `${v}`.repeat(1 + (v.charCodeAt(0) % 4));
+          truth.set(text, (truth.get(text) ?? 0) + 1);
+        }
+        const shown = top.top(1, 5);
+        assert.deepEqual(top.top(0, 5), []);
         for (const { value, count, error } of shown) {
           const real = truth.get(value)!;
           assert.ok(count - error <= real && real <= count, `${value}: ${real} in [${count - error}, ${count}]`);
@@ -69,7 +77,7 @@ describe('TopValues', () => {
             .slice(0, 5)
             .map(([value, count]) => ({ value, count, error: 0 }));
           assert.deepEqual(shown, expected);
-          assert.equal(top.overflowed, false);
+          assert.equal(top.overflowed[1], 0);
         }
       }),
     );
