@@ -24,6 +24,7 @@ import { flatTargets, mainTargets, SMALL_WORKLOAD_BYTES, smallTargets, smallWork
 import { MAWK_PROGRAM, REFERENCE_AWK_PROGRAM, RG_PATTERN, findExecutable, shellLine } from './tools.js';
 import { decodeAwkOutput, diffPairs, formatDifference, pairsFromAwk, pairsFromCsv } from './verify.js';
 import { runClusterBench } from './cluster.js';
+import { runReportPageBench } from './report-page.js';
 import { ensureGenerated, ensureRepeated, pickGenerator, warmCache, type Generator, type Workload } from './workload.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -297,6 +298,11 @@ async function runCluster(options: BenchOptions, generator: Generator, tools: To
 }
 
 async function main(): Promise<void> {
+  // The report page in a browser (bench/report-page.ts): a case of its own, with its own options.
+  if (process.argv.includes('--report')) {
+    if (!(await runReportPageBench(process.argv.slice(2), { repoRoot: REPO_ROOT, logsift: LOGSIFT_MAIN, say, note }))) process.exitCode = 1;
+    return;
+  }
   let options: BenchOptions;
   try {
     options = parseBenchArgs(process.argv.slice(2), process.env);
