@@ -150,7 +150,14 @@ async function main(): Promise<void> {
   const dialog = el('dialog', { id: 'detail' });
   dialog.addEventListener('close', () => (document.querySelector('.scroller') as HTMLElement | null)?.focus());
   document.body.append(header, main, dialog);
-  stackedChart(byId('timeline'), forDisplay(data.timeline, 240), data.statusColumns, 460, '');
+  const timeline = byId('timeline');
+  const shownTimeline = forDisplay(data.timeline, 240);
+  let chart = stackedChart(timeline, shownTimeline, data.statusColumns, 460, '');
+  // The chart's axes and grid take the theme's colours when drawn: drawn again when the theme changes.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    chart.destroy();
+    chart = stackedChart(timeline, shownTimeline, data.statusColumns, 460, '');
+  });
   table.render();
   // Ready once the first frame with all of it is drawn (the task after that frame's rendering).
   requestAnimationFrame(() =>

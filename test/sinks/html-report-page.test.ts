@@ -351,8 +351,10 @@ describe('the report page in Chromium', { skip: noBrowser }, () => {
       assert.deepEqual(opened.requests, []);
       const shown = await opened.page.$eval('#shown', (e) => e.textContent!);
       assert.match(shown, new RegExp(`of ${(real.csv.length - 1).toLocaleString('en-US')} groups`));
-      const first = plain((await shownRows(opened))[0]);
-      assert.deepEqual(first, real.csv[1]);
+      // Every row drawn (the first screenful and a few more) is the CSV's, in its order.
+      const drawn = (await shownRows(opened)).map(plain);
+      assert.ok(drawn.length > 0);
+      assert.deepEqual(drawn, real.csv.slice(1, 1 + drawn.length));
       await screenshot(opened.page, 'report-real-light');
     } finally {
       await opened.close();
