@@ -1,7 +1,7 @@
 // npm run bench -- --report: the HTML report's page in headless Chromium (Debian's `chromium`, playwright-core).
 //
-//   - time to interactive (the page's data read, the summary, charts and table drawn, its handlers on) with 30k
-//     and 200k reported rows: target 1 s at 30k;
+//   - time to interactive (from the start of navigation until the page's data is read, the summary, charts and
+//     table drawn and their first frame rendered) with 30k and 200k reported rows: target 1 s at 30k;
 //   - the longest task while scrolling 200k rows (wheel steps, scrollbar jumps, PageDown, End): target 100 ms,
 //     as the browser's own long-task entries (wall clock, PerformanceObserver 'longtask') and as the renderer's
 //     CPU time in each task (Chromium's trace, `tdur`), since wall clock on a loaded machine is mostly waiting;
@@ -188,9 +188,11 @@ export async function runReportPageBench(argv: readonly string[], ctx: Context):
     ctx.note(`logsift --input ${log} --threshold 1 --output ${html} ...`);
     runLogsift(ctx, ['--input', log, '--threshold', '1', '--output', html]);
     ctx.note(`measuring ${html} in Chromium ...`);
-    const figures = await measurePage(html, clients === 200_000);
+    // Loads vary with the machine's load: the median of 3 (by time to interactive), the last one with interaction.
+    const loads = [await measurePage(html, false), await measurePage(html, false), await measurePage(html, clients === 200_000)];
+    const figures = { ...[...loads].sort((a, b) => a.readyMs - b.readyMs)[1], scroll: loads[2].scroll, sort: loads[2].sort, filter: loads[2].filter };
     const label = `${clients / 1000}k rows`;
-    rows.push([label, 'time to interactive', ms(figures.readyMs), `${ms(figures.load.totalCpu)} of CPU; longest task ${ms(figures.load.longestCpu)} of CPU (${ms(figures.load.longestWall)} wall); report ${formatSize(statSync(html).size)}`]);
+    rows.push([label, 'time to interactive (median of 3)', ms(figures.readyMs), `${ms(figures.load.totalCpu)} of CPU; longest task ${ms(figures.load.longestCpu)} of CPU (${ms(figures.load.longestWall)} wall); report ${formatSize(statSync(html).size)}`]);
     if (clients === 30_000) {
       checks.push({ target: `interactive within ${INTERACTIVE_TARGET_MS / 1000} s with 30k rows`, measured: `${ms(figures.readyMs)} (${ms(figures.load.totalCpu)} of renderer CPU)`, verdict: verdict(figures.readyMs <= INTERACTIVE_TARGET_MS) });
     }

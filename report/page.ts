@@ -141,8 +141,12 @@ function openDetail(data: PageData, row: number): void {
   close.focus();
 }
 
+/** Lets the browser run what waits (input, rendering) between two long steps of the first drawing. */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function main(): Promise<void> {
   const data = await readData();
+  await nextTask(); // the data's parsing is one task, the drawing others
   document.title = `logsift report: ${data.summary.input}`;
   const header = el('header', {}, el('h1', {}, 'logsift report'), el('p', { class: 'subtitle' }, data.summary.input));
   const table = new GroupsTable(data, (row) => openDetail(data, row));
@@ -150,6 +154,7 @@ async function main(): Promise<void> {
   const dialog = el('dialog', { id: 'detail' });
   dialog.addEventListener('close', () => (document.querySelector('.scroller') as HTMLElement | null)?.focus());
   document.body.append(header, main, dialog);
+  await nextTask();
   const timeline = byId('timeline');
   const shownTimeline = forDisplay(data.timeline, 240);
   let chart = stackedChart(timeline, shownTimeline, data.statusColumns, 460, '');
@@ -158,6 +163,7 @@ async function main(): Promise<void> {
     chart.destroy();
     chart = stackedChart(timeline, shownTimeline, data.statusColumns, 460, '');
   });
+  await nextTask();
   table.render();
   // Ready once the first frame with all of it is drawn (the task after that frame's rendering).
   requestAnimationFrame(() =>
