@@ -160,16 +160,17 @@ const ms = (value: number): string => `${Math.round(value)} ms`;
 const verdict = (ok: boolean): 'PASS' | 'FAIL' => (ok ? 'PASS' : 'FAIL');
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/** `npm run bench -- --report [--dir DIR] [--no-big]`. */
+/** `npm run bench -- --report [--dir DIR] [--input BIG.log] [--no-big]`. */
 export async function runReportPageBench(argv: readonly string[], ctx: Context): Promise<boolean> {
   const program = new Command()
     .name('npm run bench -- --report')
     .option('--report', 'the HTML report page in headless Chromium')
     .option('--dir <path>', 'where generated logs and reports go (default: $LOGSIFT_BENCH_DIR, else /tmp/logsift-bench)')
+    .option('--input <path>', 'the 1 GiB log (default: $LOGSIFT_BENCH_INPUT, else big.log in --dir, generated when missing)')
     .option('--no-big', 'skip the report of the 1 GiB log')
     .allowExcessArguments(false);
   program.parse(argv, { from: 'user' });
-  const options = program.opts<{ dir?: string; big: boolean }>();
+  const options = program.opts<{ dir?: string; input?: string; big: boolean }>();
   const dir = options.dir ?? (process.env.LOGSIFT_BENCH_DIR || DEFAULT_DIR);
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   const outDir = join(dir, 'out');
@@ -210,7 +211,10 @@ export async function runReportPageBench(argv: readonly string[], ctx: Context):
     }
   }
   if (options.big) {
-    const big = await ensureGenerated(join(dir, 'big.log'), DEFAULT_BYTES, DEFAULT_SEED, pickGenerator(ctx.repoRoot, 'auto'), true, ctx.note);
+    const input = options.input ?? (process.env.LOGSIFT_BENCH_INPUT || undefined);
+    const big = input
+      ? { path: input, bytes: statSync(input).size }
+      : await ensureGenerated(join(dir, 'big.log'), DEFAULT_BYTES, DEFAULT_SEED, pickGenerator(ctx.repoRoot, 'auto'), true, ctx.note);
     const html = join(outDir, 'big-report.html');
     ctx.note(`logsift --input ${big.path} --output ${html} (a default run, only the report) ...`);
     const run = runLogsift(ctx, ['--input', big.path, '--output', html]);
