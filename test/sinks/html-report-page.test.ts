@@ -107,6 +107,9 @@ describe('the report page in Chromium', { skip: noBrowser }, () => {
       assert.ok(withText > 0);
       await page.fill('#filter', '2001:DB8');
       await until(async () => (await page.$$('#groups tbody tr[data-row]')).length === withText);
+      await page.fill('#filter', '2001:db8::/32');
+      await until(async () => (await page.textContent('#shown'))!.startsWith(`${withText} of`));
+      assert.ok((await shownRows(opened)).every((r) => r[0].startsWith('2001:db8:')), 'an IPv6 block');
       await page.fill('#filter', '143.212.0.0/16');
       await until(async () => (await page.textContent('#shown'))!.startsWith('1 of'));
       assert.deepEqual((await shownRows(opened)).map((r) => r[0]), ['143.212.203.51']);
