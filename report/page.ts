@@ -14,6 +14,9 @@ import { forDisplay, stackedChart } from './charts.js';
 import { byId, durationText, el, fmt, isoUtc, PALETTE, type PageData } from './common.js';
 import { GroupsTable } from './groups-table.js';
 
+/** Lets the browser run what waits (input, rendering) between two long steps of the first drawing. */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function readData(): Promise<PageData> {
   const holder = byId('logsift-data');
   const text = (holder.textContent ?? '').trim();
@@ -27,7 +30,20 @@ async function readData(): Promise<PageData> {
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   }
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(stream).text()) as PageData;
+  const json = await new Response(stream).text();
+  // One JSON document a line (src/sinks/html-report.ts pageDataLines): the data without its groups, then each
+  // column of the groups, parsed one a task.
+  let end = json.indexOf('\n');
+  const head = JSON.parse(end < 0 ? json : json.slice(0, end)) as Omit<PageData, 'groups'> & { groupColumns: string[] };
+  const groups: Record<string, unknown> = {};
+  for (const name of head.groupColumns) {
+    await nextTask();
+    const start = end + 1;
+    end = json.indexOf('\n', start);
+    groups[name] = JSON.parse(end < 0 ? json.slice(start) : json.slice(start, end));
+  }
+  const { groupColumns: _, ...rest } = head;
+  return { ...rest, groups: groups as PageData['groups'] };
 }
 
 function summarySection(data: PageData): HTMLElement {
@@ -141,12 +157,9 @@ function openDetail(data: PageData, row: number): void {
   close.focus();
 }
 
-/** Lets the browser run what waits (input, rendering) between two long steps of the first drawing. */
-const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
 async function main(): Promise<void> {
   const data = await readData();
-  await nextTask(); // the data's parsing is one task, the drawing others
+  await nextTask();
   document.title = `logsift report: ${data.summary.input}`;
   const header = el('header', {}, el('h1', {}, 'logsift report'), el('p', { class: 'subtitle' }, data.summary.input));
   const table = new GroupsTable(data, (row) => openDetail(data, row));
