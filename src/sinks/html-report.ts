@@ -2,8 +2,8 @@
 // Content-Security-Policy forbids loading anything else) that shows the summary, the timeline of matching
 // responses, the breakdown by status column and every reported group, with a drill-down for each.
 //
-// Every string from a log (keys, paths, user agents) is hostile. The page gets them only as data: one JSON
-// document, gzipped and in base64 (an alphabet that cannot close an element or open a comment), in a
+// Every string from a log (keys, paths, user agents) is hostile. The page gets them only as data: JSON
+// documents one a line (pageDataLines), gzipped and in base64 (an alphabet that cannot close an element or open a comment), in a
 // <script> element of a type the browser does not run. The page script (report/page.ts) puts them into the
 // document only as text (textContent, DOM properties), never as markup. The only markup made here from a
 // value (the title) goes through `escapeHtml`.
