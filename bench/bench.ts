@@ -26,6 +26,7 @@ import { decodeAwkOutput, diffPairs, formatDifference, pairsFromAwk, pairsFromCs
 import { runClusterBench } from './cluster.js';
 import { runWorkloads } from './run-workloads.js';
 import type { WorkloadContext } from './workloads.js';
+import { runReportPageBench } from './report-page.js';
 import { ensureGenerated, ensureRepeated, pickGenerator, warmCache, type Generator, type Workload } from './workload.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -321,6 +322,11 @@ async function runWorkloadFamilies(options: BenchOptions, generator: Generator, 
 }
 
 async function main(): Promise<void> {
+  // The report page in a browser (bench/report-page.ts): a case of its own, with its own options.
+  if (process.argv.includes('--report')) {
+    if (!(await runReportPageBench(process.argv.slice(2), { repoRoot: REPO_ROOT, logsift: LOGSIFT_MAIN, say, note }))) process.exitCode = 1;
+    return;
+  }
   let options: BenchOptions;
   try {
     options = parseBenchArgs(process.argv.slice(2), process.env);

@@ -1,7 +1,7 @@
 // The report page's table of reported groups: sorting, filtering (text, CIDR), keyboard moves, and a pool of
 // rows on screen over spacers (virtual scrolling).
 
-import { parseBlock, parseIp } from './addresses.js';
+import { AddressIndex, parseBlock } from './addresses.js';
 import { drawSparkline } from './charts.js';
 import { css, el, fmt, ROW_HEIGHT, type PageData } from './common.js';
 
@@ -26,7 +26,11 @@ export class GroupsTable {
   private readonly scroller: HTMLElement;
   private readonly count = el('span', { id: 'shown', 'aria-live': 'polite' });
   private readonly headers: HTMLButtonElement[] = [];
+  /** Made on first use, kept: the keys in lower case (text filter), the addresses parsed (CIDR filter). */
   private lowerKeys: string[] | undefined;
+  private addresses: AddressIndex | undefined;
+  /** Each column's values and its ascending order (ties in report order), made on its first sort. */
+  private readonly sorted = new Map<number, { values: ArrayLike<number | string>; ascending: Int32Array }>();
   private readonly columns: { name: string; value: (i: number) => number | string }[];
   private readonly span: [number, number];
 
@@ -36,7 +40,8 @@ export class GroupsTable {
   ) {
     const g = data.groups;
     const n = g.count.length;
-    this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.order = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
     this.shown = this.order;
     this.span = [data.firstSecond ?? 0, Math.max((data.lastSecond ?? 0) + 1, (data.firstSecond ?? 0) + 1)];
     this.columns = [
@@ -92,26 +97,61 @@ export class GroupsTable {
       timer = window.setTimeout(() => this.filter(filter.value), 120);
     });
     new ResizeObserver(() => this.render()).observe(this.scroller);
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      this.colors = undefined;
+      this.generation++; // the sparklines are drawn again, in the theme's colours
+      this.render();
+    });
     this.filter('');
     return el('section', { 'aria-labelledby': 'groups-title' }, el('h2', { id: 'groups-title' }, 'Reported groups'), el('div', { class: 'controls' }, filter, this.count), this.scroller);
   }
 
   private sortBy(c: number): void {
     // Numbers sort most first, text in order, on the first click.
-    this.descending = this.sortColumn === c ? !this.descending : typeof this.columns[c].value(0) === 'number';
+    this.descending = this.sortColumn === c ? !this.descending : this.data.groups.count.length > 0 && typeof this.columns[c].value(0) === 'number';
     this.sortColumn = c;
-    const value = this.columns[c].value;
-    const values = Array.from({ length: this.data.groups.count.length }, (_, i) => value(i));
-    const sign = this.descending ? -1 : 1;
-    const order = Array.from(this.order);
-    order.sort((a, b) => {
-      const x = values[a];
-      const y = values[b];
-      return (x < y ? -sign : x > y ? sign : 0) || a - b;
-    });
-    this.order = Int32Array.from(order);
+    const { values, ascending } = this.sortedColumn(c);
+    if (!this.descending) this.order = ascending;
+    else {
+      // The runs of equal values in reverse, each run still in report order.
+      const n = ascending.length;
+      const order = new Int32Array(n);
+      let out = 0;
+      for (let end = n; end > 0; ) {
+        let start = end - 1;
+        const value = values[ascending[start]];
+        while (start > 0 && values[ascending[start - 1]] === value) start--;
+        order.set(ascending.subarray(start, end), out);
+        out += end - start;
+        end = start;
+      }
+      this.order = order;
+    }
     this.headers.forEach((h, i) => h.parentElement!.setAttribute('aria-sort', i === c ? (this.descending ? 'descending' : 'ascending') : 'none'));
     this.refilter();
+  }
+
+  /** Column `c`'s values (numbers in a typed array) and its ascending order, made once. */
+  private sortedColumn(c: number): { values: ArrayLike<number | string>; ascending: Int32Array } {
+    let entry = this.sorted.get(c);
+    if (!entry) {
+      const n = this.data.groups.count.length;
+      const value = this.columns[c].value;
+      const numeric = n > 0 && typeof value(0) === 'number';
+      const values: (number | string)[] | Float64Array = numeric ? new Float64Array(n) : new Array<string>(n);
+      for (let i = 0; i < n; i++) values[i] = value(i);
+      const ascending = new Int32Array(n);
+      for (let i = 0; i < n; i++) ascending[i] = i;
+      if (numeric) {
+        const v = values as Float64Array;
+        ascending.sort((a, b) => v[a] - v[b] || a - b);
+      } else {
+        const v = values as string[];
+        ascending.sort((a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : a - b));
+      }
+      this.sorted.set(c, (entry = { values, ascending }));
+    }
+    return entry;
   }
 
   private filterText = '';
@@ -127,20 +167,18 @@ export class GroupsTable {
     else {
       const ipField = this.data.keyFields.indexOf('ip');
       const block = ipField >= 0 && /[./:]/.test(text) ? parseBlock(text) : undefined;
-      let test: (i: number) => boolean;
+      const order = this.order;
+      const shown = new Int32Array(order.length);
+      let count = 0;
       if (block) {
-        const cache = new Map<number, number[] | undefined>();
-        test = (i) => {
-          if (!cache.has(i)) cache.set(i, parseIp(g.keys[i][ipField]));
-          const words = cache.get(i);
-          return words !== undefined && block(words);
-        };
+        const addresses = (this.addresses ??= new AddressIndex(g.keys.map((k) => k[ipField])));
+        for (let k = 0; k < order.length; k++) if (addresses.contains(order[k], block)) shown[count++] = order[k];
       } else {
         const lower = (this.lowerKeys ??= g.keys.map((k) => k.join(' ').toLowerCase()));
         const needle = text.toLowerCase();
-        test = (i) => lower[i].includes(needle);
+        for (let k = 0; k < order.length; k++) if (lower[order[k]].includes(needle)) shown[count++] = order[k];
       }
-      this.shown = this.order.filter(test);
+      this.shown = shown.subarray(0, count);
     }
     this.generation++;
     this.selected = Math.min(this.selected, Math.max(0, this.shown.length - 1));
@@ -186,6 +224,8 @@ export class GroupsTable {
   private bottomSpacer!: HTMLTableRowElement;
   /** Bumped when the rows shown change (sort, filter), so that pooled rows are refilled. */
   private generation = 0;
+
+  private colors: { peak: string; accent: string } | undefined;
 
   private spacer(): HTMLTableRowElement {
     return el('tr', { class: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: String(this.columns.length + 1) }));
@@ -235,7 +275,8 @@ export class GroupsTable {
     const last = Math.min(total, first + Math.ceil((this.scroller.clientHeight || 600) / ROW_HEIGHT) + 10);
     const count = Math.max(0, last - first);
     while (this.pool.length < count) this.pool.push(this.poolRow());
-    const colors = { peak: css('--peak'), accent: css('--accent') };
+    // The theme's colours, read once (a style read in every frame costs a style pass) and again when it changes.
+    const colors = (this.colors ??= { peak: css('--peak'), accent: css('--accent') });
     this.topSpacer.style.height = `${first * ROW_HEIGHT}px`;
     this.bottomSpacer.style.height = `${(total - last) * ROW_HEIGHT}px`;
     // Rows still in view keep their content; only rows coming into view are filled (text is laid out anew).
@@ -243,7 +284,12 @@ export class GroupsTable {
     const free: PoolRow[] = [];
     for (const row of this.pool) {
       if (row.generation === this.generation && row.at >= first && row.at < last) kept.set(row.at, row);
-      else free.push(row);
+      else {
+        free.push(row);
+        row.at = -1;
+        // Out of the document before the walk below, so that the rows kept need not move.
+        if (row.tr.parentNode) row.tr.remove();
+      }
     }
     const shownRows: PoolRow[] = [];
     for (let at = first; at < last; at++) {
@@ -256,9 +302,14 @@ export class GroupsTable {
       row.tr.id = at === this.selected ? 'selected-row' : '';
       shownRows.push(row);
     }
-    for (const row of free) row.at = -1;
-    const rows = [this.topSpacer, ...shownRows.map((p) => p.tr), this.bottomSpacer];
-    if (this.body.children.length !== rows.length || rows.some((row, k) => this.body.children[k] !== row)) this.body.replaceChildren(...rows);
+    // The DOM changes only where rows leave or come into view: rows that left were taken out above, and the
+    // rows in view are walked in order, a row not in its place put there (the kept ones are, in order).
+    if (this.topSpacer.parentNode !== this.body) this.body.replaceChildren(this.topSpacer, this.bottomSpacer);
+    let cursor = this.topSpacer.nextSibling;
+    for (const row of shownRows) {
+      if (cursor === row.tr) cursor = cursor.nextSibling;
+      else this.body.insertBefore(row.tr, cursor);
+    }
     this.scroller.setAttribute('aria-activedescendant', this.selected >= first && this.selected < last ? 'selected-row' : '');
   }
 }

@@ -14,13 +14,36 @@ import { forDisplay, stackedChart } from './charts.js';
 import { byId, durationText, el, fmt, isoUtc, PALETTE, type PageData } from './common.js';
 import { GroupsTable } from './groups-table.js';
 
+/** Lets the browser run what waits (input, rendering) between two long steps of the first drawing. */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function readData(): Promise<PageData> {
   const holder = byId('logsift-data');
-  const binary = atob((holder.textContent ?? '').trim());
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const text = (holder.textContent ?? '').trim();
+  // Uint8Array.fromBase64 where the browser has it (a loop over a string of megabytes where it has not).
+  const typed = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> };
+  let bytes: Uint8Array<ArrayBuffer>;
+  if (typed.fromBase64) bytes = typed.fromBase64(text);
+  else {
+    const binary = atob(text);
+    bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  }
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(stream).text()) as PageData;
+  const json = await new Response(stream).text();
+  // One JSON document a line (src/sinks/html-report.ts pageDataLines): the data without its groups, then each
+  // column of the groups, parsed one a task.
+  let end = json.indexOf('\n');
+  const head = JSON.parse(end < 0 ? json : json.slice(0, end)) as Omit<PageData, 'groups'> & { groupColumns: string[] };
+  const groups: Record<string, unknown> = {};
+  for (const name of head.groupColumns) {
+    await nextTask();
+    const start = end + 1;
+    end = json.indexOf('\n', start);
+    groups[name] = JSON.parse(end < 0 ? json.slice(start) : json.slice(start, end));
+  }
+  const { groupColumns: _, ...rest } = head;
+  return { ...rest, groups: groups as PageData['groups'] };
 }
 
 function summarySection(data: PageData): HTMLElement {
@@ -136,6 +159,7 @@ function openDetail(data: PageData, row: number): void {
 
 async function main(): Promise<void> {
   const data = await readData();
+  await nextTask();
   document.title = `logsift report: ${data.summary.input}`;
   const header = el('header', {}, el('h1', {}, 'logsift report'), el('p', { class: 'subtitle' }, data.summary.input));
   const table = new GroupsTable(data, (row) => openDetail(data, row));
@@ -143,10 +167,24 @@ async function main(): Promise<void> {
   const dialog = el('dialog', { id: 'detail' });
   dialog.addEventListener('close', () => (document.querySelector('.scroller') as HTMLElement | null)?.focus());
   document.body.append(header, main, dialog);
-  stackedChart(byId('timeline'), forDisplay(data.timeline, 240), data.statusColumns, 460, '');
+  await nextTask();
+  const timeline = byId('timeline');
+  const shownTimeline = forDisplay(data.timeline, 240);
+  let chart = stackedChart(timeline, shownTimeline, data.statusColumns, 460, '');
+  // The chart's axes and grid take the theme's colours when drawn: drawn again when the theme changes.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    chart.destroy();
+    chart = stackedChart(timeline, shownTimeline, data.statusColumns, 460, '');
+  });
+  await nextTask();
   table.render();
-  document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
-  document.body.setAttribute('data-ready', 'true');
+  // Ready once the first frame with all of it is drawn (the task after that frame's rendering).
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
+      document.body.setAttribute('data-ready', 'true');
+    }),
+  );
 }
 
 main().catch((error: unknown) => {
