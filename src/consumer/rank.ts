@@ -3,7 +3,7 @@
 // when none passed, the group that came closest.
 
 import { peakWindow } from '../analyses/window.js';
-import { splitKey } from '../tables/composite-key.js';
+import { compareKeyParts } from '../tables/composite-key.js';
 import type { GroupTable } from '../tables/group-table.js';
 import { RankedGroups } from '../tables/ranked.js';
 import type { Merged } from './merge.js';
@@ -51,7 +51,7 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   }
 
   // Sorted as positions into `rows`, compared without making a string or object per group: one-field keys
-  // compare as bytes in the table; composite keys field by field (split once, only for them). The numbers
+  // compare as bytes in the table; composite keys field by field, on the same bytes. The numbers
   // compared first were gathered in position order, so that most comparisons read two adjacent arrays.
   const byPosition = Int32Array.from(rows.keys());
   const compareKeys: (a: number, b: number) => number =
@@ -74,14 +74,13 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   return new RankedGroups(table, order, keyFields, ranked);
 }
 
-/** Compares composite keys field by field (each field's raw text compares as bytes: one char per byte). */
+/** Compares composite keys field by field, on the table's bytes (each field's raw text compares as bytes). */
 function fieldComparer(table: GroupTable, rows: readonly number[], keyFields: number): (a: number, b: number) => number {
-  const parts = rows.map((row) => splitKey(table.key(row), keyFields));
+  const keys = table.keys; // the table no longer grows: the view stays valid
   return (a, b) => {
-    const x = parts[a];
-    const y = parts[b];
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-    return 0;
+    const x = rows[a];
+    const y = rows[b];
+    return compareKeyParts(keys, table.keyStart(x), table.keyEnd(x), table.keyStart(y), table.keyEnd(y), keyFields);
   };
 }
 

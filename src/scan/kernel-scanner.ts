@@ -59,10 +59,18 @@ export class KernelScanner implements LineSink, ReadBuffer {
   private words!: Uint32Array;
   private doubles!: Float64Array;
 
+  /**
+   * Count mode: the kernel's groups, taken out whenever its table reached `flushGroups` within a task, waiting
+   * to be handed over after it (tables/partial.ts CountsPartial). The table so never outgrows that many groups
+   * (its memory, which never shrinks, stays small however many clients a range brings), and a partial stays small.
+   */
+  private readonly full: CountsPartial[] = [];
+
   constructor(
     private readonly scanner: LineScanner,
     chunkBytes: number,
     private readonly mode: KernelMode,
+    private readonly flushGroups = Infinity,
   ) {
     const module = loadKernelModule();
     if (!module || !KERNEL_FORMATS.has(scanner.format.name)) throw new Error(`no kernel for ${scanner.format.name}`);
@@ -85,6 +93,15 @@ export class KernelScanner implements LineSink, ReadBuffer {
   /** The kernel's groups as a CountsPartial (copies); leaves its table empty. */
   takePartial(): CountsPartial {
     return takeTable(this.kernel, this.scanner.table.width);
+  }
+
+  get hasFull(): boolean {
+    return this.full.length > 0;
+  }
+
+  /** The partials taken out of a full table during the last tasks, oldest first; then there are none. */
+  takeFull(): CountsPartial[] {
+    return this.full.splice(0);
   }
 
   grow(size: number): void {
@@ -111,6 +128,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
       if (records > 0) this.countRecords(records);
       if (records < MAX_RECORDS) break;
     }
+    if (this.size >= this.flushGroups) this.full.push(this.takePartial());
     this.collectCounters();
     return at - input;
   }

@@ -134,6 +134,7 @@ export class TaskScanner {
     if (
       this.analysis?.spec.foldWindows ||
       this.scanners.groups() >= this.config.flushGroups ||
+      this.scanners.hasFull() ||
       matched - this.matchedHandedOver >= MAX_MATCHES_PER_PARTIAL
     ) {
       this.matchedHandedOver = matched;
@@ -151,6 +152,7 @@ export class TaskScanner {
         if (source.size === 0 && !analysis.pending) continue;
         await this.sink.handOver(analysis.takePartial(final));
       } else {
+        for (const full of source.takeFull?.() ?? []) await this.sink.handOver(full);
         if (source.size === 0) continue;
         await this.sink.handOver(source.takePartial());
       }
@@ -182,6 +184,8 @@ export async function scanTask(task: Task, config: ScanConfig, pipe?: PipeBytes)
 interface GroupSource {
   readonly size: number;
   takePartial(): CountsPartial;
+  /** A counting kernel's partials of the tables that grew full within a task (scan/kernel-scanner.ts). */
+  takeFull?(): CountsPartial[];
 }
 
 /** How the lines of one format are scanned: the JS scanner (which keeps the counts), and the sink the reader
@@ -230,7 +234,7 @@ class FormatScanners {
       // The kernel's status table holds a column in a byte.
       const kernel =
         config.kernel && kernelSupports(format.name) && Math.max(config.statusColumns.length, this.others + 1) < 255
-          ? new KernelScanner(scanner, config.chunkBytes, mode)
+          ? new KernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
           : undefined;
       if (kernel && mode === 'count') this.countingKernels.push(kernel);
       const reader = new RangeReader(config.chunkBytes, kernel);
@@ -244,6 +248,11 @@ class FormatScanners {
   /** Where this producer's groups are: its table and the counting kernels' tables. */
   sources(): GroupSource[] {
     return [this.table, ...this.countingKernels];
+  }
+
+  /** True when a counting kernel's table grew full within a task: its partials wait to be handed over. */
+  hasFull(): boolean {
+    return this.countingKernels.some((kernel) => kernel.hasFull);
   }
 
   /** Groups held, over all sources. */

@@ -56,20 +56,24 @@ export class ByteWriter {
   /** A whole number >= 0 in decimal (counts: exact up to 2^53). */
   uint(value: number): void {
     this.room(16);
-    const buffer = this.buffer;
-    if (value < 10) {
-      buffer[this.at++] = 48 + value; // most status columns of most rows: 0
-      return;
-    }
-    let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    let at = (this.at += digits);
-    let rest = value;
-    do {
-      const next = Math.floor(rest / 10);
-      buffer[--at] = 48 + (rest - next * 10);
-      rest = next;
-    } while (rest > 0);
+    this.at = writeUint(value, this.buffer, this.at);
+  }
+
+  /**
+   * For a writer that fills the buffer itself (sinks/json-rows.ts): room for `bytes` more, at `position`; it
+   * then sets `position` past what it wrote.
+   */
+  reserve(bytes: number): Buffer {
+    this.room(bytes);
+    return this.buffer;
+  }
+
+  get position(): number {
+    return this.at;
+  }
+
+  set position(at: number) {
+    this.at = at;
   }
 
   /** A stamp as ISO 8601 text (base/time.ts). */
@@ -82,6 +86,25 @@ export class ByteWriter {
   end(): void {
     this.flush();
   }
+}
+
+/** bytes[start, end) as text, one char per byte (how tables hand keys to decodeKey). */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+/** Writes a whole number >= 0 in decimal (exact up to 2^53) at out[at]; returns where it ends. */
+export function writeUint(value: number, out: Uint8Array, at: number): number {
+  if (value < 10) {
+    out[at] = 48 + value; // most status columns of most rows: 0
+    return at + 1;
+  }
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  const end = at + digits;
+  let rest = value;
+  for (let p = end; rest > 0; rest = Math.floor(rest / 10)) out[--p] = 48 + (rest % 10);
+  return end;
 }
 
 /** Writes all of `bytes` to the file (a write may take fewer bytes than it was given). */

@@ -4,10 +4,11 @@
 // whole 1 GiB run. Rows the engine ranked are written as bytes straight from its merged table (no string or
 // object per row); rows given as objects (hand-made results) take the same columns from the objects.
 
+import { keyPartBounds } from '../tables/composite-key.js';
 import { RankedGroups } from '../tables/ranked.js';
-import type { AnalyzeResult, ResultRow } from '../tables/result.js';
+import { decodeKey, type AnalyzeResult, type ResultRow } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
-import { ByteWriter, collectText, writeAll } from './bytes.js';
+import { ByteWriter, collectText, latin1, writeAll } from './bytes.js';
 
 /** A field as CSV: quoted (quotes doubled) when it holds a comma, quote, CR or LF, or starts/ends with a space. */
 export function csvField(value: string | number): string {
@@ -58,15 +59,19 @@ function isPlainKey(key: Uint8Array, start: number, end: number): boolean {
 }
 
 /** Row i of the engine's ranking, from its table. */
-function writeRankedRow(out: ByteWriter, ranked: RankedGroups, i: number, csvSafe: boolean | undefined): void {
-  const { table, order, peaks } = ranked;
+function writeRankedRow(out: ByteWriter, ranked: RankedGroups, i: number, csvSafe: boolean | undefined, bounds: Int32Array): void {
+  const { table, order, peaks, keyFields } = ranked;
   const row = order[i];
   const keys = table.keys;
-  const start = table.keyStart(row);
-  const end = table.keyEnd(row);
-  // Keys other than plain ASCII (composite, quoted, or not valid UTF-8) go the way of the row objects.
-  if (ranked.keyFields === 1 && isPlainKey(keys, start, end) && !(csvSafe && isFormulaByte(keys[start]))) out.bytes(keys, start, end);
-  else out.text(ranked.at(i).keys.map((key) => keyField(key, csvSafe)).join(','));
+  keyPartBounds(keys, table.keyStart(row), table.keyEnd(row), keyFields, bounds);
+  for (let p = 0; p < keyFields; p++) {
+    const start = bounds[2 * p];
+    const end = bounds[2 * p + 1];
+    if (p > 0) out.byte(COMMA);
+    // Keys other than plain ASCII (to quote, or not valid UTF-8) go the way of the row objects.
+    if (isPlainKey(keys, start, end) && !(csvSafe && end > start && isFormulaByte(keys[start]))) out.bytes(keys, start, end);
+    else out.text(keyField(decodeKey(latin1(keys, start, end)), csvSafe));
+  }
   out.byte(COMMA);
   out.uint(table.total(row));
   for (let c = 0; c < table.columns; c++) {
@@ -98,6 +103,7 @@ function writeCsv(out: ByteWriter, result: AnalyzeResult, { csvSafe }: CsvOption
   const { reported } = result;
   if (reported instanceof RankedGroups) {
     const { kernelTable, order } = reported;
+    const bounds = new Int32Array(2 * reported.keyFields);
     for (let i = 0; i < reported.length; ) {
       if (kernelTable && !csvSafe) {
         // The kernel writes what it can as is; a row it cannot (a key to quote or decode ...) is written here.
@@ -108,7 +114,7 @@ function writeCsv(out: ByteWriter, result: AnalyzeResult, { csvSafe }: CsvOption
           continue;
         }
       }
-      writeRankedRow(out, reported, i++, csvSafe);
+      writeRankedRow(out, reported, i++, csvSafe, bounds);
     }
   } else {
     for (let i = 0; i < reported.length; i++) writeRowObject(out, reported.at(i), Boolean(result.windowSeconds), csvSafe);

@@ -3,11 +3,13 @@
 // the CSV columns. Nothing in the file depends on the run's thread count or duration, so, like the CSV, it is
 // byte-identical for any --threads.
 
-import { writeSync } from 'node:fs';
+import { RankedGroups } from '../tables/ranked.js';
 import type { AnalyzeResult, ResultRow } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
+import { ByteWriter, collectText, writeAll } from './bytes.js';
+import { JsonRowWriter } from './json-rows.js';
 
-/** Rows are turned into text this many at a time, so a huge result never becomes one huge string. */
+/** Row objects (a hand-made result's) become text this many at a time: a huge result is never one huge string. */
 const ROWS_PER_WRITE = 10_000;
 
 /**
@@ -85,53 +87,69 @@ function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
   };
 }
 
-/** The JSON document, written piece by piece: head fields, rows one per line, then the summary. */
-function* jsonPieces(result: AnalyzeResult): Generator<string> {
-  const head = JSON.stringify(jsonHead(result));
-  yield head.slice(0, -1) + ',"rows":[';
-  for (let i = 0; i < result.reported.length; i += ROWS_PER_WRITE) {
-    let text = '';
-    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.reported.length); j++) {
-      text += (j === 0 ? '\n' : ',\n') + JSON.stringify(jsonRow(result, result.reported.at(j)));
+/**
+ * Every row as `JSON.stringify(jsonRow(...))`, between `before(i)` and `after`: straight from the engine's
+ * table as bytes when it can (sinks/json-rows.ts), else from row objects, a bounded batch at a time.
+ */
+function writeRows(out: ByteWriter, result: AnalyzeResult, before: (i: number) => string, after: string): void {
+  const { reported } = result;
+  const fast = reported instanceof RankedGroups ? JsonRowWriter.for(result, reported) : undefined;
+  if (fast) {
+    const separators = [before(0), before(1)].map((text) => Buffer.from(text, 'utf8'));
+    const end = Buffer.from(after, 'utf8');
+    for (let i = 0; i < reported.length; i++) {
+      const separator = separators[i === 0 ? 0 : 1];
+      out.bytes(separator, 0, separator.length);
+      fast.write(out, i);
+      out.bytes(end, 0, end.length);
     }
-    yield text;
+    return;
   }
-  yield `${result.reported.length > 0 ? '\n' : ''}],"summary":${JSON.stringify(jsonSummary(result))}}\n`;
+  for (let i = 0; i < reported.length; i += ROWS_PER_WRITE) {
+    let text = '';
+    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, reported.length); j++) text += before(j) + JSON.stringify(jsonRow(result, reported.at(j))) + after;
+    out.text(text);
+  }
 }
 
-function* ndjsonPieces(result: AnalyzeResult): Generator<string> {
-  for (let i = 0; i < result.reported.length; i += ROWS_PER_WRITE) {
-    let text = '';
-    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, result.reported.length); j++) text += JSON.stringify(jsonRow(result, result.reported.at(j))) + '\n';
-    yield text;
-  }
+/** The JSON document: head fields, rows one per line, then the summary. */
+function writeJson(out: ByteWriter, result: AnalyzeResult): void {
+  const head = JSON.stringify(jsonHead(result));
+  out.text(head.slice(0, -1) + ',"rows":[');
+  writeRows(out, result, (i) => (i === 0 ? '\n' : ',\n'), '');
+  out.text(`${result.reported.length > 0 ? '\n' : ''}],"summary":${JSON.stringify(jsonSummary(result))}}\n`);
+}
+
+function writeNdjson(out: ByteWriter, result: AnalyzeResult): void {
+  writeRows(out, result, () => '', '\n');
 }
 
 /** The whole JSON document as text (for small results and tests). */
 export function formatJson(result: AnalyzeResult): string {
-  return [...jsonPieces(result)].join('');
+  return collectText((out) => writeJson(out, result));
 }
 
 /** The whole NDJSON as text: one row per line, nothing else (an empty result is an empty file). */
 export function formatNdjson(result: AnalyzeResult): string {
-  return [...ndjsonPieces(result)].join('');
+  return collectText((out) => writeNdjson(out, result));
 }
 
-/** Writes the JSON document (`ndjson`: the rows, one per line) through `write`, a piece at a time. */
-export function writeJsonTo(result: AnalyzeResult, write: (text: string) => void, ndjson = false): void {
-  for (const piece of ndjson ? ndjsonPieces(result) : jsonPieces(result)) write(piece);
+/**
+ * Writes the JSON document (`ndjson`: the rows, one per line) through `write`, a chunk at a time; a chunk is
+ * valid only during the call.
+ */
+export function writeJsonTo(result: AnalyzeResult, write: (bytes: Uint8Array) => void, ndjson = false): void {
+  const out = new ByteWriter(write);
+  (ndjson ? writeNdjson : writeJson)(out, result);
+  out.end();
 }
 
 /** Writes the JSON document to `path` atomically: an existing file is replaced whole or not at all. */
 export function saveJson(result: AnalyzeResult, path: string): void {
-  writeFileAtomic(path, (fd) => {
-    for (const piece of jsonPieces(result)) writeSync(fd, piece);
-  });
+  writeFileAtomic(path, (fd) => writeJsonTo(result, (bytes) => writeAll(fd, bytes)));
 }
 
 /** Writes the rows as NDJSON to `path` atomically. */
 export function saveNdjson(result: AnalyzeResult, path: string): void {
-  writeFileAtomic(path, (fd) => {
-    for (const piece of ndjsonPieces(result)) writeSync(fd, piece);
-  });
+  writeFileAtomic(path, (fd) => writeJsonTo(result, (bytes) => writeAll(fd, bytes), true));
 }

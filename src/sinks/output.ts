@@ -52,5 +52,5 @@ export function saveResult(result: AnalyzeResult, path: string, format: OutputFo
 export function writeResult(result: AnalyzeResult, format: OutputFormat, write: (bytes: Uint8Array) => void, options: CsvOptions = {}): void {
   if (format === 'csv') writeCsvTo(result, (bytes) => write(bytes.slice()), options);
   else if (format === 'html') write(new TextEncoder().encode(formatHtml(result)));
-  else writeJsonTo(result, (text) => write(new TextEncoder().encode(text)), format === 'ndjson');
+  else writeJsonTo(result, (bytes) => write(bytes.slice()), format === 'ndjson');
 }

@@ -89,32 +89,26 @@ export class GroupTable {
   /** The row of the key buf[start, end), inserted when new. */
   rowOf(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const slots = this.slots;
-    const mask = slots.length / SLOT_INTS - 1;
-    const length = end - start;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * SLOT_INTS;
-      const entry = slots[at];
-      if (entry === 0) return this.insert(buf, start, end, h, at);
-      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) {
-        return entry - 1;
-      }
-    }
+    const at = this.probe(buf, start, end, h);
+    const entry = this.slots[at];
+    return entry === 0 ? this.insert(buf, start, end, h, at) : entry - 1;
   }
 
   /** The row of the key buf[start, end), or -1 when the table has none (nothing is inserted). */
   find(buf: Uint8Array, start: number, end: number): number {
-    const h = hashBytes(buf, start, end);
+    return this.slots[this.probe(buf, start, end, hashBytes(buf, start, end))] - 1;
+  }
+
+  /** Where (in ints) the key buf[start, end) of hash `h` is in the slots, or the empty slot where it would go. */
+  private probe(buf: Uint8Array, start: number, end: number, h: number): number {
     const slots = this.slots;
     const mask = slots.length / SLOT_INTS - 1;
     const length = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const at = slot * SLOT_INTS;
       const entry = slots[at];
-      if (entry === 0) return -1;
-      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) {
-        return entry - 1;
-      }
+      if (entry === 0) return at;
+      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) return at;
     }
   }
 

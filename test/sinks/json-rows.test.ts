@@ -1,0 +1,112 @@
+// The JSON and NDJSON of an engine result are written as bytes straight from the ranking (sinks/json-rows.ts);
+// they must be exactly what JSON.stringify makes of the same rows given as objects (sinks/json.ts's general
+// path), for any key bytes (composite, escaped, UTF-8 or not), status column names, window and size.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { GroupTable } from '../../src/tables/group-table.js';
+import { RankedGroups } from '../../src/tables/ranked.js';
+import type { AnalyzeResult } from '../../src/tables/result.js';
+import { formatJson, formatNdjson } from '../../src/sinks/json.js';
+import { packStamp } from '../../src/base/time.js';
+import { analyzeText, BASE_EPOCH, clfTime, logs } from '../support/analysis-logs.js';
+
+/** The same result with its rows as plain objects: the JSON sink then takes the general path. */
+function asObjects(result: AnalyzeResult): AnalyzeResult {
+  const rows = result.rows;
+  return { ...result, reported: { length: rows.length, at: (i) => rows[i] } };
+}
+
+function assertSameJson(result: AnalyzeResult, message?: string): void {
+  assert.equal(formatJson(result), formatJson(asObjects(result)), message);
+  assert.equal(formatNdjson(result), formatNdjson(asObjects(result)), message);
+}
+
+/** A key made for several fields, as analyses/key-maker.ts lays it out (tables/composite-key.ts). */
+function compositeKey(parts: readonly Uint8Array[]): Uint8Array {
+  const bytes: number[] = [];
+  parts.forEach((part, i) => {
+    if (i < parts.length - 1) bytes.push((part.length >>> 24) & 255, (part.length >>> 16) & 255, (part.length >>> 8) & 255, part.length & 255);
+    bytes.push(...part);
+  });
+  return Uint8Array.from(bytes);
+}
+
+/** A result over a table of the given keys (each counted `counts[i]` times, in column i % columns). */
+function resultOf(keys: Uint8Array[], fields: readonly string[], columns: readonly string[], windowed: boolean): AnalyzeResult {
+  const table = new GroupTable(columns.length);
+  const stamp = packStamp(BASE_EPOCH, 60);
+  keys.forEach((key, i) => {
+    for (let n = 0; n <= i % 3; n++) table.add(key, 0, key.length, (i + n) % columns.length, packStamp(BASE_EPOCH + n * 1000, 60));
+  });
+  const order = Int32Array.from({ length: table.size }, (_, i) => table.size - 1 - i);
+  const peaks = windowed ? { count: Float64Array.from(order, (row) => row + 1), start: Float64Array.from(order, () => stamp) } : undefined;
+  const reported = new RankedGroups(table, order, fields.length, peaks);
+  return {
+    keyFields: fields,
+    errorCodes: [404],
+    statusColumns: columns,
+    ...(windowed ? { windowSeconds: 60 } : {}),
+    threshold: 1,
+    reported,
+    get rows() {
+      return reported.toArray();
+    },
+    summary: { lines: 0, blank: 0, malformed: 0, comment: 0, parsed: 0, matched: 0, outside: 0, excluded: 0, input: 'x', inputs: [], skippedInputs: [], format: 'combined', warnings: [], bytes: 0, uncompressedBytes: 0, threads: 1, groups: table.size, reported: order.length, elapsedMs: 0 },
+  };
+}
+
+/** Key bytes that exercise every escape: quotes, backslashes, control bytes, DEL, UTF-8, a BOM, invalid UTF-8. */
+const keyPart = fc.oneof(
+  fc.uint8Array({ maxLength: 12 }),
+  fc.constantFrom(...['10.0.0.1', '', 'a"b', 'a\\b', '\t\n\r\b\f\x00\x1f\x7f', '\xef\xbb\xbfbom', 'caf\xc3\xa9', '\xff\xfe', '\xed\xa0\x80'].map((text) => Buffer.from(text, 'latin1'))),
+);
+
+describe('JSON written from the ranking', () => {
+  it('equals JSON.stringify of the row objects: any key bytes, fields, status names, window', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(['404'], ['4xx', '500'], ['404', '4xx', '500-599'], ['10', '9', 'x', '2']),
+        fc.boolean(),
+        fc.array(fc.array(keyPart, { minLength: 3, maxLength: 3 }), { maxLength: 30 }),
+        (fieldCount, columns, windowed, keyParts) => {
+          const fields = ['ip', 'path', 'user_agent'].slice(0, fieldCount);
+          const keys = keyParts.map((parts) => (fieldCount === 1 ? parts[0] : compositeKey(parts.slice(0, fieldCount))));
+          assertSameJson(resultOf(keys, fields, columns, windowed));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('equals the row objects on engine results: any --by, window and threshold', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        logs,
+        fc.constantFrom(['ip'], ['path'], ['ip', 'path'], ['path', 'status'], ['user_agent']),
+        fc.constantFrom(0, 60),
+        fc.integer({ min: 1, max: 3 }),
+        async (log, by, window, threshold) => {
+          const result = await analyzeText(log, { by, threshold, errorCodes: ['4xx', '500'], ...(window ? { window: `${window}s` } : {}) });
+          assertSameJson(result);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('writes the default run\'s odd clients and far dates as JSON.stringify does', async () => {
+    const clients = ['10.0.0.1', 'a\\b', 'say"hi"', 'caf\xc3\xa9', '\xff\xfe', '::1', 'x'.repeat(300)];
+    const lines: string[] = [];
+    for (let i = 0; i < 700; i++) {
+      const time = i % 100 === 99 ? '31/Dec/9999:23:59:59 +1400' : clfTime(BASE_EPOCH + i * 13, [0, 60, -300][i % 3]);
+      lines.push(`${clients[i % clients.length]} - - [${time}] "GET / HTTP/1.1" ${[404, 500, 403][i % 3]} 12`);
+    }
+    const result = await analyzeText(lines.join('\n') + '\n', { threshold: 1, threads: 2 });
+    assert.ok(result.reported instanceof RankedGroups);
+    assertSameJson(result);
+    assert.match(formatNdjson(result), /"ip":"a\\\\b"/);
+  });
+});
