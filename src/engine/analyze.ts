@@ -16,6 +16,7 @@ import { resolveInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
+import { singleRangeBytes } from '../plan/ranges.js';
 import { readReport, type ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { RankedGroups } from '../tables/ranked.js';
@@ -31,7 +32,9 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
   const spec = resolveOptions(options);
 
   const resolved = await resolveInputs(spec.inputs, { skipUnreadable: spec.skipUnreadable });
-  const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, spec);
+  // Small files (one range each) are detected by the producers that read them, in parallel.
+  const detectUpTo = singleRangeBytes(spec.rangeBytes);
+  const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, { ...spec, detectUpTo });
   mark('inputs probed');
   try {
     const skipped = [...resolved.skipped, ...unreadable];
