@@ -16,6 +16,7 @@ import { resolveInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
+import { singleRangeBytes } from '../plan/ranges.js';
 import { keepsTops, reportConfigOf } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { Task } from '../plan/tasks.js';
@@ -32,7 +33,9 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
   const spec = resolveOptions(options);
 
   const resolved = await resolveInputs(spec.inputs, { skipUnreadable: spec.skipUnreadable });
-  const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, spec);
+  // Small files (one range each) are detected by the producers that read them, in parallel.
+  const detectUpTo = singleRangeBytes(spec.rangeBytes);
+  const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, { ...spec, detectUpTo });
   mark('inputs probed');
   let copies: PipeCopies | undefined;
   try {
@@ -93,11 +96,14 @@ async function gatherReport(
   return parts.data();
 }
 
-/** The run's tasks for the report's read: each stream's format as the run settled it, a pipe's bytes from its copy. */
+/**
+ * The run's tasks for the report's read: each stream's format, and each small file's its producer detected, as
+ * the run settled it; a pipe's bytes from its copy.
+ */
 function reportTasks(run: ConsumedRun, result: AnalyzeResult, pipeCopies: ReadonlyMap<number, string>): Task[] {
   return run.tasks.map((task) => {
-    if (task.kind !== 'stream') return task;
     const format = result.summary.inputs[task.input].format;
+    if (task.kind === 'range') return task.format === 'auto' ? { ...task, format } : task;
     const copy = pipeCopies.get(task.input);
     return copy === undefined ? { ...task, format } : { ...task, format, from: 'file', path: copy };
   });

@@ -1,5 +1,6 @@
 // The main thread's side of the producers (engine/producer-thread.ts is theirs): one read of the inputs by a
-// pool of worker threads. The pool deals tasks as each producer asks for one, relays a pipe's bytes to the
+// pool of worker threads. The pool deals tasks as each producer asks for one (small ranges, as of many small
+// files, a batch at a time: each hand-off is a round trip between threads), relays a pipe's bytes to the
 // producer that took its task, puts the partials on the shared bounded queue (acknowledging each only once
 // the queue took it, which is what holds a producer back when the consumer falls behind), passes on what
 // producers say of their tasks, and fails once, with the first error, stopping every producer.
@@ -49,14 +50,24 @@ interface Producer {
   done: boolean;
   /** The pipe it reads, if any. */
   relay: PipeRelay | undefined;
-  /** The task it holds, if any (for messages). */
-  task: Task | undefined;
+  /** The tasks it holds, if any (for messages). */
+  tasks: readonly Task[];
+}
+
+/** Ranges are dealt together up to this many bytes (a hand-off costs more than scanning a small file). */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Bytes a task reads (a stream's stored size; a pipe's is not known). */
+function taskBytes(task: Task): number {
+  return task.kind === 'range' ? task.end - task.start : task.size;
 }
 
 class ProducerPool<P> {
   readonly done: Promise<void>;
   private readonly workers: Worker[];
   private nextTask = 0;
+  /** Bytes of the tasks not dealt yet. */
+  private bytesLeft: number;
   private running: number;
   private settled = false;
   private resolve!: () => void;
@@ -68,6 +79,7 @@ class ProducerPool<P> {
       this.reject = reject;
     });
     this.running = Math.max(1, Math.min(run.producers, run.tasks.length));
+    this.bytesLeft = run.tasks.reduce((sum, task) => sum + taskBytes(task), 0);
     this.workers = takeProducers(this.running);
     for (const worker of this.workers) {
       if (!this.attach(worker)) break;
@@ -76,11 +88,12 @@ class ProducerPool<P> {
 
   /** Listens to one producer and gives it the run's configuration; false when it had failed already. */
   private attach(worker: Worker): boolean {
-    const producer: Producer = { done: false, relay: undefined, task: undefined };
+    const producer: Producer = { done: false, relay: undefined, tasks: [] };
     worker.on('message', (message: FromProducer) => this.onMessage(worker, producer, message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
-      const holding = producer.task ? ` while scanning ${describeTask(producer.task)}` : '';
+      const more = producer.tasks.length > 1 ? ` (of ${producer.tasks.length} tasks dealt together)` : '';
+      const holding = producer.tasks.length > 0 ? ` while scanning ${describeTask(producer.tasks[0])}${more}` : '';
       if (!producer.done) this.fail(new Error(`a producer stopped unexpectedly (exit code ${code})${holding}`));
     });
     const error = earlyError(worker);
@@ -99,8 +112,8 @@ class ProducerPool<P> {
     switch (message.type) {
       case 'ready':
         producer.relay = undefined;
-        producer.task = undefined;
-        if (this.nextTask < run.tasks.length) this.deal(worker, producer, run.tasks[this.nextTask++]);
+        producer.tasks = [];
+        if (this.nextTask < run.tasks.length) this.deal(worker, producer, this.nextTasks());
         else worker.postMessage({ type: 'stop' });
         break;
       case 'pipe-took':
@@ -110,7 +123,7 @@ class ProducerPool<P> {
         run.onRead?.(message.bytes);
         break;
       case 'streamed':
-        run.onStreamed?.(message.report);
+        for (const report of message.reports) run.onStreamed?.(report);
         break;
       case 'partial':
         run.queue.put(message.partial as P).then(
@@ -136,10 +149,32 @@ class ProducerPool<P> {
     }
   }
 
-  /** Gives a producer its next task; a pipe's relay starts sending it the pipe's bytes. */
-  private deal(worker: Worker, producer: Producer, task: Task): void {
-    producer.task = task;
-    worker.postMessage({ type: 'task', task });
+  /**
+   * The next task, with the ranges after it while they stay small: at most BATCH_BYTES, and toward the end at
+   * most a share of what is left, so that the producers still finish together.
+   */
+  private nextTasks(): Task[] {
+    const tasks = this.run.tasks;
+    const first = tasks[this.nextTask++];
+    const batch = [first];
+    let bytes = taskBytes(first);
+    if (first.kind === 'range') {
+      const most = Math.min(BATCH_BYTES, this.bytesLeft / (2 * this.workers.length));
+      for (let next = tasks[this.nextTask]; next?.kind === 'range' && bytes + taskBytes(next) <= most; next = tasks[this.nextTask]) {
+        batch.push(next);
+        bytes += taskBytes(next);
+        this.nextTask++;
+      }
+    }
+    this.bytesLeft -= bytes;
+    return batch;
+  }
+
+  /** Gives a producer its next tasks; a pipe's relay starts sending it the pipe's bytes. */
+  private deal(worker: Worker, producer: Producer, tasks: readonly Task[]): void {
+    producer.tasks = tasks;
+    worker.postMessage({ type: 'task', tasks });
+    const task = tasks[0];
     if (task.kind !== 'stream' || task.from !== 'pipe') return;
     const relay = this.run.relays?.get(task.input);
     if (!relay) return this.fail(new Error(`no relay for pipe input ${task.path}`));

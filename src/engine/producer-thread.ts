@@ -1,5 +1,5 @@
 // A producer, run as a worker thread (this file is the thread's side; engine/producer-pool.ts is the main
-// thread's): takes tasks one at a time, scans each with a TaskScanner (scan/task-scanner.ts), and posts the
+// thread's): takes tasks one at a time (small ones a few at a time), scans each with a TaskScanner (scan/task-scanner.ts), and posts the
 // partials it hands over to the main thread, which puts them on the consumer's queue. It waits for the
 // queue to take each (an `ack`) before it goes on: that is the bounded queue's backpressure, across threads.
 
@@ -9,12 +9,16 @@ import { mark } from '../base/trace.js';
 import type { PipeMessage } from '../inputs/pipe-relay.js';
 import { ReportTaskScanner } from '../scan/report-scanner.js';
 import { TaskScanner, type PartialSink } from '../scan/task-scanner.js';
+import type { StreamReport } from '../tables/line-counts.js';
 import { reportTransferList, type ReportPartial } from '../tables/report-partial.js';
 import { scanPartialTransferList, type ScanPartial } from '../tables/partial.js';
 import { describeTask, type Task } from '../plan/tasks.js';
+import { loadKernelModule } from '../wasm/kernel-module.js';
 import type { FromProducer, ToProducer } from './thread-messages.js';
 
 mark('producer modules loaded');
+// Compiled while the main thread still parses the arguments and plans, not once the first task came.
+loadKernelModule();
 
 /** Progress is reported at most this often (in bytes read), to keep messages rare. */
 const REPORT_BYTES = 8 * 1024 * 1024;
@@ -102,9 +106,13 @@ async function run(): Promise<void> {
       if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
       if (first) mark('first task');
       first = false;
-      const task = (current = message.task);
-      const report = await scanner.scan(task, task.kind === 'stream' && task.from === 'pipe' ? pipeChunks() : undefined);
-      if (report) send({ type: 'streamed', report });
+      const reports: StreamReport[] = [];
+      for (const task of message.tasks) {
+        current = task;
+        const report = await scanner.scan(task, task.kind === 'stream' && task.from === 'pipe' ? pipeChunks() : undefined);
+        if (report) reports.push(report);
+      }
+      if (reports.length > 0) send({ type: 'streamed', reports });
       current = undefined;
     }
     mark('tasks done');

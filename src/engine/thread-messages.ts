@@ -13,7 +13,7 @@ import type { ReportPartial } from '../tables/report-partial.js';
 export type ToProducer =
   | { readonly type: 'config'; readonly config: ScanConfig } // the first message: a read of the run
   | { readonly type: 'config'; readonly report: ReportConfig } // or: the HTML report's read
-  | { readonly type: 'task'; readonly task: Task }
+  | { readonly type: 'task'; readonly tasks: readonly Task[] } // one task, or a batch of small ranges
   | { readonly type: 'ack' } // the partial it sent is on the queue: go on
   | PipeMessage // the next bytes of the pipe being read, its end, or its read error
   | { readonly type: 'stop' }; // no more tasks
@@ -23,8 +23,8 @@ export type FromProducer =
   | { readonly type: 'read'; readonly bytes: number }
   | { readonly type: 'pipe-took' } // took one pipe-data: the main thread may send another
   | { readonly type: 'partial'; readonly partial: ScanPartial | ReportPartial }
-  /** A stream task ended: how its format was chosen, bytes read, and bytes of text they gave. */
-  | { readonly type: 'streamed'; readonly report: StreamReport }
+  /** A stream task ended (or a small file detected here): how its format was chosen, bytes read, and bytes of text they gave. */
+  | { readonly type: 'streamed'; readonly reports: readonly StreamReport[] } // those of one batch of tasks, in one message
   | { readonly type: 'done'; readonly stats: FileStats }
   /** `user`: the input's fault (corrupt file ...), reported as a LogsiftError, not as a bug. */
   | { readonly type: 'failed'; readonly message: string; readonly user: boolean; readonly stack?: string };

@@ -42,11 +42,21 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/**
- * Calls fn(start, end) for each non-blank line of the sample (CR stripped); an unfinished last line only if
- * `whole`. Stops early when fn returns false.
- */
-function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: number) => boolean | void): void {
+/** The non-blank lines of a sample as (start, end) pairs, CR stripped: found once, read by every pass. */
+interface SampleLines {
+  readonly sample: Buffer;
+  readonly whole: boolean;
+  readonly bounds: Int32Array;
+  readonly count: number;
+}
+
+/** The last sample's lines: detection reads one sample in several passes (one per candidate, and more). */
+let lastLines: SampleLines | undefined;
+
+function sampleLines(sample: Buffer, whole: boolean): SampleLines {
+  if (lastLines && lastLines.sample === sample && lastLines.whole === whole) return lastLines;
+  let bounds = new Int32Array(256);
+  let count = 0;
   let start = 0;
   while (start < sample.length) {
     let end = sample.indexOf(LF, start);
@@ -54,9 +64,41 @@ function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: nu
     if (!complete) end = sample.length;
     let lineEnd = end;
     if (lineEnd > start && sample[lineEnd - 1] === CR) lineEnd--;
-    if ((complete || whole) && lineEnd > start && fn(start, lineEnd) === false) return;
+    if ((complete || whole) && lineEnd > start) {
+      if (2 * count + 2 > bounds.length) {
+        const bigger = new Int32Array(bounds.length * 2);
+        bigger.set(bounds);
+        bounds = bigger;
+      }
+      bounds[2 * count] = start;
+      bounds[2 * count + 1] = lineEnd;
+      count++;
+    }
     start = end + 1;
   }
+  return (lastLines = { sample, whole, bounds, count });
+}
+
+/**
+ * Calls fn(start, end) for each non-blank line of the sample (CR stripped); an unfinished last line only if
+ * `whole`. Stops early when fn returns false.
+ */
+function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: number) => boolean | void): void {
+  const { bounds, count } = sampleLines(sample, whole);
+  for (let i = 0; i < count; i++) if (fn(bounds[2 * i], bounds[2 * i + 1]) === false) return;
+}
+
+/**
+ * The candidates' parsers for `options`, made once: a parser costs more to make (JSON's key tree) than to read
+ * a sample with, and detection meets many files. Each is reset with `begin` before it reads a sample.
+ */
+const NO_OPTIONS: FormatOptions = {};
+const candidateFormats = new WeakMap<FormatOptions, LineFormat[]>();
+
+function candidatesFor(options: FormatOptions): LineFormat[] {
+  let formats = candidateFormats.get(options);
+  if (!formats) candidateFormats.set(options, (formats = CANDIDATES.map((candidate) => candidate.create(options))));
+  return formats;
 }
 
 /**
@@ -81,7 +123,15 @@ function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines:
  * last line is complete even without a newline). When nothing fits, the answer is `combined` (every line will
  * then be counted as malformed, and the caller warns). `exhaustive`: no early stop (for tests).
  */
-export function detectFormat(sample: Buffer, options: FormatOptions = {}, whole = false, exhaustive = false): Detection {
+export function detectFormat(sample: Buffer, options: FormatOptions = NO_OPTIONS, whole = false, exhaustive = false): Detection {
+  try {
+    return detectAnyFormat(sample, options, whole, exhaustive);
+  } finally {
+    lastLines = undefined; // not held past detection (a sample may be up to MAX_LINE_BYTES)
+  }
+}
+
+function detectAnyFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean): Detection {
   // docker compose logs: the format of the lines behind the prefixes (a stateless one: W3C headers behind
   // prefixes could not be found at range starts).
   const behindPrefix = composeLines(sample, whole);
@@ -98,17 +148,17 @@ function detectPlainFormat(sample: Buffer, options: FormatOptions, whole: boolea
   // The CLF family (the most common logs) is read first, so that a candidate can stop at the first line it
   // cannot read once it can no longer win. The outcome is the plain rule's: the candidate reading the most
   // lines, the earlier on a tie, unless the CLF family reads more.
-  let lines = 0;
-  forEachLine(sample, whole, () => void lines++);
+  const lines = sampleLines(sample, whole).count;
   const clf = detectClf(sample, whole);
   let best = '';
   let bestCount = 0;
-  for (const candidate of CANDIDATES) {
+  const formats = candidatesFor(options);
+  for (const [i, candidate] of CANDIDATES.entries()) {
     // To change the outcome a candidate must read more lines than the best one before it, and at least as many
     // as the CLF family (which must read more than any candidate to be chosen).
     // (`exhaustive`: every candidate reads every line, the plain rule; tests check both agree.)
     const needed = exhaustive ? bestCount + 1 : Math.max(bestCount + 1, clf.count);
-    const count = countFitting(candidate.create(options), sample, whole, lines, needed);
+    const count = countFitting(formats[i], sample, whole, lines, needed);
     if (count >= needed) {
       best = candidate.name;
       bestCount = count;
@@ -215,6 +265,7 @@ export function chooseFormat(requested: string, options: FormatOptions, sample: 
     // The server's own format, behind docker compose's prefixes when the lines carry them.
     const { bytes, whole } = sample();
     const prefixed = composeLines(bytes, whole) ? COMPOSE_PREFIX + name : name;
+    lastLines = undefined;
     return { name: prefixed, detected: false, tried: [prefixed] };
   }
   const { bytes, whole } = sample();

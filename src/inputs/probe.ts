@@ -28,7 +28,10 @@ export interface PlannedFile {
    */
   readonly stream?: boolean;
   readonly compression: Compression;
-  /** Format name; for a compressed file or a pipe, the requested one (maybe `auto`): its producer settles it. */
+  /**
+   * Format name; for a compressed file, a pipe, or a small plain file whose detection was left to its producer
+   * (ProbeOptions.detectUpTo), the requested one (maybe `auto`): its producer settles it.
+   */
   readonly format: string;
 }
 
@@ -42,19 +45,30 @@ export interface ProbedFile extends PlannedFile {
  * Opens `path` and says what it holds. Throws an unreadable-input error when it cannot be opened, or when it is
  * compressed in a way logsift cannot read.
  */
-export function probeFile(input: number, path: string, format: string, options: FormatOptions = {}): ProbedFile {
+export function probeFile(input: number, path: string, format: string, options: FormatOptions = {}, detectUpTo = 0): ProbedFile {
   const { fd, size } = openFile(path);
   try {
-    const head = readHead(fd, size, format === 'auto' ? DETECT_BYTES : MAGIC_BYTES);
+    const leftToProducer = format === 'auto' && size <= detectUpTo;
+    const head = readHead(fd, size, format === 'auto' && !leftToProducer ? DETECT_BYTES : MAGIC_BYTES);
     if (size === 0) return { input, path, size, stream: true, compression: 'none', format };
     const compression = detectCompression(head);
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
+    if (leftToProducer) return { input, path, size, compression, format };
     const detection = chooseFormat(format, options, () => detectionSample(fd, head, size));
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The format of an open plain file of `size` bytes, from its first text, as probeFile finds it: for a file whose
+ * detection was left to the producer that reads it.
+ */
+export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions): Detection {
+  const head = readHead(fd, size, DETECT_BYTES);
+  return chooseFormat(format, options, () => detectionSample(fd, head, size));
 }
 
 /**
@@ -110,6 +124,11 @@ export interface ProbeOptions {
   readonly skipUnreadable?: boolean;
   /** What `-` reads (default: process.stdin, touched only when `-` is an input). */
   readonly stdin?: Readable;
+  /**
+   * Plain files up to this size are not detected here but by the producer that reads them (each is one task):
+   * with many small files, detection is most of the work, and the producers share it. Default 0: none.
+   */
+  readonly detectUpTo?: number;
 }
 
 /** Probes every input in order; an unreadable one fails the lot, or with skipUnreadable is left out. */
@@ -120,7 +139,7 @@ export async function probeInputs(inputs: readonly Input[], options: ProbeOption
       const number = probed.files.length;
       try {
         if (input.kind === 'file') {
-          probed.files.push(probeFile(number, input.path, options.format, options.formatOptions));
+          probed.files.push(probeFile(number, input.path, options.format, options.formatOptions, options.detectUpTo));
         } else {
           const relay = await PipeRelay.open(input.path, options.stdin ?? process.stdin).catch((error: unknown) => {
             throw asUnreadable(input.path, error) ?? error;

@@ -58,7 +58,7 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
   const seen = new Set<string>();
   let glob: typeof import('tinyglobby') | undefined; // loaded only for a pattern (it takes a while to load)
   const add = (path: string, stats: Stats): void => {
-    const identity = path === STDIN ? STDIN : realpathSync(path);
+    const identity = path === STDIN ? STDIN : realpathSync.native(path);
     if (seen.has(identity)) return;
     seen.add(identity);
     inputs.push(stats.isFile() ? { kind: 'file', path, size: stats.size } : { kind: 'pipe', path });

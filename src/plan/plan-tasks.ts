@@ -38,7 +38,10 @@ export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes
     const share = Math.max(1, Math.round((producers * file.size) / totalBytes));
     const fd = openSync(file.path, 'r');
     try {
-      for (const { start, end } of planRanges(fd, file.size, { producers: share, rangeBytes })) {
+      const ranges = planRanges(fd, file.size, { producers: share, rangeBytes });
+      // A format left to the producer (inputs/probe.ts, detectUpTo) is settled at the file's start: one range.
+      if (file.format === 'auto' && ranges.length > 1) throw new Error(`${file.path}: a format to detect in a file cut into ranges`);
+      for (const { start, end } of ranges) {
         const task: RangeTask = { kind: 'range', input: file.input, path: file.path, start, end, format: file.format };
         tasks.push(task);
       }

@@ -23,6 +23,11 @@ export interface PlanOptions {
 /** Ranges smaller than this are not worth a producer of their own (start-up costs more than it saves). */
 const MIN_SPLIT_BYTES = 1024 * 1024;
 
+/** Files up to this size are one range, however many producers share them. */
+export function singleRangeBytes(rangeBytes: number): number {
+  return Math.min(MIN_SPLIT_BYTES, rangeBytes);
+}
+
 /** How many ranges a file of `size` bytes is cut into. */
 export function rangeCount(size: number, { producers, rangeBytes }: PlanOptions): number {
   if (size === 0) return 0;

@@ -13,6 +13,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { AnalysisState } from '../analyses/analysis-state.js';
 import { createFormat, type FormatOptions, type LineFormat } from '../formats/index.js';
+import { detectFileFormat } from '../inputs/probe.js';
 import { RangeReader, type LineSink } from '../inputs/range-reader.js';
 import { STDIN } from '../inputs/resolve.js';
 import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from '../inputs/stream-reader.js';
@@ -80,7 +81,8 @@ export class TaskScanner {
   }
 
   /**
-   * Scans one task; `pipe` gives a pipe task's bytes. Says what a stream task found (its format, its sizes).
+   * Scans one task; `pipe` gives a pipe task's bytes. Says what a stream task found (its format, its sizes), and
+   * how a range task whose format was left to it (a small file, inputs/probe.ts) was detected.
    * Partials may be handed over during and after it; the rest stays in the table for the next task.
    */
   async scan(task: Task, pipe?: PipeBytes): Promise<StreamReport | undefined> {
@@ -90,9 +92,13 @@ export class TaskScanner {
     analysis?.beginTask(task.input, task.kind === 'range' ? task.start : 0);
     let report: StreamReport | undefined;
     if (task.kind === 'range') {
-      const { format, reader, sink } = scanners.for(task.format);
+      const fd = this.file.fdOf(task.path);
+      // A small file's format may be left to its producer (inputs/probe.ts): then the task is the whole file.
+      const detection = task.format === 'auto' ? detectFileFormat(fd, task.end, task.format, config.formatOptions) : undefined;
+      const { format, reader, sink } = scanners.for(detection?.name ?? task.format);
       format.begin?.(task.state ?? []);
-      reader.scanRange(this.file.fdOf(task.path), task.start, task.end, sink, onRead);
+      reader.scanRange(fd, task.start, task.end, sink, onRead);
+      if (detection) report = { input: task.input, detection, bytes: task.end, uncompressedBytes: task.end };
     } else {
       if (task.from === 'pipe' && !pipe) throw new Error(`no bytes given for pipe input ${task.path}`);
       let bytes = 0;

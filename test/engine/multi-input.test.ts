@@ -93,6 +93,26 @@ describe('several inputs', () => {
     }
   });
 
+  test('small files of several formats, detected by the producers that read them, read as when the main thread detects them', NEEDS_REAL_LOGS, async () => {
+    const logs = ['iis_w3c_knowit_u_ex151020.log', 'clf_nasa_ksc_aug1995_first20k.log', 'nginx_vhost_xff_beats_test-with-host.log', 'apache_combined_semicomplete_2015_elastic.log'];
+    const files = logs.map((name, i) => {
+      const path = join(dir, `mixed-${i}.log`);
+      writeFileSync(path, readRealLog(new URL(name, REAL)).subarray(0, 40_000 + i * 7_000));
+      return path;
+    });
+    // rangeBytes 1000: every file is cut into ranges, so the main thread detects them all (the reference here).
+    const reference = await analyze({ input: files, threads: 2, rangeBytes: 1000, threshold: 1 });
+    const formats = reference.summary.inputs.map((input) => input.format);
+    assert.deepEqual(formats, ['w3c', 'common', 'vcombined', 'combined']);
+    for (const threads of [1, 2, 3]) {
+      const result = await analyze({ input: files, threads, threshold: 1 });
+      assert.equal(formatCsv(result), formatCsv(reference), `threads ${threads}`);
+      assert.deepEqual(result.summary.inputs.map((input) => input.format), formats);
+      assert.equal(result.summary.lines, reference.summary.lines);
+      assert.equal(result.summary.malformed, reference.summary.malformed);
+    }
+  });
+
   test('a missing file among many stops the run naming it; skipUnreadable goes on and reports it', async () => {
     const missing = join(dir, 'missing.log');
     await assert.rejects(analyze({ input: [pieces[0], missing, pieces[1]] }), { message: `input file not found: ${missing}` });

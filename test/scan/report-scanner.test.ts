@@ -136,4 +136,27 @@ describe('report data', () => {
     checkSums(gz);
     assert.deepEqual(gz.report, plain.report);
   });
+  it('reads small files, whose format their producers detected, as the run did: the same report as one file', async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const input = join(REPO_ROOT, 'data', 'sample.log');
+    const lines = readFileSync(input, 'latin1').split('\n').filter((line) => line !== '');
+    const whole = await analyze({ input, threads: 2, report: true });
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-report-small-'));
+    try {
+      // Pieces of at most a few hundred lines, named in order: small enough to be detected by their producers.
+      for (let i = 0, n = 0; i < lines.length; i += 300, n++) {
+        writeFileSync(join(dir, `part-${String(n).padStart(4, '0')}.log`), lines.slice(i, i + 300).join('\n') + '\n', 'latin1');
+      }
+      for (const threads of [1, 3]) {
+        const parts = await analyze({ input: dir, threads, report: true });
+        checkSums(parts);
+        assert.ok(parts.summary.inputs.every((file) => file.format === 'combined'), 'every piece detected');
+        assert.deepEqual(parts.report!.timeline, whole.report!.timeline, `threads ${threads}`);
+        assert.deepEqual(parts.report!.groups, whole.report!.groups, `threads ${threads}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
