@@ -247,13 +247,16 @@ describe('WebAssembly kernel vs the JS parser on JSON lines', () => {
   });
 });
 
+/** The default run (the kernel counts), a window (it hands records over) and `--by ip,path` (lines parsed again). */
+const RUNS = [{}, { window: '1h' }, { by: ['ip', 'path'] }] as const;
+
 async function sameRuns(inputs: readonly string[], chunkBytes: number): Promise<void> {
   for (const input of inputs) {
-    for (const format of ['caddy', 'json']) {
-      const expected = await analyze({ input, format, threshold: 1, threads: 1, kernel: false });
+    for (const [format, run] of [['caddy', RUNS[0]], ['json', RUNS[0]], ['caddy', RUNS[1]], ['json', RUNS[2]]] as const) {
+      const expected = await analyze({ input, format, ...run, threshold: 1, threads: 1, kernel: false });
       for (const threads of [1, 3]) {
-        const result = await analyze({ input, format, threshold: 1, threads, chunkBytes: chunkBytes + threads, kernel: true });
-        const label = `${input}, ${format}, threads ${threads}`;
+        const result = await analyze({ input, format, ...run, threshold: 1, threads, chunkBytes: chunkBytes + threads, kernel: true });
+        const label = `${input}, ${format} ${JSON.stringify(run)}, threads ${threads}`;
         assert.deepEqual(counts(result.summary), counts(expected.summary), label);
         assert.equal(formatCsv(result), formatCsv(expected), label);
       }
