@@ -137,10 +137,11 @@ export class KernelScanner implements LineSink, ReadBuffer {
       if (records > 0) this.countRecords(records);
       if (records === MAX_RECORDS) continue;
       if (kernel.deferred.value === 0) break;
-      // A line the kernel left to the JS parser (it stopped at its start; the line is complete).
-      const lineEnd = this.bytes.indexOf(0x0a, at - input);
-      this.scanner.scanLine(this.bytes, at - input, lineEnd);
-      at = input + lineEnd + 1;
+      // A line the kernel left to the JS parser (it stopped at its start; the line is complete, its newline
+      // perhaps the one scanLine lent in the spare byte past the buffer's view).
+      const newline = this.memoryBytes.indexOf(0x0a, at);
+      this.scanner.scanLine(this.bytes, at - input, newline - input);
+      at = newline + 1;
     }
     this.collectCounters();
     return at - input;
