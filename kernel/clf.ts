@@ -39,6 +39,8 @@ export function wantedTable(): usize {
 }
 
 import { tableAdd } from './table';
+import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
+export { jsonInit } from './json';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { csvRows, csvBytes } from './csv';
 export { rankRows } from './rank';
@@ -64,6 +66,13 @@ export let firstStamp: f64 = Infinity;
 export let lastStamp: f64 = -Infinity;
 /** Records written by the last scan call. */
 export let records: u32 = 0;
+/** The last scan call stopped at a line the JS parser must read (JSON: a time the kernel does not read). */
+export let deferred: bool = false;
+
+/** scan's `kind`: how lines are read. */
+const CLF: u32 = 0;
+const VHOST_CLF: u32 = 1;
+const JSON_LINES: u32 = 2;
 
 // Fields of the line parseLine accepted last.
 let clientStart: usize = 0;
@@ -87,23 +96,30 @@ export function resetCounters(): void {
 }
 
 /**
- * Scans the complete lines in [start, end), counting matching lines in the table (`countHere`) or writing
- * at most `maxRecords` records of them at `out`. Returns where
- * scanning stopped: the start of the unfinished last line, or of the first line not scanned because the
- * record area was full (then `records == maxRecords`).
+ * Scans the complete lines in [start, end) of `kind` (CLF, VHOST_CLF or JSON_LINES), counting matching lines
+ * in the table (`countHere`) or writing at most `maxRecords` records of them at `out`. Returns where
+ * scanning stopped: the start of the unfinished last line, of the first line not scanned because the
+ * record area was full (then `records == maxRecords`), or of a line left to the JS parser (then `deferred`).
  */
-export function scan(start: usize, end: usize, out: usize, maxRecords: u32, vhost: bool, countHere: bool): usize {
+export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind: u32, countHere: bool): usize {
   let lineStart = start;
   let n: u32 = 0;
+  deferred = false;
   while (n < maxRecords) {
     const newline = findByte(lineStart, end, LF);
     if (newline == end) break;
     let lineEnd = newline;
     lines++;
     if (lineEnd > lineStart && <u32>load<u8>(lineEnd - 1) == CR) lineEnd--;
+    const answer = lineEnd == lineStart ? 0 : kind == JSON_LINES ? parseJsonLine(lineStart, lineEnd) : parseLine(lineStart, lineEnd, kind == VHOST_CLF) ? 1 : 0;
+    if (answer == JSON_DEFER) {
+      lines--;
+      deferred = true;
+      break;
+    }
     if (lineEnd == lineStart) {
       blank++;
-    } else if (parseLine(lineStart, lineEnd, vhost)) {
+    } else if (answer == JSON_PARSED) {
       parsed++;
       if (stamp < firstStamp) firstStamp = stamp;
       if (stamp > lastStamp) lastStamp = stamp;
@@ -130,6 +146,18 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, vhos
   }
   records = n;
   return lineStart;
+}
+
+/** jsonLine, its fields taken as this file's. */
+function parseJsonLine(start: usize, end: usize): i32 {
+  const answer = jsonLine(start, end);
+  if (answer == JSON_PARSED) {
+    clientStart = jsonClientStart;
+    clientEnd = jsonClientEnd;
+    status = jsonStatus;
+    stamp = jsonStamp;
+  }
+  return answer;
 }
 
 /** The first `byte` in [p, end), or end. */

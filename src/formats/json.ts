@@ -115,6 +115,21 @@ export function checkJsonFields(fields: Readonly<Record<string, string>>): Recor
   return checked as Record<RoleName, string>;
 }
 
+/**
+ * The key tree as the WebAssembly kernel (kernel/json.ts) takes it: node 0 the root, children of a node
+ * contiguous, 12 int32s a node (key offset and length in `keys`, first child, child count, `walk`, the rank of
+ * its path for client, status and time or -1, its children's key lengths as bits, 31 for longer ones, 0 0 0),
+ * and the client ranks logged as `address:port` as bits.
+ */
+export interface JsonKeyLayout {
+  readonly nodes: Int32Array;
+  readonly keys: Buffer;
+  readonly clientPortRanks: number;
+}
+
+const KERNEL_ROLES = [ROLE.client, ROLE.status, ROLE.time];
+const KERNEL_NODE_WORDS = 12;
+
 export class JsonFormat implements LineFormat {
   private readonly root = new KeyNode(Buffer.alloc(0));
   private readonly captures: Captures = makeCaptures(JSON_ROLES.length);
@@ -136,6 +151,34 @@ export class JsonFormat implements LineFormat {
         if (candidate.port) this.portRanks[ROLE[role]].add(rank);
       });
     }
+  }
+
+  /**
+   * The tree for the kernel, which reads only client, status and time: a key without children or any of
+   * those roles is left out (finding it changes nothing), a node keeps `walk` (it had children: an object
+   * value is walked and checked, not skipped). Undefined when a client rank does not fit the bits.
+   */
+  kernelLayout(): JsonKeyLayout | undefined {
+    const kept = (n: KeyNode): boolean => n.children.length > 0 || n.roles.some((r) => KERNEL_ROLES.includes(r.role));
+    const order: KeyNode[] = [this.root];
+    const firstChild: number[] = [];
+    for (let i = 0; i < order.length; i++) {
+      firstChild.push(order.length);
+      order.push(...order[i].children.filter(kept));
+    }
+    const nodes = new Int32Array(order.length * KERNEL_NODE_WORDS);
+    let keyOffset = 0;
+    order.forEach((n, i) => {
+      const kids = n.children.filter(kept);
+      const ranks = KERNEL_ROLES.map((role) => Math.min(...n.roles.filter((r) => r.role === role).map((r) => r.rank), Infinity));
+      const lengths = kids.reduce((bits, kid) => bits | (1 << Math.min(kid.key.length, 31)), 0);
+      const words = [keyOffset, n.key.length, firstChild[i], kids.length, n.children.length > 0 ? 1 : 0];
+      nodes.set([...words, ...ranks.map((r) => (r === Infinity ? -1 : r)), lengths], i * KERNEL_NODE_WORDS);
+      keyOffset += n.key.length;
+    });
+    const portRanks = [...this.portRanks[ROLE.client]];
+    if (portRanks.some((rank) => rank > 30)) return undefined;
+    return { nodes, keys: Buffer.concat(order.map((n) => n.key)), clientPortRanks: portRanks.reduce((bits, rank) => bits | (1 << rank), 0) };
   }
 
   parse(buf: Buffer, start: number, end: number, out: LineFields): boolean {

@@ -1,23 +1,29 @@
-// The WebAssembly scan kernel for Common/Combined/vhost-Combined (source: kernel/clf.ts, AssemblyScript).
+// The WebAssembly scan kernel for Common/Combined/vhost-Combined and JSON lines (source: kernel/clf.ts and
+// kernel/json.ts, AssemblyScript).
 //
 // Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
 // and either counts matching lines in its own group table (the default run) or returns one record per matching
 // line for LineScanner.countMatch (analyses), so the kernel changes nothing but speed. The JS parser remains
-// the reference. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
+// the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
+import type { LineFormat } from '../formats/fields.js';
+import { JsonFormat } from '../formats/json.js';
 import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
 import { kernelTableArrays } from '../tables/kernel-table.js';
 import { partialOf, type CountsPartial } from '../tables/partial.js';
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import type { LineScanner } from './line-scanner.js';
 
-/** Formats the kernel parses, and whether their lines start with a `vhost:port` field. */
-const KERNEL_FORMATS: ReadonlyMap<string, boolean> = new Map([
-  ['common', false],
-  ['combined', false],
-  ['vcombined', true],
+/** Formats the kernel parses, and how it reads their lines (kernel/clf.ts scan's `kind`). */
+const KERNEL_FORMATS: ReadonlyMap<string, number> = new Map([
+  ['common', 0],
+  ['combined', 0],
+  ['vcombined', 1],
+  ['json', 2],
+  ['caddy', 2],
 ]);
+const JSON_KIND = 2;
 
 /** Records the kernel may write per call (32 bytes each). */
 const MAX_RECORDS = 32768;
@@ -29,8 +35,15 @@ const MAX_RECORDS = 32768;
  */
 export type KernelMode = 'count' | 'records' | 'reparse';
 
-export function kernelSupports(format: string): boolean {
-  return KERNEL_FORMATS.has(format) && loadKernelModule() !== null;
+/**
+ * True when the kernel reads this format (a name, or a parser: JSON only as the JSON format's own, not
+ * wrapped as `--client-from xff` wraps it).
+ */
+export function kernelSupports(format: string | LineFormat): boolean {
+  const name = typeof format === 'string' ? format : format.name;
+  if (!KERNEL_FORMATS.has(name) || loadKernelModule() === null) return false;
+  if (typeof format === 'string' || KERNEL_FORMATS.get(name) !== JSON_KIND) return true;
+  return format instanceof JsonFormat && format.kernelLayout() !== undefined;
 }
 
 /** The groups of a kernel's table as a CountsPartial (copies); leaves the table empty. */
@@ -48,7 +61,7 @@ function takeTable(kernel: KernelExports, width: number): CountsPartial {
 export class KernelScanner implements LineSink, ReadBuffer {
   bytes: Buffer = Buffer.alloc(0);
   private readonly kernel: KernelExports;
-  private readonly vhost: number;
+  private readonly kind: number;
   private readonly out: number;
   private input = 0;
   /** Length of the read buffer (a detached view forgets its own). */
@@ -73,9 +86,10 @@ export class KernelScanner implements LineSink, ReadBuffer {
     private readonly flushGroups = Infinity,
   ) {
     const module = loadKernelModule();
-    if (!module || !KERNEL_FORMATS.has(scanner.format.name)) throw new Error(`no kernel for ${scanner.format.name}`);
-    this.vhost = KERNEL_FORMATS.get(scanner.format.name) ? 1 : 0;
+    if (!module || !kernelSupports(scanner.format)) throw new Error(`no kernel for ${scanner.format.name}`);
+    this.kind = KERNEL_FORMATS.get(scanner.format.name) ?? 0;
     this.kernel = instantiate(module);
+    if (scanner.format instanceof JsonFormat) this.takeKeys(scanner.format);
     const columns = scanner.table.columns;
     new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
       scanner.columnOfStatus.map((column) => column + 1),
@@ -83,6 +97,18 @@ export class KernelScanner implements LineSink, ReadBuffer {
     if (mode === 'count') this.kernel.tableInit(columns, TABLE_ROWS);
     this.out = mode === 'count' ? 0 : this.kernel.allocate(MAX_RECORDS * (this.kernel.RECORD_BYTES.value as number));
     this.grow(Math.max(chunkBytes, 1));
+  }
+
+  /** Writes a JSON format's key tree into the kernel's memory. */
+  private takeKeys(format: JsonFormat): void {
+    const layout = format.kernelLayout();
+    if (!layout) throw new Error('no kernel for this JSON key tree');
+    const { kernel } = this;
+    const nodes = kernel.allocate(layout.nodes.byteLength);
+    const keys = kernel.allocate(layout.keys.length + 1);
+    new Int32Array(kernel.memory.buffer, nodes, layout.nodes.length).set(layout.nodes);
+    new Uint8Array(kernel.memory.buffer, keys, layout.keys.length).set(layout.keys);
+    kernel.jsonInit(nodes, keys, layout.clientPortRanks);
   }
 
   /** Groups in the kernel's table (count mode). */
@@ -122,11 +148,17 @@ export class KernelScanner implements LineSink, ReadBuffer {
     const countHere = this.mode === 'count' ? 1 : 0;
     let at = input + from;
     for (;;) {
-      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.vhost, countHere);
+      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.kind, countHere);
       this.refreshViews();
       const records = kernel.records.value as number;
       if (records > 0) this.countRecords(records);
-      if (records < MAX_RECORDS) break;
+      if (records === MAX_RECORDS) continue;
+      if (kernel.deferred.value === 0) break;
+      // A line the kernel left to the JS parser (it stopped at its start; the line is complete, its newline
+      // perhaps the one scanLine lent in the spare byte past the buffer's view).
+      const newline = this.memoryBytes.indexOf(0x0a, at);
+      this.scanner.scanLine(this.bytes, at - input, newline - input);
+      at = newline + 1;
     }
     if (this.size >= this.flushGroups) this.full.push(this.takePartial());
     this.collectCounters();

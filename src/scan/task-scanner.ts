@@ -239,7 +239,7 @@ class FormatScanners {
         scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
       // The kernel's status table holds a column in a byte.
       const kernel =
-        config.kernel && kernelSupports(format.name) && Math.max(config.statusColumns.length, this.others + 1) < 255
+        config.kernel && kernelSupports(format) && Math.max(config.statusColumns.length, this.others + 1) < 255
           ? new KernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
           : undefined;
       if (kernel && mode === 'count') this.countingKernels.push(kernel);

@@ -22,7 +22,11 @@ export interface KernelExports {
   readonly lastStamp: WebAssembly.Global;
   readonly records: WebAssembly.Global;
   readonly tableRows: WebAssembly.Global;
-  scan(start: number, end: number, out: number, maxRecords: number, vhost: number, countHere: number): number;
+  /** 1 when the last scan stopped at a line the JS parser must read. */
+  readonly deferred: WebAssembly.Global;
+  /** `kind`: 0 Common/Combined, 1 vhost-Combined, 2 JSON lines (after jsonInit). */
+  scan(start: number, end: number, out: number, maxRecords: number, kind: number, countHere: number): number;
+  jsonInit(nodes: number, keys: number, clientPortRanks: number): void;
   wantedTable(): number;
   allocate(bytes: number): number;
   release(at: number): void;

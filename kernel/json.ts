@@ -1,0 +1,416 @@
+// The JSON-lines scan kernel, in AssemblyScript: one line's client, status and time, found by walking the
+// object on bytes exactly as src/formats/json-scan.ts walkObject and src/formats/json.ts JsonFormat.parse do
+// (same acceptance, same captured bytes), with string contents and skipped objects crossed 16 bytes at a time
+// with SIMD. clf.ts's scan loop calls jsonLine for each line and counts it as it counts CLF lines.
+//
+// The tree of wanted keys comes from JS (JsonFormat.kernelLayout): node 0 is the root, each node 8 i32s (key
+// offset and length, first child and child count, `walk`: the JS node had children, so an object value is
+// walked and checked rather than skipped, then the rank of its path for client, status and time, -1 none,
+// then the lengths of its children's keys as bits, 31 for any longer; 12 i32s in all).
+// What this file does not read itself (a time that is not an epoch number or an ISO 8601 string: CLF text, an
+// epoch in a string) it leaves to the JS parser: jsonLine returns DEFER and clf.ts's scan stops at that line.
+
+const QUOTE: u32 = 0x22;
+const BACKSLASH: u32 = 0x5c;
+const LBRACE: u32 = 0x7b;
+const RBRACE: u32 = 0x7d;
+const LBRACKET: u32 = 0x5b;
+const RBRACKET: u32 = 0x5d;
+const COMMA: u32 = 0x2c;
+const COLON: u32 = 0x3a;
+const SP: u32 = 0x20;
+const TAB: u32 = 0x09;
+
+/** jsonLine's answers. */
+export const JSON_MALFORMED: i32 = 0;
+export const JSON_PARSED: i32 = 1;
+export const JSON_DEFER: i32 = -1;
+
+const NODE_BYTES: usize = 48;
+const ROLES: i32 = 3; // client, status, time
+const CLIENT: i32 = 0;
+const STATUS: i32 = 1;
+const TIME: i32 = 2;
+const NO_RANK: i32 = 0x7fffffff;
+
+let nodes: usize = 0;
+let keys: usize = 0;
+/** Bit r set: the client path of rank r is logged as `address:port`. */
+let clientPortRanks: u32 = 0;
+
+// Captures per role: value start, end, whether it was a string, the rank of its path.
+const CAPTURES: usize = memory.data(ROLES * 16);
+
+// The fields of the line jsonLine accepted last.
+export let jsonClientStart: usize = 0;
+export let jsonClientEnd: usize = 0;
+export let jsonStatus: u32 = 0;
+export let jsonStamp: f64 = 0;
+
+/** Takes the key tree JS wrote at `nodeArea` (keys' bytes at `keyArea`). */
+export function jsonInit(nodeArea: usize, keyArea: usize, portRanks: u32): void {
+  nodes = nodeArea;
+  keys = keyArea;
+  clientPortRanks = portRanks;
+}
+
+@inline function byteAt(p: usize): u32 {
+  return <u32>load<u8>(p);
+}
+
+@inline function node(n: u32, field: usize): i32 {
+  return load<i32>(nodes + <usize>n * NODE_BYTES + (field << 2));
+}
+
+@inline function skipSpace(p: usize, end: usize): usize {
+  if (p < end && byteAt(p) > SP) return p; // the usual case: no space at all
+  while (p < end) {
+    const c = byteAt(p);
+    if (c != SP && c != TAB && c != 0x0d && c != 0x0a) break;
+    p++;
+  }
+  return p;
+}
+
+/** The closing quote of the string whose opening quote is at p, or 0. A backslash skips the byte after it. */
+function stringEnd(p: usize, end: usize): usize {
+  p++;
+  const quotes = i8x16.splat(<i8>QUOTE);
+  const backslashes = i8x16.splat(<i8>BACKSLASH);
+  while (p < end) {
+    if (p + 16 <= end) {
+      const v = v128.load(p);
+      const mask = i8x16.bitmask(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)));
+      if (mask == 0) {
+        p += 16;
+        continue;
+      }
+      p += <usize>ctz(mask);
+    } else if (byteAt(p) != QUOTE && byteAt(p) != BACKSLASH) {
+      p++;
+      continue;
+    }
+    if (byteAt(p) == QUOTE) return p;
+    p += 2;
+  }
+  return 0;
+}
+
+/** The position after the value at p (string, number, literal, object or array), or 0 (as json-scan.ts valueEnd). */
+function valueEnd(p: usize, end: usize): usize {
+  if (p >= end) return 0;
+  const c = byteAt(p);
+  if (c == QUOTE) {
+    const q = stringEnd(p, end);
+    return q == 0 ? 0 : q + 1;
+  }
+  if (c == LBRACE || c == LBRACKET) {
+    let depth = 0;
+    const quotes = i8x16.splat(<i8>QUOTE);
+    const opens = i8x16.splat(<i8>LBRACKET); // `{` and `[` differ only in bit 5, as `}` and `]` do
+    const closes = i8x16.splat(<i8>RBRACKET);
+    const fold = i8x16.splat(<i8>0xdf);
+    while (p < end) {
+      if (p + 16 <= end) {
+        const v = v128.load(p);
+        const folded = v128.and(v, fold);
+        const mask = i8x16.bitmask(v128.or(i8x16.eq(v, quotes), v128.or(i8x16.eq(folded, opens), i8x16.eq(folded, closes))));
+        if (mask == 0) {
+          p += 16;
+          continue;
+        }
+        p += <usize>ctz(mask);
+      }
+      const b = byteAt(p);
+      if (b == QUOTE) {
+        p = stringEnd(p, end);
+        if (p == 0) return 0;
+      } else if (b == LBRACE || b == LBRACKET) {
+        depth++;
+      } else if (b == RBRACE || b == RBRACKET) {
+        if (--depth == 0) return p + 1;
+      }
+      p++;
+    }
+    return 0;
+  }
+  // number, true, false, null
+  const start = p;
+  while (p < end) {
+    const b = byteAt(p);
+    if (b == COMMA || b == RBRACE || b == RBRACKET || b == SP || b == TAB || b == 0x0d || b == 0x0a) break;
+    p++;
+  }
+  return p == start ? 0 : p;
+}
+
+/** The child of node n whose key is [start, end) as written, or -1. */
+function findChild(n: u32, start: usize, end: usize): i32 {
+  const length = <i32>(end - start);
+  if (((<u32>node(n, 8) >>> <u32>min(length, 31)) & 1) == 0) return -1; // no child key is this long
+  const first = node(n, 2);
+  const last = first + node(n, 3);
+  for (let i = first; i < last; i++) {
+    if (node(i, 1) != length) continue;
+    if (memory.compare(keys + <usize>node(i, 0), start, <usize>length) == 0) return i;
+  }
+  return -1;
+}
+
+function capture(n: u32, start: usize, end: usize, string: bool): void {
+  for (let role = 0; role < ROLES; role++) {
+    const rank = node(n, 5 + role);
+    const at = CAPTURES + (<usize>role << 4);
+    if (rank >= 0 && rank < load<i32>(at, 12)) {
+      store<u32>(at, <u32>start);
+      store<u32>(at, <u32>end, 4);
+      store<u32>(at, string ? 1 : 0, 8);
+      store<i32>(at, rank, 12);
+    }
+  }
+}
+
+@inline function hasRoles(n: u32): bool {
+  return node(n, 5) >= 0 || node(n, 6) >= 0 || node(n, 7) >= 0;
+}
+
+/** Walks the object at p capturing node n's key paths; the position after it, or 0 (as json-scan.ts walkObject). */
+function walkObject(p: usize, end: usize, n: u32): usize {
+  p = skipSpace(p, end);
+  if (p >= end || byteAt(p) != LBRACE) return 0;
+  p = skipSpace(p + 1, end);
+  if (p < end && byteAt(p) == RBRACE) return p + 1;
+  while (true) {
+    if (p >= end || byteAt(p) != QUOTE) return 0;
+    const keyEnd = stringEnd(p, end);
+    if (keyEnd == 0) return 0;
+    const child = findChild(n, p + 1, keyEnd);
+    p = skipSpace(keyEnd + 1, end);
+    if (p >= end || byteAt(p) != COLON) return 0;
+    p = skipSpace(p + 1, end);
+    if (p >= end) return 0;
+    const v = byteAt(p);
+    let after: usize;
+    if (child >= 0 && v == LBRACE && node(child, 4) != 0) {
+      after = walkObject(p, end, child);
+    } else {
+      after = valueEnd(p, end);
+      if (after != 0 && child >= 0 && hasRoles(child)) {
+        if (v == QUOTE) {
+          capture(child, p + 1, after - 1, true);
+        } else if (v == LBRACKET) {
+          const first = skipSpace(p + 1, end);
+          const last = first < end && byteAt(first) == QUOTE ? stringEnd(first, end) : 0;
+          if (last != 0) capture(child, first + 1, last, true);
+        } else if (v != LBRACE && !(v == 0x6e && after - p == 4)) {
+          capture(child, p, after, false); // number or true/false; `null` is no value
+        }
+      }
+    }
+    if (after == 0) return 0;
+    p = skipSpace(after, end);
+    if (p >= end) return 0;
+    if (byteAt(p) == COMMA) {
+      p = skipSpace(p + 1, end);
+      continue;
+    }
+    return byteAt(p) == RBRACE ? p + 1 : 0;
+  }
+}
+
+/** Parses the line [start, end) (CR stripped): JSON_PARSED with the json* fields set, JSON_MALFORMED or JSON_DEFER. */
+export function jsonLine(start: usize, end: usize): i32 {
+  if (byteAt(start) != LBRACE) return JSON_MALFORMED;
+  for (let role = 0; role < ROLES; role++) {
+    const at = CAPTURES + (<usize>role << 4);
+    store<i32>(at, -1);
+    store<i32>(at, -1, 4);
+    store<i32>(at, NO_RANK, 12);
+  }
+  const after = walkObject(start, end, 0);
+  if (after == 0) return JSON_MALFORMED;
+  for (let p = after; p < end; p++) {
+    const b = byteAt(p);
+    if (b != SP && b != TAB) return JSON_MALFORMED; // something after the object
+  }
+  const client = CAPTURES + (<usize>CLIENT << 4);
+  const statusAt = CAPTURES + (<usize>STATUS << 4);
+  const timeAt = CAPTURES + (<usize>TIME << 4);
+  const status = statusOf(load<i32>(statusAt), load<i32>(statusAt, 4));
+  const clientStart = load<i32>(client);
+  const clientEnd = load<i32>(client, 4);
+  if (clientStart < 0 || clientEnd <= clientStart || status < 0) return JSON_MALFORMED;
+  const timeStart = load<i32>(timeAt);
+  if (timeStart < 0) return JSON_MALFORMED;
+  const timeEnd = <usize>load<i32>(timeAt, 4);
+  let stamp: f64;
+  if (load<u32>(timeAt, 8) != 0) {
+    stamp = parseIsoTime(<usize>timeStart, timeEnd);
+    if (isNaN(stamp) || scanEnd != timeEnd) return JSON_DEFER; // CLF text or an epoch in a string: the JS parser reads it
+  } else {
+    stamp = parseEpochAnyUnit(<usize>timeStart, timeEnd);
+    if (isNaN(stamp) || scanEnd != timeEnd) return JSON_MALFORMED;
+  }
+  jsonClientStart = <usize>clientStart;
+  jsonClientEnd = <usize>clientEnd;
+  const rank = load<i32>(client, 12);
+  if (rank < 32 && ((clientPortRanks >> <u32>rank) & 1) != 0) setClientAddress(<usize>clientStart, <usize>clientEnd);
+  jsonStatus = <u32>status;
+  jsonStamp = stamp;
+  return JSON_PARSED;
+}
+
+/** As fieldscan.ts setClientAddress: `[v6]:port` or `v4:port` without the port. */
+function setClientAddress(start: usize, end: usize): void {
+  if (byteAt(start) == LBRACKET) {
+    for (let p = start + 1; p < end; p++) {
+      if (byteAt(p) == RBRACKET) {
+        jsonClientStart = start + 1;
+        jsonClientEnd = p;
+        return;
+      }
+    }
+    return;
+  }
+  for (let p = end - 1; p > start; p--) {
+    const c = byteAt(p);
+    if (c == COLON) {
+      if (p < end - 1) jsonClientEnd = p;
+      return;
+    }
+    if (c < 0x30 || c > 0x39) return;
+  }
+}
+
+/** As json.ts statusOf: 100..599, 0 for `-` or 0, -1 otherwise. */
+function statusOf(start: i32, end: i32): i32 {
+  if (start < 0) return -1;
+  const p = <usize>start;
+  if (end - start == 1 && (byteAt(p) == 0x2d || byteAt(p) == 0x30)) return 0;
+  if (end - start != 3) return -1;
+  const d1 = <i32>byteAt(p) - 0x30;
+  const d2 = <i32>byteAt(p + 1) - 0x30;
+  const d3 = <i32>byteAt(p + 2) - 0x30;
+  if (d1 < 1 || d1 > 5 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9) return -1;
+  return d1 * 100 + d2 * 10 + d3;
+}
+
+// The time readers of src/formats/timestamps.ts, same arithmetic (f64), same NaN cases; `scanEnd` is its scan.end.
+let scanEnd: usize = 0;
+
+@inline function digit(p: usize): i32 {
+  const d = <i32>byteAt(p) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+function twoDigits(p: usize): i32 {
+  const a = <i32>byteAt(p) - 0x30;
+  const b = <i32>byteAt(p + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+function skipFraction(p: usize, end: usize): usize {
+  const c = p < end ? byteAt(p) : 0;
+  if ((c == 0x2e || c == COMMA) && p + 1 < end && digit(p + 1) >= 0) {
+    p += 2;
+    while (p < end && digit(p) >= 0) p++;
+  }
+  return p;
+}
+
+function packStamp(epochSeconds: f64, offsetMinutes: f64): f64 {
+  return epochSeconds * 4096 + (offsetMinutes + 2048);
+}
+
+function daysFromCivil(year: f64, month: f64, day: f64): f64 {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function isValidDate(year: i32, month: i32, day: i32): bool {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days = month == 2 ? 29 : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+  if (day > days) return false;
+  if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) return false;
+  return true;
+}
+
+function parseIsoTime(p: usize, end: usize): f64 {
+  // YYYY-MM-DD
+  if (end - p < 10 || byteAt(p + 4) != 0x2d || byteAt(p + 7) != 0x2d) return NaN;
+  const y1 = twoDigits(p);
+  const y2 = twoDigits(p + 2);
+  const month = twoDigits(p + 5);
+  const day = twoDigits(p + 8);
+  if (y1 < 0 || y2 < 0 || month < 0 || day < 0) return NaN;
+  const year = y1 * 100 + y2;
+  if (!isValidDate(year, month, day)) return NaN;
+  const days = daysFromCivil(<f64>year, <f64>month, <f64>day);
+  let q = p + 10;
+  if (q >= end) return NaN;
+  const t = byteAt(q);
+  if (t != 0x54 && t != SP && t != 0x74) return NaN;
+  // HH:MM[:SS][.fff]
+  q++;
+  if (end - q < 5 || byteAt(q + 2) != COLON) return NaN;
+  const h = twoDigits(q);
+  const m = twoDigits(q + 3);
+  let s = 0;
+  let r = q + 5;
+  if (r < end && byteAt(r) == COLON) {
+    if (end - r < 3) return NaN;
+    s = twoDigits(r + 1);
+    r += 3;
+  }
+  if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return NaN;
+  r = skipFraction(r, end);
+  const seconds = <f64>(h * 3600 + m * 60 + s);
+  let offset = parseOffset(r, end);
+  if (isNaN(offset)) {
+    offset = 0;
+    scanEnd = r;
+  }
+  return packStamp(days * 86400 + seconds - offset * 60, offset);
+}
+
+function parseOffset(p: usize, end: usize): f64 {
+  if (p >= end) return NaN;
+  const c = byteAt(p);
+  if (c == 0x5a || c == 0x7a) {
+    scanEnd = p + 1;
+    return 0;
+  }
+  if ((c != 0x2b && c != 0x2d) || end - p < 3) return NaN;
+  const oh = twoDigits(p + 1);
+  let om = 0;
+  let q = p + 3;
+  if (q < end && byteAt(q) == COLON) {
+    if (end - q < 3) return NaN;
+    om = twoDigits(q + 1);
+    q += 3;
+  } else if (end - q >= 2 && digit(q) >= 0) {
+    om = twoDigits(q);
+    q += 2;
+  }
+  if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
+  scanEnd = q;
+  return <f64>((c == 0x2d ? -1 : 1) * (oh * 60 + om));
+}
+
+/** An epoch number, its unit (s, ms, µs, ns) guessed from its integer digits, as a UTC stamp; whole seconds. */
+function parseEpochAnyUnit(p: usize, end: usize): f64 {
+  let q = p;
+  while (q < end && digit(q) >= 0) q++;
+  const digits = <i32>(q - p);
+  if (digits == 0 || digits > 20) return NaN;
+  const unitDigits = digits <= 11 ? 0 : digits <= 14 ? 3 : digits <= 17 ? 6 : 9;
+  let seconds: f64 = 0;
+  for (let i = 0; i < digits - unitDigits; i++) seconds = seconds * 10 + <f64>digit(p + <usize>i);
+  scanEnd = skipFraction(q, end);
+  return packStamp(seconds, 0);
+}
