@@ -47,10 +47,11 @@ function takeTable(kernel: KernelExports, width: number): CountsPartial {
  */
 export class KernelScanner implements LineSink, ReadBuffer {
   bytes: Buffer = Buffer.alloc(0);
-  private readonly kernel: KernelExports;
-  private readonly vhost: number;
+  protected readonly kernel: KernelExports;
+  /** The kernel's `scan` argument after the record count: vhost for this kernel, the format for others. */
+  protected readonly variant: number;
   private readonly out: number;
-  private input = 0;
+  protected input = 0;
   /** Length of the read buffer (a detached view forgets its own). */
   private inputBytes = 0;
   /** The memory the views below were made on; a call that grows memory replaces it. */
@@ -59,15 +60,17 @@ export class KernelScanner implements LineSink, ReadBuffer {
   private words!: Uint32Array;
   private doubles!: Float64Array;
 
+  /** `other`: another kernel module with the same exports (scan/field-kernel-scanner.ts), and its variant. */
   constructor(
-    private readonly scanner: LineScanner,
+    protected readonly scanner: LineScanner,
     chunkBytes: number,
     private readonly mode: KernelMode,
+    other?: { readonly kernel: KernelExports; readonly variant: number },
   ) {
-    const module = loadKernelModule();
-    if (!module || !KERNEL_FORMATS.has(scanner.format.name)) throw new Error(`no kernel for ${scanner.format.name}`);
-    this.vhost = KERNEL_FORMATS.get(scanner.format.name) ? 1 : 0;
-    this.kernel = instantiate(module);
+    const module = other ? null : loadKernelModule();
+    if (!other && (!module || !KERNEL_FORMATS.has(scanner.format.name))) throw new Error(`no kernel for ${scanner.format.name}`);
+    this.variant = other ? other.variant : KERNEL_FORMATS.get(scanner.format.name) ? 1 : 0;
+    this.kernel = other ? other.kernel : instantiate(module!);
     const columns = scanner.table.columns;
     new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
       scanner.columnOfStatus.map((column) => column + 1),
@@ -105,11 +108,15 @@ export class KernelScanner implements LineSink, ReadBuffer {
     const countHere = this.mode === 'count' ? 1 : 0;
     let at = input + from;
     for (;;) {
-      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.vhost, countHere);
+      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.variant, countHere);
       this.refreshViews();
       const records = kernel.records.value as number;
       if (records > 0) this.countRecords(records);
-      if (records < MAX_RECORDS) break;
+      if (records < MAX_RECORDS) {
+        const next = this.resume(at, input + to);
+        if (next < 0) break;
+        at = next;
+      }
     }
     this.collectCounters();
     return at - input;
@@ -141,8 +148,16 @@ export class KernelScanner implements LineSink, ReadBuffer {
     }
   }
 
+  /**
+   * Where to go on after a scan call stopped at `at` with room left for records, or -1 to stop there (this
+   * kernel only stops at the unfinished last line; others hand lines back to JS).
+   */
+  protected resume(_at: number, _end: number): number {
+    return -1;
+  }
+
   /** Remakes the views when memory grew (which detaches the old ones). */
-  private refreshViews(): void {
+  protected refreshViews(): void {
     const buffer = this.kernel.memory.buffer;
     if (buffer === this.viewed) return;
     this.viewed = buffer;
