@@ -12,6 +12,8 @@ const MINUS = 0x2d;
 const PLUS = 0x2b;
 const DOT = 0x2e;
 const COMMA = 0x2c;
+const SP = 0x20;
+const TAB = 0x09;
 
 export function digit(buf: Buffer, i: number): number {
   const d = buf[i] - 0x30;
@@ -171,3 +173,22 @@ const MONTH_NAMES = [
   'january', 'february', 'march', 'april', 'may', 'june',
   'july', 'august', 'september', 'october', 'november', 'december',
 ];
+
+/** W3C's `#GMT-Offset: -0800` (or `+05:30`) value at p as minutes east of UTC; 0 when unreadable. */
+export function parseGmtOffset(buf: Buffer, p: number, end: number): number {
+  while (p < end && (buf[p] === SP || buf[p] === TAB)) p++;
+  while (end > p && (buf[end - 1] === SP || buf[end - 1] === TAB)) end--;
+  const sign = buf[p] === 0x2d ? -1 : buf[p] === 0x2b ? 1 : 0;
+  if (sign === 0) return 0;
+  const digits: number[] = [];
+  for (let i = p + 1; i < end; i++) {
+    const d = buf[i] - 0x30;
+    if (d >= 0 && d <= 9) digits.push(d);
+    else if (buf[i] !== 0x3a || digits.length !== 2) return 0;
+  }
+  if (digits.length !== 4) return 0;
+  const hours = digits[0] * 10 + digits[1];
+  const minutes = digits[2] * 10 + digits[3];
+  if (hours > 23 || minutes > 59) return 0;
+  return sign * (hours * 60 + minutes);
+}

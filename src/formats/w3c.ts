@@ -24,7 +24,7 @@ import { LogsiftError } from '../base/errors.js';
 import { packStamp } from '../base/time.js';
 import { LineFields, rawText, type FormatDefinition, type LineFormat } from './fields.js';
 import { clearDetails } from './request.js';
-import { parseIsoDate, parseTimeOfDay, scan } from './timestamps.js';
+import { parseGmtOffset, parseIsoDate, parseTimeOfDay, scan } from './timestamps.js';
 
 const SP = 0x20;
 const TAB = 0x09;
@@ -71,6 +71,8 @@ export class Layout {
   /** Last column `parse` must read (client, status, date, time); -1 when the fields lack one of them. */
   readonly lastEssential: number;
   readonly hasDate: boolean;
+  /** Columns 0..lastEssential as a scan kernel reads them: 1 date, 2 time, 3 client, 4 status, 0 other. */
+  readonly essentialRoles: Uint8Array;
 
   constructor(readonly names: readonly string[]) {
     this.roles = new Uint8Array(names.length);
@@ -90,7 +92,18 @@ export class Layout {
     this.hasDate = at(Role.Date) >= 0;
     if (this.hasDate) essential.push(at(Role.Date));
     this.lastEssential = essential.some((c) => c < 0) ? -1 : Math.max(...essential);
+    this.essentialRoles = this.roles.slice(0, this.lastEssential + 1).map((role) => (role <= Role.Status ? role : 0));
   }
+}
+
+/** The state a scan kernel reads plain W3C lines with (W3cFormat.kernelLayout). */
+export interface W3cKernelLayout {
+  /** The last column `parse` reads; -1 when the layout lacks one of client, status and time. */
+  readonly last: number;
+  readonly roles: Uint8Array;
+  /** Day of the `#Date:` line (days since 1970) for a layout without a date column; NaN otherwise. */
+  readonly days: number;
+  readonly offsetMinutes: number;
 }
 
 /**
@@ -147,6 +160,8 @@ export class W3cFormat implements LineFormat {
   private offsetMinutes = 0;
   /** Layouts by their `#Fields:` text: IIS repeats the same header many times. */
   private readonly layouts = new Map<string, Layout>();
+  /** Goes up with every header line and `begin`: a scan kernel takes the layout again when it changed. */
+  stateVersion = 0;
 
   constructor(flavour: W3cFlavour) {
     this.name = flavour.name;
@@ -272,8 +287,20 @@ export class W3cFormat implements LineFormat {
     }
   }
 
+  /** The layout in force, for a scan kernel (which reads only plain lines and hands the rest back to `parse`). */
+  kernelLayout(): W3cKernelLayout {
+    const layout = this.layout;
+    return {
+      last: layout.lastEssential,
+      roles: layout.essentialRoles,
+      days: layout.hasDate ? NaN : this.headerDays,
+      offsetMinutes: this.offsetMinutes,
+    };
+  }
+
   header(buf: Buffer, start: number, end: number): boolean {
     if (buf[start] !== HASH) return false;
+    this.stateVersion++;
     if (startsWith(buf, start, end, FIELDS_PREFIX)) {
       const text = buf.latin1Slice(start + FIELDS_PREFIX.length, end);
       let layout = this.layouts.get(text);
@@ -293,6 +320,7 @@ export class W3cFormat implements LineFormat {
   }
 
   begin(stateLines: readonly string[]): void {
+    this.stateVersion++;
     this.layout = this.defaultLayout;
     this.headerDays = NaN;
     this.offsetMinutes = 0;
@@ -315,25 +343,6 @@ function closingQuote(buf: Buffer, p: number, end: number): number {
     return next === SP || next === TAB ? p : -1;
   }
   return -1;
-}
-
-/** `#GMT-Offset: -0800` (or `+05:30`) as minutes east of UTC; 0 when unreadable. */
-function parseGmtOffset(buf: Buffer, p: number, end: number): number {
-  while (p < end && (buf[p] === SP || buf[p] === TAB)) p++;
-  while (end > p && (buf[end - 1] === SP || buf[end - 1] === TAB)) end--;
-  const sign = buf[p] === 0x2d ? -1 : buf[p] === 0x2b ? 1 : 0;
-  if (sign === 0) return 0;
-  const digits: number[] = [];
-  for (let i = p + 1; i < end; i++) {
-    const d = buf[i] - 0x30;
-    if (d >= 0 && d <= 9) digits.push(d);
-    else if (buf[i] !== 0x3a || digits.length !== 2) return 0;
-  }
-  if (digits.length !== 4) return 0;
-  const hours = digits[0] * 10 + digits[1];
-  const minutes = digits[2] * 10 + digits[3];
-  if (hours > 23 || minutes > 59) return 0;
-  return sign * (hours * 60 + minutes);
 }
 
 function setDetail(out: LineFields, role: Role, start: number, end: number): void {

@@ -22,7 +22,7 @@ export interface InternalOptions {
   windowFolding?: boolean;
   /** How late (seconds) an instant may come before a folded window run must be done again (default 300). */
   windowSlack?: number;
-  /** Scan Common/Combined with the WebAssembly kernel (default true; false runs the JS parser). */
+  /** Scan with the WebAssembly kernels where the format has one (Common/Combined, W3C, CloudFront, ALB, ELB; default true; false runs the JS parsers). */
   kernel?: boolean;
 }
 

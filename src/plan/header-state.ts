@@ -1,7 +1,8 @@
 // State of a stateful format where each byte range starts: for W3C, the last `#Fields:` (and `#Date:`) line
 // before the range. Found at planning time by reading backwards from each range start, but never past the
-// previous range start (what lies before it was searched already): at worst one pass over the file, and only
-// a few reads when headers are frequent.
+// previous range start (what lies before it was searched already), for all prefixes at once: at worst one
+// pass over the file (a prefix the file never has, like `#GMT-Offset:` in IIS logs, makes it one), and only
+// a few reads when every prefix is there and headers are frequent.
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { MAX_LINE_BYTES } from '../inputs/range-reader.js';
@@ -21,12 +22,14 @@ export function statesAtRangeStarts(
   prefixes: readonly string[],
   chunkBytes = CHUNK_BYTES,
 ): string[][] {
-  const buf = Buffer.allocUnsafe(Math.max(chunkBytes, ...prefixes.map((p) => p.length + 2)));
-  const needles = prefixes.map((prefix) => Buffer.from(`\n${prefix}`, 'latin1'));
+  const needles = prefixes.map((prefix) => Buffer.from(prefix, 'latin1'));
+  const longest = Math.max(...needles.map((n) => n.length));
+  // A window, the byte before it (is a `#` there at a line start?) and the longest prefix after it.
+  const buf = Buffer.allocUnsafe(Math.max(chunkBytes, 1) + longest + 1);
   let inForce: Array<number> = prefixes.map(() => -1); // line start per prefix, -1: none yet
   let previous = 0;
   return starts.map((start) => {
-    const found = needles.map((needle) => lastLineStartWith(fd, buf, needle, previous, start));
+    const found = lastLineStarts(fd, buf, Math.max(chunkBytes, 1), needles, longest, previous, start);
     inForce = found.map((at, i) => (at >= 0 ? at : inForce[i]));
     previous = start;
     return inForce
@@ -37,26 +40,36 @@ export function statesAtRangeStarts(
 }
 
 /**
- * The last line start q in [lo, hi) whose line begins with needle minus its leading newline, or -1.
- * `hi` is a line start, so every line starting before it ends before it.
+ * For each needle, the last line start q in [lo, hi) whose line begins with it, or -1. One backward pass over
+ * the `#` bytes that start a line, reading each byte once (a prefix missing from the file costs one read of
+ * [lo, hi), not one per prefix), and stopping as soon as every needle was found. `lo` and `hi` are line starts
+ * (`lo` maybe with no newline before it: the file's first line, or the first after a byte-order mark).
  */
-function lastLineStartWith(fd: number, buf: Buffer, needle: Buffer, lo: number, hi: number): number {
-  if (hi <= lo) return -1;
-  const floor = Math.max(lo - 1, 0);
+function lastLineStarts(fd: number, buf: Buffer, window: number, needles: readonly Buffer[], longest: number, lo: number, hi: number): number[] {
+  const found = needles.map(() => -1);
+  let missing = needles.length;
   let windowEnd = hi;
-  while (windowEnd > floor) {
-    const windowStart = Math.max(floor, windowEnd - buf.length);
-    const got = readFully(fd, buf, windowStart, windowEnd - windowStart);
-    const at = buf.subarray(0, got).lastIndexOf(needle);
-    if (at >= 0 && windowStart + at + 1 >= lo) return windowStart + at + 1;
-    if (windowStart === floor) break;
-    windowEnd = windowStart + needle.length - 1; // overlap, so a match across the window edge is found
+  while (missing > 0 && windowEnd > lo) {
+    const windowStart = Math.max(lo, windowEnd - window);
+    const readStart = windowStart > 0 ? windowStart - 1 : 0;
+    const got = readFully(fd, buf, readStart, Math.min(hi, windowEnd + longest) - readStart);
+    const bytes = buf.subarray(0, got);
+    // `#` bytes in [windowStart, windowEnd), last first.
+    for (let at = windowEnd - 1 - readStart; missing > 0 && at >= windowStart - readStart; at--) {
+      at = bytes.lastIndexOf(0x23, at);
+      if (at < windowStart - readStart) break;
+      const lineStart = readStart + at;
+      if (lineStart !== lo && bytes[at - 1] !== 0x0a) continue;
+      needles.forEach((needle, i) => {
+        if (found[i] < 0 && at + needle.length <= got && bytes.subarray(at, at + needle.length).equals(needle)) {
+          found[i] = lineStart;
+          missing--;
+        }
+      });
+    }
+    windowEnd = windowStart;
   }
-  // `lo` is a line start with maybe no newline before it: the file's first line, or the first after a
-  // byte-order mark.
-  const got = readFully(fd, buf, lo, Math.min(needle.length - 1, hi - lo));
-  if (got === needle.length - 1 && buf.subarray(0, got).equals(needle.subarray(1))) return lo;
-  return -1;
+  return found;
 }
 
 /**

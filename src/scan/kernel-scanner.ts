@@ -60,10 +60,11 @@ function takeTable(kernel: KernelExports, width: number): CountsPartial {
  */
 export class KernelScanner implements LineSink, ReadBuffer {
   bytes: Buffer = Buffer.alloc(0);
-  private readonly kernel: KernelExports;
-  private readonly kind: number;
+  protected readonly kernel: KernelExports;
+  /** The kernel's `scan` argument after the record count: how it reads lines (KERNEL_FORMATS), or the format for others. */
+  protected readonly variant: number;
   private readonly out: number;
-  private input = 0;
+  protected input = 0;
   /** Length of the read buffer (a detached view forgets its own). */
   private inputBytes = 0;
   /** The memory the views below were made on; a call that grows memory replaces it. */
@@ -79,17 +80,19 @@ export class KernelScanner implements LineSink, ReadBuffer {
    */
   private readonly full: CountsPartial[] = [];
 
+  /** `other`: another kernel module with the same exports (scan/field-kernel-scanner.ts), and its variant. */
   constructor(
-    private readonly scanner: LineScanner,
+    protected readonly scanner: LineScanner,
     chunkBytes: number,
     private readonly mode: KernelMode,
     private readonly flushGroups = Infinity,
+    other?: { readonly kernel: KernelExports; readonly variant: number },
   ) {
-    const module = loadKernelModule();
-    if (!module || !kernelSupports(scanner.format)) throw new Error(`no kernel for ${scanner.format.name}`);
-    this.kind = KERNEL_FORMATS.get(scanner.format.name) ?? 0;
-    this.kernel = instantiate(module);
-    if (scanner.format instanceof JsonFormat) this.takeKeys(scanner.format);
+    const module = other ? null : loadKernelModule();
+    if (!other && (!module || !kernelSupports(scanner.format))) throw new Error(`no kernel for ${scanner.format.name}`);
+    this.variant = other ? other.variant : (KERNEL_FORMATS.get(scanner.format.name) ?? 0);
+    this.kernel = other ? other.kernel : instantiate(module!);
+    if (!other && scanner.format instanceof JsonFormat) this.takeKeys(scanner.format);
     const columns = scanner.table.columns;
     new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
       scanner.columnOfStatus.map((column) => column + 1),
@@ -148,17 +151,15 @@ export class KernelScanner implements LineSink, ReadBuffer {
     const countHere = this.mode === 'count' ? 1 : 0;
     let at = input + from;
     for (;;) {
-      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.kind, countHere);
+      at = kernel.scan(at, input + to, out, MAX_RECORDS, this.variant, countHere);
       this.refreshViews();
       const records = kernel.records.value as number;
       if (records > 0) this.countRecords(records);
-      if (records === MAX_RECORDS) continue;
-      if (kernel.deferred.value === 0) break;
-      // A line the kernel left to the JS parser (it stopped at its start; the line is complete, its newline
-      // perhaps the one scanLine lent in the spare byte past the buffer's view).
-      const newline = this.memoryBytes.indexOf(0x0a, at);
-      this.scanner.scanLine(this.bytes, at - input, newline - input);
-      at = newline + 1;
+      if (records < MAX_RECORDS) {
+        const next = this.resume(at, input + to);
+        if (next < 0) break;
+        at = next;
+      }
     }
     if (this.size >= this.flushGroups) this.full.push(this.takePartial());
     this.collectCounters();
@@ -191,8 +192,27 @@ export class KernelScanner implements LineSink, ReadBuffer {
     }
   }
 
+  /**
+   * Where to go on after a scan call stopped at `at` with room left for records, or -1 to stop there: at the
+   * unfinished last line, or after a line the kernel left to the JS parser (a JSON time it does not read).
+   */
+  protected resume(at: number, _end: number): number {
+    return (this.kernel.deferred.value as number) === 0 ? -1 : this.readLineInJs(at);
+  }
+
+  /**
+   * Reads the line the kernel stopped at the start of (`at`, in memory) with the JS scanner; returns where the
+   * next line starts. The line is complete: its newline is in the buffer, or the one scanLine lent in the spare
+   * byte past the buffer's view, which is why the newline is searched in memory and not in the view.
+   */
+  protected readLineInJs(at: number): number {
+    const newline = this.memoryBytes.indexOf(0x0a, at);
+    this.scanner.scanLine(this.bytes, at - this.input, newline - this.input);
+    return newline + 1;
+  }
+
   /** Remakes the views when memory grew (which detaches the old ones). */
-  private refreshViews(): void {
+  protected refreshViews(): void {
     const buffer = this.kernel.memory.buffer;
     if (buffer === this.viewed) return;
     this.viewed = buffer;

@@ -24,6 +24,7 @@ import { GroupTable } from '../tables/group-table.js';
 import { emptyStats, type FileStats, type ScanStats, type StreamReport } from '../tables/line-counts.js';
 import type { CountsPartial, ScanPartial } from '../tables/partial.js';
 import { AnalysisScanner } from './analysis-scanner.js';
+import { FieldKernelScanner, fieldKernelSupports } from './field-kernel-scanner.js';
 import { KernelScanner, kernelSupports, type KernelMode } from './kernel-scanner.js';
 import { LineScanner } from './line-scanner.js';
 
@@ -238,10 +239,14 @@ class FormatScanners {
       const mode: KernelMode =
         scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
       // The kernel's status table holds a column in a byte.
-      const kernel =
-        config.kernel && kernelSupports(format) && Math.max(config.statusColumns.length, this.others + 1) < 255
+      const kernelFits = config.kernel && Math.max(config.statusColumns.length, this.others + 1) < 255;
+      const kernel = !kernelFits
+        ? undefined
+        : kernelSupports(format)
           ? new KernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
-          : undefined;
+          : fieldKernelSupports(format, config.formatOptions)
+            ? new FieldKernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
+            : undefined;
       if (kernel && mode === 'count') this.countingKernels.push(kernel);
       const reader = new RangeReader(config.chunkBytes, kernel);
       scan = { format, scanner, sink: kernel ?? scanner, reader, lines: reader.lines };

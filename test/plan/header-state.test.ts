@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it, test } from 'node:test';
+import fc from 'fast-check';
 import { analyze } from '../../src/engine/analyze.js';
 import { statesAtRangeStarts } from '../../src/plan/header-state.js';
 import { formatCsv } from '../../src/sinks/csv.js';
@@ -12,10 +13,10 @@ import { withTempDir } from '../support/files.js';
 const PREFIXES = ['#Fields:', '#Date:'];
 
 /** The naive answer: for each start, the last line before it with each prefix. */
-function naive(text: string, starts: number[]): string[][] {
+function naive(text: string, starts: number[], prefixes = PREFIXES): string[][] {
   return starts.map((start) => {
     const lines: Array<[number, string]> = [];
-    for (const prefix of PREFIXES) {
+    for (const prefix of prefixes) {
       let found: [number, string] | undefined;
       let at = 0;
       for (const line of text.slice(0, start).split('\n')) {
@@ -59,6 +60,24 @@ test('the header lines in force at every line start match a naive search', () =>
       assert.deepEqual(statesAtRangeStarts(fd, some, PREFIXES, chunkBytes), naive(text, some));
     }
   });
+});
+
+test('property: W3C state prefixes (some never there, some cut at a window edge) as the naive search finds them', () => {
+  const prefixes = ['#Fields:', '#Date:', '#Start-Date:', '#GMT-Offset:'];
+  const line = fc.oneof(
+    fc.constantFrom('#Fields: a b', '#Date: 2020-01-01', '#Start-Date: x', '#GMT-Offset: -0800', '#Fields', '#', '##Date:', 'x#Date:', '', '#Software: y'),
+    fc.string({ unit: fc.constantFrom('a', '#', ' ', ':', 'D', '\r'), maxLength: 20 }),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 40 }), fc.integer({ min: 1, max: 40 }), fc.nat(), (lines, chunkBytes, pick) => {
+      const text = lines.join('\n') + '\n';
+      const lineStarts = [0];
+      for (let i = 0; i < text.length - 1; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+      const starts = lineStarts.filter((_, i) => (pick >> (i % 30)) & 1 || i === 0);
+      withFile(text, (fd) => assert.deepEqual(statesAtRangeStarts(fd, starts, prefixes, chunkBytes), naive(text, starts, prefixes)));
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('a header on the very first line, and none at all', () => {

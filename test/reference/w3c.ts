@@ -2,6 +2,7 @@
 // byte parser against.
 
 import { IIS_DEFAULT_FIELDS } from '../../src/formats/w3c.js';
+import { referenceIso } from './clf.js';
 import type { Entry } from '../formats/support.js';
 
 /** The plain reading: a space or TAB and the spaces after it separate fields; `"value"` loses its quotes. */
@@ -30,9 +31,27 @@ function quotedValues(line: string): string[] {
   }
 }
 
-function validTime(time: string): boolean {
-  const m = /^(\d\d):(\d\d):(\d\d)(\.\d+)?$/.exec(time);
-  return m !== null && Number(m[1]) <= 23 && Number(m[2]) <= 59 && Number(m[3]) <= 59;
+/** `HH:MM[:SS][.fff]` (a leap second :60 accepted) as seconds of the day, or undefined. */
+function timeSeconds(time: string): number | undefined {
+  const m = /^(\d\d):(\d\d)(?::(\d\d))?([.,]\d+)?$/.exec(time);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 60) return undefined;
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+}
+
+/** `YYYY-MM-DD` of a real day as days since 1970, or undefined. */
+function dateDays(date: string): number | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(date);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
+  return Math.round(d.getTime() / 86400000);
+}
+
+function offsetMinutes(text: string): number {
+  const m = /^([+-])(\d\d):(\d\d)$/.exec(text);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
 function offsetText(header: string): string {
@@ -63,10 +82,13 @@ export function referenceW3c(text: string, clientFrom: 'client' | 'xff' = 'clien
     const status = get('sc-status');
     const date = fields.includes('date') ? get('date') : headerDate;
     const time = get('time');
-    if (!client || !status || !/^([1-5]\d\d|000)$/.test(status) || !date || !time || !validTime(time)) continue;
+    const days = date === undefined ? undefined : dateDays(date);
+    const seconds = time === undefined ? undefined : timeSeconds(time);
+    if (!client || !status || !/^([1-5]\d\d|000)$/.test(status) || days === undefined || seconds === undefined) continue;
     const xff = get('X-Forwarded-For');
     if (clientFrom === 'xff' && xff && xff !== '-') client = xff.split(',')[0].replaceAll('+', ' ').trim();
-    entries.push({ client, status: Number(status), time: `${date}T${time}${offset}` });
+    const minutes = offsetMinutes(offset);
+    entries.push({ client, status: Number(status), time: referenceIso(days * 86400 + seconds - minutes * 60, minutes) });
   }
   return entries;
 }
