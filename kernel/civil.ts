@@ -39,7 +39,7 @@ export function daysFromCivil(year: i32, month: i32, day: i32): f64 {
   return era * 146097 + doe - 719468;
 }
 
-function isLeap(year: i32): bool {
+export function isLeap(year: i32): bool {
   return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
 }
 

@@ -38,6 +38,7 @@ export function wantedTable(): usize {
   return WANTED;
 }
 
+import { daysFromCivil, findByte, isLeap, packStamp, twoDigits } from './civil';
 import { tableAdd } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 export { jsonInit } from './json';
@@ -160,21 +161,6 @@ function parseJsonLine(start: usize, end: usize): i32 {
   return answer;
 }
 
-/** The first `byte` in [p, end), or end. */
-function findByte(p: usize, end: usize, byte: u32): usize {
-  const needle = i8x16.splat(<i8>byte);
-  while (p + 16 <= end) {
-    const mask = i8x16.bitmask(i8x16.eq(v128.load(p), needle));
-    if (mask != 0) return p + <usize>ctz(mask);
-    p += 16;
-  }
-  while (p < end) {
-    if (<u32>load<u8>(p) == byte) return p;
-    p++;
-  }
-  return end;
-}
-
 function parseLine(start: usize, end: usize, vhost: bool): bool {
   let p = start;
   if (vhost) {
@@ -242,12 +228,6 @@ function isEscaped(fieldStart: usize, quote: usize): bool {
   return ((quote - i) & 1) == 1;
 }
 
-function twoDigits(p: usize): i32 {
-  const a = <i32>load<u8>(p) - 0x30;
-  const b = <i32>load<u8>(p + 1) - 0x30;
-  return <u32>a <= 9 && <u32>b <= 9 ? a * 10 + b : -1;
-}
-
 function monthNumber(p: usize): i32 {
   switch ((<u32>load<u8>(p) << 16) | (<u32>load<u8>(p + 1) << 8) | <u32>load<u8>(p + 2)) {
     case 0x4a616e: return 1;
@@ -275,24 +255,6 @@ function sameDateAsCached(t: usize): bool {
     load<u32>(t + 20) == load<u32>(CACHED_DATE + 12) &&
     load<u16>(t + 24) == load<u16>(CACHED_DATE + 16)
   );
-}
-
-function packStamp(epochSeconds: f64, offsetMinutes: i32): f64 {
-  return epochSeconds * 4096 + <f64>(offsetMinutes + 2048);
-}
-
-function daysFromCivil(year: i32, month: i32, day: i32): f64 {
-  const y = <f64>(month <= 2 ? year - 1 : year);
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = <f64>((month + 9) % 12);
-  const doy = Math.floor((153 * mp + 2) / 5) + <f64>day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function isLeap(year: i32): bool {
-  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
 }
 
 function daysInMonth(year: i32, month: i32): i32 {
