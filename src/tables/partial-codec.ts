@@ -18,6 +18,7 @@
 // partial (a 65k-group default partial is ~4 MB, most of it the hash slots and records).
 
 import { endianness } from 'node:os';
+import { align, packFrame } from '../base/frames.js';
 import { hashBytes } from './group-table.js';
 import { recordBytesFor, type DeferredPartial, type EventsPartial, type ScanPartial, type SecondCounts } from './partial.js';
 
@@ -67,19 +68,7 @@ export function encodePartial(partial: ScanPartial): Uint8Array {
     words.push(partial.task.input, partial.task.final ? 1 : 0);
     arrays.push(Float64Array.of(partial.task.start));
   }
-  const headerBytes = align(4 + 4 * words.length);
-  let size = headerBytes;
-  for (const array of arrays) size += align(array.byteLength);
-  const out = new Uint8Array(size);
-  out.set(MAGIC);
-  out[3] = PARTIAL_VERSION;
-  new Uint32Array(out.buffer, 4, words.length).set(words);
-  let at = headerBytes;
-  for (const array of arrays) {
-    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
-    at += align(array.byteLength);
-  }
-  return out;
+  return packFrame(MAGIC, PARTIAL_VERSION, words, arrays);
 }
 
 /** The partial a buffer of `encodePartial` holds, its arrays viewing the buffer. Throws on anything malformed. */
@@ -142,10 +131,6 @@ export function decodePartial(bytes: Uint8Array): ScanPartial {
   }
   reader.end();
   return partial;
-}
-
-function align(bytes: number): number {
-  return Math.ceil(bytes / 8) * 8;
 }
 
 /** Reads the header's words, then arrays at 8-byte boundaries; every read is checked against the length. */

@@ -14,6 +14,7 @@
 //   | counts f64 | errors f64
 
 import { endianness } from 'node:os';
+import { align, packFrame } from '../base/frames.js';
 import { BUCKET_LADDER, nextBucketSeconds } from './report-data.js';
 
 /** Buckets of the run's timeline, of one reported group's, and slots for each group's top values. */
@@ -77,7 +78,6 @@ const MAX_LANES = 501;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 type Numbers = Uint8Array | Int32Array | Float64Array;
-const align = (n: number): number => Math.ceil(n / 8) * 8;
 
 export function encodeReportPartial(partial: ReportPartial): Uint8Array {
   if (!LITTLE_ENDIAN) throw new Error('report partials are encoded little-endian; this machine is big-endian');
@@ -97,19 +97,7 @@ export function encodeReportPartial(partial: ReportPartial): Uint8Array {
     words.push(top.counts.length, top.valueBytes.length);
     arrays.push(top.slotEnds, top.overflowed, top.valueBytes, top.valueEnds, top.counts, top.errors);
   }
-  const headerBytes = align(4 + 4 * words.length);
-  let size = headerBytes;
-  for (const array of arrays) size += align(array.byteLength);
-  const out = new Uint8Array(size);
-  out.set(MAGIC);
-  out[3] = REPORT_PARTIAL_VERSION;
-  new Uint32Array(out.buffer, 4, words.length).set(words);
-  let at = headerBytes;
-  for (const array of arrays) {
-    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
-    at += align(array.byteLength);
-  }
-  return out;
+  return packFrame(MAGIC, REPORT_PARTIAL_VERSION, words, arrays);
 }
 
 /** Reads arrays off the bytes in order, each bounds-checked; copies, so the result owns aligned buffers. */
