@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
+import { readPageData } from '../support/page-data.js';
 import { makeTempDir, removeDir } from '../support/files.js';
 import { REAL, REAL_LOGS } from '../support/paths.js';
 import { redisSkip, TestRedis, WorkerProcess } from '../support/redis.js';
@@ -17,10 +18,8 @@ const skip = redisSkip() || (existsSync(REAL_LOGS) ? false : `no shared real log
 
 /** The page's data, as the page decodes it, less what differs between two runs of the same question (times). */
 function pageNumbers(path: string): Record<string, unknown> {
-  const html = readFileSync(path, 'utf8');
-  const base64 = /<script type="application\/octet-stream" id="logsift-data" data-encoding="gzip\+base64">([A-Za-z0-9+/=]*)<\/script>/.exec(html)![1];
-  const data = JSON.parse(gunzipSync(Buffer.from(base64, 'base64')).toString('utf8')) as Record<string, unknown>;
-  const { summary, ...rest } = data as { summary: Record<string, unknown> };
+  const data = readPageData(readFileSync(path, 'utf8'));
+  const { summary, ...rest } = data as unknown as { summary: Record<string, unknown> };
   const { elapsedMs: _elapsed, ...kept } = summary;
   return { ...rest, summary: kept };
 }

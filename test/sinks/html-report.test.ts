@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { escapeHtml, formatHtml, pageData, saveHtml } from '../../src/sinks/html-report.js';
 import { outputFormatFor } from '../../src/sinks/output.js';
+import { readPageData } from '../support/page-data.js';
 import { analyzeContent, makeTempDir, removeDir } from '../support/files.js';
 
 const dir = makeTempDir('logsift-html-');
@@ -38,12 +38,7 @@ describe('the HTML report file', () => {
   it('carries the result\'s data, gzipped, decodable as the page does', async () => {
     const { result } = await analyzeContent(HOSTILE, { threshold: 1, report: true, by: 'ip' });
     const html = formatHtml(result);
-    const base64 = /<script type="application\/octet-stream" id="logsift-data" data-encoding="gzip\+base64">([A-Za-z0-9+/=]*)<\/script>/.exec(html)![1];
-    // One JSON document a line: the data without its groups, then each column of the groups (parsed a task each).
-    const [head, ...columns] = gunzipSync(Buffer.from(base64, 'base64')).toString('utf8').split('\n').map((line) => JSON.parse(line));
-    const { groupColumns, ...rest } = head as { groupColumns: string[] };
-    assert.equal(columns.length, groupColumns.length);
-    const data = { ...rest, groups: Object.fromEntries(groupColumns.map((name, k) => [name, columns[k]])) } as Record<string, unknown> & { groups: Record<string, unknown[]>; strings: string[] };
+    const data = readPageData(html);
     assert.deepEqual(data, JSON.parse(JSON.stringify(pageData(result))));
     assert.deepEqual(data.groups.keys, [['10.0.0.1']]);
     assert.equal(data.groups.count[0], 2);
