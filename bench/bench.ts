@@ -25,7 +25,7 @@ import { MAWK_PROGRAM, REFERENCE_AWK_PROGRAM, RG_PATTERN, findExecutable, shellL
 import { decodeAwkOutput, diffPairs, formatDifference, pairsFromAwk, pairsFromCsv } from './verify.js';
 import { runClusterBench } from './cluster.js';
 import { runWorkloads } from './run-workloads.js';
-import type { WorkloadContext } from './workloads.js';
+import type { WorkloadCommand, WorkloadContext } from './workloads.js';
 import { runReportPageBench } from './report-page.js';
 import { ensureGenerated, ensureRepeated, pickGenerator, warmCache, type Generator, type Workload } from './workload.js';
 
@@ -36,17 +36,8 @@ const SHOWN_DIFFERENCES = 10;
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
-interface BenchCommand {
-  readonly id: string;
-  readonly label: string;
-  readonly argv: readonly string[];
-  /** The command as a person would type it (relative paths, `node`). */
-  readonly shown: string;
-  /** Exit codes that mean success (rg exits 1 when nothing matches). */
-  readonly okCodes: readonly number[];
-  /** logsift's CSV. */
-  readonly csv?: string;
-}
+/** A timed command: logsift's or a peer's. */
+type BenchCommand = WorkloadCommand;
 
 interface Tools {
   readonly method: PeakMethod;

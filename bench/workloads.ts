@@ -20,7 +20,9 @@ export interface WorkloadCommand {
   readonly id: string;
   readonly label: string;
   readonly argv: readonly string[];
+  /** The command as a person would type it (relative paths, `node`). */
   readonly shown: string;
+  /** Exit codes that mean success (rg exits 1 when nothing matches). */
   readonly okCodes: readonly number[];
   /** The file logsift writes (its output), when it is one. */
   readonly csv?: string;

@@ -19,6 +19,7 @@ import { LogsiftError } from '../base/errors.js';
 import type { SeriesData, TopValue } from '../tables/report-data.js';
 import type { AnalyzeResult, ResultRow } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
+import { summaryCounts } from './json.js';
 
 /** The page's assets, read once. */
 let assets: { script: string; style: string } | undefined;
@@ -115,16 +116,7 @@ export function pageData(result: AnalyzeResult): Record<string, unknown> {
       input: s.input,
       inputs: s.inputs.map((input) => ({ path: input.path, format: input.format, compression: input.compression, bytes: input.bytes })),
       skippedInputs: s.skippedInputs.map((skip) => ({ path: skip.path, reason: skip.reason })),
-      lines: s.lines,
-      parsed: s.parsed,
-      malformed: s.malformed,
-      blank: s.blank,
-      comment: s.comment,
-      matched: s.matched,
-      outside: s.outside,
-      excluded: s.excluded,
-      groups: s.groups,
-      reported: s.reported,
+      ...summaryCounts(s),
       warnings: s.warnings,
     },
     firstSecond: report.firstSecond ?? null,

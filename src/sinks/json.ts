@@ -4,7 +4,7 @@
 // byte-identical for any --threads.
 
 import { RankedGroups } from '../tables/ranked.js';
-import type { AnalyzeResult, ResultRow } from '../tables/result.js';
+import type { AnalyzeResult, ResultRow, Summary } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
 import { ByteWriter, collectText, writeAll } from './bytes.js';
 import { JsonRowWriter } from './json-rows.js';
@@ -59,8 +59,8 @@ function jsonHead(result: AnalyzeResult): Record<string, unknown> {
   };
 }
 
-function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
-  const s = result.summary;
+/** The summary's counts of lines and groups, by the result's names: the JSON output and the report's page carry them. */
+export function summaryCounts(s: Summary): Record<string, number> {
   return {
     lines: s.lines,
     parsed: s.parsed,
@@ -72,6 +72,13 @@ function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
     excluded: s.excluded,
     groups: s.groups,
     reported: s.reported,
+  };
+}
+
+function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
+  const s = result.summary;
+  return {
+    ...summaryCounts(s),
     ...(s.highest ? { highest: { key: s.highest.keys, count: s.highest.count } } : {}),
     ...(s.logSpan ? { log_span: { first: s.logSpan.first, last: s.logSpan.last } } : {}),
     format: s.format,
