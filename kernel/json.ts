@@ -10,6 +10,8 @@
 // What this file does not read itself (a time that is not an epoch number or an ISO 8601 string: CLF text, an
 // epoch in a string) it leaves to the JS parser: jsonLine returns DEFER and clf.ts's scan stops at that line.
 
+import { resetCaptures, shapeCapture, shapeClear, shapeKeep, shapeLine, shapeStart, shapeValue } from './json-shape';
+
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;
 const LBRACE: u32 = 0x7b;
@@ -52,6 +54,7 @@ export function jsonInit(nodeArea: usize, keyArea: usize, portRanks: u32): void 
   nodes = nodeArea;
   keys = keyArea;
   clientPortRanks = portRanks;
+  shapeClear();
 }
 
 @inline function byteAt(p: usize): u32 {
@@ -73,7 +76,7 @@ export function jsonInit(nodeArea: usize, keyArea: usize, portRanks: u32): void 
 }
 
 /** The closing quote of the string whose opening quote is at p, or 0. A backslash skips the byte after it. */
-function stringEnd(p: usize, end: usize): usize {
+export function stringEnd(p: usize, end: usize): usize {
   p++;
   const quotes = i8x16.splat(<i8>QUOTE);
   const backslashes = i8x16.splat(<i8>BACKSLASH);
@@ -97,7 +100,7 @@ function stringEnd(p: usize, end: usize): usize {
 }
 
 /** The position after the value at p (string, number, literal, object or array), or 0 (as json-scan.ts valueEnd). */
-function valueEnd(p: usize, end: usize): usize {
+export function valueEnd(p: usize, end: usize): usize {
   if (p >= end) return 0;
   const c = byteAt(p);
   if (c == QUOTE) {
@@ -166,6 +169,7 @@ function capture(n: u32, start: usize, end: usize, string: bool): void {
       store<u32>(at, <u32>end, 4);
       store<u32>(at, string ? 1 : 0, 8);
       store<i32>(at, rank, 12);
+      shapeCapture(role, rank);
     }
   }
 }
@@ -195,6 +199,7 @@ function walkObject(p: usize, end: usize, n: u32): usize {
       after = walkObject(p, end, child);
     } else {
       after = valueEnd(p, end);
+      if (after != 0) shapeValue(p, after, child >= 0 && hasRoles(child));
       if (after != 0 && child >= 0 && hasRoles(child)) {
         if (v == QUOTE) {
           capture(child, p + 1, after - 1, true);
@@ -221,14 +226,15 @@ function walkObject(p: usize, end: usize, n: u32): usize {
 /** Parses the line [start, end) (CR stripped): JSON_PARSED with the json* fields set, JSON_MALFORMED or JSON_DEFER. */
 export function jsonLine(start: usize, end: usize): i32 {
   if (byteAt(start) != LBRACE) return JSON_MALFORMED;
-  for (let role = 0; role < ROLES; role++) {
-    const at = CAPTURES + (<usize>role << 4);
-    store<i32>(at, -1);
-    store<i32>(at, -1, 4);
-    store<i32>(at, NO_RANK, 12);
+  resetCaptures(CAPTURES);
+  let after = shapeLine(start, end, CAPTURES);
+  if (after == 0) {
+    resetCaptures(CAPTURES);
+    shapeStart(start);
+    after = walkObject(start, end, 0);
+    if (after == 0) return JSON_MALFORMED;
+    shapeKeep(after);
   }
-  const after = walkObject(start, end, 0);
-  if (after == 0) return JSON_MALFORMED;
   for (let p = after; p < end; p++) {
     const b = byteAt(p);
     if (b != SP && b != TAB) return JSON_MALFORMED; // something after the object
