@@ -26,9 +26,15 @@ const MAX_SLOTS: i32 = 96;
 const SLOT_BYTES: usize = 12; // start, end (offsets in the line), kind | role flag << 8 | null << 9
 const ROLES: i32 = 3;
 
-// Per shape: the line's bytes, then its slots; and a header of (line length, object end, slots, the slot of
-// each role's capture or -1, each capture's rank) as i32s.
+// Per shape: the line's bytes, its slots, and a header of i32s: the object's length, the slot count, then per
+// role the slot it captured (or -1) and the capture's rank.
 const HEADER_WORDS: usize = 8;
+/** For shapes a and b, at (a * SHAPES + b) * 4: how many leading slots (literal before, kind, flags) they share. */
+const COMMON: usize = memory.data(4 * SHAPES * SHAPES);
+/** Where the current line's literal i and value i start and the value ends (line addresses), 12 bytes each. */
+const PLACES: usize = memory.data(12 * (MAX_SLOTS + 1));
+/** The slot (or the final literal, at the slot count) where the last failed matchShape stopped. */
+let failedAt: i32 = 0;
 const LINES: usize = memory.data(<i32>(SHAPE_BYTES * <usize>SHAPES));
 const SLOTS: usize = memory.data(<i32>(SLOT_BYTES * <usize>(MAX_SLOTS * SHAPES)));
 const HEADERS: usize = memory.data(<i32>(HEADER_WORDS * 4 * <usize>SHAPES));
@@ -96,21 +102,46 @@ export function shapeKeep(objectEnd: usize): void {
   nextReplaced = (nextReplaced + 1) % SHAPES;
   if (nextReplaced == lastMatched && kept > 1) nextReplaced = (nextReplaced + 1) % SHAPES;
   if (kept < SHAPES) kept++;
-  const slots = SLOTS + <usize>s * SLOT_BYTES * <usize>MAX_SLOTS;
   memory.copy(LINES + <usize>s * SHAPE_BYTES, notedLine, length);
-  memory.copy(slots, NOTED_SLOTS, <usize>noted * SLOT_BYTES);
-  const header = HEADERS + <usize>s * HEADER_WORDS * 4;
+  memory.copy(slotsOf(s), NOTED_SLOTS, <usize>noted * SLOT_BYTES);
+  const header = headerOf(s);
   store<i32>(header, <i32>length);
   store<i32>(header, noted, 4);
-  for (let role = 0; role < ROLES; role++) {
-    const slot = load<i32>(NOTED_ROLES + (<usize>role << 3));
-    store<i32>(header + 8 + (<usize>role << 2), load<i32>(NOTED_ROLES + (<usize>role << 3), 4));
-    if (slot >= 0) {
-      const at = slots + <usize>slot * SLOT_BYTES + 8;
-      store<u32>(at, load<u32>(at) | (1 << (10 + <u32>role)));
-    }
+  memory.copy(header + 8, NOTED_ROLES, ROLES * 8);
+  for (let t = 0; t < kept; t++) {
+    const common = t == s ? noted : commonSlots(s, t);
+    store<i32>(COMMON + <usize>(s * SHAPES + t) * 4, common);
+    store<i32>(COMMON + <usize>(t * SHAPES + s) * 4, common);
   }
   lastMatched = s;
+}
+
+@inline function slotsOf(s: i32): usize {
+  return SLOTS + <usize>s * SLOT_BYTES * <usize>MAX_SLOTS;
+}
+
+@inline function headerOf(s: i32): usize {
+  return HEADERS + <usize>s * HEADER_WORDS * 4;
+}
+
+/** The leading slots shapes a and b share: the same literal before each, the same kind and flags (and first byte). */
+function commonSlots(a: i32, b: i32): i32 {
+  const count = min(load<i32>(headerOf(a), 4), load<i32>(headerOf(b), 4));
+  const lineA = LINES + <usize>a * SHAPE_BYTES;
+  const lineB = LINES + <usize>b * SHAPE_BYTES;
+  let endA: usize = 0;
+  let endB: usize = 0;
+  for (let i = 0; i < count; i++) {
+    const slotA = slotsOf(a) + <usize>i * SLOT_BYTES;
+    const slotB = slotsOf(b) + <usize>i * SLOT_BYTES;
+    const startA = <usize>load<u32>(slotA);
+    const startB = <usize>load<u32>(slotB);
+    if (startA - endA != startB - endB || memory.compare(lineA + endA, lineB + endB, startA - endA) != 0) return i;
+    if (load<u32>(slotA, 8) != load<u32>(slotB, 8) || load<u8>(lineA + startA) != load<u8>(lineB + startB)) return i;
+    endA = <usize>load<u32>(slotA, 4);
+    endB = <usize>load<u32>(slotB, 4);
+  }
+  return count;
 }
 
 /** Forgets every shape (a new key tree). */
@@ -135,18 +166,21 @@ export function shapeClear(): void {
 }
 
 /**
- * The line at `line` (up to `end`) read with shape s: the object's end, with its captures written at
- * `captures` (json.ts CAPTURES: start, end, string, rank; 16 bytes a role), or 0 when it does not match.
+ * The line at `line` (up to `end`) read with shape s from its slot `from` on (PLACES holds the line's places
+ * of the slots before, read with a shape that shares them): the object's end, or 0 when it does not match
+ * (then `failedAt` is the slot, or the final literal, that did not).
  */
-function matchShape(s: i32, line: usize, end: usize, captures: usize): usize {
+function matchShape(s: i32, from: i32, line: usize, end: usize): usize {
   const shape = LINES + <usize>s * SHAPE_BYTES;
-  const slots = SLOTS + <usize>s * SLOT_BYTES * <usize>MAX_SLOTS;
-  const header = HEADERS + <usize>s * HEADER_WORDS * 4;
-  const count = load<i32>(header, 4);
-  let p = line;
-  let previous: usize = 0; // the end of the last slot, in the shape
-  for (let i = 0; i < count; i++) {
+  const slots = slotsOf(s);
+  const count = load<i32>(headerOf(s), 4);
+  let p = from == 0 ? line : <usize>load<u32>(PLACES + <usize>from * 12);
+  let previous: usize = from == 0 ? 0 : <usize>load<u32>(slots + <usize>(from - 1) * SLOT_BYTES, 4); // in the shape
+  for (let i = from; i < count; i++) {
     const at = slots + <usize>i * SLOT_BYTES;
+    const place = PLACES + <usize>i * 12;
+    store<u32>(place, <u32>p);
+    failedAt = i;
     const start = <usize>load<u32>(at);
     const literal = start - previous;
     if (p + literal > end || !sameBytes(p, shape + previous, literal)) return 0;
@@ -169,42 +203,48 @@ function matchShape(s: i32, line: usize, end: usize, captures: usize): usize {
       after = valueEnd(p, end);
       if (after == 0) return 0;
     }
-    if (flags >= 0x400) {
-      for (let role = 0; role < ROLES; role++) {
-        if ((flags & (1 << (10 + <u32>role))) == 0) continue;
-        const c = captures + (<usize>role << 4);
-        store<u32>(c, <u32>p);
-        store<u32>(c, <u32>after, 4);
-        store<u32>(c, kind == STRING ? 1 : 0, 8);
-        store<i32>(c, load<i32>(header + 8 + (<usize>role << 2)), 12);
-      }
-    }
+    store<u32>(place, <u32>p, 4);
+    store<u32>(place, <u32>after, 8);
     p = after;
     previous = <usize>load<u32>(at, 4);
   }
-  const literal = <usize>load<i32>(header) - previous;
+  store<u32>(PLACES + <usize>count * 12, <u32>p);
+  failedAt = count;
+  const literal = <usize>load<i32>(headerOf(s)) - previous;
   if (p + literal > end || !sameBytes(p, shape + previous, literal)) return 0;
   return p + literal;
 }
 
 /**
- * The line [line, end) read with a kept shape (the last one matched first): the object's end, its captures
- * written at `captures`, or 0 when none matches. `reset` clears the captures after a failed try.
+ * The line [line, end) read with a kept shape (the last one matched first, then the others, each from the
+ * first slot it does not share with the one that failed): the object's end with its captures written at
+ * `captures` (json.ts CAPTURES: start, end, string, rank; 16 bytes a role), or 0 when none matches.
  */
 export function shapeLine(line: usize, end: usize, captures: usize): usize {
   if (kept == 0) return 0;
-  let after = matchShape(lastMatched, line, end, captures);
-  if (after != 0) return after;
-  for (let s = 0; s < kept; s++) {
+  let tried = lastMatched;
+  let after = matchShape(tried, 0, line, end);
+  for (let s = 0; after == 0 && s < kept; s++) {
     if (s == lastMatched) continue;
-    resetCaptures(captures);
-    after = matchShape(s, line, end, captures);
-    if (after != 0) {
-      lastMatched = s;
-      return after;
-    }
+    const from = min(failedAt, load<i32>(COMMON + <usize>(tried * SHAPES + s) * 4));
+    tried = s;
+    after = matchShape(s, from, line, end);
   }
-  return 0;
+  if (after == 0) return 0;
+  lastMatched = tried;
+  const header = headerOf(tried);
+  const slots = slotsOf(tried);
+  for (let role = 0; role < ROLES; role++) {
+    const slot = load<i32>(header + 8 + (<usize>role << 3));
+    if (slot < 0) continue;
+    const place = PLACES + <usize>slot * 12;
+    const c = captures + (<usize>role << 4);
+    store<u32>(c, load<u32>(place, 4));
+    store<u32>(c, load<u32>(place, 8), 4);
+    store<u32>(c, (load<u32>(slots + <usize>slot * SLOT_BYTES, 8) & 0xff) == STRING ? 1 : 0, 8);
+    store<i32>(c, load<i32>(header + 8 + (<usize>role << 3), 4), 12);
+  }
+  return after;
 }
 
 export function resetCaptures(captures: usize): void {

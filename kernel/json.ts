@@ -346,17 +346,31 @@ function isValidDate(year: i32, month: i32, day: i32): bool {
   return true;
 }
 
+// The last date parseIsoTime read (its 10 bytes `YYYY-MM-DD`) and its day number: lines of a log share dates.
+let cachedDate: u64 = 0;
+let cachedDateEnd: u16 = 0;
+let cachedDays: f64 = NaN;
+
 function parseIsoTime(p: usize, end: usize): f64 {
   // YYYY-MM-DD
-  if (end - p < 10 || byteAt(p + 4) != 0x2d || byteAt(p + 7) != 0x2d) return NaN;
-  const y1 = twoDigits(p);
-  const y2 = twoDigits(p + 2);
-  const month = twoDigits(p + 5);
-  const day = twoDigits(p + 8);
-  if (y1 < 0 || y2 < 0 || month < 0 || day < 0) return NaN;
-  const year = y1 * 100 + y2;
-  if (!isValidDate(year, month, day)) return NaN;
-  const days = daysFromCivil(<f64>year, <f64>month, <f64>day);
+  if (end - p < 10) return NaN;
+  let days: f64;
+  if (load<u64>(p) == cachedDate && load<u16>(p + 8) == cachedDateEnd && !isNaN(cachedDays)) {
+    days = cachedDays;
+  } else {
+    if (byteAt(p + 4) != 0x2d || byteAt(p + 7) != 0x2d) return NaN;
+    const y1 = twoDigits(p);
+    const y2 = twoDigits(p + 2);
+    const month = twoDigits(p + 5);
+    const day = twoDigits(p + 8);
+    if (y1 < 0 || y2 < 0 || month < 0 || day < 0) return NaN;
+    const year = y1 * 100 + y2;
+    if (!isValidDate(year, month, day)) return NaN;
+    days = daysFromCivil(<f64>year, <f64>month, <f64>day);
+    cachedDate = load<u64>(p);
+    cachedDateEnd = load<u16>(p + 8);
+    cachedDays = days;
+  }
   let q = p + 10;
   if (q >= end) return NaN;
   const t = byteAt(q);
