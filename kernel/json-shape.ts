@@ -8,6 +8,10 @@
 // A line that does not match is walked, and becomes a shape. Kinds that change the walker's captures are
 // checked too: a captured slot that is `null` (never captured) must be `null` in both lines, and a shape
 // whose captured value was an object or array is not kept.
+//
+// Values that stay the same from line to line (`"level":"info"`, `"proto":"HTTP/1.1"`) are compared as part of
+// the literals around them: bytes equal to the shape's are read as the shape's were. A slot is compared so
+// until a line differs inside it; from then on it is read as a value. Captured slots are always read.
 
 import { stringEnd, valueEnd } from './json';
 
@@ -23,21 +27,33 @@ const COMPOSITE: u32 = 2;
 const SHAPES: i32 = 4;
 const SHAPE_BYTES: usize = 4096;
 const MAX_SLOTS: i32 = 96;
-const SLOT_BYTES: usize = 12; // start, end (offsets in the line), kind | role flag << 8 | null << 9
+const SLOT_BYTES: usize = 12; // start, end (offsets in the line), kind | role flag << 8 | null << 9 | VARIES
 const ROLES: i32 = 3;
+const ROLE_FLAG: u32 = 0x100;
+const NULL_FLAG: u32 = 0x200;
+/** A slot's value differed from the shape's in some line: it is read, not compared. */
+const VARIES: u32 = 0x400;
+/** matchShape's answer when it marked a slot VARIES and must be run again. */
+const AGAIN: usize = 1;
 
-// Per shape: the line's bytes, its slots, and a header of i32s: the object's length, the slot count, then per
-// role the slot it captured (or -1) and the capture's rank.
-const HEADER_WORDS: usize = 8;
+// Per shape: the line's bytes, its slots, its steps (the slots read, each with the start of the literal before
+// it, in the shape; then the final literal's start, at the slot count), and a header of i32s: the object's
+// length, the slot count, the step count (the final literal's included), then per role the slot it captured
+// (or -1) and the capture's rank.
+const HEADER_WORDS: usize = 10;
+const STEP_BYTES: usize = 8; // literal start, slot
 /** For shapes a and b, at (a * SHAPES + b) * 4: how many leading slots (literal before, kind, flags) they share. */
 const COMMON: usize = memory.data(4 * SHAPES * SHAPES);
-/** Where the current line's literal i and value i start and the value ends (line addresses), 12 bytes each. */
+/** Where the current line's literal before slot i (when read) and value i start and the value ends (line addresses), 12 bytes each. */
 const PLACES: usize = memory.data(12 * (MAX_SLOTS + 1));
-/** The slot (or the final literal, at the slot count) where the last failed matchShape stopped. */
-let failedAt: i32 = 0;
+/** PLACES as the first shape tried left them, for the others (matchAfter). */
+const SAVED_PLACES: usize = memory.data(12 * (MAX_SLOTS + 1));
+/** The step where the last failed matchShape stopped. */
+let failedStep: i32 = 0;
 const LINES: usize = memory.data(<i32>(SHAPE_BYTES * <usize>SHAPES));
 const SLOTS: usize = memory.data(<i32>(SLOT_BYTES * <usize>(MAX_SLOTS * SHAPES)));
 const HEADERS: usize = memory.data(<i32>(HEADER_WORDS * 4 * <usize>SHAPES));
+const STEPS: usize = memory.data(<i32>(STEP_BYTES * <usize>((MAX_SLOTS + 1) * SHAPES)));
 
 /** Bytes that end a bare token, as json.ts valueEnd reads one: `,` `}` `]` space, tab, CR, LF. */
 const TOKEN_ENDS: usize = memory.data<u8>([
@@ -84,7 +100,7 @@ export function shapeValue(p: usize, after: usize, roles: bool): void {
   const at = NOTED_SLOTS + <usize>noted * SLOT_BYTES;
   store<u32>(at, <u32>((kind == STRING ? p + 1 : p) - notedLine));
   store<u32>(at, <u32>((kind == STRING ? after - 1 : after) - notedLine), 4);
-  store<u32>(at, kind | ((roles ? 1 : 0) << 8) | ((isNull ? 1 : 0) << 9), 8);
+  store<u32>(at, kind | (roles ? ROLE_FLAG : 0) | (isNull ? NULL_FLAG : 0), 8);
   noted++;
 }
 
@@ -107,7 +123,8 @@ export function shapeKeep(objectEnd: usize): void {
   const header = headerOf(s);
   store<i32>(header, <i32>length);
   store<i32>(header, noted, 4);
-  memory.copy(header + 8, NOTED_ROLES, ROLES * 8);
+  memory.copy(header + 16, NOTED_ROLES, ROLES * 8);
+  compile(s);
   for (let t = 0; t < kept; t++) {
     const common = t == s ? noted : commonSlots(s, t);
     store<i32>(COMMON + <usize>(s * SHAPES + t) * 4, common);
@@ -120,8 +137,32 @@ export function shapeKeep(objectEnd: usize): void {
   return SLOTS + <usize>s * SLOT_BYTES * <usize>MAX_SLOTS;
 }
 
+@inline function stepsOf(s: i32): usize {
+  return STEPS + <usize>s * STEP_BYTES * <usize>(MAX_SLOTS + 1);
+}
+
 @inline function headerOf(s: i32): usize {
   return HEADERS + <usize>s * HEADER_WORDS * 4;
+}
+
+/** Makes shape s's steps: a step for each slot read (captured, or VARIES), the others left in the literals. */
+function compile(s: i32): void {
+  const slots = slotsOf(s);
+  const steps = stepsOf(s);
+  const count = load<i32>(headerOf(s), 4);
+  let n: usize = 0;
+  let literal: u32 = 0;
+  for (let i = 0; i < count; i++) {
+    const at = slots + <usize>i * SLOT_BYTES;
+    if ((load<u32>(at, 8) & (ROLE_FLAG | VARIES)) == 0) continue;
+    store<u32>(steps + n * STEP_BYTES, literal);
+    store<i32>(steps + n * STEP_BYTES, i, 4);
+    literal = load<u32>(at, 4);
+    n++;
+  }
+  store<u32>(steps + n * STEP_BYTES, literal);
+  store<i32>(steps + n * STEP_BYTES, count, 4);
+  store<i32>(headerOf(s), <i32>n + 1, 8);
 }
 
 /** The leading slots shapes a and b share: the same literal before each, the same kind and flags (and first byte). */
@@ -137,7 +178,7 @@ function commonSlots(a: i32, b: i32): i32 {
     const startA = <usize>load<u32>(slotA);
     const startB = <usize>load<u32>(slotB);
     if (startA - endA != startB - endB || memory.compare(lineA + endA, lineB + endB, startA - endA) != 0) return i;
-    if (load<u32>(slotA, 8) != load<u32>(slotB, 8) || load<u8>(lineA + startA) != load<u8>(lineB + startB)) return i;
+    if (((load<u32>(slotA, 8) ^ load<u32>(slotB, 8)) & ~VARIES) != 0 || load<u8>(lineA + startA) != load<u8>(lineB + startB)) return i;
     endA = <usize>load<u32>(slotA, 4);
     endB = <usize>load<u32>(slotB, 4);
   }
@@ -166,24 +207,47 @@ export function shapeClear(): void {
 }
 
 /**
- * The line at `line` (up to `end`) read with shape s from its slot `from` on (PLACES holds the line's places
- * of the slots before, read with a shape that shares them): the object's end, or 0 when it does not match
- * (then `failedAt` is the slot, or the final literal, that did not).
+ * The literal of shape s at [from, from + n) did not match the line at p (up to end): when the first byte
+ * that differs lies in a slot left in the literals (its value or the byte after it), that slot VARIES from
+ * now on and the answer is AGAIN; otherwise 0.
  */
-function matchShape(s: i32, from: i32, line: usize, end: usize): usize {
+function literalMissed(s: i32, from: usize, n: usize, p: usize, end: usize): usize {
   const shape = LINES + <usize>s * SHAPE_BYTES;
+  let i: usize = 0;
+  while (i < n && p + i < end && load<u8>(p + i) == load<u8>(shape + from + i)) i++;
+  const x = from + i;
   const slots = slotsOf(s);
   const count = load<i32>(headerOf(s), 4);
-  let p = from == 0 ? line : <usize>load<u32>(PLACES + <usize>from * 12);
-  let previous: usize = from == 0 ? 0 : <usize>load<u32>(slots + <usize>(from - 1) * SLOT_BYTES, 4); // in the shape
-  for (let i = from; i < count; i++) {
+  for (let j = 0; j < count; j++) {
+    const at = slots + <usize>j * SLOT_BYTES;
+    const flags = load<u32>(at, 8);
+    if ((flags & (ROLE_FLAG | VARIES)) != 0 || x < <usize>load<u32>(at) || x > <usize>load<u32>(at, 4)) continue;
+    store<u32>(at, flags | VARIES, 8);
+    compile(s);
+    return AGAIN;
+  }
+  return 0;
+}
+
+/**
+ * The line at `line` (up to `end`) read with shape s from its step `from` on, at `p` in the line and `previous`
+ * in the shape (PLACES holds the line's places of the steps before, read with a shape that shares them): the
+ * object's end; AGAIN; or 0 when it does not match (then `failedStep` is the step that did not).
+ */
+function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize): usize {
+  const shape = LINES + <usize>s * SHAPE_BYTES;
+  const slots = slotsOf(s);
+  const steps = stepsOf(s);
+  const last = load<i32>(headerOf(s), 8) - 1;
+  for (let k = from; k < last; k++) {
+    const i = load<i32>(steps + <usize>k * STEP_BYTES, 4);
     const at = slots + <usize>i * SLOT_BYTES;
     const place = PLACES + <usize>i * 12;
     store<u32>(place, <u32>p);
-    failedAt = i;
+    failedStep = k;
     const start = <usize>load<u32>(at);
     const literal = start - previous;
-    if (p + literal > end || !sameBytes(p, shape + previous, literal)) return 0;
+    if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end);
     p += literal;
     const flags = load<u32>(at, 8);
     const kind = flags & 0xff;
@@ -197,10 +261,12 @@ function matchShape(s: i32, from: i32, line: usize, end: usize): usize {
       if (v == QUOTE || v == LBRACE || v == LBRACKET || load<u8>(TOKEN_ENDS + <usize>v) != 0) return 0;
       after = p + 1;
       while (after < end && load<u8>(TOKEN_ENDS + <usize>load<u8>(after)) == 0) after++;
-      if ((flags & 0x100) != 0 && (v == 0x6e && after - p == 4) != ((flags & 0x200) != 0)) return 0;
+      if ((flags & ROLE_FLAG) != 0 && (v == 0x6e && after - p == 4) != ((flags & NULL_FLAG) != 0)) return 0;
     } else {
       if (p >= end || load<u8>(p) != load<u8>(shape + start)) return 0;
-      after = valueEnd(p, end);
+      // `["..."]`, as valueEnd would cross it, else valueEnd
+      after = p + 1 < end && load<u8>(p + 1) == QUOTE ? stringEnd(p + 1, end) : 0;
+      after = after != 0 && after + 1 < end && load<u8>(after + 1) == 0x5d && load<u8>(p) == LBRACKET ? after + 2 : valueEnd(p, end);
       if (after == 0) return 0;
     }
     store<u32>(place, <u32>p, 4);
@@ -208,41 +274,84 @@ function matchShape(s: i32, from: i32, line: usize, end: usize): usize {
     p = after;
     previous = <usize>load<u32>(at, 4);
   }
-  store<u32>(PLACES + <usize>count * 12, <u32>p);
-  failedAt = count;
+  failedStep = last;
+  store<u32>(PLACES + <usize>load<i32>(steps + <usize>last * STEP_BYTES, 4) * 12, <u32>p);
   const literal = <usize>load<i32>(headerOf(s)) - previous;
-  if (p + literal > end || !sameBytes(p, shape + previous, literal)) return 0;
+  if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end);
   return p + literal;
+}
+
+/** Shape s read from its first step on; AGAIN answers are run again. */
+function matchWhole(s: i32, line: usize, end: usize): usize {
+  let after: usize;
+  do after = matchShape(s, 0, line, 0, end);
+  while (after == AGAIN);
+  return after;
+}
+
+/**
+ * Shape b read after shape a failed at `failedStep` (its places saved in SAVED_PLACES): from the end of the last
+ * slot both share among those a read whole (up to the slot of its step before the failed one), whose place in
+ * the line a's reading gives (a read slot's end, or a place in the literal of the step after it).
+ */
+function matchAfter(a: i32, failed: i32, b: i32, line: usize, end: usize): usize {
+  const stepsA = stepsOf(a);
+  const read = failed == 0 ? 0 : load<i32>(stepsA + <usize>(failed - 1) * STEP_BYTES, 4) + 1;
+  const shared = min(read, load<i32>(COMMON + <usize>(a * SHAPES + b) * 4));
+  if (shared == 0) return matchWhole(b, line, end);
+  memory.copy(PLACES, SAVED_PLACES, <usize>shared * 12);
+  const slot = shared - 1;
+  const slotA = slotsOf(a) + <usize>slot * SLOT_BYTES;
+  let p: usize;
+  if ((load<u32>(slotA, 8) & (ROLE_FLAG | VARIES)) != 0) {
+    p = <usize>load<u32>(PLACES + <usize>slot * 12, 8);
+  } else {
+    let k = 0;
+    while (load<i32>(stepsA + <usize>k * STEP_BYTES, 4) < slot) k++;
+    const literalLine = <usize>load<u32>(SAVED_PLACES + <usize>load<i32>(stepsA + <usize>k * STEP_BYTES, 4) * 12);
+    p = literalLine + (<usize>load<u32>(slotA, 4) - <usize>load<u32>(stepsA + <usize>k * STEP_BYTES));
+  }
+  const stepsB = stepsOf(b);
+  let k = 0;
+  while (load<i32>(stepsB + <usize>k * STEP_BYTES, 4) < shared) k++;
+  const previous = <usize>load<u32>(slotsOf(b) + <usize>slot * SLOT_BYTES, 4);
+  const after = matchShape(b, k, p, previous, end);
+  return after == AGAIN ? matchWhole(b, line, end) : after;
 }
 
 /**
  * The line [line, end) read with a kept shape (the last one matched first, then the others, each from the
- * first slot it does not share with the one that failed): the object's end with its captures written at
- * `captures` (json.ts CAPTURES: start, end, string, rank; 16 bytes a role), or 0 when none matches.
+ * first slot it does not share with that one): the object's end with its captures written at `captures`
+ * (json.ts CAPTURES: start, end, string, rank; 16 bytes a role), or 0 when none matches.
  */
 export function shapeLine(line: usize, end: usize, captures: usize): usize {
   if (kept == 0) return 0;
-  let tried = lastMatched;
-  let after = matchShape(tried, 0, line, end);
-  for (let s = 0; after == 0 && s < kept; s++) {
-    if (s == lastMatched) continue;
-    const from = min(failedAt, load<i32>(COMMON + <usize>(tried * SHAPES + s) * 4));
-    tried = s;
-    after = matchShape(s, from, line, end);
+  const first = lastMatched;
+  let tried = first;
+  let after = matchWhole(first, line, end);
+  if (after == 0) {
+    const failed = failedStep;
+    const count = load<i32>(headerOf(first), 4);
+    memory.copy(SAVED_PLACES, PLACES, <usize>(count + 1) * 12);
+    for (let s = 0; after == 0 && s < kept; s++) {
+      if (s == first) continue;
+      tried = s;
+      after = matchAfter(first, failed, s, line, end);
+    }
+    if (after == 0) return 0;
   }
-  if (after == 0) return 0;
   lastMatched = tried;
   const header = headerOf(tried);
   const slots = slotsOf(tried);
   for (let role = 0; role < ROLES; role++) {
-    const slot = load<i32>(header + 8 + (<usize>role << 3));
+    const slot = load<i32>(header + 16 + (<usize>role << 3));
     if (slot < 0) continue;
     const place = PLACES + <usize>slot * 12;
     const c = captures + (<usize>role << 4);
     store<u32>(c, load<u32>(place, 4));
     store<u32>(c, load<u32>(place, 8), 4);
     store<u32>(c, (load<u32>(slots + <usize>slot * SLOT_BYTES, 8) & 0xff) == STRING ? 1 : 0, 8);
-    store<i32>(c, load<i32>(header + 8 + (<usize>role << 3), 4), 12);
+    store<i32>(c, load<i32>(header + 16 + (<usize>role << 3), 4), 12);
   }
   return after;
 }
