@@ -38,7 +38,7 @@ export function wantedTable(): usize {
   return WANTED;
 }
 
-import { daysFromCivil, findByte, isLeap, packStamp, twoDigits } from './civil';
+import { daysFromCivil, findByte, findByteWide, isLeap, packStamp, twoDigits } from './civil';
 import { tableAdd } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 export { jsonInit } from './json';
@@ -107,7 +107,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
   let n: u32 = 0;
   deferred = false;
   while (n < maxRecords) {
-    const newline = findByte(lineStart, end, LF);
+    const newline = kind == JSON_LINES ? findByteWide(lineStart, end, LF) : findByte(lineStart, end, LF);
     if (newline == end) break;
     let lineEnd = newline;
     lines++;
