@@ -1,7 +1,8 @@
 // The JSON-lines scan kernel, in AssemblyScript: one line's client, status and time, found by walking the
 // object on bytes exactly as src/formats/json-scan.ts walkObject and src/formats/json.ts JsonFormat.parse do
 // (same acceptance, same captured bytes), with string contents and skipped objects crossed 16 bytes at a time
-// with SIMD. clf.ts's scan loop calls jsonLine for each line and counts it as it counts CLF lines.
+// with SIMD. clf.ts's scan loop calls jsonLine for each line and counts it as it counts CLF lines. Most lines
+// are read with a shape of an earlier line (json-shape.ts) and walked only when none fits.
 //
 // The tree of wanted keys comes from JS (JsonFormat.kernelLayout): node 0 is the root, each node 8 i32s (key
 // offset and length, first child and child count, `walk`: the JS node had children, so an object value is
@@ -251,10 +252,10 @@ export function jsonLine(start: usize, end: usize): i32 {
   const timeEnd = <usize>load<i32>(timeAt, 4);
   let stamp: f64;
   if (load<u32>(timeAt, 8) != 0) {
-    stamp = parseIsoTime(<usize>timeStart, timeEnd);
+    stamp = parseTime(<usize>timeStart, timeEnd, true);
     if (isNaN(stamp) || scanEnd != timeEnd) return JSON_DEFER; // CLF text or an epoch in a string: the JS parser reads it
   } else {
-    stamp = parseEpochAnyUnit(<usize>timeStart, timeEnd);
+    stamp = parseTime(<usize>timeStart, timeEnd, false);
     if (isNaN(stamp) || scanEnd != timeEnd) return JSON_MALFORMED;
   }
   jsonClientStart = <usize>clientStart;
@@ -346,12 +347,48 @@ function isValidDate(year: i32, month: i32, day: i32): bool {
   return true;
 }
 
-// The last date parseIsoTime read (its 10 bytes `YYYY-MM-DD`) and its day number: lines of a log share dates.
+// The last date parseIsoTimeOnce read (its 10 bytes `YYYY-MM-DD`) and its day number: lines of a log share dates.
 let cachedDate: u64 = 0;
 let cachedDateEnd: u16 = 0;
 let cachedDays: f64 = NaN;
 
-function parseIsoTime(p: usize, end: usize): f64 {
+// The last time a reader read whole (8 to 32 bytes: which reader, its bytes, its answer and where its scan
+// ended): lines of a log share seconds.
+const CACHED_TIME: usize = memory.data(32);
+let cachedTimeLength: usize = 0;
+let cachedTimeIso = false;
+let cachedTimeScan: usize = 0;
+let cachedStamp: f64 = 0;
+
+/** [p, p + n) (8 <= n <= 32) equals the cached time's bytes. */
+@inline function sameAsCachedTime(p: usize, n: usize): bool {
+  if (n < 16) return load<u64>(p) == load<u64>(CACHED_TIME) && load<u64>(p + n - 8) == load<u64>(CACHED_TIME + n - 8);
+  return (
+    i8x16.all_true(i8x16.eq(v128.load(p), v128.load(CACHED_TIME))) &&
+    i8x16.all_true(i8x16.eq(v128.load(p + n - 16), v128.load(CACHED_TIME + n - 16)))
+  );
+}
+
+/** parseIsoTimeOnce or parseEpochOnce (`iso`), the answer of the last same bytes taken from the cache. */
+function parseTime(p: usize, end: usize, iso: bool): f64 {
+  const n = end - p;
+  if (n < 8 || n > 32) return iso ? parseIsoTimeOnce(p, end) : parseEpochOnce(p, end);
+  if (n == cachedTimeLength && iso == cachedTimeIso && sameAsCachedTime(p, n)) {
+    scanEnd = p + cachedTimeScan;
+    return cachedStamp;
+  }
+  const stamp = iso ? parseIsoTimeOnce(p, end) : parseEpochOnce(p, end);
+  if (!isNaN(stamp)) {
+    memory.copy(CACHED_TIME, p, n);
+    cachedTimeLength = n;
+    cachedTimeIso = iso;
+    cachedTimeScan = scanEnd - p;
+    cachedStamp = stamp;
+  }
+  return stamp;
+}
+
+function parseIsoTimeOnce(p: usize, end: usize): f64 {
   // YYYY-MM-DD
   if (end - p < 10) return NaN;
   let days: f64;
@@ -423,7 +460,7 @@ function parseOffset(p: usize, end: usize): f64 {
 }
 
 /** An epoch number, its unit (s, ms, µs, ns) guessed from its integer digits, as a UTC stamp; whole seconds. */
-function parseEpochAnyUnit(p: usize, end: usize): f64 {
+function parseEpochOnce(p: usize, end: usize): f64 {
   let q = p;
   while (q < end && digit(q) >= 0) q++;
   const digits = <i32>(q - p);
