@@ -146,10 +146,10 @@ const anyLine = fc.oneof(
  * Lines as one server writes them: a few skeletons (keys in a fixed order), each value mostly one of a few
  * (so the kernel's shapes compare it with the literals) or any value of its kind, now and then of another kind
  * (string for number, null, nested, escapes, quotes, braces), a key changed, dropped or repeated, spaces
- * moved, and a line cut or changed at one place. One kernel reads them all in a row: its shapes, learned from
- * some lines, read the next ones.
+ * moved, and a line cut or changed at one place; a quarter written as latin1 bytes (not UTF-8). One kernel
+ * reads them all in a row: its shapes, learned from some lines, read the next ones.
  */
-const oddValue = fc.oneof(anyValue, fc.constantFrom('null', '"a\\"b"', '"\\\\"', '"}"', '"x\\u0022"', '{}', '[]', '["1.2.3.4"]', '1 ', ' 2', '"404"', '4O4', '""'));
+const oddValue = fc.oneof(anyValue, fc.constantFrom('null', '"caf\u00e9"', '"\u00c3"', '"\u00ff\u00fe"', '"a\\"b"', '"\\\\"', '"}"', '"x\\u0022"', '{}', '[]', '["1.2.3.4"]', '1 ', ' 2', '"404"', '4O4', '""'));
 const skeletons: ReadonlyArray<ReadonlyArray<readonly [string, fc.Arbitrary<string>]>> = [
   [['level', fc.constantFrom('"info"', '"info"', '"error"')], ['ts', goodTimes], ['logger', fc.constant('"http.log.access"')],
     ['request', fc.tuple(goodClients, fc.constantFrom('"41342"', '"41342"', '"1"'), goodClients, fc.constantFrom('["curl/8"]', '["curl/8"]', '["a", "b"]', '[]', '["x\\"]"]'))
@@ -281,8 +281,8 @@ describe('WebAssembly kernel vs the JS parser on JSON lines', () => {
       const kernel = new LineKernel(format);
       const seen = { parsed: 0, malformed: 0, deferred: 0 };
       for (const seed of [1, 2, 3]) {
-        for (const text of fc.sample(serverLines, { numRuns: 8000, seed: seed * 7 + name.length })) {
-          const line = Buffer.from(text, 'utf8');
+        for (const [i, text] of fc.sample(serverLines, { numRuns: 8000, seed: seed * 7 + name.length }).entries()) {
+          const line = Buffer.from(text, i % 4 === 0 ? 'latin1' : 'utf8'); // latin1: bytes that are not UTF-8
           const got = kernel.read(line);
           if (got === 'deferred') {
             seen.deferred++;
@@ -307,6 +307,8 @@ describe('WebAssembly kernel vs the JS parser on JSON lines', () => {
     }
     inputs.push(join(dir, 'server-lines.json'));
     writeFileSync(inputs.at(-1)!, fc.sample(serverLines, { numRuns: 6000, seed: 5 }).join('\n'));
+    inputs.push(join(dir, 'server-lines-latin1.json'));
+    writeFileSync(inputs.at(-1)!, fc.sample(serverLines, { numRuns: 3000, seed: 6 }).join('\n'), 'latin1');
     await sameRuns(inputs, 700);
   });
 
