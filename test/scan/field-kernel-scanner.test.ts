@@ -116,12 +116,14 @@ describe('field kernel vs the JS parsers', () => {
   });
   after(() => removeDir(dir));
 
-  test('the kernel is built and loads for W3C, CloudFront, ALB and ELB (not with --client-from xff)', () => {
-    for (const format of ['w3c', 'cloudfront', 'alb', 'elb']) {
-      assert.equal(fieldKernelSupports(createFormat(format), {}), true, format);
-      assert.equal(fieldKernelSupports(createFormat(format, { clientFrom: 'xff' }), { clientFrom: 'xff' }), false, format);
+  test('the kernel is built and loads for W3C, CloudFront, ALB, ELB, HAProxy and format strings (not with --client-from xff)', () => {
+    const strings = { nginx: '$remote_addr [$time_local] $status', apache: '%h %t %>s' };
+    for (const format of ['w3c', 'cloudfront', 'alb', 'elb', 'haproxy', 'nginx', 'apache']) {
+      const logFormat = format === 'nginx' || format === 'apache' ? strings[format] : undefined;
+      assert.equal(fieldKernelSupports(createFormat(format, { logFormat }), { logFormat }), true, format);
+      const xff = { clientFrom: 'xff' as const, logFormat };
+      assert.equal(fieldKernelSupports(createFormat(format, xff), xff), false, format);
     }
-    assert.equal(fieldKernelSupports(createFormat('haproxy'), {}), false);
   });
 
   /** The same CSV and counts with the kernel and without, in every mode and split; returns the default run's. */
