@@ -18,15 +18,24 @@ export function digitAt(p: usize): i32 {
   return <u32>d <= 9 ? d : -1;
 }
 
-/** base/time.ts isValidCivil. */
-export function isValidCivil(year: i32, month: i32, day: i32, h: i32, m: i32, s: i32): bool {
-  return h <= 23 && m <= 59 && s <= 60 && isValidDate(year, month, day);
-}
+
+// The last valid date civilStamp met and its midnight in epoch seconds: lines mostly share their date.
+let cachedCivilYear: i32 = -1;
+let cachedCivilMonth: i32 = 0;
+let cachedCivilDay: i32 = 0;
+let cachedCivilMidnight: f64 = 0;
 
 /** timestamps.ts civilStamp: NaN when the fields name no real time. */
 export function civilStamp(year: i32, month: i32, day: i32, h: i32, m: i32, s: i32, offset: i32): f64 {
-  if (!isValidCivil(year, month, day, h, m, s)) return NaN;
-  return packStamp(daysFromCivil(year, month, day) * 86400 + <f64>(h * 3600 + m * 60 + s) - <f64>(offset * 60), offset);
+  if (h > 23 || m > 59 || s > 60) return NaN;
+  if (year != cachedCivilYear || month != cachedCivilMonth || day != cachedCivilDay) {
+    if (!isValidDate(year, month, day)) return NaN;
+    cachedCivilYear = year;
+    cachedCivilMonth = month;
+    cachedCivilDay = day;
+    cachedCivilMidnight = daysFromCivil(year, month, day) * 86400;
+  }
+  return packStamp(cachedCivilMidnight + <f64>(h * 3600 + m * 60 + s) - <f64>(offset * 60), offset);
 }
 
 /** timestamps.ts parseIsoDate on 10 bytes at p: days since 1970-01-01, or NaN. */
@@ -150,7 +159,8 @@ const MONTH_NAMES: StaticArray<string> = [
   'july', 'august', 'september', 'october', 'november', 'december',
 ];
 
-function monthOfKey(key: u32): i32 {
+/** The month of three lower-case letters packed little-endian (`jan` is 0x6e616a), or 0. */
+export function monthOfKey(key: u32): i32 {
   switch (key) {
     case 0x6e616a: return 1; // jan
     case 0x626566: return 2; // feb

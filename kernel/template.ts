@@ -4,8 +4,8 @@
 // A line it cannot read as parse would is handed back to JS (scan returns false), so it never has to be
 // complete, only exact on what it accepts.
 
-import { packStamp, twoDigits } from './civil';
-import { civilStamp, clfTime, digitAt, isoTime, monthByName, skipFraction, timeEnd, utcOffset } from './field-time';
+import { findByte, packStamp, twoDigits } from './civil';
+import { civilStamp, clfTime, digitAt, isoTime, monthByName, monthOfKey, skipFraction, timeEnd, utcOffset } from './field-time';
 import { accept } from './field-line';
 
 const SP: u32 = 0x20;
@@ -35,6 +35,8 @@ const DIGITS: u32 = 19;
 /** Step flags. */
 const QUOTED: u32 = 1;
 const CLIENT: u32 = 2;
+/** This step and the six after it read `%d/%b/%Y:%H:%M:%S %z` (CLF's time written with strftime): see clfShaped. */
+const CLF_SHAPED: u32 = 4;
 
 /** One step: kind u8, flags u8, the digits of the epoch unit u8, a pad byte, the following literal's address and length. */
 export const STEP_BYTES: u32 = 12;
@@ -93,9 +95,22 @@ export function parseTemplate(start: usize, end: usize): bool {
     const literal = <usize>load<u32>(step, 4);
     const literalBytes = load<u32>(step, 8);
     let q: usize;
+    if ((flags & CLF_SHAPED) != 0 && end - p >= 26 && clfShaped(p)) {
+      // The seventh step's literal follows; on a mismatch the steps one by one decide.
+      const last = step + 6 * STEP_BYTES;
+      const lastLiteral = load<u32>(last, 8);
+      if (matchLiteral(p + 26, end, <usize>load<u32>(last, 4), lastLiteral)) {
+        p += 26 + <usize>lastLiteral;
+        i += 6;
+        continue;
+      }
+    }
     if (kind == TEXT) {
       if (literalBytes == 0) q = end;
-      else {
+      else if ((flags & QUOTED) == 0) {
+        q = findPlainLiteral(p, end, literal, literalBytes);
+        if (q == 0) return false;
+      } else {
         q = findLiteral(p, end, literal, literalBytes, (flags & QUOTED) != 0);
         if (q == 0) return false;
       }
@@ -207,6 +222,64 @@ function readPart(kind: u32, unitDigits: u32, p: usize, end: usize): usize {
   }
 }
 
+// The date and offset bytes clfShaped read last (`dd/Mon/yyyy:` and ` +zzzz`) and what they gave.
+const SHAPED_DATE: usize = memory.data(18);
+let shapedValid = false;
+let shapedYear: i32 = 0;
+let shapedMonth: i32 = 0;
+let shapedDay: i32 = 0;
+let shapedOffset: i32 = 0;
+
+/**
+ * The seven steps Day2 `/` MonthName `/` Year4 `:` Hour2 `:` Minute2 `:` Second2 ` ` Offset at once, when the
+ * 26 bytes at p have exactly the shape `dd/Mon/yyyy:HH:MM:SS +zzzz` (any case in the month): then the steps
+ * would read them so and set the same parts. False when they do not (the steps then read them one by one).
+ */
+function clfShaped(p: usize): bool {
+  const h = twoDigits(p + 12);
+  const m = twoDigits(p + 15);
+  const s = twoDigits(p + 18);
+  if ((h | m | s) < 0 || <u32>load<u8>(p + 14) != 0x3a || <u32>load<u8>(p + 17) != 0x3a) return false;
+  if (!shapedValid || load<u64>(p) != load<u64>(SHAPED_DATE) || load<u32>(p + 8) != load<u32>(SHAPED_DATE + 8) ||
+    load<u32>(p + 20) != load<u32>(SHAPED_DATE + 12) || load<u16>(p + 24) != load<u16>(SHAPED_DATE + 16)) {
+    if (!shapedDate(p)) return false;
+  }
+  year = shapedYear;
+  month = shapedMonth;
+  day = shapedDay;
+  hour = h;
+  minute = m;
+  second = s;
+  offset = shapedOffset;
+  parts |= CIVIL;
+  return true;
+}
+
+/** The date and offset parts of clfShaped's shape at p, remembered; false when p has not that shape. */
+function shapedDate(p: usize): bool {
+  const d = twoDigits(p);
+  const y1 = twoDigits(p + 7);
+  const y2 = twoDigits(p + 9);
+  const oh = twoDigits(p + 22);
+  const om = twoDigits(p + 24);
+  const sign = <u32>load<u8>(p + 21);
+  if ((d | y1 | y2 | oh | om) < 0 || oh > 23 || om > 59 || (sign != 0x2b && sign != 0x2d)) return false;
+  if (<u32>load<u8>(p + 2) != 0x2f || <u32>load<u8>(p + 6) != 0x2f || <u32>load<u8>(p + 11) != 0x3a || <u32>load<u8>(p + 20) != SP) return false;
+  // Three letters (a byte whose lower case is a letter is one), which monthByName reads case-blind.
+  const m = monthOfKey((<u32>load<u8>(p + 3) | 0x20) | ((<u32>load<u8>(p + 4) | 0x20) << 8) | ((<u32>load<u8>(p + 5) | 0x20) << 16));
+  if (m == 0) return false;
+  shapedYear = y1 * 100 + y2;
+  shapedMonth = m;
+  shapedDay = d;
+  shapedOffset = (sign == 0x2d ? -1 : 1) * (oh * 60 + om);
+  store<u64>(SHAPED_DATE, load<u64>(p));
+  store<u32>(SHAPED_DATE + 8, load<u32>(p + 8));
+  store<u32>(SHAPED_DATE + 12, load<u32>(p + 20));
+  store<u16>(SHAPED_DATE + 16, load<u16>(p + 24));
+  shapedValid = true;
+  return true;
+}
+
 function stampPart(t: f64, q: usize): usize {
   partStamp = t;
   parts |= PART_STAMP;
@@ -264,6 +337,19 @@ function matchLiteral(p: usize, end: usize, literal: usize, bytes: u32): bool {
   if (end - p < <usize>bytes) return false;
   for (let i: usize = 0; i < <usize>bytes; i++) if (load<u8>(p + i) != load<u8>(literal + i)) return false;
   return true;
+}
+
+/** compiled.ts findLiteral: the first position from p where the literal starts, or 0. */
+function findPlainLiteral(p: usize, end: usize, literal: usize, bytes: u32): usize {
+  const first = <u32>load<u8>(literal);
+  const last = end - <usize>bytes;
+  for (;;) {
+    p = findByte(p, end, first);
+    if (p > last) return 0;
+    if (matchLiteral(p, end, literal, bytes)) return p;
+    p++;
+  }
+  return 0; // not reached: the loop returns
 }
 
 /**

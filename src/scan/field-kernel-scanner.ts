@@ -38,6 +38,15 @@ const STEP_KINDS: ReadonlyMap<Kind, number> = new Map([
   [Kind.Offset, 17], [Kind.Letters, 18], [Kind.Digits, 19],
 ]);
 
+/** Kinds and following literals of `%d/%b/%Y:%H:%M:%S %z`, which kernel/template.ts reads at once (CLF_SHAPED). */
+const CLF_SHAPED: ReadonlyArray<readonly [Kind, string]> = [
+  [Kind.Day2, '/'], [Kind.MonthName, '/'], [Kind.Year4, ':'], [Kind.Hour2, ':'], [Kind.Minute2, ':'], [Kind.Second2, ' '], [Kind.Offset, ''],
+];
+
+function isClfShaped(steps: TemplateProgram['steps'], i: number): boolean {
+  return CLF_SHAPED.every(([kind, literal], j) => steps[i + j]?.kind === kind && (j === 6 || steps[i + j].literal.toString('latin1') === literal));
+}
+
 function variantOf(format: LineFormat): Variant | undefined {
   if (format instanceof W3cFormat) return Variant.W3c;
   if (format === albFormat) return Variant.Alb;
@@ -86,7 +95,7 @@ export class FieldKernelScanner extends KernelScanner {
     steps.forEach((step, i) => {
       const s = i * stepBytes;
       view[s] = STEP_KINDS.get(step.kind)!;
-      view[s + 1] = (step.quoted ? 1 : 0) | (step.client ? 2 : 0);
+      view[s + 1] = (step.quoted ? 1 : 0) | (step.client ? 2 : 0) | (isClfShaped(steps, i) ? 4 : 0);
       view[s + 2] = step.unitDigits;
       view.writeUInt32LE(at + literal, s + 4);
       view.writeUInt32LE(step.literal.length, s + 8);
