@@ -117,8 +117,46 @@ export function utcOffset(p: usize, end: usize): f64 {
   return <f64>((c == 0x2d ? -1 : 1) * (oh * 60 + om));
 }
 
+// The last `YYYY-MM-DDT` and `+hh:mm` around a time isoTime read in that shape, their midnight and offset.
+const ISO_SHAPE: usize = memory.data(18);
+let isoShapeValid = false;
+let isoShapeMidnight: f64 = 0;
+let isoShapeOffset: i32 = 0;
+
 /** timestamps.ts parseIsoTime on [p, end): an RFC 3339 date-time as a stamp (no offset: UTC), or NaN; sets timeEnd. */
 export function isoTime(p: usize, end: usize): f64 {
+  // `YYYY-MM-DDTHH:MM:SS+hh:mm` with the date, separator and offset of the last one in that shape: only the
+  // time of day is new (what the steps below would read, as the same bytes read the same).
+  if (isoShapeValid && end - p >= 25 && load<u64>(p) == load<u64>(ISO_SHAPE) && load<u16>(p + 8) == load<u16>(ISO_SHAPE + 8) &&
+    load<u8>(p + 10) == load<u8>(ISO_SHAPE + 10) && load<u32>(p + 19) == load<u32>(ISO_SHAPE + 12) && load<u16>(p + 23) == load<u16>(ISO_SHAPE + 16) &&
+    <u32>load<u8>(p + 13) == COLON && <u32>load<u8>(p + 16) == COLON) {
+    const h = twoDigits(p + 11);
+    const m = twoDigits(p + 14);
+    const s = twoDigits(p + 17);
+    if (h >= 0 && m >= 0 && s >= 0 && h <= 23 && m <= 59 && s <= 60) {
+      timeEnd = p + 25;
+      timeOffset = isoShapeOffset;
+      return packStamp(isoShapeMidnight + <f64>(h * 3600 + m * 60 + s), isoShapeOffset);
+    }
+  }
+  const stamp = isoTimeRead(p, end);
+  if (!isNaN(stamp) && timeEnd == p + 25 && <u32>load<u8>(p + 16) == COLON && <u32>load<u8>(p + 22) == COLON) {
+    const sign = <u32>load<u8>(p + 19);
+    if (sign == 0x2b || sign == 0x2d) {
+      store<u64>(ISO_SHAPE, load<u64>(p));
+      store<u16>(ISO_SHAPE + 8, load<u16>(p + 8));
+      store<u8>(ISO_SHAPE + 10, load<u8>(p + 10));
+      store<u32>(ISO_SHAPE + 12, load<u32>(p + 19));
+      store<u16>(ISO_SHAPE + 16, load<u16>(p + 23));
+      isoShapeOffset = timeOffset;
+      isoShapeMidnight = cachedDays * 86400 - <f64>(timeOffset * 60);
+      isoShapeValid = true;
+    }
+  }
+  return stamp;
+}
+
+function isoTimeRead(p: usize, end: usize): f64 {
   if (end - p < 10) return NaN;
   const days = cachedIsoDays(p);
   if (isNaN(days)) return NaN;
@@ -208,21 +246,38 @@ export function clfTime(t: usize): f64 {
   return civilStamp(y1 * 100 + y2, month, day, h, m, s, (sign == 0x2d ? -1 : 1) * (oh * 60 + om));
 }
 
+// The last accept date's `dd/Mon/yyyy:` and what it gave.
+const ACCEPT_DATE: usize = memory.data(12);
+let acceptValid = false;
+let acceptDay: i32 = 0;
+let acceptMonth: i32 = 0;
+let acceptYear: i32 = 0;
+
 /** haproxy.ts parseAcceptDate: `dd/Mon/yyyy:HH:MM:SS.mmm]` at p with the given offset, or NaN; timeEnd after the `]`. */
 export function acceptDate(p: usize, end: usize, offset: i32): f64 {
   if (end - p < 25 || <u32>load<u8>(p + 2) != SLASH || <u32>load<u8>(p + 6) != SLASH || <u32>load<u8>(p + 11) != COLON) return NaN;
   if (<u32>load<u8>(p + 14) != COLON || <u32>load<u8>(p + 17) != COLON || <u32>load<u8>(p + 20) != 0x2e) return NaN;
-  const day = twoDigits(p);
-  const month = monthByName(p + 3, p + 6);
-  const y1 = twoDigits(p + 7);
-  const y2 = twoDigits(p + 9);
   const h = twoDigits(p + 12);
   const m = twoDigits(p + 15);
   const s = twoDigits(p + 18);
-  if ((day | y1 | y2 | h | m | s) < 0 || month == 0) return NaN;
+  if ((h | m | s) < 0) return NaN;
+  // `dd/Mon/yyyy:` as the last one read: the same day, month and year.
+  if (!acceptValid || load<u64>(p) != load<u64>(ACCEPT_DATE) || load<u32>(p + 8) != load<u32>(ACCEPT_DATE + 8)) {
+    const day = twoDigits(p);
+    const month = monthByName(p + 3, p + 6);
+    const y1 = twoDigits(p + 7);
+    const y2 = twoDigits(p + 9);
+    if ((day | y1 | y2) < 0 || month == 0) return NaN;
+    acceptDay = day;
+    acceptMonth = month;
+    acceptYear = y1 * 100 + y2;
+    store<u64>(ACCEPT_DATE, load<u64>(p));
+    store<u32>(ACCEPT_DATE + 8, load<u32>(p + 8));
+    acceptValid = true;
+  }
   let q = p + 21;
   while (q < end && digitAt(q) >= 0) q++;
   if (q == p + 21 || q >= end || <u32>load<u8>(q) != 0x5d) return NaN;
   timeEnd = q + 1;
-  return civilStamp(y1 * 100 + y2, month, day, h, m, s, offset);
+  return civilStamp(acceptYear, acceptMonth, acceptDay, h, m, s, offset);
 }
