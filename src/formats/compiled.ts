@@ -99,9 +99,9 @@ export class CompiledFormat implements LineFormat {
         throw new LogsiftError(`--log-format: nothing separates ${fields[i].name} from ${fields[i + 1].name}, so they cannot be told apart`);
       }
     }
-    this.lastEssential = Math.max(
-      ...fields.map((f, i) => (f.role === Role.Client || f.role === Role.Status || partOf(f.kind) !== 0 ? i : -1)),
-    );
+    // An offset or AM/PM after the last other time part still belongs to the instant.
+    const isTimePart = (kind: Kind): boolean => partOf(kind) !== 0 || kind === Kind.Offset || kind === Kind.AmPm;
+    this.lastEssential = Math.max(...fields.map((f, i) => (f.role === Role.Client || f.role === Role.Status || isTimePart(f.kind) ? i : -1)));
     this.hasRequestOnly = find(Role.Request) >= 0 && find(Role.Method) < 0 && find(Role.Path) < 0;
   }
 

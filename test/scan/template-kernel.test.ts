@@ -36,6 +36,7 @@ const APACHE_FORMATS = [
   '%h [%{%a %B %d %I:%M:%S %p %Y %Z}t] %>s',
   '%h %{msec}t %>s %{usec_frac}t',
   '%h %{%F %T}t %>s "%r"',
+  '%h %>s %{%d/%b/%Y:%H:%M:%S %z}t',
 ];
 
 /** Values for a field: mostly ones that read, sometimes odd ones. */
