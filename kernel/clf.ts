@@ -41,6 +41,7 @@ export function wantedTable(): usize {
 import { daysFromCivil, findByte, findByteWide, isLeap, packStamp, twoDigits } from './civil';
 import { tableAdd } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
+import { composeLineStart } from './compose';
 export { jsonInit } from './json';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { csvRows, csvBytes } from './csv';
@@ -74,6 +75,8 @@ export let deferred: bool = false;
 const CLF: u32 = 0;
 const VHOST_CLF: u32 = 1;
 const JSON_LINES: u32 = 2;
+/** CLF behind docker compose's `name  | ` prefix (compose.ts). */
+const COMPOSE_CLF: u32 = 3;
 
 // Fields of the line parseLine accepted last.
 let clientStart: usize = 0;
@@ -112,7 +115,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
     let lineEnd = newline;
     lines++;
     if (lineEnd > lineStart && <u32>load<u8>(lineEnd - 1) == CR) lineEnd--;
-    const answer = lineEnd == lineStart ? 0 : kind == JSON_LINES ? parseJsonLine(lineStart, lineEnd) : parseLine(lineStart, lineEnd, kind == VHOST_CLF) ? 1 : 0;
+    const answer = lineEnd == lineStart ? 0 : kind == JSON_LINES ? parseJsonLine(lineStart, lineEnd) : parseLine(kind == COMPOSE_CLF ? composeLineStart(lineStart, lineEnd) : lineStart, lineEnd, kind == VHOST_CLF) ? 1 : 0;
     if (answer == JSON_DEFER) {
       lines--;
       deferred = true;
