@@ -1,6 +1,7 @@
 // Compressed input: which compression a file uses (by its magic bytes, never its name), and decompressing a
 // stream of compressed chunks into pieces of log text with bounded memory. gzip (also several members one
-// after another) with Node's zlib; zstd with fzstd and bzip2 with unbzip2-stream, both pure JavaScript.
+// after another) with Node's zlib, inflated synchronously in pieces (inputs/inflate.ts) on this thread or on an
+// inflate thread beside it; zstd with fzstd and bzip2 with unbzip2-stream, both pure JavaScript.
 
 import type { Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
@@ -84,7 +85,10 @@ const PIECE_BYTES = 64 * 1024;
  * A piece from the inflate thread (256 KiB): each costs two messages, and the thread runs ahead of the scan by
  * up to INFLATE_BUFFERS of them, so overlap does not need small ones.
  */
-const ASIDE_PIECE_BYTES = Number(process.env.GZP ?? 256 * 1024);
+const ASIDE_PIECE_BYTES = 256 * 1024;
+
+/** Compressed input inflated on this thread between two hand-overs of counts. */
+const HERE_SLICE_BYTES = 32 * 1024;
 
 /** Compressed chunks sent to the inflate thread and not yet taken: enough that it never waits for input. */
 const ASIDE_INPUTS = 2;
@@ -124,17 +128,17 @@ async function gunzipWay(aside: boolean): Promise<GunzipWay> {
 }
 
 /**
- * gzip, member after member. On an inflate thread by default (inputs/inflate-thread.ts): the inflate then
- * never waits for the scan, so the run takes about as long as the inflate alone. `way` is for tests.
+ * gzip, member after member, `way`: on the inflate thread (inputs/inflate-thread.ts), which never waits for
+ * the scan, so that a lone stream takes about as long as its inflate alone; on this thread, where the cores
+ * are all taken by producers anyway (no hand-offs at all); on libuv's pool, where Node lacks the binding.
  */
 export async function gunzip(
   source: AsyncIterable<Uint8Array>,
   name: string,
   onData: OnData,
-  between: () => Promise<void> = async () => {},
+  between: () => Promise<void>,
   way: GunzipWay,
 ): Promise<void> {
-  way = (process.env.LOGSIFT_GUNZIP_WAY as GunzipWay | undefined) || way;
   if (way === 'thread') return gunzipOnThread(source, name, onData, between);
   if (way === 'here') return gunzipHere(source, name, onData, between);
   return gunzipOnPool(source, name, onData, between);
@@ -166,9 +170,13 @@ async function gunzipHere(source: AsyncIterable<Uint8Array>, name: string, onDat
   try {
     for await (const chunk of source) {
       fed += chunk.length;
-      inflate(() => inflater.push(chunk));
-      if (pieces > 0) await between();
-      pieces = 0;
+      // A slice at a time, so that counts are handed over every few pieces even where the text is far bigger
+      // than the gzip (highly compressible logs).
+      for (let from = 0; from < chunk.length; from += HERE_SLICE_BYTES) {
+        inflate(() => inflater.push(chunk.subarray(from, from + HERE_SLICE_BYTES)));
+        if (pieces > 0) await between();
+        pieces = 0;
+      }
     }
     inflate(() => inflater.finish());
   } finally {
