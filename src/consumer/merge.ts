@@ -96,14 +96,13 @@ class TablePartialMerger implements PartialMerger {
 
   merge(partial: ScanPartial): void {
     const { table, events, inOrder, deferred, span } = this;
-    table.mergePartial(partial);
+    // The analysis keeps instants by the table's rows: the merge says where each of the partial's groups went.
+    const rows = events || inOrder ? new Int32Array(partial.keyEnds.length) : undefined;
+    table.mergePartial(partial, 0, rows);
     mark('partial merged');
-    if (events && partial.events) events.append(partial.events, rowsOf(table, partial.keyBytes, partial.keyEnds));
+    if (events && partial.events) events.append(partial.events, rows!);
     if (inOrder && partial.task) {
-      inOrder.put(taskKey(partial.task.input, partial.task.start), partial.task.final, {
-        rows: rowsOf(table, partial.keyBytes, partial.keyEnds),
-        events: partial.events,
-      });
+      inOrder.put(taskKey(partial.task.input, partial.task.start), partial.task.final, { rows: rows!, events: partial.events });
     }
     if (deferred && partial.deferred) {
       span!.see(partial.newest!);
@@ -123,11 +122,4 @@ class TablePartialMerger implements PartialMerger {
     deferred.settle(span!, { table, events }, this.settled);
     return { table, events, settled: this.settled, newest: span!.newest };
   }
-}
-
-/** The merged table's row for each key of a partial already merged into it. */
-function rowsOf(table: GroupTable, keyBytes: Uint8Array, keyEnds: Int32Array): Int32Array {
-  const rows = new Int32Array(keyEnds.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = table.rowOf(keyBytes, i === 0 ? 0 : keyEnds[i - 1], keyEnds[i]);
-  return rows;
 }

@@ -70,12 +70,17 @@ export class EventLists {
     const stamps = new Float64Array(offsets[rows]);
     const columns = this.columns ? new Uint16Array(offsets[rows]) : undefined;
     for (let row = 0; row < rows; row++) this.copyRow(row, stamps.subarray(offsets[row]), columns?.subarray(offsets[row]));
+    this.clear(rows);
+    return columns ? { offsets, stamps, columns } : { offsets, stamps };
+  }
+
+  /** Empties the lists (rows 0..rows-1 being every row with events), keeping their room. */
+  clear(rows: number): void {
     this.used = 0;
     const cleared = Math.min(rows, this.head.length);
     this.head.fill(NONE, 0, cleared);
     this.tail.fill(NONE, 0, cleared);
     this.lengths.fill(0, 0, cleared);
-    return columns ? { offsets, stamps, columns } : { offsets, stamps };
   }
 
   /** Appends a partial's events; rowOf[i] is this table's row for the partial's row i. */

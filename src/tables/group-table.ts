@@ -112,17 +112,25 @@ export class GroupTable {
     }
   }
 
-  /** Adds the groups of a partial into this table: every one, or those from group `from` on. */
-  mergePartial(partial: CountsPartial, from = 0): void {
+  /**
+   * Adds the groups of a partial into this table: every one, or those from group `from` on. With `rowsOut`,
+   * rowsOut[i] is set to this table's row of the partial's group i (for what the analysis keeps by row).
+   */
+  mergePartial(partial: CountsPartial, from = 0, rowsOut?: Int32Array): void {
     const { width, keyBytes, keyEnds, records } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
-    if (this.rows === 0 && !this.wide && from === 0) return this.adopt(partial);
+    if (this.rows === 0 && !this.wide && from === 0) {
+      this.adopt(partial);
+      if (rowsOut) for (let i = 0; i < keyEnds.length; i++) rowsOut[i] = i;
+      return;
+    }
     const words = recordBytesFor(width, 4) / 4;
     const counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
     const stampsIn = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
     let keyStart = from === 0 ? 0 : keyEnds[from - 1];
     for (let i = from; i < keyEnds.length; i++) {
       const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
+      if (rowsOut) rowsOut[i] = row;
       keyStart = keyEnds[i];
       const source = i * words;
       // A column's count never passes the total: the total is the one to check.
@@ -151,7 +159,7 @@ export class GroupTable {
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 1.25)));
     this.keyBytes = keyBytes.slice();
     this.keyEnds = grown(keyEnds, capacity);
-    this.counts = this.newRecords(capacity, rows);
+    this.counts = this.newRecords(capacity);
     this.recordBytesView().set(records);
     this.rows = rows;
     this.slots = slots.slice();
@@ -177,10 +185,18 @@ export class GroupTable {
   takePartial(): CountsPartial {
     if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
     const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.slots);
+    this.clear();
+    return partial;
+  }
+
+  /**
+   * Empties the table, keeping its arrays for the next groups: new ones would leave the old as garbage, which
+   * a heap holding few objects (a producer's) may keep for long.
+   */
+  clear(): void {
+    this.recordBytesView().fill(0, 0, this.rows * this.recordBytes);
     this.rows = 0;
     this.slots.fill(0);
-    this.counts = this.newRecords(this.keyEnds.length);
-    return partial;
   }
 
   /** The keys' bytes: group i's key is keys[keyStart(i), keyEnd(i)). (Valid until the table next grows.) */
@@ -262,6 +278,9 @@ export class GroupTable {
     this.keyBytes.set(buf.subarray(start, end), keyStart);
     this.keyEnds[row] = keyEnd;
     this.rows = row + 1;
+    const f = (row * this.recordBytes) / 8 + this.stampsAt;
+    this.stamps[f] = NO_STAMP_MIN;
+    this.stamps[f + 1] = NO_STAMP_MAX;
     const slots = this.slots;
     slots[at] = row + 1;
     slots[at + 1] = hash;
@@ -272,17 +291,12 @@ export class GroupTable {
   }
 
   /**
-   * Zeroed records for `rows` groups, first/last set to "none yet" from record `from` on (the ones before are
-   * about to be overwritten); also points `stamps` at them.
+   * Zeroed records for `rows` groups; also points `stamps` at them. A record's first/last are set to "none
+   * yet" when its group is inserted, so room not used yet is never written (nor, in a big buffer, resident).
    */
-  private newRecords(rows: number, from = 0): Uint32Array | Float64Array {
+  private newRecords(rows: number): Uint32Array | Float64Array {
     const buffer = new ArrayBuffer(rows * this.recordBytes);
     const stamps = new Float64Array(buffer);
-    const perRecord = this.recordBytes / 8;
-    for (let f = from * perRecord + this.stampsAt; f < stamps.length; f += perRecord) {
-      stamps[f] = NO_STAMP_MIN;
-      stamps[f + 1] = NO_STAMP_MAX;
-    }
     this.stamps = stamps;
     return this.wide ? stamps : new Uint32Array(buffer);
   }
@@ -302,7 +316,7 @@ export class GroupTable {
     this.countsPerRecord = this.recordBytes / 8;
     this.stampsAt = (this.recordBytes - 16) / 8;
     const capacity = narrow.length / from.perRecord;
-    this.counts = this.newRecords(capacity, capacity);
+    this.counts = this.newRecords(capacity);
     const wide = this.counts;
     const stamps = this.stamps;
     for (let row = 0; row < capacity; row++) {
@@ -316,7 +330,7 @@ export class GroupTable {
   private growRows(rows = Math.max(this.keyEnds.length * 2, 16)): void {
     this.keyEnds = grown(this.keyEnds, rows);
     const old = this.recordBytesView();
-    this.counts = this.newRecords(rows, old.length / this.recordBytes);
+    this.counts = this.newRecords(rows);
     this.recordBytesView().set(old);
   }
 
