@@ -15,7 +15,7 @@
 
 import { OFFSET_SPAN } from '../base/time.js';
 import type { PeakWindow } from './window.js';
-import { grown } from '../base/typed.js';
+import { regrown } from '../base/typed.js';
 
 const NONE = -1;
 const INITIAL_ROWS = 1024;
@@ -173,19 +173,19 @@ export class WindowTracker {
 
   private growEvents(): void {
     const size = this.stamps.length * 2;
-    this.stamps = grown(this.stamps, size);
-    this.next = grown(this.next, size);
+    this.stamps = regrown(this.stamps, size);
+    this.next = regrown(this.next, size);
   }
 
   private growRows(atLeast: number): void {
     let size = this.head.length * 2;
     while (size < atLeast) size *= 2;
-    this.head = grown(this.head, size, NONE);
-    this.tail = grown(this.tail, size, NONE);
-    this.best = grown(this.best, size);
-    this.bestStart = grown(this.bestStart, size, Number.NaN);
-    this.dropped = grown(this.dropped, size, Number.NEGATIVE_INFINITY);
-    this.newest = grown(this.newest, size, Number.NEGATIVE_INFINITY);
+    this.head = regrown(this.head, size, NONE);
+    this.tail = regrown(this.tail, size, NONE);
+    this.best = regrown(this.best, size);
+    this.bestStart = regrown(this.bestStart, size, Number.NaN);
+    this.dropped = regrown(this.dropped, size, Number.NEGATIVE_INFINITY);
+    this.newest = regrown(this.newest, size, Number.NEGATIVE_INFINITY);
   }
 }
 

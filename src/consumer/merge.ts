@@ -8,6 +8,7 @@ import { Deferred, type SettleCounts } from '../analyses/deferred.js';
 import { WindowTracker } from '../analyses/sliding.js';
 import { TimeSpan } from '../analyses/time-span.js';
 import { mark } from '../base/trace.js';
+import { release } from '../base/typed.js';
 import type { AnalysisSpec } from '../options/run-spec.js';
 import { taskKey } from '../plan/tasks.js';
 import { EventLists } from '../tables/event-lists.js';
@@ -109,6 +110,12 @@ class TablePartialMerger implements PartialMerger {
       deferred.merge(partial.deferred);
       if (deferred.due) deferred.settle(span!, { table, events }, this.settled);
     }
+    // Everything was copied (folded windows' instants wait in file order, and go once tracked): the partial's
+    // memory is freed now, not at a garbage collection that a heap of few objects makes rare.
+    release(partial.keyBytes, partial.keyEnds, partial.records, partial.slots);
+    if (events && partial.events) release(partial.events.offsets, partial.events.stamps);
+    const d = partial.deferred;
+    if (d) release(d.keyBytes, d.keyEnds, d.events.offsets, d.events.stamps, d.events.columns, d.others.seconds, d.others.counts, d.excluded.seconds, d.excluded.counts);
   }
 
   finish(): Merged {

@@ -9,7 +9,7 @@
 // Lists made `withColumns` also keep each event's status column (2 bytes more): the entries a relative time
 // span cannot decide yet (analyses/deferred.ts) are counted later, in their column.
 
-import { grown } from '../base/typed.js';
+import { regrown } from '../base/typed.js';
 import type { EventsPartial } from './partial.js';
 
 const INITIAL_EVENTS = 4096;
@@ -94,16 +94,16 @@ export class EventLists {
 
   private growEvents(): void {
     const size = this.stamps.length * 2;
-    this.stamps = grown(this.stamps, size);
-    this.next = grown(this.next, size);
-    if (this.columns) this.columns = grown(this.columns, size);
+    this.stamps = regrown(this.stamps, size);
+    this.next = regrown(this.next, size);
+    if (this.columns) this.columns = regrown(this.columns, size);
   }
 
   private growRows(atLeast: number): void {
     let size = this.head.length * 2;
     while (size < atLeast) size *= 2;
-    this.head = grown(this.head, size, NONE);
-    this.tail = grown(this.tail, size, NONE);
-    this.lengths = grown(this.lengths, size);
+    this.head = regrown(this.head, size, NONE);
+    this.tail = regrown(this.tail, size, NONE);
+    this.lengths = regrown(this.lengths, size);
   }
 }

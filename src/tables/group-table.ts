@@ -7,7 +7,7 @@
 // (or, in the default run, into the kernel's table of the same layout: tables/kernel-table.ts).
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from '../base/time.js';
-import { grown } from '../base/typed.js';
+import { grown, regrown, release } from '../base/typed.js';
 import { recordBytesFor } from './partial.js';
 import type { CountsPartial } from './partial.js';
 import { partialOf } from './partial.js';
@@ -18,8 +18,10 @@ const MAX_NARROW = 0xffffffff;
 const INITIAL_ROWS = 16384;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
-/** Ints per hash slot: row + 1 (0 = empty), hash, key start, key length. */
-const SLOT_INTS = 4;
+/** Ints per hash slot of a table: row + 1 (0 = empty), hash. (The key's place is read from keyEnds.) */
+const SLOT_INTS = 2;
+/** Ints per hash slot of a partial (and of the kernel's table): row + 1, hash, key start, key length. */
+const PARTIAL_SLOT_INTS = 4;
 
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
@@ -40,6 +42,8 @@ export class GroupTable {
   readonly width: number;
   private rows = 0;
   private slots: Int32Array = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
+  /** A table made `over` the kernel's arrays: its hash slots (partial layout), turned into `slots` if ever probed. */
+  private kernelSlots: Int32Array | undefined;
   private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
@@ -101,14 +105,19 @@ export class GroupTable {
 
   /** Where (in ints) the key buf[start, end) of hash `h` is in the slots, or the empty slot where it would go. */
   private probe(buf: Uint8Array, start: number, end: number, h: number): number {
+    if (this.kernelSlots) this.slotsFromKernel();
     const slots = this.slots;
+    const keyEnds = this.keyEnds;
     const mask = slots.length / SLOT_INTS - 1;
     const length = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const at = slot * SLOT_INTS;
       const entry = slots[at];
       if (entry === 0) return at;
-      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) return at;
+      if (slots[at + 1] === h) {
+        const keyStart = entry === 1 ? 0 : keyEnds[entry - 2];
+        if (keyEnds[entry - 1] - keyStart === length && this.keyEquals(keyStart, buf, start, length)) return at;
+      }
     }
   }
 
@@ -157,12 +166,14 @@ export class GroupTable {
     // Room for a quarter more: the next partials mostly bring keys seen already, and a few new ones should not
     // make the table grow at once.
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 1.25)));
+    release(this.keyBytes, this.keyEnds, this.counts, this.slots);
     this.keyBytes = keyBytes.slice();
     this.keyEnds = grown(keyEnds, capacity);
     this.counts = this.newRecords(capacity);
     this.recordBytesView().set(records);
     this.rows = rows;
-    this.slots = slots.slice();
+    // The partial's slots hold more per slot; a slot's place is the same (same hash, as many slots).
+    this.slots = tableSlots(slots);
   }
 
   /**
@@ -176,7 +187,7 @@ export class GroupTable {
     table.keyEnds = keyEnds;
     table.counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
     table.stamps = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
-    table.slots = slots;
+    table.kernelSlots = slots;
     table.rows = rows;
     return table;
   }
@@ -184,7 +195,7 @@ export class GroupTable {
   /** Hands the groups over as a CountsPartial (copies trimmed to size) and leaves this table empty. */
   takePartial(): CountsPartial {
     if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
-    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.slots);
+    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.partialSlots());
     this.clear();
     return partial;
   }
@@ -274,7 +285,7 @@ export class GroupTable {
     if (row === this.keyEnds.length) this.growRows();
     const keyStart = row === 0 ? 0 : this.keyEnds[row - 1];
     const keyEnd = keyStart + (end - start);
-    if (keyEnd > this.keyBytes.length) this.keyBytes = grown(this.keyBytes, Math.max(keyEnd, this.keyBytes.length * 2));
+    if (keyEnd > this.keyBytes.length) this.keyBytes = regrown(this.keyBytes, Math.max(keyEnd, this.keyBytes.length * 2));
     this.keyBytes.set(buf.subarray(start, end), keyStart);
     this.keyEnds[row] = keyEnd;
     this.rows = row + 1;
@@ -284,8 +295,6 @@ export class GroupTable {
     const slots = this.slots;
     slots[at] = row + 1;
     slots[at + 1] = hash;
-    slots[at + 2] = keyStart;
-    slots[at + 3] = end - start;
     if (this.rows * 2 * SLOT_INTS > slots.length) this.rehash();
     return row;
   }
@@ -325,13 +334,47 @@ export class GroupTable {
       stamps[f] = narrowStamps[row * from.stampsPerRecord + from.stampsAt];
       stamps[f + 1] = narrowStamps[row * from.stampsPerRecord + from.stampsAt + 1];
     }
+    release(narrow);
   }
 
   private growRows(rows = Math.max(this.keyEnds.length * 2, 16)): void {
-    this.keyEnds = grown(this.keyEnds, rows);
+    this.keyEnds = regrown(this.keyEnds, rows);
     const old = this.recordBytesView();
     this.counts = this.newRecords(rows);
     this.recordBytesView().set(old);
+    release(old);
+  }
+
+  /**
+   * The hash slots in a partial's layout (tables/partial.ts), as few as the rows need (a power of two, at
+   * least twice the rows), placed by the same hashes. No key is hashed again.
+   */
+  private partialSlots(): Int32Array {
+    const count = 2 ** Math.ceil(Math.log2(Math.max(16, this.rows * 2)));
+    const out = new Int32Array(count * PARTIAL_SLOT_INTS);
+    const mask = count - 1;
+    const slots = this.slots;
+    const keyEnds = this.keyEnds;
+    for (let i = 0; i < slots.length; i += SLOT_INTS) {
+      const entry = slots[i];
+      if (entry === 0) continue;
+      const hash = slots[i + 1];
+      let slot = hash & mask;
+      while (out[slot * PARTIAL_SLOT_INTS] !== 0) slot = (slot + 1) & mask;
+      const at = slot * PARTIAL_SLOT_INTS;
+      const keyStart = entry === 1 ? 0 : keyEnds[entry - 2];
+      out[at] = entry;
+      out[at + 1] = hash;
+      out[at + 2] = keyStart;
+      out[at + 3] = keyEnds[entry - 1] - keyStart;
+    }
+    return out;
+  }
+
+  /** A table `over` the kernel's arrays, probed: its slots in this table's layout (the kernel's stay as they are). */
+  private slotsFromKernel(): void {
+    this.slots = tableSlots(this.kernelSlots!);
+    this.kernelSlots = undefined;
   }
 
   private rehash(): void {
@@ -345,5 +388,17 @@ export class GroupTable {
       slots.set(old.subarray(i, i + SLOT_INTS), slot * SLOT_INTS);
     }
     this.slots = slots;
+    release(old);
   }
+}
+
+/** Hash slots of a partial's layout in a table's: the same slots (same places), fewer ints each. */
+function tableSlots(partialSlots: Int32Array): Int32Array {
+  const count = partialSlots.length / PARTIAL_SLOT_INTS;
+  const slots = new Int32Array(count * SLOT_INTS);
+  for (let i = 0; i < count; i++) {
+    slots[i * SLOT_INTS] = partialSlots[i * PARTIAL_SLOT_INTS];
+    slots[i * SLOT_INTS + 1] = partialSlots[i * PARTIAL_SLOT_INTS + 1];
+  }
+  return slots;
 }
