@@ -105,7 +105,8 @@ export class GroupTable {
 
   /** Where (in ints) the key buf[start, end) of hash `h` is in the slots, or the empty slot where it would go. */
   private probe(buf: Uint8Array, start: number, end: number, h: number): number {
-    if (this.kernelSlots) this.slotsFromKernel();
+    // A table `over` the kernel's arrays, probed: its slots in this table's layout (the kernel's stay as they are).
+    if (this.kernelSlots) [this.slots, this.kernelSlots] = [tableSlots(this.kernelSlots), undefined];
     const slots = this.slots;
     const keyEnds = this.keyEnds;
     const mask = slots.length / SLOT_INTS - 1;
@@ -361,8 +362,8 @@ export class GroupTable {
       const hash = slots[i + 1];
       let slot = hash & mask;
       while (out[slot * PARTIAL_SLOT_INTS] !== 0) slot = (slot + 1) & mask;
-      const at = slot * PARTIAL_SLOT_INTS;
       const keyStart = entry === 1 ? 0 : keyEnds[entry - 2];
+      const at = slot * PARTIAL_SLOT_INTS;
       out[at] = entry;
       out[at + 1] = hash;
       out[at + 2] = keyStart;
@@ -371,11 +372,6 @@ export class GroupTable {
     return out;
   }
 
-  /** A table `over` the kernel's arrays, probed: its slots in this table's layout (the kernel's stay as they are). */
-  private slotsFromKernel(): void {
-    this.slots = tableSlots(this.kernelSlots!);
-    this.kernelSlots = undefined;
-  }
 
   private rehash(): void {
     const old = this.slots;
