@@ -201,10 +201,7 @@ export class GroupTable {
     return partial;
   }
 
-  /**
-   * Empties the table, keeping its arrays for the next groups: new ones would leave the old as garbage, which
-   * a heap holding few objects (a producer's) may keep for long.
-   */
+  /** Empties the table, keeping its arrays for the next groups (new ones would leave the old as garbage). */
   clear(): void {
     this.recordBytesView().fill(0, 0, this.rows * this.recordBytes);
     this.rows = 0;
