@@ -16,6 +16,8 @@ const QUESTION = 0x3f;
 export class KeyMaker {
   /** Whether a matching line must go through `format.parseDetails` before `make`. */
   readonly needsDetails: boolean;
+  /** Whether the key's details are only the request's (method, path): `parseDetails` may skip the rest. */
+  readonly requestOnly: boolean;
   /** Where the last key made is: keyBuf[keyStart, keyEnd). Valid until the next `make`. */
   keyBuf: Uint8Array;
   keyStart = 0;
@@ -29,6 +31,7 @@ export class KeyMaker {
     private readonly keepQuery: boolean,
   ) {
     this.needsDetails = fields.some((f) => !CHEAP_FIELDS.has(f));
+    this.requestOnly = fields.every((f) => CHEAP_FIELDS.has(f) || f === 'path' || f === 'method');
     this.raw = format.text === rawText;
     this.keyBuf = this.scratch;
   }
