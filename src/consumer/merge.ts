@@ -86,7 +86,8 @@ class TablePartialMerger implements PartialMerger {
   private readonly settled: SettleCounts = { matched: 0, outside: 0, excluded: 0 };
 
   constructor({ columns, analysis, taskOrder }: MergeOptions) {
-    this.table = new GroupTable(columns);
+    // Compact: with an analysis, groups are often many and small (composite keys, a window's many groups).
+    this.table = new GroupTable(columns, true);
     const windowed = analysis !== undefined && analysis.windowSeconds > 0;
     const folding = windowed && analysis.foldWindows;
     this.events = windowed && !folding ? new EventLists() : undefined;

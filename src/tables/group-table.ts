@@ -8,20 +8,17 @@
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from '../base/time.js';
 import { grown, regrown, release } from '../base/typed.js';
-import { recordBytesFor } from './partial.js';
+import { partialSlotsOf, recordBytesFor, TABLE_SLOT_INTS as SLOT_INTS, tableSlotsOf } from './partial.js';
 import type { CountsPartial } from './partial.js';
 import { partialOf } from './partial.js';
 
-/** The largest 32-bit count. */
-const MAX_NARROW = 0xffffffff;
+/** Bytes a count takes in a record; the largest count of each size (64-bit floats: exact to 2^53, the last). */
+type CountBytes = 2 | 4 | 8;
+const MAX_COUNT = { 2: 0xffff, 4: 0xffffffff, 8: Number.POSITIVE_INFINITY } as const;
 // Big enough that a typical log (tens of thousands of clients) needs few growth steps; small enough for tiny runs.
 const INITIAL_ROWS = 16384;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
-/** Ints per hash slot of a table: row + 1 (0 = empty), hash. (The key's place is read from keyEnds.) */
-const SLOT_INTS = 2;
-/** Ints per hash slot of a partial (and of the kernel's table): row + 1, hash, key start, key length. */
-const PARTIAL_SLOT_INTS = 4;
 
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
@@ -30,13 +27,13 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 }
 
 // Counting is bound by memory latency, not arithmetic: a table of 50k groups does not fit in a core's cache,
-// so each add costs a cache miss per structure it touches. Hence a hash slot holds the key's hash and place
-// (probing never touches another array), and a group's numbers sit together in one record: with 32-bit
-// counts, 11 status columns make exactly 64 bytes, one cache line.
+// so each add costs a cache miss per structure it touches. Hence a hash slot holds the key's hash next to its
+// row (the key's place is read only on a hash match), and a group's numbers sit together in one record: with
+// 32-bit counts, 11 status columns make exactly 64 bytes, one cache line.
 //
 // Counts are 32-bit. A producer hands its partial over long before one can overflow (scan/task-scanner.ts); the
 // consumer's table sums partials, and should a sum pass 2^32 - 1 it widens its records to 64-bit float counts
-// (exact to 2^53) and goes on.
+// (exact to 2^53) and goes on. The consumer's table with an analysis starts at 16-bit counts (`compact`).
 export class GroupTable {
   /** Counts per group: the total plus one per status column. */
   readonly width: number;
@@ -47,22 +44,34 @@ export class GroupTable {
   private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
-  /** 64-bit float counts (after a sum passed 2^32 - 1); else 32-bit. */
-  private wide = false;
+  /** 32-bit counts; 16-bit in a compact table until a count passes 65,535; 64-bit floats after 2^32 - 1. */
+  private countBytes: CountBytes = 4;
+  private maxCount = 0;
   /** Bytes per record: the counts, padded to 8, then the first and last stamp. */
-  private recordBytes: number;
-  private countsPerRecord: number;
+  private recordBytes = 0;
+  private countsPerRecord = 0;
   /** Where in a record (in f64 units) the first stamp is. */
-  private stampsAt: number;
-  private counts: Uint32Array | Float64Array;
+  private stampsAt = 0;
+  private counts: Uint16Array | Uint32Array | Float64Array;
   private stamps!: Float64Array;
 
-  constructor(readonly columns: number) {
+  /**
+   * `compact`: counts start at 16 bits (a record of 11 status columns: 40 bytes, not 64), for the consumer's
+   * table of many small groups (composite keys); it widens as sums grow. A producer's table hands its
+   * records over as they are, in 32 bits.
+   */
+  constructor(readonly columns: number, compact = false) {
     this.width = columns + 1;
-    this.recordBytes = recordBytesFor(this.width, 4);
-    this.countsPerRecord = this.recordBytes / 4;
-    this.stampsAt = (this.recordBytes - 16) / 8;
+    this.setCountBytes(compact ? 2 : 4);
     this.counts = this.newRecords(INITIAL_ROWS);
+  }
+
+  private setCountBytes(countBytes: CountBytes): void {
+    this.countBytes = countBytes;
+    this.maxCount = MAX_COUNT[countBytes];
+    this.recordBytes = recordBytesFor(this.width, countBytes);
+    this.countsPerRecord = this.recordBytes / countBytes;
+    this.stampsAt = (this.recordBytes - 16) / 8;
   }
 
   get size(): number {
@@ -79,7 +88,7 @@ export class GroupTable {
    * (scan/analysis-scanner.ts). Same effect as `add`.
    */
   addAt(row: number, column: number, stamp: number): void {
-    if (this.counts[row * this.countsPerRecord] === MAX_NARROW && !this.wide) this.widen();
+    if (this.counts[row * this.countsPerRecord] === this.maxCount) this.widen();
     const counts = this.counts; // read after rowOf: an insert may have replaced the records
     const at = row * this.countsPerRecord;
     counts[at]++;
@@ -106,7 +115,7 @@ export class GroupTable {
   /** Where (in ints) the key buf[start, end) of hash `h` is in the slots, or the empty slot where it would go. */
   private probe(buf: Uint8Array, start: number, end: number, h: number): number {
     // A table `over` the kernel's arrays, probed: its slots in this table's layout (the kernel's stay as they are).
-    if (this.kernelSlots) [this.slots, this.kernelSlots] = [tableSlots(this.kernelSlots), undefined];
+    if (this.kernelSlots) [this.slots, this.kernelSlots] = [tableSlotsOf(this.kernelSlots), undefined];
     const slots = this.slots;
     const keyEnds = this.keyEnds;
     const mask = slots.length / SLOT_INTS - 1;
@@ -129,7 +138,8 @@ export class GroupTable {
   mergePartial(partial: CountsPartial, from = 0, rowsOut?: Int32Array): void {
     const { width, keyBytes, keyEnds, records } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
-    if (this.rows === 0 && !this.wide && from === 0) {
+    // (A compact table adds its first partial's groups one by one: their counts change size.)
+    if (this.rows === 0 && this.countBytes === 4 && from === 0) {
       this.adopt(partial);
       if (rowsOut) for (let i = 0; i < keyEnds.length; i++) rowsOut[i] = i;
       return;
@@ -144,7 +154,7 @@ export class GroupTable {
       keyStart = keyEnds[i];
       const source = i * words;
       // A column's count never passes the total: the total is the one to check.
-      if (!this.wide && this.counts[row * this.countsPerRecord] + counts[source] > MAX_NARROW) this.widen();
+      while (this.counts[row * this.countsPerRecord] + counts[source] > this.maxCount) this.widen();
       const into = this.counts; // read after rowOf and widen: either may replace it
       const at = row * this.countsPerRecord;
       for (let c = 0; c < width; c++) into[at + c] += counts[source + c];
@@ -174,7 +184,7 @@ export class GroupTable {
     this.recordBytesView().set(records);
     this.rows = rows;
     // The partial's slots hold more per slot; a slot's place is the same (same hash, as many slots).
-    this.slots = tableSlots(slots);
+    this.slots = tableSlotsOf(slots);
   }
 
   /**
@@ -195,8 +205,8 @@ export class GroupTable {
 
   /** Hands the groups over as a CountsPartial (copies trimmed to size) and leaves this table empty. */
   takePartial(): CountsPartial {
-    if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
-    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.partialSlots());
+    if (this.countBytes !== 4) throw new Error('only a table with 32-bit counts is handed over'); // a producer's
+    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), partialSlotsOf(this.slots, this.keyEnds, this.rows));
     this.clear();
     return partial;
   }
@@ -301,11 +311,11 @@ export class GroupTable {
    * Zeroed records for `rows` groups; also points `stamps` at them. A record's first/last are set to "none
    * yet" when its group is inserted, so room not used yet is never written (nor, in a big buffer, resident).
    */
-  private newRecords(rows: number): Uint32Array | Float64Array {
+  private newRecords(rows: number): Uint16Array | Uint32Array | Float64Array {
     const buffer = new ArrayBuffer(rows * this.recordBytes);
     const stamps = new Float64Array(buffer);
     this.stamps = stamps;
-    return this.wide ? stamps : new Uint32Array(buffer);
+    return this.countBytes === 8 ? stamps : this.countBytes === 4 ? new Uint32Array(buffer) : new Uint16Array(buffer);
   }
 
   /** The records as bytes (a view: they may sit inside a bigger buffer, see `over`). */
@@ -313,24 +323,17 @@ export class GroupTable {
     return new Uint8Array(this.counts.buffer, this.counts.byteOffset, this.counts.byteLength);
   }
 
-  /** Turns the records' 32-bit counts into 64-bit floats (a sum is about to pass 2^32 - 1). */
+  /** Gives the records' counts the next size (a sum is about to pass the largest count of this one). */
   private widen(): void {
-    const narrow = this.counts;
-    const narrowStamps = this.stamps;
-    const from = { perRecord: this.countsPerRecord, stampsPerRecord: this.recordBytes / 8, stampsAt: this.stampsAt };
-    this.wide = true;
-    this.recordBytes = recordBytesFor(this.width, 8);
-    this.countsPerRecord = this.recordBytes / 8;
-    this.stampsAt = (this.recordBytes - 16) / 8;
-    const capacity = narrow.length / from.perRecord;
-    this.counts = this.newRecords(capacity);
-    const wide = this.counts;
-    const stamps = this.stamps;
-    for (let row = 0; row < capacity; row++) {
-      for (let c = 0; c < this.width; c++) wide[row * this.countsPerRecord + c] = narrow[row * from.perRecord + c];
-      const f = row * this.countsPerRecord + this.stampsAt;
-      stamps[f] = narrowStamps[row * from.stampsPerRecord + from.stampsAt];
-      stamps[f + 1] = narrowStamps[row * from.stampsPerRecord + from.stampsAt + 1];
+    const [narrow, narrowStamps, narrowPer, narrowStampsPer, narrowStampsAt] = [this.counts, this.stamps, this.countsPerRecord, this.recordBytes / 8, this.stampsAt];
+    this.setCountBytes(this.countBytes === 2 ? 4 : 8);
+    const counts = (this.counts = this.newRecords(narrow.length / narrowPer));
+    const { stamps, countsPerRecord: per, stampsAt } = this;
+    const stampsPer = this.recordBytes / 8;
+    for (let row = 0; row < this.rows; row++) {
+      for (let c = 0; c < this.width; c++) counts[row * per + c] = narrow[row * narrowPer + c];
+      stamps[row * stampsPer + stampsAt] = narrowStamps[row * narrowStampsPer + narrowStampsAt];
+      stamps[row * stampsPer + stampsAt + 1] = narrowStamps[row * narrowStampsPer + narrowStampsAt + 1];
     }
     release(narrow);
   }
@@ -342,33 +345,6 @@ export class GroupTable {
     this.recordBytesView().set(old);
     release(old);
   }
-
-  /**
-   * The hash slots in a partial's layout (tables/partial.ts), as few as the rows need (a power of two, at
-   * least twice the rows), placed by the same hashes. No key is hashed again.
-   */
-  private partialSlots(): Int32Array {
-    const count = 2 ** Math.ceil(Math.log2(Math.max(16, this.rows * 2)));
-    const out = new Int32Array(count * PARTIAL_SLOT_INTS);
-    const mask = count - 1;
-    const slots = this.slots;
-    const keyEnds = this.keyEnds;
-    for (let i = 0; i < slots.length; i += SLOT_INTS) {
-      const entry = slots[i];
-      if (entry === 0) continue;
-      const hash = slots[i + 1];
-      let slot = hash & mask;
-      while (out[slot * PARTIAL_SLOT_INTS] !== 0) slot = (slot + 1) & mask;
-      const keyStart = entry === 1 ? 0 : keyEnds[entry - 2];
-      const at = slot * PARTIAL_SLOT_INTS;
-      out[at] = entry;
-      out[at + 1] = hash;
-      out[at + 2] = keyStart;
-      out[at + 3] = keyEnds[entry - 1] - keyStart;
-    }
-    return out;
-  }
-
 
   private rehash(): void {
     const old = this.slots;
@@ -383,15 +359,4 @@ export class GroupTable {
     this.slots = slots;
     release(old);
   }
-}
-
-/** Hash slots of a partial's layout in a table's: the same slots (same places), fewer ints each. */
-function tableSlots(partialSlots: Int32Array): Int32Array {
-  const count = partialSlots.length / PARTIAL_SLOT_INTS;
-  const slots = new Int32Array(count * SLOT_INTS);
-  for (let i = 0; i < count; i++) {
-    slots[i * SLOT_INTS] = partialSlots[i * PARTIAL_SLOT_INTS];
-    slots[i * SLOT_INTS + 1] = partialSlots[i * PARTIAL_SLOT_INTS + 1];
-  }
-  return slots;
 }
