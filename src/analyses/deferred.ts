@@ -139,6 +139,10 @@ export interface SettleCounts {
 export class Deferred {
   private keys = new GroupTable(0);
   private events = new EventLists(true);
+  private spareKeys = new GroupTable(0);
+  private spareEvents = new EventLists(true);
+  private settleStamps = new Float64Array(0);
+  private settleColumns = new Uint16Array(0);
   private readonly others = new StampCounts();
   private readonly excluded = new StampCounts();
   /** Size after the last settle: the next one is due when the entries have doubled (amortised cost). */
@@ -177,21 +181,24 @@ export class Deferred {
     counts.outside += excluded.out;
     counts.excluded += excluded.in;
 
+    // What stays undecided moves to the spare table and lists (emptied after the last settle): reusing the two
+    // pairs, a settle allocates nothing once they have grown.
     const keys = this.keys;
     const events = this.events;
-    this.keys = new GroupTable(0);
-    this.events = new EventLists(true);
-    let stamps = new Float64Array(0);
-    let columns = new Uint16Array(0);
+    this.keys = this.spareKeys;
+    this.events = this.spareEvents;
+    const keyBytes = keys.keys; // keys no longer grows while it is read
+    let stamps = this.settleStamps;
+    let columns = this.settleColumns;
     for (let row = 0; row < keys.size; row++) {
       const n = events.length(row);
       if (stamps.length < n) {
-        stamps = new Float64Array(n);
-        columns = new Uint16Array(n);
+        stamps = this.settleStamps = new Float64Array(n);
+        columns = this.settleColumns = new Uint16Array(n);
       }
       events.copyRow(row, stamps, columns);
-      const key = Buffer.from(keys.key(row), 'latin1');
-      const [bytes, start, end] = [key, 0, key.length];
+      const start = keys.keyStart(row);
+      const end = keys.keyEnd(row);
       let targetRow = -1;
       let keptRow = -1;
       for (let i = 0; i < n; i++) {
@@ -199,16 +206,20 @@ export class Deferred {
         if (verdict === OUT) {
           counts.outside++;
         } else if (verdict === IN) {
-          if (targetRow < 0) targetRow = target.table.rowOf(bytes, start, end);
+          if (targetRow < 0) targetRow = target.table.rowOf(keyBytes, start, end);
           target.table.addAt(targetRow, columns[i], stamps[i]);
           target.events?.push(targetRow, stamps[i]);
           counts.matched++;
         } else {
-          if (keptRow < 0) keptRow = this.keys.rowOf(bytes, start, end);
+          if (keptRow < 0) keptRow = this.keys.rowOf(keyBytes, start, end);
           this.events.push(keptRow, stamps[i], columns[i]);
         }
       }
     }
+    events.clear(keys.size);
+    keys.clear();
+    this.spareKeys = keys;
+    this.spareEvents = events;
     this.settledSize = this.size;
   }
 

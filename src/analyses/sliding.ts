@@ -15,7 +15,7 @@
 
 import { OFFSET_SPAN } from '../base/time.js';
 import type { PeakWindow } from './window.js';
-import { grown } from '../base/typed.js';
+import { regrown } from '../base/typed.js';
 
 const NONE = -1;
 const INITIAL_ROWS = 1024;
@@ -39,6 +39,7 @@ export class WindowTracker {
   private dropped: Float64Array = new Float64Array(INITIAL_ROWS).fill(Number.NEGATIVE_INFINITY);
   private newest: Float64Array = new Float64Array(INITIAL_ROWS).fill(Number.NEGATIVE_INFINITY);
   private batch = new Float64Array(64);
+  private readonly single = new Float64Array(1);
 
   constructor(
     private readonly windowSeconds: number,
@@ -56,10 +57,17 @@ export class WindowTracker {
     if (this.failed || to <= from) return;
     if (row >= this.head.length) this.growRows(row + 1);
     const n = to - from;
-    if (this.batch.length < n) this.batch = new Float64Array(Math.max(n, this.batch.length * 2));
-    const batch = this.batch.subarray(0, n);
-    batch.set(stamps.subarray(from, to));
-    batch.sort();
+    let batch: Float64Array;
+    if (n === 1) {
+      // Most batches of many small groups (composite keys) are one instant: no views made, nothing to sort.
+      batch = this.single;
+      batch[0] = stamps[from];
+    } else {
+      if (this.batch.length < n) this.batch = new Float64Array(Math.max(n, this.batch.length * 2));
+      batch = this.batch.subarray(0, n);
+      batch.set(stamps.subarray(from, to));
+      batch.sort();
+    }
     if (secondOf(batch[0]) - this.windowSeconds < this.dropped[row]) {
       // Windows this instant belongs to were counted without it, from instants no longer held.
       this.fail();
@@ -173,19 +181,19 @@ export class WindowTracker {
 
   private growEvents(): void {
     const size = this.stamps.length * 2;
-    this.stamps = grown(this.stamps, size);
-    this.next = grown(this.next, size);
+    this.stamps = regrown(this.stamps, size);
+    this.next = regrown(this.next, size);
   }
 
   private growRows(atLeast: number): void {
     let size = this.head.length * 2;
     while (size < atLeast) size *= 2;
-    this.head = grown(this.head, size, NONE);
-    this.tail = grown(this.tail, size, NONE);
-    this.best = grown(this.best, size);
-    this.bestStart = grown(this.bestStart, size, Number.NaN);
-    this.dropped = grown(this.dropped, size, Number.NEGATIVE_INFINITY);
-    this.newest = grown(this.newest, size, Number.NEGATIVE_INFINITY);
+    this.head = regrown(this.head, size, NONE);
+    this.tail = regrown(this.tail, size, NONE);
+    this.best = regrown(this.best, size);
+    this.bestStart = regrown(this.bestStart, size, Number.NaN);
+    this.dropped = regrown(this.dropped, size, Number.NEGATIVE_INFINITY);
+    this.newest = regrown(this.newest, size, Number.NEGATIVE_INFINITY);
   }
 }
 

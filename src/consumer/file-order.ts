@@ -3,6 +3,7 @@
 
 import type { EventsPartial } from '../tables/partial.js';
 import { WindowTracker } from '../analyses/sliding.js';
+import { release } from '../base/typed.js';
 interface TaskInstants {
   readonly rows: Int32Array;
   readonly events?: EventsPartial;
@@ -51,5 +52,7 @@ export class FileOrder {
     if (!events) return;
     const { offsets, stamps } = events;
     for (let i = 0; i < rows.length; i++) this.tracker.add(rows[i], stamps, offsets[i], offsets[i + 1]);
+    // The tracker copied what it keeps (see base/typed.ts release).
+    release(offsets, stamps);
   }
 }

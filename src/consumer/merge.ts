@@ -8,6 +8,7 @@ import { Deferred, type SettleCounts } from '../analyses/deferred.js';
 import { WindowTracker } from '../analyses/sliding.js';
 import { TimeSpan } from '../analyses/time-span.js';
 import { mark } from '../base/trace.js';
+import { release } from '../base/typed.js';
 import type { AnalysisSpec } from '../options/run-spec.js';
 import { taskKey } from '../plan/tasks.js';
 import { EventLists } from '../tables/event-lists.js';
@@ -85,7 +86,8 @@ class TablePartialMerger implements PartialMerger {
   private readonly settled: SettleCounts = { matched: 0, outside: 0, excluded: 0 };
 
   constructor({ columns, analysis, taskOrder }: MergeOptions) {
-    this.table = new GroupTable(columns);
+    // Compact: with an analysis, groups are often many and small (composite keys, a window's many groups).
+    this.table = new GroupTable(columns, true);
     const windowed = analysis !== undefined && analysis.windowSeconds > 0;
     const folding = windowed && analysis.foldWindows;
     this.events = windowed && !folding ? new EventLists() : undefined;
@@ -96,20 +98,25 @@ class TablePartialMerger implements PartialMerger {
 
   merge(partial: ScanPartial): void {
     const { table, events, inOrder, deferred, span } = this;
-    table.mergePartial(partial);
+    // The analysis keeps instants by the table's rows: the merge says where each of the partial's groups went.
+    const rows = events || inOrder ? new Int32Array(partial.keyEnds.length) : undefined;
+    table.mergePartial(partial, 0, rows);
     mark('partial merged');
-    if (events && partial.events) events.append(partial.events, rowsOf(table, partial.keyBytes, partial.keyEnds));
+    if (events && partial.events) events.append(partial.events, rows!);
     if (inOrder && partial.task) {
-      inOrder.put(taskKey(partial.task.input, partial.task.start), partial.task.final, {
-        rows: rowsOf(table, partial.keyBytes, partial.keyEnds),
-        events: partial.events,
-      });
+      inOrder.put(taskKey(partial.task.input, partial.task.start), partial.task.final, { rows: rows!, events: partial.events });
     }
     if (deferred && partial.deferred) {
       span!.see(partial.newest!);
       deferred.merge(partial.deferred);
       if (deferred.due) deferred.settle(span!, { table, events }, this.settled);
     }
+    // Everything was copied (folded windows' instants wait in file order, and go once tracked): the partial's
+    // memory is freed now, not at a garbage collection that a heap of few objects makes rare.
+    release(partial.keyBytes, partial.keyEnds, partial.records, partial.slots);
+    if (events && partial.events) release(partial.events.offsets, partial.events.stamps);
+    const d = partial.deferred;
+    if (d) release(d.keyBytes, d.keyEnds, d.events.offsets, d.events.stamps, d.events.columns, d.others.seconds, d.others.counts, d.excluded.seconds, d.excluded.counts);
   }
 
   finish(): Merged {
@@ -123,11 +130,4 @@ class TablePartialMerger implements PartialMerger {
     deferred.settle(span!, { table, events }, this.settled);
     return { table, events, settled: this.settled, newest: span!.newest };
   }
-}
-
-/** The merged table's row for each key of a partial already merged into it. */
-function rowsOf(table: GroupTable, keyBytes: Uint8Array, keyEnds: Int32Array): Int32Array {
-  const rows = new Int32Array(keyEnds.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = table.rowOf(keyBytes, i === 0 ? 0 : keyEnds[i - 1], keyEnds[i]);
-  return rows;
 }

@@ -203,11 +203,12 @@ function isEscaped(buf: Buffer, fieldStart: number, quote: number): boolean {
  * Splits the request into method and target (request.ts), and reads the quoted referrer and user agent after
  * the size. A user agent with no closing quote runs to the end of the line.
  */
-export function parseClfDetails(buf: Buffer, start: number, end: number, out: LineFields): void {
+export function parseClfDetails(buf: Buffer, start: number, end: number, out: LineFields, requestOnly = false): void {
   splitRequest(buf, out);
 
   // After the status: ` size "referrer" "agent"`, any of it possibly missing.
   out.referrerStart = out.referrerEnd = out.userAgentStart = out.userAgentEnd = -1;
+  if (requestOnly) return;
   let p = out.resumeAt;
   while (p < end && buf[p] === SP) p++;
   while (p < end && buf[p] !== SP) p++; // size

@@ -48,8 +48,11 @@ export interface LineFormat {
   readonly name: string;
   /** The cheap pass over every line: client, time and status. False when the line does not fit. */
   parse(buf: Buffer, start: number, end: number, out: LineFields): boolean;
-  /** Fills the other fields of a line `parse` accepted. Called only for matching lines, only when needed. */
-  parseDetails(buf: Buffer, start: number, end: number, out: LineFields): void;
+  /**
+   * Fills the other fields of a line `parse` accepted. Called only for matching lines, only when needed.
+   * `requestOnly`: only the request's parts (method, path) are wanted; a format may then skip the rest.
+   */
+  parseDetails(buf: Buffer, start: number, end: number, out: LineFields, requestOnly?: boolean): void;
   /**
    * A field's bytes as text, unescaped as the format requires. Like `rawText`, one char per byte: unescaped
    * characters become their UTF-8 bytes (tables/result.ts decodeKey turns the bytes into text at the end).

@@ -9,6 +9,12 @@ export const DEFAULT_THRESHOLD = 10;
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 /** A producer hands its counts over once it holds this many groups, which bounds its memory. */
 export const DEFAULT_FLUSH_GROUPS = 1 << 16;
+/**
+ * The same with an analysis (a JS table in each producer): smaller, since its groups (composite keys, often
+ * seen once) cost more each and move through the consumer's merge anyway. Measured on 1 GiB with `--by
+ * ip,path`: peak 229 -> 186 MB, the same CPU.
+ */
+export const DEFAULT_ANALYSIS_FLUSH_GROUPS = 1 << 14;
 export const DEFAULT_QUEUE_CAPACITY = 4;
 /** Target size of one range (unit of work handed to a producer), unless the run says otherwise. */
 export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;

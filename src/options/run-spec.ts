@@ -9,6 +9,7 @@ import { checkFormatOptions, type FormatOptions } from '../formats/index.js';
 import { parseAddressBlock } from './address-blocks.js';
 import {
   DEFAULT_CHUNK_BYTES,
+  DEFAULT_ANALYSIS_FLUSH_GROUPS,
   DEFAULT_FLUSH_GROUPS,
   DEFAULT_QUEUE_CAPACITY,
   DEFAULT_RANGE_BYTES,
@@ -163,7 +164,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     strict: options.strict ?? false,
     chunkBytes: positiveInteger('chunkBytes', options.chunkBytes, DEFAULT_CHUNK_BYTES),
     rangeBytes: positiveInteger('rangeBytes', options.rangeBytes, DEFAULT_RANGE_BYTES),
-    flushGroups: positiveInteger('flushGroups', options.flushGroups, DEFAULT_FLUSH_GROUPS),
+    flushGroups: positiveInteger('flushGroups', options.flushGroups, analysis ? DEFAULT_ANALYSIS_FLUSH_GROUPS : DEFAULT_FLUSH_GROUPS),
     queueCapacity: positiveInteger('queueCapacity', options.queueCapacity, DEFAULT_QUEUE_CAPACITY),
     kernel: options.kernel ?? true,
     report: options.report ?? false,

@@ -59,7 +59,7 @@ export class AnalysisScanner extends LineScanner {
       return;
     }
     const keys = this.keys;
-    if (keys.needsDetails) this.format.parseDetails(buf, start, end, fields);
+    if (keys.needsDetails) this.format.parseDetails(buf, start, end, fields, keys.requestOnly);
     keys.make(buf, fields);
     if (verdict === MAYBE) {
       stats.matched--;

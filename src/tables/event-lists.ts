@@ -9,7 +9,7 @@
 // Lists made `withColumns` also keep each event's status column (2 bytes more): the entries a relative time
 // span cannot decide yet (analyses/deferred.ts) are counted later, in their column.
 
-import { grown } from '../base/typed.js';
+import { regrown } from '../base/typed.js';
 import type { EventsPartial } from './partial.js';
 
 const INITIAL_EVENTS = 4096;
@@ -70,12 +70,17 @@ export class EventLists {
     const stamps = new Float64Array(offsets[rows]);
     const columns = this.columns ? new Uint16Array(offsets[rows]) : undefined;
     for (let row = 0; row < rows; row++) this.copyRow(row, stamps.subarray(offsets[row]), columns?.subarray(offsets[row]));
+    this.clear(rows);
+    return columns ? { offsets, stamps, columns } : { offsets, stamps };
+  }
+
+  /** Empties the lists (rows 0..rows-1 being every row with events), keeping their room. */
+  clear(rows: number): void {
     this.used = 0;
     const cleared = Math.min(rows, this.head.length);
     this.head.fill(NONE, 0, cleared);
     this.tail.fill(NONE, 0, cleared);
     this.lengths.fill(0, 0, cleared);
-    return columns ? { offsets, stamps, columns } : { offsets, stamps };
   }
 
   /** Appends a partial's events; rowOf[i] is this table's row for the partial's row i. */
@@ -89,16 +94,16 @@ export class EventLists {
 
   private growEvents(): void {
     const size = this.stamps.length * 2;
-    this.stamps = grown(this.stamps, size);
-    this.next = grown(this.next, size);
-    if (this.columns) this.columns = grown(this.columns, size);
+    this.stamps = regrown(this.stamps, size);
+    this.next = regrown(this.next, size);
+    if (this.columns) this.columns = regrown(this.columns, size);
   }
 
   private growRows(atLeast: number): void {
     let size = this.head.length * 2;
     while (size < atLeast) size *= 2;
-    this.head = grown(this.head, size, NONE);
-    this.tail = grown(this.tail, size, NONE);
-    this.lengths = grown(this.lengths, size);
+    this.head = regrown(this.head, size, NONE);
+    this.tail = regrown(this.tail, size, NONE);
+    this.lengths = regrown(this.lengths, size);
   }
 }

@@ -7,19 +7,18 @@
 // (or, in the default run, into the kernel's table of the same layout: tables/kernel-table.ts).
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from '../base/time.js';
-import { grown } from '../base/typed.js';
-import { recordBytesFor } from './partial.js';
+import { grown, regrown, release } from '../base/typed.js';
+import { partialSlotsOf, recordBytesFor, TABLE_SLOT_INTS as SLOT_INTS, tableSlotsOf } from './partial.js';
 import type { CountsPartial } from './partial.js';
 import { partialOf } from './partial.js';
 
-/** The largest 32-bit count. */
-const MAX_NARROW = 0xffffffff;
+/** Bytes a count takes in a record; the largest count of each size (64-bit floats: exact to 2^53, the last). */
+type CountBytes = 2 | 4 | 8;
+const MAX_COUNT = { 2: 0xffff, 4: 0xffffffff, 8: Number.POSITIVE_INFINITY } as const;
 // Big enough that a typical log (tens of thousands of clients) needs few growth steps; small enough for tiny runs.
 const INITIAL_ROWS = 16384;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
-/** Ints per hash slot: row + 1 (0 = empty), hash, key start, key length. */
-const SLOT_INTS = 4;
 
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
@@ -28,37 +27,51 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 }
 
 // Counting is bound by memory latency, not arithmetic: a table of 50k groups does not fit in a core's cache,
-// so each add costs a cache miss per structure it touches. Hence a hash slot holds the key's hash and place
-// (probing never touches another array), and a group's numbers sit together in one record: with 32-bit
-// counts, 11 status columns make exactly 64 bytes, one cache line.
+// so each add costs a cache miss per structure it touches. Hence a hash slot holds the key's hash next to its
+// row (the key's place is read only on a hash match), and a group's numbers sit together in one record: with
+// 32-bit counts, 11 status columns make exactly 64 bytes, one cache line.
 //
 // Counts are 32-bit. A producer hands its partial over long before one can overflow (scan/task-scanner.ts); the
 // consumer's table sums partials, and should a sum pass 2^32 - 1 it widens its records to 64-bit float counts
-// (exact to 2^53) and goes on.
+// (exact to 2^53) and goes on. The consumer's table with an analysis starts at 16-bit counts (`compact`).
 export class GroupTable {
   /** Counts per group: the total plus one per status column. */
   readonly width: number;
   private rows = 0;
   private slots: Int32Array = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
+  /** A table made `over` the kernel's arrays: its hash slots (partial layout), turned into `slots` if ever probed. */
+  private kernelSlots: Int32Array | undefined;
   private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
-  /** 64-bit float counts (after a sum passed 2^32 - 1); else 32-bit. */
-  private wide = false;
+  /** 32-bit counts; 16-bit in a compact table until a count passes 65,535; 64-bit floats after 2^32 - 1. */
+  private countBytes: CountBytes = 4;
+  private maxCount = 0;
   /** Bytes per record: the counts, padded to 8, then the first and last stamp. */
-  private recordBytes: number;
-  private countsPerRecord: number;
+  private recordBytes = 0;
+  private countsPerRecord = 0;
   /** Where in a record (in f64 units) the first stamp is. */
-  private stampsAt: number;
-  private counts: Uint32Array | Float64Array;
+  private stampsAt = 0;
+  private counts: Uint16Array | Uint32Array | Float64Array;
   private stamps!: Float64Array;
 
-  constructor(readonly columns: number) {
+  /**
+   * `compact`: counts start at 16 bits (a record of 11 status columns: 40 bytes, not 64), for the consumer's
+   * table of many small groups (composite keys); it widens as sums grow. A producer's table hands its
+   * records over as they are, in 32 bits.
+   */
+  constructor(readonly columns: number, compact = false) {
     this.width = columns + 1;
-    this.recordBytes = recordBytesFor(this.width, 4);
-    this.countsPerRecord = this.recordBytes / 4;
-    this.stampsAt = (this.recordBytes - 16) / 8;
+    this.setCountBytes(compact ? 2 : 4);
     this.counts = this.newRecords(INITIAL_ROWS);
+  }
+
+  private setCountBytes(countBytes: CountBytes): void {
+    this.countBytes = countBytes;
+    this.maxCount = MAX_COUNT[countBytes];
+    this.recordBytes = recordBytesFor(this.width, countBytes);
+    this.countsPerRecord = this.recordBytes / countBytes;
+    this.stampsAt = (this.recordBytes - 16) / 8;
   }
 
   get size(): number {
@@ -75,7 +88,7 @@ export class GroupTable {
    * (scan/analysis-scanner.ts). Same effect as `add`.
    */
   addAt(row: number, column: number, stamp: number): void {
-    if (this.counts[row * this.countsPerRecord] === MAX_NARROW && !this.wide) this.widen();
+    if (this.counts[row * this.countsPerRecord] === this.maxCount) this.widen();
     const counts = this.counts; // read after rowOf: an insert may have replaced the records
     const at = row * this.countsPerRecord;
     counts[at]++;
@@ -101,32 +114,47 @@ export class GroupTable {
 
   /** Where (in ints) the key buf[start, end) of hash `h` is in the slots, or the empty slot where it would go. */
   private probe(buf: Uint8Array, start: number, end: number, h: number): number {
+    // A table `over` the kernel's arrays, probed: its slots in this table's layout (the kernel's stay as they are).
+    if (this.kernelSlots) [this.slots, this.kernelSlots] = [tableSlotsOf(this.kernelSlots), undefined];
     const slots = this.slots;
+    const keyEnds = this.keyEnds;
     const mask = slots.length / SLOT_INTS - 1;
     const length = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const at = slot * SLOT_INTS;
       const entry = slots[at];
       if (entry === 0) return at;
-      if (slots[at + 1] === h && slots[at + 3] === length && this.keyEquals(slots[at + 2], buf, start, length)) return at;
+      if (slots[at + 1] === h) {
+        const keyStart = entry === 1 ? 0 : keyEnds[entry - 2];
+        if (keyEnds[entry - 1] - keyStart === length && this.keyEquals(keyStart, buf, start, length)) return at;
+      }
     }
   }
 
-  /** Adds the groups of a partial into this table: every one, or those from group `from` on. */
-  mergePartial(partial: CountsPartial, from = 0): void {
+  /**
+   * Adds the groups of a partial into this table: every one, or those from group `from` on. With `rowsOut`,
+   * rowsOut[i] is set to this table's row of the partial's group i (for what the analysis keeps by row).
+   */
+  mergePartial(partial: CountsPartial, from = 0, rowsOut?: Int32Array): void {
     const { width, keyBytes, keyEnds, records } = partial;
     if (width !== this.width) throw new Error(`partial has ${width - 1} status columns, table has ${this.columns}`);
-    if (this.rows === 0 && !this.wide && from === 0) return this.adopt(partial);
+    // (A compact table adds its first partial's groups one by one: their counts change size.)
+    if (this.rows === 0 && this.countBytes === 4 && from === 0) {
+      this.adopt(partial);
+      if (rowsOut) for (let i = 0; i < keyEnds.length; i++) rowsOut[i] = i;
+      return;
+    }
     const words = recordBytesFor(width, 4) / 4;
     const counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
     const stampsIn = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
     let keyStart = from === 0 ? 0 : keyEnds[from - 1];
     for (let i = from; i < keyEnds.length; i++) {
       const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
+      if (rowsOut) rowsOut[i] = row;
       keyStart = keyEnds[i];
       const source = i * words;
       // A column's count never passes the total: the total is the one to check.
-      if (!this.wide && this.counts[row * this.countsPerRecord] + counts[source] > MAX_NARROW) this.widen();
+      while (this.counts[row * this.countsPerRecord] + counts[source] > this.maxCount) this.widen();
       const into = this.counts; // read after rowOf and widen: either may replace it
       const at = row * this.countsPerRecord;
       for (let c = 0; c < width; c++) into[at + c] += counts[source + c];
@@ -149,12 +177,14 @@ export class GroupTable {
     // Room for a quarter more: the next partials mostly bring keys seen already, and a few new ones should not
     // make the table grow at once.
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 1.25)));
+    release(this.keyBytes, this.keyEnds, this.counts, this.slots);
     this.keyBytes = keyBytes.slice();
     this.keyEnds = grown(keyEnds, capacity);
-    this.counts = this.newRecords(capacity, rows);
+    this.counts = this.newRecords(capacity);
     this.recordBytesView().set(records);
     this.rows = rows;
-    this.slots = slots.slice();
+    // The partial's slots hold more per slot; a slot's place is the same (same hash, as many slots).
+    this.slots = tableSlotsOf(slots);
   }
 
   /**
@@ -168,19 +198,24 @@ export class GroupTable {
     table.keyEnds = keyEnds;
     table.counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
     table.stamps = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
-    table.slots = slots;
+    table.kernelSlots = slots;
     table.rows = rows;
     return table;
   }
 
   /** Hands the groups over as a CountsPartial (copies trimmed to size) and leaves this table empty. */
   takePartial(): CountsPartial {
-    if (this.wide) throw new Error('a table with 64-bit counts is not handed over'); // producers never widen
-    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), this.slots);
+    if (this.countBytes !== 4) throw new Error('only a table with 32-bit counts is handed over'); // a producer's
+    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), partialSlotsOf(this.slots, this.keyEnds, this.rows));
+    this.clear();
+    return partial;
+  }
+
+  /** Empties the table, keeping its arrays for the next groups (new ones would leave the old as garbage). */
+  clear(): void {
+    this.recordBytesView().fill(0, 0, this.rows * this.recordBytes);
     this.rows = 0;
     this.slots.fill(0);
-    this.counts = this.newRecords(this.keyEnds.length);
-    return partial;
   }
 
   /** The keys' bytes: group i's key is keys[keyStart(i), keyEnd(i)). (Valid until the table next grows.) */
@@ -258,33 +293,29 @@ export class GroupTable {
     if (row === this.keyEnds.length) this.growRows();
     const keyStart = row === 0 ? 0 : this.keyEnds[row - 1];
     const keyEnd = keyStart + (end - start);
-    if (keyEnd > this.keyBytes.length) this.keyBytes = grown(this.keyBytes, Math.max(keyEnd, this.keyBytes.length * 2));
+    if (keyEnd > this.keyBytes.length) this.keyBytes = regrown(this.keyBytes, Math.max(keyEnd, this.keyBytes.length * 2));
     this.keyBytes.set(buf.subarray(start, end), keyStart);
     this.keyEnds[row] = keyEnd;
     this.rows = row + 1;
+    const f = (row * this.recordBytes) / 8 + this.stampsAt;
+    this.stamps[f] = NO_STAMP_MIN;
+    this.stamps[f + 1] = NO_STAMP_MAX;
     const slots = this.slots;
     slots[at] = row + 1;
     slots[at + 1] = hash;
-    slots[at + 2] = keyStart;
-    slots[at + 3] = end - start;
     if (this.rows * 2 * SLOT_INTS > slots.length) this.rehash();
     return row;
   }
 
   /**
-   * Zeroed records for `rows` groups, first/last set to "none yet" from record `from` on (the ones before are
-   * about to be overwritten); also points `stamps` at them.
+   * Zeroed records for `rows` groups; also points `stamps` at them. A record's first/last are set to "none
+   * yet" when its group is inserted, so room not used yet is never written (nor, in a big buffer, resident).
    */
-  private newRecords(rows: number, from = 0): Uint32Array | Float64Array {
+  private newRecords(rows: number): Uint16Array | Uint32Array | Float64Array {
     const buffer = new ArrayBuffer(rows * this.recordBytes);
     const stamps = new Float64Array(buffer);
-    const perRecord = this.recordBytes / 8;
-    for (let f = from * perRecord + this.stampsAt; f < stamps.length; f += perRecord) {
-      stamps[f] = NO_STAMP_MIN;
-      stamps[f + 1] = NO_STAMP_MAX;
-    }
     this.stamps = stamps;
-    return this.wide ? stamps : new Uint32Array(buffer);
+    return this.countBytes === 8 ? stamps : this.countBytes === 4 ? new Uint32Array(buffer) : new Uint16Array(buffer);
   }
 
   /** The records as bytes (a view: they may sit inside a bigger buffer, see `over`). */
@@ -292,32 +323,27 @@ export class GroupTable {
     return new Uint8Array(this.counts.buffer, this.counts.byteOffset, this.counts.byteLength);
   }
 
-  /** Turns the records' 32-bit counts into 64-bit floats (a sum is about to pass 2^32 - 1). */
+  /** Gives the records' counts the next size (a sum is about to pass the largest count of this one). */
   private widen(): void {
-    const narrow = this.counts;
-    const narrowStamps = this.stamps;
-    const from = { perRecord: this.countsPerRecord, stampsPerRecord: this.recordBytes / 8, stampsAt: this.stampsAt };
-    this.wide = true;
-    this.recordBytes = recordBytesFor(this.width, 8);
-    this.countsPerRecord = this.recordBytes / 8;
-    this.stampsAt = (this.recordBytes - 16) / 8;
-    const capacity = narrow.length / from.perRecord;
-    this.counts = this.newRecords(capacity, capacity);
-    const wide = this.counts;
-    const stamps = this.stamps;
-    for (let row = 0; row < capacity; row++) {
-      for (let c = 0; c < this.width; c++) wide[row * this.countsPerRecord + c] = narrow[row * from.perRecord + c];
-      const f = row * this.countsPerRecord + this.stampsAt;
-      stamps[f] = narrowStamps[row * from.stampsPerRecord + from.stampsAt];
-      stamps[f + 1] = narrowStamps[row * from.stampsPerRecord + from.stampsAt + 1];
+    const [narrow, narrowStamps, narrowPer, narrowStampsPer, narrowStampsAt] = [this.counts, this.stamps, this.countsPerRecord, this.recordBytes / 8, this.stampsAt];
+    this.setCountBytes(this.countBytes === 2 ? 4 : 8);
+    const counts = (this.counts = this.newRecords(narrow.length / narrowPer));
+    const { stamps, countsPerRecord: per, stampsAt } = this;
+    const stampsPer = this.recordBytes / 8;
+    for (let row = 0; row < this.rows; row++) {
+      for (let c = 0; c < this.width; c++) counts[row * per + c] = narrow[row * narrowPer + c];
+      stamps[row * stampsPer + stampsAt] = narrowStamps[row * narrowStampsPer + narrowStampsAt];
+      stamps[row * stampsPer + stampsAt + 1] = narrowStamps[row * narrowStampsPer + narrowStampsAt + 1];
     }
+    release(narrow);
   }
 
   private growRows(rows = Math.max(this.keyEnds.length * 2, 16)): void {
-    this.keyEnds = grown(this.keyEnds, rows);
+    this.keyEnds = regrown(this.keyEnds, rows);
     const old = this.recordBytesView();
-    this.counts = this.newRecords(rows, old.length / this.recordBytes);
+    this.counts = this.newRecords(rows);
     this.recordBytesView().set(old);
+    release(old);
   }
 
   private rehash(): void {
@@ -331,5 +357,6 @@ export class GroupTable {
       slots.set(old.subarray(i, i + SLOT_INTS), slot * SLOT_INTS);
     }
     this.slots = slots;
+    release(old);
   }
 }

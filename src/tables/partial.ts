@@ -37,6 +37,46 @@ export function recordBytesFor(width: number, countBytes: number): number {
   return Math.ceil((width * countBytes) / 8) * 8 + 16;
 }
 
+/** Ints per hash slot of a group table: row + 1 (0 = empty), hash. (The key's place is in keyEnds.) */
+export const TABLE_SLOT_INTS = 2;
+/** Ints per hash slot of a partial (and of the kernel's table): row + 1, hash, key start, key length. */
+const PARTIAL_SLOT_INTS = 4;
+
+/**
+ * A group table's hash slots (`tableSlots`, over keys ending at `keyEnds`) in a partial's layout, as few as
+ * `rows` need (a power of two, at least twice the rows), placed by the same hashes: no key is hashed again.
+ */
+export function partialSlotsOf(tableSlots: Int32Array, keyEnds: Int32Array, rows: number): Int32Array {
+  const count = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 2)));
+  const out = new Int32Array(count * PARTIAL_SLOT_INTS);
+  const mask = count - 1;
+  for (let i = 0; i < tableSlots.length; i += TABLE_SLOT_INTS) {
+    const entry = tableSlots[i];
+    if (entry === 0) continue;
+    const hash = tableSlots[i + 1];
+    let slot = hash & mask;
+    while (out[slot * PARTIAL_SLOT_INTS] !== 0) slot = (slot + 1) & mask;
+    const at = slot * PARTIAL_SLOT_INTS;
+    const keyStart = entry === 1 ? 0 : keyEnds[entry - 2];
+    out[at] = entry;
+    out[at + 1] = hash;
+    out[at + 2] = keyStart;
+    out[at + 3] = keyEnds[entry - 1] - keyStart;
+  }
+  return out;
+}
+
+/** A partial's hash slots in a group table's layout: the same slots (same places), fewer ints each. */
+export function tableSlotsOf(partialSlots: Int32Array): Int32Array {
+  const count = partialSlots.length / PARTIAL_SLOT_INTS;
+  const slots = new Int32Array(count * TABLE_SLOT_INTS);
+  for (let i = 0; i < count; i++) {
+    slots[i * TABLE_SLOT_INTS] = partialSlots[i * PARTIAL_SLOT_INTS];
+    slots[i * TABLE_SLOT_INTS + 1] = partialSlots[i * PARTIAL_SLOT_INTS + 1];
+  }
+  return slots;
+}
+
 /** A CountsPartial of a table's first `rows` groups: copies of its arrays, trimmed (32-bit counts). */
 export function partialOf(
   width: number,

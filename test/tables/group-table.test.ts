@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GroupTable } from '../../src/tables/group-table.js';
 import { type CountsPartial } from '../../src/tables/partial.js';
+import { decodePartial, encodePartial } from '../../src/tables/partial-codec.js';
 import { KernelMerger } from '../../src/tables/kernel-table.js';
 import { rankGroups } from '../../src/consumer/rank.js';
 import { NO_STAMP_MAX, NO_STAMP_MIN, packStamp } from '../../src/base/time.js';
@@ -125,6 +126,47 @@ describe('GroupTable', () => {
     );
   });
 
+  test('a compact table (16-bit counts) merges any split in any order as one pass, widening past 65,535 and 2^32 - 1', () => {
+    // Each partial's counts are scaled in place (as if each event were `scale` lines), so that sums cross the
+    // 16-bit and 32-bit limits; partials go through their byte encoding (which checks their hash slots).
+    fc.assert(
+      fc.property(events, fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat()), fc.constantFrom(1, 300, 40_000, 2 ** 26), (evs, cuts, order, scale) => {
+        const partials = split(evs, cuts).map((piece) => {
+          const producer = new GroupTable(COLUMNS);
+          addAll(producer, piece);
+          const partial = producer.takePartial();
+          const words = partial.records.byteLength / 4 / Math.max(1, partial.keyEnds.length);
+          const counts = new Uint32Array(partial.records.buffer, partial.records.byteOffset, partial.records.byteLength / 4);
+          for (let row = 0; row < partial.keyEnds.length; row++) {
+            fc.pre(counts[row * words] * scale <= 0xffff_ffff); // a partial's own counts are 32-bit
+            for (let c = 0; c <= COLUMNS; c++) counts[row * words + c] *= scale;
+          }
+          return decodePartial(encodePartial(partial));
+        });
+        const shuffled = partials.map((p, i) => ({ p, k: order[i] ?? i })).sort((a, b) => a.k - b.k).map(({ p }) => p);
+        const merged = new GroupTable(COLUMNS, true);
+        for (const partial of shuffled) {
+          const rows = new Int32Array(partial.keyEnds.length);
+          merged.mergePartial(partial, 0, rows);
+          for (let i = 0; i < rows.length; i++) {
+            const key = partial.keyBytes.subarray(i === 0 ? 0 : partial.keyEnds[i - 1], partial.keyEnds[i]);
+            assert.equal(merged.key(rows[i]), Buffer.from(key).toString('latin1'));
+          }
+        }
+        const expected = expectedContent(evs);
+        for (const entry of expected.values()) entry.counts = entry.counts.map((n) => n * scale);
+        assert.deepEqual(contentOf(merged), expected);
+        // It goes on counting one by one past the limits too.
+        addAll(merged, evs);
+        for (const [key, entry] of expectedContent(evs)) {
+          const row = merged.find(Buffer.from(key, 'latin1'), 0, key.length);
+          assert.deepEqual(merged.row(row).counts, entry.counts.map((n) => n * (scale + 1)));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   test('sums past 2^32 - 1 stay exact: the table widens its counts and goes on', () => {
     const big = 0xffff_fff0;
     const partialWith = (counts: number[], stamp: number): CountsPartial => {
@@ -138,16 +180,18 @@ describe('GroupTable', () => {
       new Uint32Array(partial.records.buffer, partial.records.byteOffset, counts.length).set(counts);
       return partial;
     };
-    const merged = new GroupTable(COLUMNS);
-    merged.mergePartial(partialWith([big, big, 0, 0], packStamp(100, 0)));
-    merged.mergePartial(partialWith([big, 0, big, 0], packStamp(50, 0)));
-    merged.mergePartial(partialWith([big, 0, 0, big], packStamp(200, 0)));
-    merged.add(Buffer.from('a'), 0, 1, 2, packStamp(10, 0));
-    const a = contentOf(merged).get('a')!;
-    assert.deepEqual(a.counts, [3 * big + 1, big, big, big + 1]);
-    assert.equal(a.first, packStamp(10, 0));
-    assert.equal(a.last, packStamp(200, 0));
-    assert.deepEqual(contentOf(merged).get('b')!.counts, [3, 0, 3, 0]);
+    for (const compact of [false, true]) {
+      const merged = new GroupTable(COLUMNS, compact);
+      merged.mergePartial(partialWith([big, big, 0, 0], packStamp(100, 0)));
+      merged.mergePartial(partialWith([big, 0, big, 0], packStamp(50, 0)));
+      merged.mergePartial(partialWith([big, 0, 0, big], packStamp(200, 0)));
+      merged.add(Buffer.from('a'), 0, 1, 2, packStamp(10, 0));
+      const a = contentOf(merged).get('a')!;
+      assert.deepEqual(a.counts, [3 * big + 1, big, big, big + 1]);
+      assert.equal(a.first, packStamp(10, 0));
+      assert.equal(a.last, packStamp(200, 0));
+      assert.deepEqual(contentOf(merged).get('b')!.counts, [3, 0, 3, 0]);
+    }
     // A count at the 32-bit limit widens on the next single add too.
     const edge = new GroupTable(COLUMNS);
     edge.mergePartial(partialWith([0xffff_ffff, 0xffff_ffff, 0, 0], packStamp(1, 0)));
