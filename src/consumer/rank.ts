@@ -54,8 +54,8 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   // compare as bytes in the table; composite keys field by field, on the same bytes. The numbers
   // compared first were gathered in position order, so that most comparisons read two adjacent arrays.
   const byPosition = Int32Array.from(rows.keys());
-  const compareKeys: (a: number, b: number) => number =
-    keyFields === 1 ? (a, b) => table.compareKeys(rows[a], rows[b]) : fieldComparer(table, rows, keyFields);
+  const compareRows = rowComparer(table, keyFields);
+  const compareKeys = (a: number, b: number): number => compareRows(rows[a], rows[b]);
   const windowed = windowSeconds > 0;
   byPosition.sort(
     windowed
@@ -74,14 +74,22 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   return new RankedGroups(table, order, keyFields, ranked);
 }
 
-/** Compares composite keys field by field, on the table's bytes (each field's raw text compares as bytes). */
-function fieldComparer(table: GroupTable, rows: readonly number[], keyFields: number): (a: number, b: number) => number {
+/** Compares two rows' keys: one-field keys as bytes, composite keys field by field (each field's raw text as bytes). */
+function rowComparer(table: GroupTable, keyFields: number): (x: number, y: number) => number {
+  if (keyFields === 1) return (x, y) => table.compareKeys(x, y);
   const keys = table.keys; // the table no longer grows: the view stays valid
-  return (a, b) => {
-    const x = rows[a];
-    const y = rows[b];
-    return compareKeyParts(keys, table.keyStart(x), table.keyEnd(x), table.keyStart(y), table.keyEnd(y), keyFields);
-  };
+  return (x, y) => compareKeyParts(keys, table.keyStart(x), table.keyEnd(x), table.keyStart(y), table.keyEnd(y), keyFields);
+}
+
+/** rankGroups(...threshold: 1) cut to its first group (no window), in one pass over the table. */
+function firstOfRanking(table: GroupTable, keyFields: number): RankedGroups {
+  const compareRows = rowComparer(table, keyFields);
+  let best = 0;
+  for (let row = 1; row < table.size; row++) {
+    const more = table.total(row) - table.total(best);
+    if (more > 0 || (more === 0 && compareRows(row, best) < 0)) best = row;
+  }
+  return new RankedGroups(table, table.total(best) >= 1 ? Int32Array.of(best) : new Int32Array(0), keyFields);
 }
 
 /** The first `n` of a ranking (`--most`): the same order, cut. */
@@ -96,8 +104,10 @@ export function firstRanked(ranked: RankedGroups, n: number): RankedGroups {
  * the highest peak), so that the user knows which threshold would show something. Undefined without groups.
  */
 export function highestGroup(merged: Merged, options: Omit<RankOptions, 'threshold'>): { keys: string[]; count: number } | undefined {
-  if (merged.table.size === 0) return undefined;
-  const all = rankGroups(merged, { ...options, threshold: 1 });
+  const { table } = merged;
+  if (table.size === 0) return undefined;
+  // Without a window, the first of the ranking is found in one pass (ranking a million groups to take one took seconds).
+  const all = options.windowSeconds === 0 ? firstOfRanking(table, options.keyFields) : rankGroups(merged, { ...options, threshold: 1 });
   if (all.length === 0) return undefined;
   const row = all.at(0);
   return { keys: [...row.keys], count: row.peakWindowCount ?? row.count };

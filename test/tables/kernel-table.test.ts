@@ -1,0 +1,71 @@
+// tables/kernel-table.ts with kernel/table.ts and kernel/rank.ts: the consumer's merged table in the kernel,
+// its ranking against rankGroups (the JS reference) on keys that share long prefixes, and its growth.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { GroupTable } from '../../src/tables/group-table.js';
+import { KernelMerger } from '../../src/tables/kernel-table.js';
+import { rankGroups } from '../../src/consumer/rank.js';
+import { packStamp } from '../../src/base/time.js';
+
+const COLUMNS = 2;
+
+interface Hit {
+  readonly key: Buffer;
+  readonly column: number;
+  readonly stamp: number;
+}
+
+/** Keys made of a few shared prefixes (longer than 8 bytes, with NUL bytes) and short tails: heads tie often. */
+const prefixes = ['2001:db8:', '2001:db8:0:0:0:', '', 'a', '\0\0\0\0\0\0\0\0\0', '/a/very/long/shared/path/prefix/of/many/words/'];
+const key: fc.Arbitrary<Buffer> = fc
+  .tuple(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 12 }), fc.constantFrom('', '\0', '\0\0', 'z'))
+  .map(([prefix, tail, end]) => Buffer.concat([Buffer.from(prefix, 'latin1'), Buffer.from(tail.map((b) => (b % 4 === 0 ? 0 : b))), Buffer.from(end, 'latin1')]));
+const hits: fc.Arbitrary<Hit[]> = fc.array(
+  fc.record({ key, column: fc.integer({ min: 0, max: COLUMNS - 1 }), stamp: fc.integer({ min: 0, max: 1e6 }).map((s) => packStamp(1.7e9 + s, 0)) }),
+  { maxLength: 400 },
+);
+
+/** Producer tables over consecutive pieces of `list`, cut at `cuts`, as partials. */
+function partialsOf(list: readonly Hit[], cuts: readonly number[]) {
+  const at = [...new Set(cuts.map((c) => c % (list.length + 1)))].sort((a, b) => a - b);
+  const partials = [];
+  let from = 0;
+  for (const c of [...at, list.length]) {
+    const producer = new GroupTable(COLUMNS);
+    for (const { key: k, column, stamp } of list.slice(from, c)) producer.add(k, 0, k.length, column, stamp);
+    partials.push(producer.takePartial());
+    from = c;
+  }
+  return partials;
+}
+
+describe('the kernel\'s merged table', () => {
+  test('ranks as rankGroups does, keys sharing long prefixes, NUL bytes and counts tied', () => {
+    fc.assert(
+      fc.property(hits, fc.array(fc.nat(), { maxLength: 5 }), fc.integer({ min: 0, max: 3 }), (list, cuts, threshold) => {
+        const merger = KernelMerger.create(COLUMNS)!;
+        for (const partial of partialsOf(list, cuts)) merger.merge(partial);
+        const { table, kernelTable } = merger.finish();
+        const byKernel = kernelTable!.rank(threshold);
+        const byJs = rankGroups({ table }, { threshold, keyFields: 1, windowSeconds: 0 }).order;
+        assert.deepEqual([...byKernel], [...byJs]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('ranks many groups with one long shared prefix (runs sorted again on their next bytes, deep down)', () => {
+    const merger = KernelMerger.create(COLUMNS)!;
+    const producer = new GroupTable(COLUMNS);
+    const shared = 'p'.repeat(700); // deeper than the multikey sort goes before comparing whole keys
+    for (let i = 0; i < 5000; i++) {
+      const k = Buffer.from(`${i % 3 === 0 ? shared : '2001:db8:0:'}${(i * 7919) % 5003}${i % 5 === 0 ? '\0' : ''}`, 'latin1');
+      for (let n = 0; n <= i % 3; n++) producer.add(k, 0, k.length, n % COLUMNS, packStamp(1.7e9 + i, 0));
+    }
+    merger.merge(producer.takePartial());
+    const { table, kernelTable } = merger.finish();
+    assert.deepEqual([...kernelTable!.rank(1)], [...rankGroups({ table }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order]);
+  });
+});
