@@ -43,7 +43,7 @@ import { tableAdd } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 export { jsonInit } from './json';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
-export { csvRows, csvBytes } from './csv';
+export { writeRows, rowsBytes } from './rows';
 export { rankRows } from './rank';
 
 
