@@ -18,6 +18,8 @@ const SHORT_RUN: u32 = 12;
 const MAX_DEPTH: usize = 64;
 
 let keys: usize = 0;
+/** Bytes every ranked key starts with: heads at depth d hold the key's bytes from skipped + d * 8. */
+let skipped: usize = 0;
 
 /**
  * Writes the rows (u32) of the groups counted at least `threshold` times, in rank order, at `out`; returns
@@ -28,14 +30,27 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
   const records = tableRecords();
   const recordBytes = tableRecordBytes();
   let n: u32 = 0;
+  // The bytes every ranked key starts with (IPv6 clients of one network, paths of one site) decide nothing:
+  // heads start after them.
+  let first: u32 = 0;
+  let shared: usize = 0;
   for (let row: u32 = 0; row < tableRows; row++) {
     const total = load<u32>(records + <usize>row * recordBytes);
     if (total < threshold) continue;
-    const entry = scratch + <usize>n * ENTRY;
-    store<u32>(entry, total);
-    store<u32>(entry, row, 4);
-    store<u64>(entry, keyHead(row, 0), 8);
+    store<u32>(scratch + <usize>n * ENTRY, total);
+    store<u32>(scratch + <usize>n * ENTRY, row, 4);
+    if (n == 0) {
+      first = row;
+      shared = rowKeyEnd(row) - rowKeyStart(row);
+    } else {
+      shared = commonPrefix(first, row, shared);
+    }
     n++;
+  }
+  skipped = shared;
+  for (let i: u32 = 0; i < n; i++) {
+    const entry = scratch + <usize>i * ENTRY;
+    store<u64>(entry, keyHead(load<u32>(entry, 4), shared), 8);
   }
   const entries = scratch;
   const spare = scratch + <usize>n * ENTRY;
@@ -47,7 +62,7 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
 
 /**
  * Sorts again each run of entries in [lo, hi) that are equal on count and head, where the heads held the keys'
- * bytes [(depth - 1) * 8, depth * 8): on the next 8 bytes, or on whole keys when a key of the run ends before
+ * bytes [(depth - 1) * 8, depth * 8) past the skipped ones: on the next 8 bytes, or on whole keys when a key of the run ends before
  * them. (Heads padded with zeros still order keys rightly where they differ; where they tie, only whole keys
  * can tell `ab` from `ab\0`, and going deeper would be reading zeros.)
  */
@@ -62,7 +77,7 @@ function refineRuns(entries: usize, spare: usize, lo: u32, hi: u32, depth: usize
 }
 
 function refineRun(entries: usize, spare: usize, lo: u32, hi: u32, depth: usize): void {
-  const from = depth << 3;
+  const from = skipped + (depth << 3);
   if (hi - lo <= SHORT_RUN) {
     insertionSort(entries, lo, hi);
     return;
@@ -76,7 +91,7 @@ function refineRun(entries: usize, spare: usize, lo: u32, hi: u32, depth: usize)
     mergeSort(entries, spare, lo, hi, true);
     return;
   }
-  // Every key of the run holds the same first depth * 8 bytes: the next 8 decide, if they differ.
+  // Every key of the run holds the same bytes before `from`: the next 8 decide, if they differ.
   for (let i = lo; i < hi; i++) {
     const entry = entries + <usize>i * ENTRY;
     store<u64>(entry, keyHead(load<u32>(entry, 4), from), 8);
@@ -130,6 +145,17 @@ function insertionSort(entries: usize, lo: u32, hi: u32): void {
     store<u64>(to, first);
     store<u64>(to, second, 8);
   }
+}
+
+/** How many of the first `most` bytes of two rows' keys are equal. */
+function commonPrefix(rowA: u32, rowB: u32, most: usize): usize {
+  const a = keys + rowKeyStart(rowA);
+  const b = keys + rowKeyStart(rowB);
+  const limit = min(most, keys + rowKeyEnd(rowB) - b);
+  let i: usize = 0;
+  while (i + 8 <= limit && load<u64>(a + i) == load<u64>(b + i)) i += 8;
+  while (i < limit && load<u8>(a + i) == load<u8>(b + i)) i++;
+  return i;
 }
 
 /** The key's 8 bytes from `from` as a big-endian number (zeros past its end): heads compare as the bytes do. */

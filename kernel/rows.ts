@@ -16,12 +16,13 @@ export let rowsBytes: u32 = 0;
 
 const COMMA: u8 = 0x2c;
 
-// A program's steps, 4 u32 each: the step, then its arguments.
-/** Copies pieces[a, a + b). */
+// A program's steps, 4 u32 each: the step, its argument a, then a piece of constant bytes (its offset in the
+// pieces and its length) written before what the step writes.
+/** Only the piece. */
 const PIECE: u32 = 0;
-/** Copies pieces[a, a + b) before the first row only. */
+/** Only the piece, before the first row only. */
 const FIRST_PIECE: u32 = 1;
-/** Copies pieces[a, a + b) before every row but the first. */
+/** Only the piece, before every row but the first. */
 const LATER_PIECE: u32 = 2;
 /** The key's bytes, as they are. */
 const KEY: u32 = 3;
@@ -48,6 +49,10 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
   let at = out;
   let i = from;
   for (; i < rows; i++) {
+    // Rows come in rank order, all over the table: every TOUCH_AHEAD rows, the next ones' key ends and records
+    // are read first, in a loop whose reads do not wait on each other, then their keys (a row's own reads would
+    // each wait for the one before).
+    if ((i - from) % TOUCH_AHEAD == 0) touch(order, i, min(rows, i + TOUCH_AHEAD), keys, records, recordBytes);
     const row = load<u32>(order + (<usize>i << 2));
     const keyStart = keys + rowKeyStart(row);
     const keyEnd = keys + rowKeyEnd(row);
@@ -59,25 +64,56 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
     if (!isoWritable(first) || !isoWritable(last)) break;
     for (let step = program; step < programEnd; step += 16) {
       const kind = load<u32>(step);
-      const a = load<u32>(step, 4);
+      const length = <usize>load<u32>(step, 12);
+      if (kind <= LATER_PIECE && kind != PIECE && (kind == FIRST_PIECE) != (i == 0)) continue;
+      if (length > 0) {
+        copySmall(at, pieces + <usize>load<u32>(step, 8), length);
+        at += length;
+      }
       if (kind == COUNT) {
-        at = writeUint(at, load<u32>(record + (<usize>a << 2)));
+        at = writeUint(at, load<u32>(record + (<usize>load<u32>(step, 4) << 2)));
       } else if (kind == KEY) {
-        memory.copy(at, keyStart, keyEnd - keyStart);
+        copySmall(at, keyStart, keyEnd - keyStart);
         at += keyEnd - keyStart;
       } else if (kind == STAMP) {
-        at = writeIso(at, a == 0 ? first : last);
-      } else if (kind == PIECE || (kind == FIRST_PIECE && i == 0) || (kind == LATER_PIECE && i > 0)) {
-        const length = <usize>load<u32>(step, 8);
-        const source = pieces + <usize>a;
-        if (length == 1) store<u8>(at, load<u8>(source));
-        else memory.copy(at, source, length);
-        at += length;
+        at = writeIso(at, load<u32>(step, 4) == 0 ? first : last);
       }
     }
   }
   rowsBytes = <u32>(at - out);
   return i;
+}
+
+/** Rows read ahead of writing them. */
+const TOUCH_AHEAD: u32 = 32;
+/** What the reads ahead found (kept, so that they are not optimized away). */
+let touched: u32 = 0;
+
+function touch(order: usize, from: u32, to: u32, keys: usize, records: usize, recordBytes: usize): void {
+  let sum: u32 = 0;
+  for (let i = from; i < to; i++) {
+    const row = load<u32>(order + (<usize>i << 2));
+    sum += load<u32>(records + <usize>row * recordBytes) + load<u32>(records + <usize>row * recordBytes + recordBytes - 4);
+    sum += <u32>rowKeyEnd(row);
+  }
+  for (let i = from; i < to; i++) sum += <u32>load<u8>(keys + rowKeyStart(load<u32>(order + (<usize>i << 2))));
+  touched += sum;
+}
+
+/** Copies `length` bytes (a piece or a key: mostly short) from `source` to `at`, the two apart. */
+@inline
+function copySmall(at: usize, source: usize, length: usize): void {
+  if (length >= 8 && length <= 16) {
+    store<u64>(at, load<u64>(source));
+    store<u64>(at + length - 8, load<u64>(source + length - 8));
+  } else if (length >= 4 && length < 8) {
+    store<u32>(at, load<u32>(source));
+    store<u32>(at + length - 4, load<u32>(source + length - 4));
+  } else if (length < 4) {
+    for (let b: usize = 0; b < length; b++) store<u8>(at + b, load<u8>(source + b));
+  } else {
+    memory.copy(at, source, length);
+  }
 }
 
 /** JSON's plain ASCII: no quote, backslash, control character or byte past 0x7f (src/sinks/json-rows.ts isPlainAscii). */
@@ -116,48 +152,47 @@ function writeUint(at: usize, value: u32): usize {
 
 // Stamps (src/base/time.ts): epoch seconds * 4096 + (offset minutes + 2048).
 const OFFSET_SPAN: f64 = 4096;
-const OFFSET_BIAS: i64 = 2048;
+const OFFSET_BIAS: i32 = 2048;
 
 /** The stamp's offset in minutes. */
-function offsetMinutes(stamp: f64): i64 {
-  return <i64>stamp - <i64>Math.floor(stamp / OFFSET_SPAN) * 4096 - OFFSET_BIAS;
+function offsetMinutes(stamp: f64): i32 {
+  return <i32>(stamp - Math.floor(stamp / OFFSET_SPAN) * OFFSET_SPAN) - OFFSET_BIAS;
 }
 
-/** The stamp's local time (in its own offset), in seconds from 1970-01-01T00:00 local. */
-function localSeconds(stamp: f64): i64 {
-  return <i64>Math.floor(stamp / OFFSET_SPAN) + offsetMinutes(stamp) * 60;
+/** The stamp's local time (in its own offset), in seconds from 1970-01-01T00:00 local (exact in an f64). */
+function localSeconds(stamp: f64): f64 {
+  return Math.floor(stamp / OFFSET_SPAN) + <f64>(offsetMinutes(stamp) * 60);
 }
 
-function floorDiv(a: i64, b: i64): i64 {
-  const q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/** Days 0000-01-01 .. 9999-12-31 (from 1970-01-01): the years writeIso writes with four digits. */
-const FIRST_DAY: i64 = -719528;
-const LAST_DAY: i64 = 2932896;
+/** Local times from 0000-01-01T00:00:00 to 9999-12-31T23:59:59 (seconds from 1970): the years writeIso writes with four digits. */
+const FIRST_SECOND: f64 = -719528 * 86400;
+const END_SECOND: f64 = (2932896 + 1) * 86400;
 
 function isoWritable(stamp: f64): bool {
   if (!isFinite(stamp)) return false;
-  const days = floorDiv(localSeconds(stamp), 86400);
-  return days >= FIRST_DAY && days <= LAST_DAY;
+  const local = localSeconds(stamp);
+  return local >= FIRST_SECOND && local < END_SECOND;
 }
 
-function two(at: usize, value: i64): usize {
+function two(at: usize, value: i32): usize {
   store<u8>(at, <u8>(48 + value / 10));
   store<u8>(at + 1, <u8>(48 + value % 10));
   return at + 2;
 }
 
-/** `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/base/time.ts writeStampIso). */
+/**
+ * `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/base/time.ts writeStampIso), for a
+ * stamp isoWritable said yes to: the seconds split into days in an f64 (exact), then 32-bit arithmetic, whose
+ * divisions by constants become multiplications (the 64-bit ones had stayed divisions).
+ */
 function writeIso(at: usize, stamp: f64): usize {
   const offset = offsetMinutes(stamp);
   const local = localSeconds(stamp);
-  const days = floorDiv(local, 86400);
-  const second = local - days * 86400;
+  const days = Math.floor(local / 86400);
+  const second = <i32>(local - days * 86400);
   // H. Hinnant's civil_from_days.
-  const z = days + 719468;
-  const era = floorDiv(z, 146097);
+  const z = <i32>days + 719468;
+  const era = (z >= 0 ? z : z - 146096) / 146097;
   const doe = z - era * 146097;
   const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);

@@ -144,48 +144,53 @@ const ISO_BYTES = 25;
 /** Makes a KernelRowFormat, step by step, in the order a row's bytes come. */
 export class RowProgram {
   private readonly steps: number[] = [];
-  private readonly pieces: Uint8Array[] = [];
-  private piecesLength = 0;
+  private readonly pieces: number[] = [];
+  /** Where the constant bytes not yet given a step start in `pieces`. */
+  private pending = 0;
   private most = 0;
   private separatorMost = 0;
 
   /** Constant bytes; `when`: before every row, only the first, or every one but the first. */
   piece(bytes: Uint8Array, when: 'always' | 'first' | 'later' = 'always'): this {
+    if (when === 'always') {
+      this.pieces.push(...bytes);
+      this.most += bytes.length;
+      return this;
+    }
+    this.step(PIECE, 0);
     if (bytes.length === 0) return this;
-    this.steps.push(when === 'always' ? PIECE : when === 'first' ? FIRST_PIECE : LATER_PIECE, this.piecesLength, bytes.length, 0);
-    this.pieces.push(bytes);
-    this.piecesLength += bytes.length;
-    if (when === 'always') this.most += bytes.length;
-    else this.separatorMost = Math.max(this.separatorMost, bytes.length);
+    this.pieces.push(...bytes);
+    this.step(when === 'first' ? FIRST_PIECE : LATER_PIECE, 0);
+    this.separatorMost = Math.max(this.separatorMost, bytes.length);
     return this;
   }
 
   key(): this {
-    this.steps.push(KEY, 0, 0, 0);
-    return this;
+    return this.step(KEY, 0);
   }
 
   /** Count `index` of the record: 0 the total, 1 + c status column c. */
   count(index: number): this {
-    this.steps.push(COUNT, index, 0, 0);
     this.most += 10;
-    return this;
+    return this.step(COUNT, index);
   }
 
   stamp(which: 'first' | 'last'): this {
-    this.steps.push(STAMP, which === 'first' ? 0 : 1, 0, 0);
     this.most += ISO_BYTES;
-    return this;
+    return this.step(STAMP, which === 'first' ? 0 : 1);
   }
 
   build(keyKind: number): KernelRowFormat {
-    const pieces = new Uint8Array(this.piecesLength);
-    let at = 0;
-    for (const piece of this.pieces) {
-      pieces.set(piece, at);
-      at += piece.length;
-    }
-    return { program: Uint32Array.from(this.steps), pieces, keyKind, rowMost: this.most + 2 * this.separatorMost };
+    this.step(PIECE, 0);
+    return { program: Uint32Array.from(this.steps), pieces: Uint8Array.from(this.pieces), keyKind, rowMost: this.most + this.separatorMost };
+  }
+
+  /** A step, with the constant bytes gathered since the last one written before it (a lone piece only if any). */
+  private step(kind: number, argument: number): this {
+    const length = this.pieces.length - this.pending;
+    if (kind !== PIECE || length > 0) this.steps.push(kind, argument, this.pending, length);
+    this.pending = this.pieces.length;
+    return this;
   }
 }
 

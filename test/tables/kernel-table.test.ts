@@ -68,4 +68,21 @@ describe('the kernel\'s merged table', () => {
     const { table, kernelTable } = merger.finish();
     assert.deepEqual([...kernelTable!.rank(1)], [...rankGroups({ table }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order]);
   });
+
+  test('ranks keys that all share their first bytes (skipped), one of them no longer than those bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.uint8Array({ maxLength: 20 }), fc.integer({ min: 1, max: 3 })), { maxLength: 300 }), fc.integer({ min: 1, max: 3 }), (tails, threshold) => {
+        const merger = KernelMerger.create(COLUMNS)!;
+        const producer = new GroupTable(COLUMNS);
+        for (const [tail, times] of tails) {
+          const k = Buffer.concat([Buffer.from('2001:db8:0:0:', 'latin1'), Buffer.from(tail.map((b) => b % 3))]);
+          for (let t = 0; t < times; t++) producer.add(k, 0, k.length, 0, packStamp(1.7e9 + t, 0));
+        }
+        merger.merge(producer.takePartial());
+        const { table, kernelTable } = merger.finish();
+        assert.deepEqual([...kernelTable!.rank(threshold)], [...rankGroups({ table }, { threshold, keyFields: 1, windowSeconds: 0 }).order]);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
