@@ -7,7 +7,10 @@ import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '.
 import { GroupTable } from './group-table.js';
 import { recordBytesFor, type CountsPartial } from './partial.js';
 
-/** A kernel table's arrays as views of its memory, whole (room past the rows included); valid until it next runs. */
+/**
+ * A kernel table's arrays as views of its memory, key ends and records cut to the rows (the room past them is
+ * not set up: kernel/table.ts sets a record up as its row is inserted); valid until it next runs.
+ */
 export interface KernelTableArrays {
   readonly rows: number;
   readonly keyBytes: Uint8Array;
@@ -19,12 +22,12 @@ export interface KernelTableArrays {
 
 export function kernelTableArrays(kernel: KernelExports, width: number): KernelTableArrays {
   const buffer = kernel.memory.buffer;
-  const capacity = kernel.tableCapacity();
+  const rows = kernel.tableRows.value as number;
   return {
-    rows: kernel.tableRows.value as number,
+    rows,
     keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
-    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), capacity),
-    records: new Uint8Array(buffer, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
+    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), rows),
+    records: new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4)),
     slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
   };
 }

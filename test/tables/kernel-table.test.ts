@@ -85,4 +85,35 @@ describe('the kernel\'s merged table', () => {
       { numRuns: 200 },
     );
   });
+
+  test('holds the same groups whatever the order and sizes of the partials, through its growth (rows, keys, slots)', () => {
+    /** The table's groups as plain data, whatever their rows. */
+    const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 6 }),
+        fc.func(fc.integer()),
+        fc.integer({ min: 0, max: 40 }),
+        (groups, cuts, order, keyLength) => {
+          // Groups with keys long enough, in number enough, to grow every array more than once from a small first partial.
+          const list: Hit[] = [];
+          for (let g = 0; g < groups; g++) {
+            const k = Buffer.from(`${'k'.repeat((g * 7) % (keyLength + 1))}${g}`, 'latin1');
+            for (let n = 0; n <= g % 3; n++) list.push({ key: k, column: n % COLUMNS, stamp: packStamp(1.7e9 + g + n, 0) });
+          }
+          const partials = partialsOf(list, cuts);
+          const shuffled = partials.map((p, i) => ({ p, rank: order(i) })).sort((a, b) => a.rank - b.rank).map(({ p }) => p);
+          const reference = new GroupTable(COLUMNS);
+          for (const partial of partials) reference.mergePartial(partial);
+          const merger = KernelMerger.create(COLUMNS)!;
+          for (const partial of shuffled) merger.merge(partial);
+          const { table, kernelTable } = merger.finish();
+          assert.deepEqual(content(table), content(reference));
+          assert.deepEqual([...kernelTable!.rank(1)].map((row) => table.key(row)), [...rankGroups({ table: reference }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order].map((row) => reference.key(row)));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });
