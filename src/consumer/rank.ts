@@ -3,7 +3,7 @@
 // when none passed, the group that came closest.
 
 import { peakWindow } from '../analyses/window.js';
-import { compareKeyParts } from '../tables/composite-key.js';
+import { compareKeyParts, KEY_LENGTH_BYTES } from '../tables/composite-key.js';
 import type { GroupTable } from '../tables/group-table.js';
 import { RankedGroups } from '../tables/ranked.js';
 import type { Merged } from './merge.js';
@@ -53,9 +53,11 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   // Sorted as positions into `rows`, compared without making a string or object per group: one-field keys
   // compare as bytes in the table; composite keys field by field, on the same bytes. The numbers
   // compared first were gathered in position order, so that most comparisons read two adjacent arrays.
+  // Ties in count compare the first field's first 6 bytes as a number next (keyHeads), and only then the keys.
   const byPosition = Int32Array.from(rows.keys());
+  const heads = keyHeads(table, rows, keyFields);
   const compareRows = rowComparer(table, keyFields);
-  const compareKeys = (a: number, b: number): number => compareRows(rows[a], rows[b]);
+  const compareKeys = (a: number, b: number): number => heads[a] - heads[b] || compareRows(rows[a], rows[b]);
   const windowed = windowSeconds > 0;
   byPosition.sort(
     windowed
@@ -72,6 +74,32 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
     ranked.start[i] = peakStart[byPosition[i]];
   }
   return new RankedGroups(table, order, keyFields, ranked);
+}
+
+/** Bytes of the first field that keyHeads hold (6: exact in a double). */
+const HEAD_BYTES = 6;
+
+/**
+ * Per position of `rows`, the first HEAD_BYTES bytes of the key's first field as a big-endian number, zeros past
+ * the field's end. Two heads that differ order their keys as the fields compare (a field that is a prefix of
+ * the other pads with zeros, so it comes first or ties); equal heads decide nothing.
+ */
+function keyHeads(table: GroupTable, rows: readonly number[], keyFields: number): Float64Array {
+  const keys = table.keys;
+  const heads = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    let start = table.keyStart(rows[i]);
+    let end = table.keyEnd(rows[i]);
+    if (keyFields > 1) {
+      const length = ((keys[start] << 24) | (keys[start + 1] << 16) | (keys[start + 2] << 8) | keys[start + 3]) >>> 0;
+      start += KEY_LENGTH_BYTES;
+      end = start + length;
+    }
+    let head = 0;
+    for (let b = 0; b < HEAD_BYTES; b++) head = head * 256 + (start + b < end ? keys[start + b] : 0);
+    heads[i] = head;
+  }
+  return heads;
 }
 
 /** Compares two rows' keys: one-field keys as bytes, composite keys field by field (each field's raw text as bytes). */
