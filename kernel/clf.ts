@@ -44,7 +44,7 @@ import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_D
 import { composeLineStart } from './compose';
 export { jsonInit } from './json';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
-export { csvRows, csvBytes } from './csv';
+export { writeRows, rowsBytes } from './rows';
 export { rankRows } from './rank';
 
 

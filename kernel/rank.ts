@@ -2,43 +2,120 @@
 // groups with at least `threshold` matching responses, by count descending, then by key bytes ascending. That
 // is consumer/rank.ts rankGroups's order, which stays the reference (tests compare the two).
 //
-// The groups are first gathered into 16-byte entries lying side by side (count, row, the key's first 8 bytes
-// big-endian), so that sorting them, a bottom-up merge sort, mostly compares neighbours in memory and reads a
-// key only when two counts and two key heads are equal. In JS this sort ran cold, once per run.
+// The groups are first gathered into 16-byte entries lying side by side (count, row, 8 bytes of the key
+// big-endian), so that sorting them, a bottom-up merge sort, compares neighbours in memory and never reads a key.
+// Runs of entries still equal after that (same count, same 8 bytes) are then sorted again on the keys' next 8
+// bytes, read once per entry, and so on down (a multikey sort): keys that share a long prefix (every IPv6
+// client of one network starts `2001:db8:`) cost one more key read per entry per 8 shared bytes, where comparing
+// whole keys in the sort read two keys, far apart in memory, per comparison (a million such clients took seconds).
 
 import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableRows } from './table';
 
 const ENTRY: usize = 16;
+/** Runs this short are sorted by inserting, on whole keys. */
+const SHORT_RUN: u32 = 12;
+/** Past this many shared 8-byte words, a run is sorted on whole keys (the recursion stays shallow). */
+const MAX_DEPTH: usize = 64;
+
+let keys: usize = 0;
+/** Bytes every ranked key starts with: heads at depth d hold the key's bytes from skipped + d * 8. */
+let skipped: usize = 0;
 
 /**
  * Writes the rows (u32) of the groups counted at least `threshold` times, in rank order, at `out`; returns
  * how many. `scratch` holds 32 bytes per group of the table.
  */
 export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
-  const keys = tableKeyBytes();
+  keys = tableKeyBytes();
   const records = tableRecords();
   const recordBytes = tableRecordBytes();
   let n: u32 = 0;
+  // The bytes every ranked key starts with (IPv6 clients of one network, paths of one site) decide nothing:
+  // heads start after them.
+  let first: u32 = 0;
+  let shared: usize = 0;
   for (let row: u32 = 0; row < tableRows; row++) {
     const total = load<u32>(records + <usize>row * recordBytes);
     if (total < threshold) continue;
-    const entry = scratch + <usize>n * ENTRY;
-    store<u32>(entry, total);
-    store<u32>(entry, row, 4);
-    store<u64>(entry, keyHead(keys + rowKeyStart(row), keys + rowKeyEnd(row)), 8);
+    store<u32>(scratch + <usize>n * ENTRY, total);
+    store<u32>(scratch + <usize>n * ENTRY, row, 4);
+    if (n == 0) {
+      first = row;
+      shared = rowKeyEnd(row) - rowKeyStart(row);
+    } else {
+      shared = commonPrefix(first, row, shared);
+    }
     n++;
   }
-  // Bottom-up merge sort between the entries and the room after them.
-  let from = scratch;
-  let to = scratch + <usize>n * ENTRY;
+  skipped = shared;
+  for (let i: u32 = 0; i < n; i++) {
+    const entry = scratch + <usize>i * ENTRY;
+    store<u64>(entry, keyHead(load<u32>(entry, 4), shared), 8);
+  }
+  const entries = scratch;
+  const spare = scratch + <usize>n * ENTRY;
+  mergeSort(entries, spare, 0, n, false);
+  refineRuns(entries, spare, 0, n, 1);
+  for (let k: u32 = 0; k < n; k++) store<u32>(out + (<usize>k << 2), load<u32>(entries + <usize>k * ENTRY, 4));
+  return n;
+}
+
+/**
+ * Sorts again each run of entries in [lo, hi) that are equal on count and head, where the heads held the keys'
+ * bytes [(depth - 1) * 8, depth * 8) past the skipped ones: on the next 8 bytes, or on whole keys when a key of the run ends before
+ * them. (Heads padded with zeros still order keys rightly where they differ; where they tie, only whole keys
+ * can tell `ab` from `ab\0`, and going deeper would be reading zeros.)
+ */
+function refineRuns(entries: usize, spare: usize, lo: u32, hi: u32, depth: usize): void {
+  let start = lo;
+  while (start < hi) {
+    let end = start + 1;
+    while (end < hi && sameHead(entries + <usize>start * ENTRY, entries + <usize>end * ENTRY)) end++;
+    if (end - start > 1) refineRun(entries, spare, start, end, depth);
+    start = end;
+  }
+}
+
+function refineRun(entries: usize, spare: usize, lo: u32, hi: u32, depth: usize): void {
+  const from = skipped + (depth << 3);
+  if (hi - lo <= SHORT_RUN) {
+    insertionSort(entries, lo, hi);
+    return;
+  }
+  let deeper = depth <= MAX_DEPTH;
+  for (let i = lo; i < hi && deeper; i++) {
+    const row = load<u32>(entries + <usize>i * ENTRY, 4);
+    if (rowKeyEnd(row) - rowKeyStart(row) < from) deeper = false;
+  }
+  if (!deeper) {
+    mergeSort(entries, spare, lo, hi, true);
+    return;
+  }
+  // Every key of the run holds the same bytes before `from`: the next 8 decide, if they differ.
+  for (let i = lo; i < hi; i++) {
+    const entry = entries + <usize>i * ENTRY;
+    store<u64>(entry, keyHead(load<u32>(entry, 4), from), 8);
+  }
+  mergeSort(entries, spare, lo, hi, false);
+  refineRuns(entries, spare, lo, hi, depth + 1);
+}
+
+/**
+ * Sorts entries [lo, hi) by count and head, or with `whole` by count and whole keys (bottom-up, through
+ * spare[lo, hi)); they end in `entries`.
+ */
+function mergeSort(entries: usize, spare: usize, lo: u32, hi: u32, whole: bool): void {
+  let from = entries;
+  let to = spare;
+  const n = hi - lo;
   for (let width: u32 = 1; width < n; width <<= 1) {
-    for (let left: u32 = 0; left < n; left += width << 1) {
-      const middle = min(left + width, n);
-      const right = min(left + (width << 1), n);
+    for (let left: u32 = lo; left < hi; left += width << 1) {
+      const middle = min(left + width, hi);
+      const right = min(left + (width << 1), hi);
       let i = left;
       let j = middle;
       for (let k = left; k < right; k++) {
-        const takeLeft = j >= right || (i < middle && before(from + <usize>i * ENTRY, from + <usize>j * ENTRY, keys));
+        const takeLeft = j >= right || (i < middle && !(whole ? entryBefore(from + <usize>j * ENTRY, from + <usize>i * ENTRY) : headBefore(from + <usize>j * ENTRY, from + <usize>i * ENTRY)));
         const source = from + <usize>(takeLeft ? i++ : j++) * ENTRY;
         const target = to + <usize>k * ENTRY;
         store<u64>(target, load<u64>(source));
@@ -49,37 +126,84 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
     from = to;
     to = swap;
   }
-  for (let k: u32 = 0; k < n; k++) store<u32>(out + (<usize>k << 2), load<u32>(from + <usize>k * ENTRY, 4));
-  return n;
+  if (from != entries) memory.copy(entries + <usize>lo * ENTRY, from + <usize>lo * ENTRY, <usize>n * ENTRY);
 }
 
-/** The key's first 8 bytes as a big-endian number (zeros past its end): heads compare as the keys begin. */
-function keyHead(start: usize, end: usize): u64 {
+/** Sorts entries [lo, hi) by count, then whole keys (a short run). */
+function insertionSort(entries: usize, lo: u32, hi: u32): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const at = entries + <usize>i * ENTRY;
+    const first = load<u64>(at);
+    const second = load<u64>(at, 8);
+    let j = i;
+    while (j > lo && keyBefore(<u32>(first >> 32), <u32>first, load<u32>(entries + <usize>(j - 1) * ENTRY, 4), load<u32>(entries + <usize>(j - 1) * ENTRY))) {
+      const to = entries + <usize>j * ENTRY;
+      memory.copy(to, to - ENTRY, ENTRY);
+      j--;
+    }
+    const to = entries + <usize>j * ENTRY;
+    store<u64>(to, first);
+    store<u64>(to, second, 8);
+  }
+}
+
+/** How many of the first `most` bytes of two rows' keys are equal. */
+function commonPrefix(rowA: u32, rowB: u32, most: usize): usize {
+  const a = keys + rowKeyStart(rowA);
+  const b = keys + rowKeyStart(rowB);
+  const limit = min(most, keys + rowKeyEnd(rowB) - b);
+  let i: usize = 0;
+  while (i + 8 <= limit && load<u64>(a + i) == load<u64>(b + i)) i += 8;
+  while (i < limit && load<u8>(a + i) == load<u8>(b + i)) i++;
+  return i;
+}
+
+/** The key's 8 bytes from `from` as a big-endian number (zeros past its end): heads compare as the bytes do. */
+function keyHead(row: u32, from: usize): u64 {
+  const start = keys + rowKeyStart(row) + from;
+  const end = keys + rowKeyEnd(row);
+  if (start + 8 <= end) return bswap<u64>(load<u64>(start));
   let head: u64 = 0;
   for (let i: usize = 0; i < 8; i++) head = (head << 8) | (start + i < end ? <u64>load<u8>(start + i) : 0);
   return head;
 }
 
-/** Whether entry a ranks before entry b: the bigger count first, then the smaller key in byte order. */
-function before(a: usize, b: usize, keys: usize): bool {
+/** Whether entry a's count and head rank strictly before entry b's: the bigger count first, then the smaller head. */
+@inline
+function headBefore(a: usize, b: usize): bool {
   const countA = load<u32>(a);
   const countB = load<u32>(b);
   if (countA != countB) return countA > countB;
-  const headA = load<u64>(a, 8);
-  const headB = load<u64>(b, 8);
-  if (headA != headB) return headA < headB;
-  // Heads equal (a key shorter than 8 bytes is padded with zeros): the whole keys decide.
-  const rowA = load<u32>(a, 4);
-  const rowB = load<u32>(b, 4);
+  return load<u64>(a, 8) < load<u64>(b, 8);
+}
+
+function entryBefore(a: usize, b: usize): bool {
+  return keyBefore(load<u32>(a, 4), load<u32>(a), load<u32>(b, 4), load<u32>(b));
+}
+
+@inline
+function sameHead(a: usize, b: usize): bool {
+  return load<u32>(a) == load<u32>(b) && load<u64>(a, 8) == load<u64>(b, 8);
+}
+
+/** Whether group rowA (counted countA times) ranks before rowB: the bigger count, then the smaller key in byte order. */
+function keyBefore(rowA: u32, countA: u32, rowB: u32, countB: u32): bool {
+  if (countA != countB) return countA > countB;
   const startA = keys + rowKeyStart(rowA);
-  const endA = keys + rowKeyEnd(rowA);
   const startB = keys + rowKeyStart(rowB);
-  const endB = keys + rowKeyEnd(rowB);
-  const common = min(endA - startA, endB - startB);
-  for (let i: usize = 0; i < common; i++) {
+  const lengthA = keys + rowKeyEnd(rowA) - startA;
+  const lengthB = keys + rowKeyEnd(rowB) - startB;
+  const common = min(lengthA, lengthB);
+  let i: usize = 0;
+  for (; i + 8 <= common; i += 8) {
+    const x = load<u64>(startA + i);
+    const y = load<u64>(startB + i);
+    if (x != y) return bswap<u64>(x) < bswap<u64>(y);
+  }
+  for (; i < common; i++) {
     const x = load<u8>(startA + i);
     const y = load<u8>(startB + i);
     if (x != y) return x < y;
   }
-  return endA - startA < endB - startB;
+  return lengthA < lengthB;
 }

@@ -3,7 +3,7 @@
 // when none passed, the group that came closest.
 
 import { peakWindow } from '../analyses/window.js';
-import { compareKeyParts } from '../tables/composite-key.js';
+import { compareKeyParts, KEY_LENGTH_BYTES } from '../tables/composite-key.js';
 import type { GroupTable } from '../tables/group-table.js';
 import { RankedGroups } from '../tables/ranked.js';
 import type { Merged } from './merge.js';
@@ -53,9 +53,11 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   // Sorted as positions into `rows`, compared without making a string or object per group: one-field keys
   // compare as bytes in the table; composite keys field by field, on the same bytes. The numbers
   // compared first were gathered in position order, so that most comparisons read two adjacent arrays.
+  // Ties in count compare the first field's first 6 bytes as a number next (keyHeads), and only then the keys.
   const byPosition = Int32Array.from(rows.keys());
-  const compareKeys: (a: number, b: number) => number =
-    keyFields === 1 ? (a, b) => table.compareKeys(rows[a], rows[b]) : fieldComparer(table, rows, keyFields);
+  const heads = keyHeads(table, rows, keyFields);
+  const compareRows = rowComparer(table, keyFields);
+  const compareKeys = (a: number, b: number): number => heads[a] - heads[b] || compareRows(rows[a], rows[b]);
   const windowed = windowSeconds > 0;
   byPosition.sort(
     windowed
@@ -74,14 +76,48 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   return new RankedGroups(table, order, keyFields, ranked);
 }
 
-/** Compares composite keys field by field, on the table's bytes (each field's raw text compares as bytes). */
-function fieldComparer(table: GroupTable, rows: readonly number[], keyFields: number): (a: number, b: number) => number {
+/** Bytes of the first field that keyHeads hold (6: exact in a double). */
+const HEAD_BYTES = 6;
+
+/**
+ * Per position of `rows`, the first HEAD_BYTES bytes of the key's first field as a big-endian number, zeros past
+ * the field's end. Two heads that differ order their keys as the fields compare (a field that is a prefix of
+ * the other pads with zeros, so it comes first or ties); equal heads decide nothing.
+ */
+function keyHeads(table: GroupTable, rows: readonly number[], keyFields: number): Float64Array {
+  const keys = table.keys;
+  const heads = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    let start = table.keyStart(rows[i]);
+    let end = table.keyEnd(rows[i]);
+    if (keyFields > 1) {
+      const length = ((keys[start] << 24) | (keys[start + 1] << 16) | (keys[start + 2] << 8) | keys[start + 3]) >>> 0;
+      start += KEY_LENGTH_BYTES;
+      end = start + length;
+    }
+    let head = 0;
+    for (let b = 0; b < HEAD_BYTES; b++) head = head * 256 + (start + b < end ? keys[start + b] : 0);
+    heads[i] = head;
+  }
+  return heads;
+}
+
+/** Compares two rows' keys: one-field keys as bytes, composite keys field by field (each field's raw text as bytes). */
+function rowComparer(table: GroupTable, keyFields: number): (x: number, y: number) => number {
+  if (keyFields === 1) return (x, y) => table.compareKeys(x, y);
   const keys = table.keys; // the table no longer grows: the view stays valid
-  return (a, b) => {
-    const x = rows[a];
-    const y = rows[b];
-    return compareKeyParts(keys, table.keyStart(x), table.keyEnd(x), table.keyStart(y), table.keyEnd(y), keyFields);
-  };
+  return (x, y) => compareKeyParts(keys, table.keyStart(x), table.keyEnd(x), table.keyStart(y), table.keyEnd(y), keyFields);
+}
+
+/** rankGroups(...threshold: 1) cut to its first group (no window), in one pass over the table. */
+function firstOfRanking(table: GroupTable, keyFields: number): RankedGroups {
+  const compareRows = rowComparer(table, keyFields);
+  let best = 0;
+  for (let row = 1; row < table.size; row++) {
+    const more = table.total(row) - table.total(best);
+    if (more > 0 || (more === 0 && compareRows(row, best) < 0)) best = row;
+  }
+  return new RankedGroups(table, table.total(best) >= 1 ? Int32Array.of(best) : new Int32Array(0), keyFields);
 }
 
 /** The first `n` of a ranking (`--most`): the same order, cut. */
@@ -96,8 +132,10 @@ export function firstRanked(ranked: RankedGroups, n: number): RankedGroups {
  * the highest peak), so that the user knows which threshold would show something. Undefined without groups.
  */
 export function highestGroup(merged: Merged, options: Omit<RankOptions, 'threshold'>): { keys: string[]; count: number } | undefined {
-  if (merged.table.size === 0) return undefined;
-  const all = rankGroups(merged, { ...options, threshold: 1 });
+  const { table } = merged;
+  if (table.size === 0) return undefined;
+  // Without a window, the first of the ranking is found in one pass (ranking a million groups to take one took seconds).
+  const all = options.windowSeconds === 0 ? firstOfRanking(table, options.keyFields) : rankGroups(merged, { ...options, threshold: 1 });
   if (all.length === 0) return undefined;
   const row = all.at(0);
   return { keys: [...row.keys], count: row.peakWindowCount ?? row.count };

@@ -5,6 +5,7 @@
 // object per row); rows given as objects (hand-made results) take the same columns from the objects.
 
 import { keyPartBounds } from '../tables/composite-key.js';
+import { KEY_CSV, RowProgram, type KernelRowFormat } from '../tables/kernel-table.js';
 import { RankedGroups } from '../tables/ranked.js';
 import { decodeKey, type AnalyzeResult, type ResultRow } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
@@ -98,16 +99,25 @@ function writeRowObject(out: ByteWriter, row: ResultRow, windowed: boolean, csvS
   out.text(text + '\n');
 }
 
+/** A CSV row as the kernel writes it (the kernel's table has one key field and no window). */
+function kernelCsvRow(columns: number): KernelRowFormat {
+  const comma = Uint8Array.of(COMMA);
+  const program = new RowProgram().key();
+  for (let c = 0; c <= columns; c++) program.piece(comma).count(c);
+  return program.piece(comma).stamp('first').piece(comma).stamp('last').piece(Uint8Array.of(NEWLINE)).build(KEY_CSV);
+}
+
 function writeCsv(out: ByteWriter, result: AnalyzeResult, { csvSafe }: CsvOptions): void {
   out.text(csvLine(csvHeader(result)));
   const { reported } = result;
   if (reported instanceof RankedGroups) {
     const { kernelTable, order } = reported;
     const bounds = new Int32Array(2 * reported.keyFields);
+    const format = kernelTable && !csvSafe ? kernelCsvRow(reported.table.columns) : undefined;
     for (let i = 0; i < reported.length; ) {
-      if (kernelTable && !csvSafe) {
+      if (kernelTable && format) {
         // The kernel writes what it can as is; a row it cannot (a key to quote or decode ...) is written here.
-        const { next, bytes } = kernelTable.writeCsv(order, i);
+        const { next, bytes } = kernelTable.writeRows(format, order, i);
         if (next > i) {
           out.chunk(bytes);
           i = next;

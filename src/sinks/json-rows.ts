@@ -5,6 +5,7 @@
 
 import { STAMP_ISO_MAX_BYTES, writeStampIso } from '../base/time.js';
 import { keyPartBounds } from '../tables/composite-key.js';
+import { KEY_JSON, RowProgram, type KernelRowFormat } from '../tables/kernel-table.js';
 import type { RankedGroups } from '../tables/ranked.js';
 import { decodeKey, type AnalyzeResult } from '../tables/result.js';
 import { latin1, writeUint, type ByteWriter } from './bytes.js';
@@ -129,6 +130,23 @@ export class JsonRowWriter {
     const numbers = 1 + this.statusHeads.length + (ranked.peaks ? 1 : 0);
     const instants = 2 + (ranked.peaks ? 1 : 0);
     this.fixedBytes = heads.reduce((sum, head) => sum + head.length, 0) + 16 * numbers + STAMP_ISO_MAX_BYTES * instants;
+  }
+
+  /**
+   * The same rows as the kernel writes them (tables/kernel-table.ts), each between `first` (before the first row)
+   * or `later` (before the others) and `after`; undefined when the kernel cannot (a composite key, a window, a
+   * program too long).
+   */
+  kernelRow(first: Uint8Array, later: Uint8Array, after: Uint8Array): KernelRowFormat | undefined {
+    const { kernelTable, keyFields, peaks } = this.ranked;
+    if (!kernelTable || keyFields !== 1 || peaks) return undefined;
+    const program = new RowProgram().piece(first, 'first').piece(later, 'later');
+    program.piece(this.keyHeads[0]).piece(Uint8Array.of(QUOTE)).key().piece(Uint8Array.of(QUOTE));
+    program.piece(this.countHead).count(0);
+    this.statusHeads.forEach((head, s) => program.piece(head).count(1 + this.statusColumns[s]));
+    program.piece(this.firstHead).stamp('first').piece(this.lastHead).stamp('last').piece(this.close).piece(after);
+    const format = program.build(KEY_JSON);
+    return kernelTable.fits(format) ? format : undefined;
   }
 
   /** Row i of the ranking, as `JSON.stringify(jsonRow(result, result.reported.at(i)))` writes it. */

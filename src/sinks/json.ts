@@ -96,18 +96,29 @@ function jsonSummary(result: AnalyzeResult): Record<string, unknown> {
 
 /**
  * Every row as `JSON.stringify(jsonRow(...))`, between `before(i)` and `after`: straight from the engine's
- * table as bytes when it can (sinks/json-rows.ts), else from row objects, a bounded batch at a time.
+ * table as bytes when it can (by the kernel, else sinks/json-rows.ts), else from row objects, a bounded batch at a time.
  */
 function writeRows(out: ByteWriter, result: AnalyzeResult, before: (i: number) => string, after: string): void {
   const { reported } = result;
   const fast = reported instanceof RankedGroups ? JsonRowWriter.for(result, reported) : undefined;
-  if (fast) {
+  if (fast && reported instanceof RankedGroups) {
     const separators = [before(0), before(1)].map((text) => Buffer.from(text, 'utf8'));
     const end = Buffer.from(after, 'utf8');
-    for (let i = 0; i < reported.length; i++) {
+    const { kernelTable } = reported;
+    const format = kernelTable && fast.kernelRow(separators[0], separators[1], end);
+    for (let i = 0; i < reported.length; ) {
+      if (format) {
+        // The kernel writes what it can as is; a row it cannot (a key to escape or decode ...) is written here.
+        const { next, bytes } = kernelTable!.writeRows(format, reported.order, i);
+        if (next > i) {
+          out.chunk(bytes);
+          i = next;
+          continue;
+        }
+      }
       const separator = separators[i === 0 ? 0 : 1];
       out.bytes(separator, 0, separator.length);
-      fast.write(out, i);
+      fast.write(out, i++);
       out.bytes(end, 0, end.length);
     }
     return;

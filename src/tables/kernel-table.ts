@@ -1,13 +1,16 @@
-// The consumer's side of the WebAssembly kernel (kernel/table.ts, rank.ts, csv.ts): in the default run (counts
+// The consumer's side of the WebAssembly kernel (kernel/table.ts, rank.ts, rows.ts): in the default run (counts
 // by client) it merges the producers' partials into the kernel's group table, ranks the groups and writes their
-// CSV lines with the kernel's compiled code. The same work in JS runs cold, once per run, on the serial tail
-// after the scan; it stays the reference (GroupTable.mergePartial, rankGroups, sinks/csv.ts), and tests compare.
+// CSV, JSON and NDJSON rows with the kernel's compiled code. The same work in JS runs cold, once per run, on the serial tail
+// after the scan; it stays the reference (GroupTable.mergePartial, rankGroups, the sinks' JS writers), and tests compare.
 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import { GroupTable } from './group-table.js';
 import { recordBytesFor, type CountsPartial } from './partial.js';
 
-/** A kernel table's arrays as views of its memory, whole (room past the rows included); valid until it next runs. */
+/**
+ * A kernel table's arrays as views of its memory, key ends and records cut to the rows (the room past them is
+ * not set up: kernel/table.ts sets a record up as its row is inserted); valid until it next runs.
+ */
 export interface KernelTableArrays {
   readonly rows: number;
   readonly keyBytes: Uint8Array;
@@ -19,12 +22,12 @@ export interface KernelTableArrays {
 
 export function kernelTableArrays(kernel: KernelExports, width: number): KernelTableArrays {
   const buffer = kernel.memory.buffer;
-  const capacity = kernel.tableCapacity();
+  const rows = kernel.tableRows.value as number;
   return {
-    rows: kernel.tableRows.value as number,
+    rows,
     keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
-    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), capacity),
-    records: new Uint8Array(buffer, kernel.tableRecords(), capacity * recordBytesFor(width, 4)),
+    keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), rows),
+    records: new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4)),
     slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
   };
 }
@@ -94,7 +97,7 @@ export class KernelMerger {
 
   /**
    * The merged groups, as a GroupTable, and (unless the counts went past 32 bits) the kernel's table itself,
-   * which ranks them and writes their CSV lines. The GroupTable is a view of the kernel's memory: all the room
+   * which ranks them and writes their rows. The GroupTable is a view of the kernel's memory: all the room
    * ranking and writing need is allocated before it, as memory that grows leaves the views on its old buffer
    * empty, and nothing allocates after.
    */
@@ -113,25 +116,106 @@ export class KernelMerger {
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
-/** Bytes of CSV lines the kernel writes per call. */
-const CSV_OUT_BYTES = 256 * 1024;
+/** Bytes of rows the kernel writes per call. */
+const ROWS_OUT_BYTES = 256 * 1024;
+/** Room for a row program and its pieces: an output whose rows need more is written by JS. */
+const PROGRAM_BYTES = 64 * 1024;
+
+/** How the kernel writes an output's rows (kernel/rows.ts): made once per output by a sink (RowProgram). */
+export interface KernelRowFormat {
+  /** Steps, 4 u32 each. */
+  readonly program: Uint32Array;
+  readonly pieces: Uint8Array;
+  /** 0: a key is written as CSV writes it unquoted; 1: as JSON writes it unescaped. Other keys stop the kernel. */
+  readonly keyKind: number;
+  /** A row's bytes but its key's, at most. */
+  readonly rowMost: number;
+}
+
+/** kernel/rows.ts's steps and key kinds. */
+const PIECE = 0;
+const FIRST_PIECE = 1;
+const LATER_PIECE = 2;
+const KEY = 3;
+const COUNT = 4;
+const STAMP = 5;
+export const KEY_CSV = 0;
+export const KEY_JSON = 1;
+/** Bytes of an ISO 8601 instant as the kernel writes it (`2015-10-25T04:11:26+01:00`). */
+const ISO_BYTES = 25;
+
+/** Makes a KernelRowFormat, step by step, in the order a row's bytes come. */
+export class RowProgram {
+  private readonly steps: number[] = [];
+  private readonly pieces: number[] = [];
+  /** Where the constant bytes not yet given a step start in `pieces`. */
+  private pending = 0;
+  private most = 0;
+  private separatorMost = 0;
+
+  /** Constant bytes; `when`: before every row, only the first, or every one but the first. */
+  piece(bytes: Uint8Array, when: 'always' | 'first' | 'later' = 'always'): this {
+    if (when === 'always') {
+      this.pieces.push(...bytes);
+      this.most += bytes.length;
+      return this;
+    }
+    this.step(PIECE, 0);
+    if (bytes.length === 0) return this;
+    this.pieces.push(...bytes);
+    this.step(when === 'first' ? FIRST_PIECE : LATER_PIECE, 0);
+    this.separatorMost = Math.max(this.separatorMost, bytes.length);
+    return this;
+  }
+
+  key(): this {
+    return this.step(KEY, 0);
+  }
+
+  /** Count `index` of the record: 0 the total, 1 + c status column c. */
+  count(index: number): this {
+    this.most += 10;
+    return this.step(COUNT, index);
+  }
+
+  stamp(which: 'first' | 'last'): this {
+    this.most += ISO_BYTES;
+    return this.step(STAMP, which === 'first' ? 0 : 1);
+  }
+
+  build(keyKind: number): KernelRowFormat {
+    this.step(PIECE, 0);
+    return { program: Uint32Array.from(this.steps), pieces: Uint8Array.from(this.pieces), keyKind, rowMost: this.most + this.separatorMost };
+  }
+
+  /** A step, with the constant bytes gathered since the last one written before it (a lone piece only if any). */
+  private step(kind: number, argument: number): this {
+    const length = this.pieces.length - this.pending;
+    if (kind !== PIECE || length > 0) this.steps.push(kind, argument, this.pending, length);
+    this.pending = this.pieces.length;
+    return this;
+  }
+}
 
 /**
  * The consumer's merged table, in the kernel, after the merge: it ranks the groups (kernel/rank.ts) and writes
- * their CSV lines (kernel/csv.ts), as consumer/rank.ts and src/sinks/csv.ts do, which stay the reference.
+ * their CSV, JSON or NDJSON rows (kernel/rows.ts), as consumer/rank.ts and the sinks do, which stay the reference.
  */
 export class MergedKernelTable {
-  /** Room for the ranked rows (u32 each), the ranking's scratch, and CSV lines. */
+  /** Room for the ranked rows (u32 each), the ranking's scratch, rows written, and a row program. */
   private readonly order: number;
   private readonly scratch: number;
   private readonly out: number;
+  private readonly programAt: number;
   private ranked: Int32Array | undefined;
+  private format: KernelRowFormat | undefined;
 
   constructor(private readonly kernel: KernelExports) {
     const rows = kernel.tableRows.value as number;
     this.order = kernel.allocate(rows * 4);
     this.scratch = kernel.allocate(rows * 32);
-    this.out = kernel.allocate(CSV_OUT_BYTES);
+    this.out = kernel.allocate(ROWS_OUT_BYTES);
+    this.programAt = kernel.allocate(PROGRAM_BYTES);
   }
 
   /** The table's rows counted at least `threshold` times, by count descending, then key bytes ascending. */
@@ -143,18 +227,32 @@ export class MergedKernelTable {
     return this.ranked;
   }
 
+  /** Whether writeRows can write rows of `format` (its program fits the room kept for it). */
+  fits(format: KernelRowFormat): boolean {
+    return format.program.byteLength + format.pieces.length <= PROGRAM_BYTES;
+  }
+
   /**
-   * Writes the CSV lines of rows order[from], order[from + 1] ... until the buffer is full or a row it
-   * cannot write as is (the caller writes that one). Returns the next row to write and the bytes (a view of
-   * the kernel's memory, valid until the next call).
+   * Writes the rows order[from], order[from + 1] ... as `format` says, until the buffer is full or a row it
+   * cannot write as is (the caller writes that one; the first row is the one at index 0 of `order`). Returns
+   * the next row to write and the bytes (a view of the kernel's memory, valid until the next call).
    */
-  writeCsv(order: Int32Array, from: number): { next: number; bytes: Uint8Array } {
+  writeRows(format: KernelRowFormat, order: Int32Array, from: number): { next: number; bytes: Uint8Array } {
     const { kernel } = this;
+    const memory = kernel.memory.buffer;
     if (this.ranked !== order) {
-      new Int32Array(kernel.memory.buffer, this.order, order.length).set(order);
+      new Int32Array(memory, this.order, order.length).set(order);
       this.ranked = order;
     }
-    const next = kernel.csvRows(this.order, from, order.length, this.out, this.out + CSV_OUT_BYTES);
-    return { next, bytes: new Uint8Array(kernel.memory.buffer, this.out, kernel.csvBytes.value as number) };
+    const piecesAt = this.programAt + format.program.byteLength;
+    if (this.format !== format) {
+      if (!this.fits(format)) throw new Error('row program too long for the kernel');
+      new Uint32Array(memory, this.programAt, format.program.length).set(format.program);
+      new Uint8Array(memory, piecesAt, format.pieces.length).set(format.pieces);
+      this.format = format;
+    }
+    const steps = format.program.length / 4;
+    const next = kernel.writeRows(this.order, from, order.length, this.out, this.out + ROWS_OUT_BYTES, this.programAt, steps, piecesAt, format.keyKind, format.rowMost);
+    return { next, bytes: new Uint8Array(memory, this.out, kernel.rowsBytes.value as number) };
   }
 }

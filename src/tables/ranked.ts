@@ -18,7 +18,7 @@ export class RankedGroups {
     readonly keyFields: number,
     /** With a window: each reported group's peak window (count, start stamp), in report order. */
     readonly peaks?: { readonly count: Float64Array; readonly start: Float64Array },
-    /** Set when the kernel holds the table: it writes the CSV lines (sinks/csv.ts uses it). */
+    /** Set when the kernel holds the table: it writes the CSV, JSON and NDJSON rows (the sinks use it). */
     readonly kernelTable?: MergedKernelTable,
   ) {}
 

@@ -42,8 +42,8 @@ export interface KernelExports {
   tableAdopt(rows: number, keyLength: number, slots: number): void;
   tableCapacity(): number;
   tableKeyCapacity(): number;
-  readonly csvBytes: WebAssembly.Global;
-  csvRows(order: number, from: number, rows: number, out: number, outEnd: number): number;
+  readonly rowsBytes: WebAssembly.Global;
+  writeRows(order: number, from: number, rows: number, out: number, outEnd: number, program: number, steps: number, pieces: number, keyKind: number, rowMost: number): number;
   rankRows(threshold: number, out: number, scratch: number): number;
 }
 

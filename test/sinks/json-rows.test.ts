@@ -105,8 +105,25 @@ describe('JSON written from the ranking', () => {
       lines.push(`${clients[i % clients.length]} - - [${time}] "GET / HTTP/1.1" ${[404, 500, 403][i % 3]} 12`);
     }
     const result = await analyzeText(lines.join('\n') + '\n', { threshold: 1, threads: 2 });
-    assert.ok(result.reported instanceof RankedGroups);
+    assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
     assertSameJson(result);
     assert.match(formatNdjson(result), /"ip":"a\\\\b"/);
+  });
+
+  it('writes the kernel\'s rows as JSON.stringify does across its chunks, status names in JSON\'s order', async () => {
+    // Clients the kernel writes and clients it hands back (escapes, UTF-8, far dates) mixed through 40k rows.
+    const odd = ['tab\there', 'q"uote', 'caf\xc3\xa9', 'back\\slash'];
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const client = i % 997 === 0 ? odd[i % odd.length] : `2001:db8:${(i * 7919) % 65536}::${i % 7}`;
+      const far = ['01/Jan/0099:00:00:00 -1200', '15/Feb/0000:10:00:00 +0000', '01/Mar/0000:00:00:00 +0000', '31/Dec/9999:23:59:59 -1200'];
+      const time = i % 5003 === 0 ? far[(i / 5003) % far.length] : clfTime(BASE_EPOCH + i * 13, [0, 60, -300][i % 3]);
+      lines.push(`${client} - - [${time}] "GET / HTTP/1.1" ${[404, 500, 403, 401, 503][i % 5]} 12`);
+    }
+    const result = await analyzeText(lines.join('\n') + '\n', { threshold: 1, threads: 2, errorCodes: ['5xx', '404', '401', '403'] });
+    assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
+    assert.ok(result.reported.length > 30_000);
+    assertSameJson(result);
+    assert.match(formatNdjson(result), /"0000-02-15T10:00:00\+00:00"/);
   });
 });

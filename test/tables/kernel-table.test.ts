@@ -1,0 +1,119 @@
+// tables/kernel-table.ts with kernel/table.ts and kernel/rank.ts: the consumer's merged table in the kernel,
+// its ranking against rankGroups (the JS reference) on keys that share long prefixes, and its growth.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { GroupTable } from '../../src/tables/group-table.js';
+import { KernelMerger } from '../../src/tables/kernel-table.js';
+import { rankGroups } from '../../src/consumer/rank.js';
+import { packStamp } from '../../src/base/time.js';
+
+const COLUMNS = 2;
+
+interface Hit {
+  readonly key: Buffer;
+  readonly column: number;
+  readonly stamp: number;
+}
+
+/** Keys made of a few shared prefixes (longer than 8 bytes, with NUL bytes) and short tails: heads tie often. */
+const prefixes = ['2001:db8:', '2001:db8:0:0:0:', '', 'a', '\0\0\0\0\0\0\0\0\0', '/a/very/long/shared/path/prefix/of/many/words/'];
+const key: fc.Arbitrary<Buffer> = fc
+  .tuple(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 12 }), fc.constantFrom('', '\0', '\0\0', 'z'))
+  .map(([prefix, tail, end]) => Buffer.concat([Buffer.from(prefix, 'latin1'), Buffer.from(tail.map((b) => (b % 4 === 0 ? 0 : b))), Buffer.from(end, 'latin1')]));
+const hits: fc.Arbitrary<Hit[]> = fc.array(
+  fc.record({ key, column: fc.integer({ min: 0, max: COLUMNS - 1 }), stamp: fc.integer({ min: 0, max: 1e6 }).map((s) => packStamp(1.7e9 + s, 0)) }),
+  { maxLength: 400 },
+);
+
+/** Producer tables over consecutive pieces of `list`, cut at `cuts`, as partials. */
+function partialsOf(list: readonly Hit[], cuts: readonly number[]) {
+  const at = [...new Set(cuts.map((c) => c % (list.length + 1)))].sort((a, b) => a - b);
+  const partials = [];
+  let from = 0;
+  for (const c of [...at, list.length]) {
+    const producer = new GroupTable(COLUMNS);
+    for (const { key: k, column, stamp } of list.slice(from, c)) producer.add(k, 0, k.length, column, stamp);
+    partials.push(producer.takePartial());
+    from = c;
+  }
+  return partials;
+}
+
+describe('the kernel\'s merged table', () => {
+  test('ranks as rankGroups does, keys sharing long prefixes, NUL bytes and counts tied', () => {
+    fc.assert(
+      fc.property(hits, fc.array(fc.nat(), { maxLength: 5 }), fc.integer({ min: 0, max: 3 }), (list, cuts, threshold) => {
+        const merger = KernelMerger.create(COLUMNS)!;
+        for (const partial of partialsOf(list, cuts)) merger.merge(partial);
+        const { table, kernelTable } = merger.finish();
+        const byKernel = kernelTable!.rank(threshold);
+        const byJs = rankGroups({ table }, { threshold, keyFields: 1, windowSeconds: 0 }).order;
+        assert.deepEqual([...byKernel], [...byJs]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('ranks many groups with one long shared prefix (runs sorted again on their next bytes, deep down)', () => {
+    const merger = KernelMerger.create(COLUMNS)!;
+    const producer = new GroupTable(COLUMNS);
+    const shared = 'p'.repeat(700); // deeper than the multikey sort goes before comparing whole keys
+    for (let i = 0; i < 5000; i++) {
+      const k = Buffer.from(`${i % 3 === 0 ? shared : '2001:db8:0:'}${(i * 7919) % 5003}${i % 5 === 0 ? '\0' : ''}`, 'latin1');
+      for (let n = 0; n <= i % 3; n++) producer.add(k, 0, k.length, n % COLUMNS, packStamp(1.7e9 + i, 0));
+    }
+    merger.merge(producer.takePartial());
+    const { table, kernelTable } = merger.finish();
+    assert.deepEqual([...kernelTable!.rank(1)], [...rankGroups({ table }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order]);
+  });
+
+  test('ranks keys that all share their first bytes (skipped), one of them no longer than those bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.uint8Array({ maxLength: 20 }), fc.integer({ min: 1, max: 3 })), { maxLength: 300 }), fc.integer({ min: 1, max: 3 }), (tails, threshold) => {
+        const merger = KernelMerger.create(COLUMNS)!;
+        const producer = new GroupTable(COLUMNS);
+        for (const [tail, times] of tails) {
+          const k = Buffer.concat([Buffer.from('2001:db8:0:0:', 'latin1'), Buffer.from(tail.map((b) => b % 3))]);
+          for (let t = 0; t < times; t++) producer.add(k, 0, k.length, 0, packStamp(1.7e9 + t, 0));
+        }
+        merger.merge(producer.takePartial());
+        const { table, kernelTable } = merger.finish();
+        assert.deepEqual([...kernelTable!.rank(threshold)], [...rankGroups({ table }, { threshold, keyFields: 1, windowSeconds: 0 }).order]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('holds the same groups whatever the order and sizes of the partials, through its growth (rows, keys, slots)', () => {
+    /** The table's groups as plain data, whatever their rows. */
+    const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 6 }),
+        fc.func(fc.integer()),
+        fc.integer({ min: 0, max: 40 }),
+        (groups, cuts, order, keyLength) => {
+          // Groups with keys long enough, in number enough, to grow every array more than once from a small first partial.
+          const list: Hit[] = [];
+          for (let g = 0; g < groups; g++) {
+            const k = Buffer.from(`${'k'.repeat((g * 7) % (keyLength + 1))}${g}`, 'latin1');
+            for (let n = 0; n <= g % 3; n++) list.push({ key: k, column: n % COLUMNS, stamp: packStamp(1.7e9 + g + n, 0) });
+          }
+          const partials = partialsOf(list, cuts);
+          const shuffled = partials.map((p, i) => ({ p, rank: order(i) })).sort((a, b) => a.rank - b.rank).map(({ p }) => p);
+          const reference = new GroupTable(COLUMNS);
+          for (const partial of partials) reference.mergePartial(partial);
+          const merger = KernelMerger.create(COLUMNS)!;
+          for (const partial of shuffled) merger.merge(partial);
+          const { table, kernelTable } = merger.finish();
+          assert.deepEqual(content(table), content(reference));
+          assert.deepEqual([...kernelTable!.rank(1)].map((row) => table.key(row)), [...rankGroups({ table: reference }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order].map((row) => reference.key(row)));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
