@@ -4,7 +4,7 @@
 
 import { closeSync, statSync } from 'node:fs';
 import { formatCount } from '../base/numbers.js';
-import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
+import { chooseFormat, type ClfSampleCounter, type Detection, type FormatOptions } from '../formats/index.js';
 import { byteOrderMarkLength } from './byte-order-mark.js';
 import { DETECT_BYTES, DetectionSample } from './detection-sample.js';
 import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
@@ -66,9 +66,9 @@ export function probeFile(input: number, path: string, format: string, options: 
  * The format of an open plain file of `size` bytes, from its first text, as probeFile finds it: for a file whose
  * detection was left to the producer that reads it.
  */
-export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions): Detection {
+export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions, clfCounter?: ClfSampleCounter): Detection {
   const head = readHead(fd, size, DETECT_BYTES);
-  return chooseFormat(format, options, () => detectionSample(fd, head, size));
+  return chooseFormat(format, options, () => detectionSample(fd, head, size), clfCounter);
 }
 
 /**
@@ -78,14 +78,16 @@ export function detectFileFormat(fd: number, size: number, format: string, optio
 function detectionSample(fd: number, head: Buffer, size: number): { bytes: Buffer; whole: boolean } {
   const sample = new DetectionSample();
   let at = head.length;
-  let enough = sample.push(head);
+  // The head and every chunk but a reused one are the sample's own: taken without a copy.
+  let enough = sample.push(head, true);
   let chunk = Buffer.allocUnsafe(DETECT_BYTES);
   while (!enough && at < size) {
     const got = readInto(fd, chunk, at);
     if (got === 0) break;
     at += got;
-    enough = sample.push(chunk.subarray(0, got));
-    if (chunk.length < 4 * 1024 * 1024) chunk = Buffer.allocUnsafe(chunk.length * 2); // long lines: fewer reads
+    const replaced = chunk.length < 4 * 1024 * 1024; // long lines: bigger chunks, fewer reads
+    enough = sample.push(chunk.subarray(0, got), replaced);
+    if (replaced) chunk = Buffer.allocUnsafe(chunk.length * 2);
   }
   const bytes = sample.bytes();
   return { bytes: bytes.subarray(byteOrderMarkLength(bytes)), whole: at >= size && sample.size === at };
