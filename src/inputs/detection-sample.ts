@@ -76,6 +76,12 @@ export class DetectionSample {
 
   /** The text held, in one buffer. */
   bytes(): Buffer {
-    return this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.size);
+    const [first] = this.pieces;
+    // Pieces read one after another into one buffer are one view of it, with no copy.
+    const adjacent = this.pieces.every(
+      (piece, i) => i === 0 || (piece.buffer === first.buffer && piece.byteOffset === this.pieces[i - 1].byteOffset + this.pieces[i - 1].length),
+    );
+    if (this.pieces.length === 1 || (this.pieces.length > 1 && adjacent)) return Buffer.from(first.buffer, first.byteOffset, this.size);
+    return Buffer.concat(this.pieces, this.size);
   }
 }

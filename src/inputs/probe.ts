@@ -33,6 +33,8 @@ export interface PlannedFile {
    * (ProbeOptions.detectUpTo), the requested one (maybe `auto`): its producer settles it.
    */
   readonly format: string;
+  /** A plain file's first text byte: past a UTF-8 byte-order mark (which belongs to no line), as probed. */
+  readonly textStart?: number;
 }
 
 /** An input as probed: what the plan needs of it (PlannedFile), and how its format was chosen. */
@@ -54,7 +56,7 @@ export function probeFile(input: number, path: string, format: string, options: 
     const compression = detectCompression(head);
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
-    if (leftToProducer) return { input, path, size, compression, format };
+    if (leftToProducer) return { input, path, size, compression, format, textStart: byteOrderMarkLength(head) };
     const detection = chooseFormat(format, options, () => detectionSample(fd, head, size));
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
@@ -67,22 +69,33 @@ export function probeFile(input: number, path: string, format: string, options: 
  * detection was left to the producer that reads it.
  */
 export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions, clfCounter?: ClfSampleCounter): Detection {
-  const head = readHead(fd, size, DETECT_BYTES);
-  return chooseFormat(format, options, () => detectionSample(fd, head, size), clfCounter);
+  // Room for the head and the read after it in one buffer: a sample that ends there is one piece, not a concatenation.
+  const area = Buffer.allocUnsafeSlow(Math.min(size, 2 * DETECT_BYTES));
+  const head = area.subarray(0, readInto(fd, area.subarray(0, DETECT_BYTES), 0));
+  return chooseFormat(format, options, () => detectionSample(fd, head, size, area.subarray(head.length)), clfCounter);
 }
 
 /**
  * The first text of a plain file for detection: `head`, read on until it holds the first whole lines however
  * long they are (inputs/detection-sample.ts); `whole` once it reached the end the file had when probed.
  */
-function detectionSample(fd: number, head: Buffer, size: number): { bytes: Buffer; whole: boolean } {
+function detectionSample(fd: number, head: Buffer, size: number, next?: Buffer): { bytes: Buffer; whole: boolean } {
   const sample = new DetectionSample();
   let at = head.length;
   // The head and every chunk but a reused one are the sample's own: taken without a copy.
   let enough = sample.push(head, true);
   let chunk = Buffer.allocUnsafe(DETECT_BYTES);
+  // `next`: room right after the head, for the first read (up to the size the file was planned with).
+  let first = next !== undefined && next.length > 0;
   while (!enough && at < size) {
-    const got = readInto(fd, chunk, at);
+    const got = first ? readInto(fd, next!, at) : readInto(fd, chunk, at);
+    if (first) {
+      first = false;
+      if (got === 0) break;
+      at += got;
+      enough = sample.push(next!.subarray(0, got), true);
+      continue;
+    }
     if (got === 0) break;
     at += got;
     const replaced = chunk.length < 4 * 1024 * 1024; // long lines: bigger chunks, fewer reads
