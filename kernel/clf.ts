@@ -109,7 +109,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
   let n: u32 = 0;
   deferred = false;
   while (n < maxRecords) {
-    const newline = findByte(lineStart, end, LF);
+    const newline = findNewline(lineStart, end);
     if (newline == end) break;
     let lineEnd = newline;
     lines++;
@@ -185,6 +185,26 @@ export function sampleClf(start: usize, end: usize, whole: bool): void {
   sampleCombined = combined;
   sampleVhost = vhost;
   sampleTails = tails;
+}
+
+/**
+ * The first newline in [p, end), or end: findByte 64 bytes a step (a line is 100 to 300 bytes long: a few steps,
+ * one branch each, where 16 bytes a step take a dozen).
+ */
+function findNewline(p: usize, end: usize): usize {
+  const needle = i8x16.splat(<i8>LF);
+  while (p + 64 <= end) {
+    const a = i8x16.eq(v128.load(p), needle);
+    const b = i8x16.eq(v128.load(p, 16), needle);
+    const c = i8x16.eq(v128.load(p, 32), needle);
+    const d = i8x16.eq(v128.load(p, 48), needle);
+    if (v128.any_true(v128.or(v128.or(a, b), v128.or(c, d)))) {
+      const mask = <u64>i8x16.bitmask(a) | (<u64>i8x16.bitmask(b) << 16) | (<u64>i8x16.bitmask(c) << 32) | (<u64>i8x16.bitmask(d) << 48);
+      return p + <usize>ctz(mask);
+    }
+    p += 64;
+  }
+  return findByte(p, end, LF);
 }
 
 /** jsonLine, its fields taken as this file's. */
