@@ -47,7 +47,14 @@ export interface ProbedFile extends PlannedFile {
  * Opens `path` and says what it holds. Throws an unreadable-input error when it cannot be opened, or when it is
  * compressed in a way logsift cannot read.
  */
-export function probeFile(input: number, path: string, format: string, options: FormatOptions = {}, detectUpTo = 0): ProbedFile {
+export function probeFile(
+  input: number,
+  path: string,
+  format: string,
+  options: FormatOptions = {},
+  detectUpTo = 0,
+  clfCounter?: ClfSampleCounter,
+): ProbedFile {
   const { fd, size } = openFile(path);
   try {
     const leftToProducer = format === 'auto' && size <= detectUpTo;
@@ -57,7 +64,7 @@ export function probeFile(input: number, path: string, format: string, options: 
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
     if (leftToProducer) return { input, path, size, compression, format, textStart: byteOrderMarkLength(head) };
-    const detection = chooseFormat(format, options, () => detectionSample(fd, head, size));
+    const detection = chooseFormat(format, options, () => detectionSample(fd, head, size), clfCounter);
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
     closeSync(fd);
@@ -144,6 +151,8 @@ export interface ProbeOptions {
    * with many small files, detection is most of the work, and the producers share it. Default 0: none.
    */
   readonly detectUpTo?: number;
+  /** Counts a sample's CLF-family lines for detection faster than the JS parsers (the kernel's, from scan/). */
+  readonly clfCounter?: ClfSampleCounter;
 }
 
 /** Probes every input in order; an unreadable one fails the lot, or with skipUnreadable is left out. */
@@ -154,7 +163,7 @@ export async function probeInputs(inputs: readonly Input[], options: ProbeOption
       const number = probed.files.length;
       try {
         if (input.kind === 'file') {
-          probed.files.push(probeFile(number, input.path, options.format, options.formatOptions, options.detectUpTo));
+          probed.files.push(probeFile(number, input.path, options.format, options.formatOptions, options.detectUpTo, options.clfCounter));
         } else {
           const relay = await PipeRelay.open(input.path, options.stdin ?? process.stdin).catch((error: unknown) => {
             throw asUnreadable(input.path, error) ?? error;
