@@ -16,6 +16,23 @@ export function findByte(p: usize, end: usize, byte: u32): usize {
   return end;
 }
 
+/** As findByte, 64 bytes a step: for long lines (JSON lines are two or three times a Combined line). */
+export function findByteWide(p: usize, end: usize, byte: u32): usize {
+  const needle = i8x16.splat(<i8>byte);
+  while (p + 64 <= end) {
+    const a = i8x16.eq(v128.load(p), needle);
+    const b = i8x16.eq(v128.load(p, 16), needle);
+    const c = i8x16.eq(v128.load(p, 32), needle);
+    const d = i8x16.eq(v128.load(p, 48), needle);
+    if (v128.any_true(v128.or(v128.or(a, b), v128.or(c, d)))) {
+      const mask = <u64>i8x16.bitmask(a) | (<u64>i8x16.bitmask(b) << 16) | (<u64>i8x16.bitmask(c) << 32) | (<u64>i8x16.bitmask(d) << 48);
+      return p + <usize>ctz(mask);
+    }
+    p += 64;
+  }
+  return findByte(p, end, byte);
+}
+
 /** Two ASCII digits at p as a number, or -1. */
 export function twoDigits(p: usize): i32 {
   const a = <i32>load<u8>(p) - 0x30;

@@ -1,7 +1,8 @@
 // The JSON-lines scan kernel, in AssemblyScript: one line's client, status and time, found by walking the
 // object on bytes exactly as src/formats/json-scan.ts walkObject and src/formats/json.ts JsonFormat.parse do
 // (same acceptance, same captured bytes), with string contents and skipped objects crossed 16 bytes at a time
-// with SIMD. clf.ts's scan loop calls jsonLine for each line and counts it as it counts CLF lines.
+// with SIMD. clf.ts's scan loop calls jsonLine for each line and counts it as it counts CLF lines. Most lines
+// are read with a shape of an earlier line (json-shape.ts) and walked only when none fits.
 //
 // The tree of wanted keys comes from JS (JsonFormat.kernelLayout): node 0 is the root, each node 8 i32s (key
 // offset and length, first child and child count, `walk`: the JS node had children, so an object value is
@@ -9,6 +10,9 @@
 // then the lengths of its children's keys as bits, 31 for any longer; 12 i32s in all).
 // What this file does not read itself (a time that is not an epoch number or an ISO 8601 string: CLF text, an
 // epoch in a string) it leaves to the JS parser: jsonLine returns DEFER and clf.ts's scan stops at that line.
+
+import { resetCaptures, shapeCapture, shapeClear, shapeKeep, shapeLine, shapeStart, shapeValue } from './json-shape';
+import { parseTime, scanEnd } from './json-time';
 
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;
@@ -52,6 +56,7 @@ export function jsonInit(nodeArea: usize, keyArea: usize, portRanks: u32): void 
   nodes = nodeArea;
   keys = keyArea;
   clientPortRanks = portRanks;
+  shapeClear();
 }
 
 @inline function byteAt(p: usize): u32 {
@@ -73,7 +78,7 @@ export function jsonInit(nodeArea: usize, keyArea: usize, portRanks: u32): void 
 }
 
 /** The closing quote of the string whose opening quote is at p, or 0. A backslash skips the byte after it. */
-function stringEnd(p: usize, end: usize): usize {
+export function stringEnd(p: usize, end: usize): usize {
   p++;
   const quotes = i8x16.splat(<i8>QUOTE);
   const backslashes = i8x16.splat(<i8>BACKSLASH);
@@ -97,7 +102,7 @@ function stringEnd(p: usize, end: usize): usize {
 }
 
 /** The position after the value at p (string, number, literal, object or array), or 0 (as json-scan.ts valueEnd). */
-function valueEnd(p: usize, end: usize): usize {
+export function valueEnd(p: usize, end: usize): usize {
   if (p >= end) return 0;
   const c = byteAt(p);
   if (c == QUOTE) {
@@ -166,6 +171,7 @@ function capture(n: u32, start: usize, end: usize, string: bool): void {
       store<u32>(at, <u32>end, 4);
       store<u32>(at, string ? 1 : 0, 8);
       store<i32>(at, rank, 12);
+      shapeCapture(role, rank);
     }
   }
 }
@@ -195,6 +201,7 @@ function walkObject(p: usize, end: usize, n: u32): usize {
       after = walkObject(p, end, child);
     } else {
       after = valueEnd(p, end);
+      if (after != 0) shapeValue(p, after, child >= 0 && hasRoles(child));
       if (after != 0 && child >= 0 && hasRoles(child)) {
         if (v == QUOTE) {
           capture(child, p + 1, after - 1, true);
@@ -221,14 +228,15 @@ function walkObject(p: usize, end: usize, n: u32): usize {
 /** Parses the line [start, end) (CR stripped): JSON_PARSED with the json* fields set, JSON_MALFORMED or JSON_DEFER. */
 export function jsonLine(start: usize, end: usize): i32 {
   if (byteAt(start) != LBRACE) return JSON_MALFORMED;
-  for (let role = 0; role < ROLES; role++) {
-    const at = CAPTURES + (<usize>role << 4);
-    store<i32>(at, -1);
-    store<i32>(at, -1, 4);
-    store<i32>(at, NO_RANK, 12);
+  resetCaptures(CAPTURES);
+  let after = shapeLine(start, end, CAPTURES);
+  if (after == 0) {
+    resetCaptures(CAPTURES);
+    shapeStart(start);
+    after = walkObject(start, end, 0);
+    if (after == 0) return JSON_MALFORMED;
+    shapeKeep(after);
   }
-  const after = walkObject(start, end, 0);
-  if (after == 0) return JSON_MALFORMED;
   for (let p = after; p < end; p++) {
     const b = byteAt(p);
     if (b != SP && b != TAB) return JSON_MALFORMED; // something after the object
@@ -245,10 +253,10 @@ export function jsonLine(start: usize, end: usize): i32 {
   const timeEnd = <usize>load<i32>(timeAt, 4);
   let stamp: f64;
   if (load<u32>(timeAt, 8) != 0) {
-    stamp = parseIsoTime(<usize>timeStart, timeEnd);
+    stamp = parseTime(<usize>timeStart, timeEnd, true);
     if (isNaN(stamp) || scanEnd != timeEnd) return JSON_DEFER; // CLF text or an epoch in a string: the JS parser reads it
   } else {
-    stamp = parseEpochAnyUnit(<usize>timeStart, timeEnd);
+    stamp = parseTime(<usize>timeStart, timeEnd, false);
     if (isNaN(stamp) || scanEnd != timeEnd) return JSON_MALFORMED;
   }
   jsonClientStart = <usize>clientStart;
@@ -293,124 +301,4 @@ function statusOf(start: i32, end: i32): i32 {
   const d3 = <i32>byteAt(p + 2) - 0x30;
   if (d1 < 1 || d1 > 5 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9) return -1;
   return d1 * 100 + d2 * 10 + d3;
-}
-
-// The time readers of src/formats/timestamps.ts, same arithmetic (f64), same NaN cases; `scanEnd` is its scan.end.
-let scanEnd: usize = 0;
-
-@inline function digit(p: usize): i32 {
-  const d = <i32>byteAt(p) - 0x30;
-  return d >= 0 && d <= 9 ? d : -1;
-}
-
-function twoDigits(p: usize): i32 {
-  const a = <i32>byteAt(p) - 0x30;
-  const b = <i32>byteAt(p + 1) - 0x30;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
-
-function skipFraction(p: usize, end: usize): usize {
-  const c = p < end ? byteAt(p) : 0;
-  if ((c == 0x2e || c == COMMA) && p + 1 < end && digit(p + 1) >= 0) {
-    p += 2;
-    while (p < end && digit(p) >= 0) p++;
-  }
-  return p;
-}
-
-function packStamp(epochSeconds: f64, offsetMinutes: f64): f64 {
-  return epochSeconds * 4096 + (offsetMinutes + 2048);
-}
-
-function daysFromCivil(year: f64, month: f64, day: f64): f64 {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function isValidDate(year: i32, month: i32, day: i32): bool {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const days = month == 2 ? 29 : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-  if (day > days) return false;
-  if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) return false;
-  return true;
-}
-
-function parseIsoTime(p: usize, end: usize): f64 {
-  // YYYY-MM-DD
-  if (end - p < 10 || byteAt(p + 4) != 0x2d || byteAt(p + 7) != 0x2d) return NaN;
-  const y1 = twoDigits(p);
-  const y2 = twoDigits(p + 2);
-  const month = twoDigits(p + 5);
-  const day = twoDigits(p + 8);
-  if (y1 < 0 || y2 < 0 || month < 0 || day < 0) return NaN;
-  const year = y1 * 100 + y2;
-  if (!isValidDate(year, month, day)) return NaN;
-  const days = daysFromCivil(<f64>year, <f64>month, <f64>day);
-  let q = p + 10;
-  if (q >= end) return NaN;
-  const t = byteAt(q);
-  if (t != 0x54 && t != SP && t != 0x74) return NaN;
-  // HH:MM[:SS][.fff]
-  q++;
-  if (end - q < 5 || byteAt(q + 2) != COLON) return NaN;
-  const h = twoDigits(q);
-  const m = twoDigits(q + 3);
-  let s = 0;
-  let r = q + 5;
-  if (r < end && byteAt(r) == COLON) {
-    if (end - r < 3) return NaN;
-    s = twoDigits(r + 1);
-    r += 3;
-  }
-  if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return NaN;
-  r = skipFraction(r, end);
-  const seconds = <f64>(h * 3600 + m * 60 + s);
-  let offset = parseOffset(r, end);
-  if (isNaN(offset)) {
-    offset = 0;
-    scanEnd = r;
-  }
-  return packStamp(days * 86400 + seconds - offset * 60, offset);
-}
-
-function parseOffset(p: usize, end: usize): f64 {
-  if (p >= end) return NaN;
-  const c = byteAt(p);
-  if (c == 0x5a || c == 0x7a) {
-    scanEnd = p + 1;
-    return 0;
-  }
-  if ((c != 0x2b && c != 0x2d) || end - p < 3) return NaN;
-  const oh = twoDigits(p + 1);
-  let om = 0;
-  let q = p + 3;
-  if (q < end && byteAt(q) == COLON) {
-    if (end - q < 3) return NaN;
-    om = twoDigits(q + 1);
-    q += 3;
-  } else if (end - q >= 2 && digit(q) >= 0) {
-    om = twoDigits(q);
-    q += 2;
-  }
-  if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
-  scanEnd = q;
-  return <f64>((c == 0x2d ? -1 : 1) * (oh * 60 + om));
-}
-
-/** An epoch number, its unit (s, ms, µs, ns) guessed from its integer digits, as a UTC stamp; whole seconds. */
-function parseEpochAnyUnit(p: usize, end: usize): f64 {
-  let q = p;
-  while (q < end && digit(q) >= 0) q++;
-  const digits = <i32>(q - p);
-  if (digits == 0 || digits > 20) return NaN;
-  const unitDigits = digits <= 11 ? 0 : digits <= 14 ? 3 : digits <= 17 ? 6 : 9;
-  let seconds: f64 = 0;
-  for (let i = 0; i < digits - unitDigits; i++) seconds = seconds * 10 + <f64>digit(p + <usize>i);
-  scanEnd = skipFraction(q, end);
-  return packStamp(seconds, 0);
 }

@@ -35,6 +35,8 @@ rmSync(common.outdir, { recursive: true, force: true });
 
 await build({ ...common, entryPoints: { logsift: 'dist/src/cli/bin.js' }, splitting: true, chunkNames: '[name]-[hash]' });
 await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });
+// The thread that inflates gzip beside a producer (inputs/decompress.ts finds it as ./inflate-thread.js).
+await build({ ...common, entryPoints: { 'inflate-thread': 'dist/src/inputs/inflate-thread.js' } });
 // A cluster worker's scanning thread (cluster/scan-threads.ts finds it as ./scan-thread.js).
 await build({ ...common, entryPoints: { 'scan-thread': 'dist/src/cluster/scan-thread.js' } });
 

@@ -1,6 +1,7 @@
 // ARCHITECTURE.md's rules, checked on src/: imports flow only along the table's "may import" column, no two
 // files import each other in a circle, folders and files stay small. The table itself is the rule, so the
-// document and the code cannot drift apart.
+// document and the code cannot drift apart. The WebAssembly kernels' sources (kernel/) keep the same file
+// size and opening comment.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { describe, test } from 'node:test';
 import { REPO_ROOT } from './support/paths.js';
 
 const SRC = join(REPO_ROOT, 'src');
+const KERNEL = join(REPO_ROOT, 'kernel');
 /** Folders that hold only type declarations for untyped packages. */
 const DECLARATIONS = 'types';
 /** A folder that is a registry of one file per format may hold more. */
@@ -49,6 +51,7 @@ function folderOf(file: string): string {
 }
 
 const files = sourceFiles(SRC);
+const kernelFiles = sourceFiles(KERNEL);
 const graph = new Map(files.map((file) => [file, importsOf(file).filter((target) => target.startsWith(SRC + '/'))]));
 const rules = allowedImports();
 
@@ -122,6 +125,12 @@ describe('the architecture (ARCHITECTURE.md)', () => {
     assert.deepEqual(long, []);
   });
 
+  test(`the kernels' sources (kernel/) are files of at most ${MAX_LINES} lines too`, () => {
+    assert.ok(kernelFiles.length >= 3, `kernel/ holds ${kernelFiles.length} files`);
+    const long = kernelFiles.map((file) => [relative(REPO_ROOT, file), readFileSync(file, 'utf8').split('\n').length] as const).filter(([, lines]) => lines > MAX_LINES);
+    assert.deepEqual(long, []);
+  });
+
   test('the executable starts its producers before the rest loads: its static imports are few and light', () => {
     // cli/bin.ts starts the producer threads, then imports the command line dynamically; whatever it imports
     // statically loads before the threads start, so the formats, the engine and the sinks must not be among it.
@@ -139,8 +148,8 @@ describe('the architecture (ARCHITECTURE.md)', () => {
     for (const file of loaded) assert.match(file, /^(cli|base|options|plan|engine\/producer-threads|inputs\/byte-order-mark)/, `cli/bin.ts loads ${file} before the producers start`);
   });
 
-  test('every module of src/ opens with what it is for', () => {
-    const silent = files.filter((file) => !readFileSync(file, 'utf8').replace(/^#!.*\n/, '').startsWith('//')).map((file) => relative(SRC, file));
+  test('every module of src/ and kernel/ opens with what it is for', () => {
+    const silent = [...files, ...kernelFiles].filter((file) => !readFileSync(file, 'utf8').replace(/^#!.*\n/, '').startsWith('//')).map((file) => relative(REPO_ROOT, file));
     assert.deepEqual(silent, []);
   });
 });

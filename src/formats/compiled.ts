@@ -9,7 +9,7 @@
 // remaining details unset, as a broken user agent does in CLF.
 
 import { LogsiftError } from '../base/errors.js';
-import { Kind, Role, type CompiledSpec } from './format-spec.js';
+import { Kind, Role, type CompiledSpec, type TemplateProgram, type TemplateStep } from './format-spec.js';
 import { parseClfTime } from './clf.js';
 import { rawText, type LineFields, type LineFormat } from './fields.js';
 import { jsonUnescaped } from './json-scan.js';
@@ -99,10 +99,23 @@ export class CompiledFormat implements LineFormat {
         throw new LogsiftError(`--log-format: nothing separates ${fields[i].name} from ${fields[i + 1].name}, so they cannot be told apart`);
       }
     }
-    this.lastEssential = Math.max(
-      ...fields.map((f, i) => (f.role === Role.Client || f.role === Role.Status || partOf(f.kind) !== 0 ? i : -1)),
-    );
+    // An offset or AM/PM after the last other time part still belongs to the instant.
+    const isTimePart = (kind: Kind): boolean => partOf(kind) !== 0 || kind === Kind.Offset || kind === Kind.AmPm;
+    this.lastEssential = Math.max(...fields.map((f, i) => (f.role === Role.Client || f.role === Role.Status || isTimePart(f.kind) ? i : -1)));
     this.hasRequestOnly = find(Role.Request) >= 0 && find(Role.Method) < 0 && find(Role.Path) < 0;
+  }
+
+  /**
+   * What parse reads, for the field kernel (kernel/template.ts runs it): the first literal, then each field up
+   * to the last one parse needs, with the literal that follows it.
+   */
+  kernelProgram(): TemplateProgram {
+    const steps: TemplateStep[] = [];
+    for (let i = 0; i <= this.lastEssential; i++) {
+      const units = this.units[i];
+      steps.push({ kind: this.kinds[i], client: this.roles[i] === Role.Client, quoted: this.quoted[i] === 1, unitDigits: Math.round(Math.log10(units)), literal: this.literals[i + 1] });
+    }
+    return { literal: this.literals[0], steps };
   }
 
   parse(buf: Buffer, start: number, end: number, out: LineFields): boolean {

@@ -71,6 +71,20 @@ export interface CompiledSpec {
   readonly escape: 'default' | 'json' | 'none';
 }
 
+/** One field of CompiledFormat.kernelProgram (compiled.ts): its Kind, whether it is the client or quoted text, its epoch unit (10^n per second), the literal after it. */
+export interface TemplateStep {
+  readonly kind: Kind;
+  readonly client: boolean;
+  readonly quoted: boolean;
+  readonly unitDigits: number;
+  readonly literal: Buffer;
+}
+
+export interface TemplateProgram {
+  readonly literal: Buffer;
+  readonly steps: readonly TemplateStep[];
+}
+
 /** Builds a spec: alternating literals and fields, merging adjacent literals. */
 export class SpecBuilder {
   private readonly literals: string[] = [''];

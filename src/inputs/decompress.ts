@@ -1,8 +1,12 @@
 // Compressed input: which compression a file uses (by its magic bytes, never its name), and decompressing a
 // stream of compressed chunks into pieces of log text with bounded memory. gzip (also several members one
-// after another) with Node's zlib; zstd with fzstd and bzip2 with unbzip2-stream, both pure JavaScript.
+// after another) with Node's zlib, inflated synchronously in pieces (inputs/inflate.ts) on this thread or on an
+// inflate thread beside it; zstd with fzstd and bzip2 with unbzip2-stream, both pure JavaScript.
 
+import type { Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
+import { InflateError, PieceInflater } from './inflate.js';
+import type { FromInflater, InflateStream, ToInflater } from './inflate-thread.js';
 
 /** How an input is stored: `none` for plain text, else a compression logsift reads. */
 export type Compression = 'none' | 'gzip' | 'zstd' | 'bzip2';
@@ -59,10 +63,11 @@ export async function decompress(
   name: string,
   onData: OnData,
   between: () => Promise<void> = async () => {},
+  inflateAside = false,
 ): Promise<void> {
   switch (compression) {
     case 'gzip':
-      return gunzip(source, name, onData, between);
+      return gunzip(source, name, onData, between, await gunzipWay(inflateAside));
     case 'zstd':
       return unzstd(source, name, onData, between);
     case 'bzip2':
@@ -71,10 +76,23 @@ export async function decompress(
 }
 
 /**
- * A decompressed piece (64 KiB): small enough to stay in cache, big enough to keep calls rare. (1 MiB pieces
- * spent less CPU on the hops between zlib's thread and this one, but overlapped the two less: longer runs.)
+ * A decompressed piece on libuv's pool (64 KiB): small enough to stay in cache, big enough to keep calls rare.
+ * (1 MiB pieces spent less CPU on the hops between zlib's thread and this one, but overlapped the two less.)
  */
 const PIECE_BYTES = 64 * 1024;
+
+/**
+ * A piece of text inflated synchronously (1 MiB): from the inflate thread each costs two messages, and the
+ * thread runs ahead of the scan by up to INFLATE_BUFFERS of them, so overlap does not need small ones. (64 KiB
+ * pieces cost 0.5 s more CPU per GiB; 256 KiB to 2 MiB measured alike, 1 MiB a little ahead.)
+ */
+const ASIDE_PIECE_BYTES = 1024 * 1024;
+
+/** Compressed input inflated on this thread between two hand-overs of counts. */
+const HERE_SLICE_BYTES = 32 * 1024;
+
+/** Compressed chunks sent to the inflate thread and not yet taken: enough that it never waits for input. */
+const ASIDE_INPUTS = 2;
 
 function corrupt(compression: string, name: string, offset: number, error: unknown, truncated: boolean): LogsiftError {
   const why = error instanceof Error ? error.message : String(error);
@@ -101,8 +119,158 @@ function lending(onData: OnData): { onData: OnData; failure: () => unknown } {
   };
 }
 
-/** gzip with Node's zlib (on its thread pool), which reads member after member. */
-async function gunzip(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
+/** How gzip is inflated: `thread` (on an inflate thread beside this one), `here` (on this thread), or `pool` (libuv's). */
+export type GunzipWay = 'thread' | 'here' | 'pool';
+
+/** How gzip is inflated, `aside` or not, where this Node allows the synchronous inflate; else on libuv's pool. */
+async function gunzipWay(aside: boolean): Promise<GunzipWay> {
+  if (!PieceInflater.available(await import('node:zlib'))) return 'pool';
+  return aside ? 'thread' : 'here';
+}
+
+/**
+ * gzip, member after member, `way`: on the inflate thread (inputs/inflate-thread.ts), which never waits for
+ * the scan, so that a lone stream takes about as long as its inflate alone; on this thread, where the cores
+ * are all taken by producers anyway (no hand-offs at all); on libuv's pool, where Node lacks the binding.
+ */
+export async function gunzip(
+  source: AsyncIterable<Uint8Array>,
+  name: string,
+  onData: OnData,
+  between: () => Promise<void>,
+  way: GunzipWay,
+): Promise<void> {
+  if (way === 'thread') return gunzipOnThread(source, name, onData, between);
+  if (way === 'here') return gunzipHere(source, name, onData, between);
+  return gunzipOnPool(source, name, onData, between);
+}
+
+/** gzip on this thread: the piece buffer is reused, the scan runs between native calls. */
+async function gunzipHere(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
+  const lent = lending(onData);
+  const buffer = new Uint8Array(ASIDE_PIECE_BYTES);
+  let pieces = 0;
+  const inflater = new PieceInflater(
+    await import('node:zlib'),
+    () => buffer,
+    (full, length) => {
+      pieces++;
+      lent.onData(full.subarray(0, length));
+    },
+  );
+  let fed = 0;
+  const inflate = (step: () => void): void => {
+    try {
+      step();
+    } catch (error) {
+      if (lent.failure() !== undefined) throw lent.failure();
+      if (error instanceof InflateError) throw corrupt('gzip', name, error.truncated ? fed : error.offset, error, error.truncated);
+      throw error;
+    }
+  };
+  try {
+    for await (const chunk of source) {
+      fed += chunk.length;
+      // A slice at a time, so that counts are handed over every few pieces even where the text is far bigger
+      // than the gzip (highly compressible logs).
+      for (let from = 0; from < chunk.length; from += HERE_SLICE_BYTES) {
+        inflate(() => inflater.push(chunk.subarray(from, from + HERE_SLICE_BYTES)));
+        if (pieces > 0) await between();
+        pieces = 0;
+      }
+    }
+    inflate(() => inflater.finish());
+  } finally {
+    inflater.close();
+  }
+}
+
+/** The inflate thread of this thread, started on first use; it holds no run open (unref). */
+let inflateThread: Worker | undefined;
+
+async function gunzipOnThread(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
+  const { Worker, MessageChannel } = await import('node:worker_threads');
+  if (!inflateThread) {
+    inflateThread = new Worker(new URL('./inflate-thread.js', import.meta.url));
+    inflateThread.unref();
+  }
+  const { port1: port, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const start: InflateStream = { type: 'stream', port: port2, signal, pieceBytes: ASIDE_PIECE_BYTES };
+  inflateThread.postMessage(start, [port2]);
+  const send = (message: ToInflater, transfer?: ArrayBuffer[]): void => {
+    port.postMessage(message, transfer);
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  };
+  const replies: FromInflater[] = [];
+  let wake: (() => void) | undefined;
+  port.on('message', (message: FromInflater) => {
+    replies.push(message);
+    wake?.();
+    wake = undefined;
+  });
+  // The thread itself failing (it could not start, it ran out of memory) ends the stream with its error.
+  const thread = inflateThread!;
+  const died = (error?: unknown): void => {
+    if (inflateThread === thread) inflateThread = undefined;
+    const message = error instanceof Error ? error.message : 'it stopped';
+    replies.push({ type: 'failed', message, code: '', offset: 0, inflate: false });
+    wake?.();
+    wake = undefined;
+  };
+  thread.on('error', died);
+  thread.on('exit', died);
+  const reply = async (): Promise<FromInflater> => {
+    while (replies.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    return replies.shift()!;
+  };
+  const chunks = source[Symbol.asyncIterator]();
+  let fed = 0;
+  let sent = 0;
+  let ended = false;
+  let done = false;
+  try {
+    for (;;) {
+      while (!ended && sent < ASIDE_INPUTS) {
+        const next = await chunks.next();
+        if (next.done) {
+          ended = true;
+          send({ type: 'end' });
+        } else {
+          fed += next.value.length;
+          sent++;
+          send({ type: 'in', bytes: next.value });
+        }
+      }
+      const message = await reply();
+      if (message.type === 'out') {
+        onData(new Uint8Array(message.buffer, 0, message.length));
+        send({ type: 'free', buffer: message.buffer }, [message.buffer]);
+        await between();
+      } else if (message.type === 'took') {
+        sent--;
+      } else if (message.type === 'done') {
+        done = true;
+        return;
+      } else {
+        done = true;
+        if (!message.inflate) throw new Error(`inflate thread: ${message.message}`);
+        const truncated = message.code === 'Z_BUF_ERROR';
+        throw corrupt('gzip', name, truncated ? fed : message.offset, new Error(message.message), truncated);
+      }
+    }
+  } finally {
+    thread.off('error', died);
+    thread.off('exit', died);
+    if (!done) send({ type: 'abort' });
+    port.close();
+    if (!done) await chunks.return?.();
+  }
+}
+
+/** gzip with Node's zlib on libuv's pool: where this Node has no synchronous inflate (inputs/inflate.ts). */
+async function gunzipOnPool(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
   let sourceError: unknown;
   let fed = 0;
   const input = (async function* () {

@@ -48,6 +48,8 @@ export interface StreamInput {
   readonly scanFor: (format: string) => FormatScan;
   /** Awaited between pieces (a producer hands its counts over there when they grew big). */
   readonly between?: () => Promise<void>;
+  /** gzip: inflate on a thread beside this one (see plan/tasks.ts, StreamTask). */
+  readonly inflateAside?: boolean;
 }
 
 /** Reads `input` to its end; says how its format was chosen and how many bytes of text it held. */
@@ -93,7 +95,7 @@ export async function scanStream(input: StreamInput): Promise<{ detection: Detec
       await input.between?.();
     }
   } else {
-    await decompress(input.compression, input.source, input.name, onText, input.between);
+    await decompress(input.compression, input.source, input.name, onText, input.between, input.inflateAside);
   }
   byteOrderMark.end(onLineText);
   scan ??= settle(true);

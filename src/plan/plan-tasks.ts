@@ -3,6 +3,7 @@
 // coordinator plan alike.
 
 import { closeSync, openSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { formatDefinition } from '../formats/index.js';
 import type { PlannedFile } from '../inputs/probe.js';
 import { withFormatState } from './header-state.js';
@@ -19,7 +20,10 @@ import type { RangeTask, StreamTask, Task } from './tasks.js';
  */
 export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes }: PlanOptions): Task[] {
   const isStream = (file: PlannedFile): boolean => file.pipe === true || file.stream === true || file.compression !== 'none';
-  const streams: StreamTask[] = files.filter(isStream).map((file) => ({
+  const streamFiles = files.filter(isStream);
+  // Fewer streams than cores: each gzip one inflates on a thread of its own, on a core that would idle.
+  const inflateAside = streamFiles.length < availableParallelism();
+  const streams: StreamTask[] = streamFiles.map((file) => ({
     kind: 'stream',
     input: file.input,
     path: file.path,
@@ -27,6 +31,7 @@ export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes
     compression: file.compression,
     format: file.format,
     size: file.size,
+    ...(inflateAside && file.compression === 'gzip' ? { inflateAside } : {}),
   }));
   const weight = (task: StreamTask): number => (task.from === 'pipe' ? Infinity : task.size);
   streams.sort((a, b) => weight(b) - weight(a) || a.input - b.input);

@@ -34,6 +34,11 @@ export interface StreamTask {
   readonly format: string;
   /** Bytes to read (compressed); 0 for a pipe (not known). */
   readonly size: number;
+  /**
+   * gzip: inflate on a thread beside the producer, where a core would otherwise idle (fewer streams than
+   * cores); else (absent) on the producer's own thread, which then uses one core and no more.
+   */
+  readonly inflateAside?: boolean;
 }
 
 export type Task = RangeTask | StreamTask;

@@ -1,5 +1,5 @@
-// The WebAssembly scan kernel for Common/Combined/vhost-Combined and JSON lines (source: kernel/clf.ts and
-// kernel/json.ts, AssemblyScript).
+// The WebAssembly scan kernel for Common/Combined/vhost-Combined (also behind docker compose's prefix) and JSON
+// lines (source: kernel/clf.ts, kernel/compose.ts and kernel/json.ts, AssemblyScript).
 //
 // Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
 // and either counts matching lines in its own group table (the default run) or returns one record per matching
@@ -23,6 +23,8 @@ const KERNEL_FORMATS: ReadonlyMap<string, number> = new Map([
   ['vcombined', 1],
   ['json', 2],
   ['caddy', 2],
+  ['compose:common', 3],
+  ['compose:combined', 3],
 ]);
 const JSON_KIND = 2;
 

@@ -243,6 +243,7 @@ export class ReportTaskScanner {
         formatOptions: this.config.formatOptions,
         pieceBytes: this.config.chunkBytes,
         scanFor: (name) => this.scanFor(name),
+        inflateAside: task.inflateAside,
       });
     }
     return undefined;

@@ -119,6 +119,7 @@ export class TaskScanner {
         pieceBytes: config.chunkBytes,
         scanFor: (name) => scanners.for(name),
         between: () => this.handOverWhenBig(),
+        inflateAside: task.inflateAside,
       });
       report = { input: task.input, detection, bytes, uncompressedBytes };
     }

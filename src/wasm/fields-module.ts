@@ -1,5 +1,5 @@
 // The field kernel (source: kernel/fields.ts, AssemblyScript, built to dist/kernel/fields.wasm): the scan kernel
-// of W3C extended, ALB and ELB logs, loaded once per thread like the CLF kernel (kernel-module.ts), whose
+// of W3C extended, ALB, ELB, HAProxy and `--log-format` logs, loaded once per thread like the CLF kernel (kernel-module.ts), whose
 // exports it shares, with a few of its own. A module that cannot be loaded means "no kernel" for these formats.
 
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,9 @@ export interface FieldKernelExports extends KernelExports {
   readonly MAX_COLUMNS: WebAssembly.Global;
   rolesTable(): number;
   w3cLayout(last: number, days: number, offsetMinutes: number): void;
+  /** Bytes of one step of a format string's program (kernel/template.ts). */
+  readonly STEP_BYTES: WebAssembly.Global;
+  templateInit(steps: number, count: number, literal: number, literalBytes: number): void;
 }
 
 let fieldsModule: WebAssembly.Module | null | undefined;

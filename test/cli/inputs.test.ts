@@ -104,6 +104,21 @@ describe('logsift --input', () => {
     assert.equal(readFileSync(at('keep.csv'), 'utf8'), 'old content\n');
   });
 
+  test('a corrupt gzip file, alone or among others: one line naming it, exit 1, output untouched', NEEDS_REAL_LOGS, () => {
+    const bad = Buffer.from(gzipSync(ELASTIC));
+    bad.fill(0xff, bad.length >> 1, (bad.length >> 1) + 16);
+    writeFileSync(at('bad.gz'), bad);
+    for (const name of ['n1.gz', 'n2.gz', 'n3.gz']) writeFileSync(at(name), gzipSync(NGINX));
+    writeFileSync(at('keep.csv'), 'old content\n');
+    for (const inputs of [['bad.gz'], ['n1.gz', 'n2.gz', 'bad.gz', 'n3.gz']]) {
+      const result = run(['--input', ...inputs, '--output', 'keep.csv']);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^logsift: error: corrupt gzip data in bad\.gz at compressed offset \d+ \([^\n]+\)\n$/);
+      assert.equal(result.stdout, '');
+      assert.equal(readFileSync(at('keep.csv'), 'utf8'), 'old content\n');
+    }
+  });
+
   test('- reads stdin, plain or gzipped, alone or with files: the same CSV as the files', NEEDS_REAL_LOGS, () => {
     for (const [args, stdin] of [
       [['--input', '-'], Buffer.concat([NGINX, ELASTIC])],

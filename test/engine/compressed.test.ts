@@ -70,6 +70,16 @@ describe('compressed inputs', () => {
     assert.equal(await csvOf(gz, { chunkBytes: 61 }), elasticCsv);
   });
 
+  test('gzip inflated beside the producers (fewer files than cores) and on them (as many or more): the CSV of the plain text', NEEDS_REAL_LOGS, async () => {
+    const parts = cutAtLines(Buffer.concat([ELASTIC, NGINX]), [0.1, 0.3, 0.5, 0.6, 0.9]);
+    const files = parts.map((part, i) => write(`part-${i}.gz`, i === 2 ? Buffer.concat([gzipSync(part.subarray(0, 999)), gzipSync(part.subarray(999))]) : gzipSync(part)));
+    const whole = await csvOf(write('parts.log', Buffer.concat(parts)));
+    for (const threads of [1, 2, 3]) {
+      assert.equal(await csvOf(files, { threads }), whole, `${files.length} files, threads ${threads}`);
+      assert.equal(await csvOf(files.slice(0, 1), { threads }), await csvOf(write('part-0.log', parts[0])), `one file, threads ${threads}`);
+    }
+  });
+
   test('the summary lists compressed inputs with both sizes, and the format detected in the text', NEEDS_REAL_LOGS, async () => {
     const gz = gzipSync(IIS);
     const result = await analyze({ input: [write('iis.log.gz', gz), at('nginx.log')], threads: 2 });
@@ -167,6 +177,9 @@ describe('compressed inputs', () => {
       assert.ok(Number(match[2]) >= (gz.length >> 1) - 4096 && Number(match[2]) <= gz.length, error.message);
       return true;
     });
+    // Among several gzip files (each inflated on its producer's thread), the corrupt one is named.
+    const others = [write('ok-1.gz', gzipSync(NGINX)), write('ok-2.gz', gzipSync(NGINX)), write('ok-3.gz', gzipSync(NGINX))];
+    await assert.rejects(analyze({ input: [...others, path], threads: 2 }), { name: 'LogsiftError', message: new RegExp(`^corrupt gzip data in ${path} at compressed offset \\d+ \\(`) });
     // A corrupt header, at once.
     const header = Buffer.from(gzipSync(NGINX));
     header[3] = 0xe0; // reserved flag bits set

@@ -59,6 +59,10 @@ describe('Apache LogFormat', () => {
     assert.equal(at('%h %{%F %T %z}t %>s', '1.1.1.1 2020-06-01 06:26:48 +0530 404'), '2020-06-01T06:26:48+05:30');
     assert.equal(at('%h %{%d/%B/%y:%H:%M:%S}t %>s', '1.1.1.1 01/June/20:06:26:48 404'), '2020-06-01T06:26:48+00:00');
     assert.equal(at('%h %{%F %T}t %>s', '1.1.1.1 2020-02-30 06:26:48 404'), undefined);
+    // The time last in the line: its offset and AM/PM still count.
+    assert.equal(at('%h %>s %{%d/%b/%Y:%H:%M:%S %z}t', '1.1.1.1 404 01/Jun/2020:06:26:48 -0700'), '2020-06-01T06:26:48-07:00');
+    assert.equal(at('%h %>s %{%I:%M:%S %p %d/%m/%Y}t', '1.1.1.1 404 06:26:48 PM 01/06/2020'), '2020-06-01T18:26:48+00:00');
+    assert.equal(at('%h %>s %{%d/%m/%Y %I:%M:%S %p}t', '1.1.1.1 404 01/06/2020 06:26:48 PM'), '2020-06-01T18:26:48+00:00');
   });
 
   test('directives: %% and status conditions; %>s wins over %s; headers by name, any case', () => {

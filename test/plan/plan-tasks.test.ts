@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RangeTask, Task } from '../../src/plan/tasks.js';
@@ -40,6 +40,18 @@ describe('planTasks', () => {
       [['stream', 2], ['stream', 3], ['stream', 1], ['range', 0], ['range', 4]],
     );
     assert.deepEqual(tasks.slice(0, 3).map((task) => task.kind === 'stream' && task.from), ['pipe', 'file', 'file']);
+  });
+
+  test('gzip streams fewer than the cores inflate beside their producer; as many or more, on it', () => {
+    const gz = (input: number): PlannedFile => ({ input, path: `${input}.gz`, size: 10, compression: 'gzip', format: 'auto' });
+    const cores = availableParallelism();
+    const aside = (files: PlannedFile[]): (boolean | undefined)[] => planTasks(files, { producers: 2, rangeBytes: 1 << 20 }).map((task) => task.kind === 'stream' && task.inflateAside);
+    const few = Array.from({ length: cores - 1 }, (_, i) => gz(i));
+    assert.deepEqual(aside(few), few.map(() => true));
+    const many = Array.from({ length: cores }, (_, i) => gz(i));
+    assert.deepEqual(aside(many), many.map(() => undefined));
+    // Not for the other compressions, which decode on the producer's thread anyway.
+    if (cores > 1) assert.deepEqual(aside([{ input: 0, path: 'a.zst', size: 10, compression: 'zstd', format: 'auto' }]), [undefined]);
   });
 
   test('ranges of every plain file cover it exactly, cut at line starts; a big file still gets several', () => {

@@ -9,17 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { analyze } from '../../src/engine/analyze.js';
-import type { EngineOptions } from '../../src/options/internal-options.js';
 import { createFormat } from '../../src/formats/index.js';
 import { fieldKernelSupports } from '../../src/scan/field-kernel-scanner.js';
-import { formatCsv } from '../../src/sinks/csv.js';
 import { expectedCsv, fixture, REAL } from '../formats/support.js';
 import { referenceW3c } from '../reference/w3c.js';
+import { KERNEL_TEST_CODES as CODES, sameWithKernel } from '../support/kernel-differential.js';
 import { makeTempDir, removeDir } from '../support/files.js';
 import { NEEDS_REAL_LOGS } from '../support/paths.js';
-
-const CODES = [200, 301, 400, 403, 404, 500, 503, 599];
 
 const pick = <T>(values: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...values);
 
@@ -101,14 +97,6 @@ const balancerLine = (alb: boolean): fc.Arbitrary<string> =>
       return cut >= 0 ? line.slice(0, cut) : line;
     });
 
-function counters(s: { lines: number; parsed: number; malformed: number; blank: number; comment: number; matched: number }) {
-  return { lines: s.lines, parsed: s.parsed, malformed: s.malformed, blank: s.blank, comment: s.comment, matched: s.matched };
-}
-
-/** The runs a log is compared under: counting (default), records (a window) and reparsed details (by path). */
-const MODES: ReadonlyArray<Partial<EngineOptions>> = [{}, { window: '1h' }, { by: ['ip', 'path'] }];
-const SPLITS: ReadonlyArray<Partial<EngineOptions>> = [{ threads: 1 }, { threads: 3, rangeBytes: 700, chunkBytes: 333 }];
-
 describe('field kernel vs the JS parsers', () => {
   let dir: string;
   before(() => {
@@ -116,29 +104,15 @@ describe('field kernel vs the JS parsers', () => {
   });
   after(() => removeDir(dir));
 
-  test('the kernel is built and loads for W3C, CloudFront, ALB and ELB (not with --client-from xff)', () => {
-    for (const format of ['w3c', 'cloudfront', 'alb', 'elb']) {
-      assert.equal(fieldKernelSupports(createFormat(format), {}), true, format);
-      assert.equal(fieldKernelSupports(createFormat(format, { clientFrom: 'xff' }), { clientFrom: 'xff' }), false, format);
+  test('the kernel is built and loads for W3C, CloudFront, ALB, ELB, HAProxy and format strings (not with --client-from xff)', () => {
+    const strings = { nginx: '$remote_addr [$time_local] $status', apache: '%h %t %>s' };
+    for (const format of ['w3c', 'cloudfront', 'alb', 'elb', 'haproxy', 'nginx', 'apache']) {
+      const logFormat = format === 'nginx' || format === 'apache' ? strings[format] : undefined;
+      assert.equal(fieldKernelSupports(createFormat(format, { logFormat }), { logFormat }), true, format);
+      const xff = { clientFrom: 'xff' as const, logFormat };
+      assert.equal(fieldKernelSupports(createFormat(format, xff), xff), false, format);
     }
-    assert.equal(fieldKernelSupports(createFormat('haproxy'), {}), false);
   });
-
-  /** The same CSV and counts with the kernel and without, in every mode and split; returns the default run's. */
-  async function sameWithKernel(input: string, options: Partial<EngineOptions>, label: string): Promise<{ csv: string; summary: ReturnType<typeof counters> }> {
-    let first: { csv: string; summary: ReturnType<typeof counters> } | undefined;
-    for (const mode of MODES) {
-      const js = await analyze({ input, errorCodes: CODES, threshold: 1, ...options, ...mode, kernel: false });
-      for (const split of SPLITS) {
-        const got = await analyze({ input, errorCodes: CODES, threshold: 1, ...options, ...mode, ...split, kernel: true });
-        const at = `${label} ${JSON.stringify({ ...mode, ...split })}`;
-        assert.deepEqual(counters(got.summary), counters(js.summary), at);
-        assert.equal(formatCsv(got), formatCsv(js), at);
-      }
-      first ??= { csv: formatCsv(js), summary: counters(js.summary) };
-    }
-    return first!;
-  }
 
   test('W3C: generated logs with changing fields, headers, quotes, cut lines (and the reference agrees)', async () => {
     const logs = fc.sample(w3cLog, { numRuns: 6, seed: 14 });

@@ -1,7 +1,8 @@
 // The WebAssembly kernel's JSON lines (kernel/json.ts) against the JS parser (formats/json.ts, the reference
 // for JSON): line by line, the kernel must accept exactly the lines the parser accepts and find the same
 // client bytes, status and stamp, on generated and adversarial lines (escapes, unicode, nesting, spaces,
-// numbers as strings, duplicate and missing keys, cut and mutated lines); then whole runs, kernel against
+// numbers as strings, duplicate and missing keys, cut and mutated lines), and on lines of a few skeletons read
+// in a row (the kernel's shapes of lines); then whole runs, kernel against
 // --no-kernel, at threads 1 and 3 with small reads.
 
 import assert from 'node:assert/strict';
@@ -141,6 +142,55 @@ const anyLine = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', ' {"ts":1,"status":404,"request":{"remote_ip":"1"}}', 'not json', '{', '[]', '{}') },
 );
 
+/**
+ * Lines as one server writes them: a few skeletons (keys in a fixed order), each value mostly one of a few
+ * (so the kernel's shapes compare it with the literals) or any value of its kind, now and then of another kind
+ * (string for number, null, nested, escapes, quotes, braces), a key changed, dropped or repeated, spaces
+ * moved, and a line cut or changed at one place; a quarter written as latin1 bytes (not UTF-8). One kernel
+ * reads them all in a row: its shapes, learned from some lines, read the next ones.
+ */
+const oddValue = fc.oneof(anyValue, fc.constantFrom('null', '"caf\u00e9"', '"\u00c3"', '"\u00ff\u00fe"', '"a\\"b"', '"\\\\"', '"}"', '"x\\u0022"', '{}', '[]', '["1.2.3.4"]', '1 ', ' 2', '"404"', '4O4', '""'));
+const skeletons: ReadonlyArray<ReadonlyArray<readonly [string, fc.Arbitrary<string>]>> = [
+  [['level', fc.constantFrom('"info"', '"info"', '"error"')], ['ts', goodTimes], ['logger', fc.constant('"http.log.access"')],
+    ['request', fc.tuple(goodClients, fc.constantFrom('"41342"', '"41342"', '"1"'), goodClients, fc.constantFrom('["curl/8"]', '["curl/8"]', '["a", "b"]', '[]', '["x\\"]"]'))
+      .map(([ip, port, cip, ua]) => `{"remote_ip":${ip},"remote_port":${port},"client_ip":${cip},"headers":{"User-Agent":${ua}}}`)],
+    ['bytes_read', fc.constantFrom('0', '0', '12')], ['status', goodStatuses], ['size', fc.constantFrom('7049', '31346', '0')]],
+  [['time_iso8601', fc.constantFrom('"2024-05-01T00:00:00-07:00"', '"2024-05-01T00:00:01-07:00"', '"2024-05-02T23:59:59Z"')],
+    ['remote_addr', goodClients], ['request', fc.constantFrom('"GET / HTTP/1.1"', '"GET /a\\"b HTTP/1.1"')], ['status', goodStatuses],
+    ['http_user_agent', fc.constantFrom('"curl/8"', '"Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/125.0"')]],
+  [['ClientAddr', goodClients], ['DownstreamStatus', goodStatuses], ['StartLocal', goodTimes], ['RequestPath', fc.constantFrom('"/"', '"/x"')]],
+];
+const serverLine = fc
+  .tuple(
+    fc.nat(skeletons.length - 1),
+    fc.array(fc.tuple(fc.nat(20), oddValue, fc.constantFrom('remote_ip', 'status', 'ts', 'x', 'remote\\u005fip', 'time_iso8601')), { maxLength: 2 }),
+    fc.constantFrom('', '', '', '', ' ', '\t'),
+  )
+  .chain(([which, changes, s]) =>
+    fc.tuple(...skeletons[which].map(([, value]) => value)).map((values) => {
+      const pairs = skeletons[which].map(([key], i) => `"${key}":${s}${values[i]}`);
+      for (const [at, value, key] of changes) {
+        const i = at % (pairs.length + 4);
+        if (i < pairs.length && at % 3 === 0) pairs[i] = pairs[i].replace(/:.*/s, `:${value}`);
+        else if (i < pairs.length && at % 3 === 1) pairs.splice(i, 1);
+        else pairs.splice(i % (pairs.length + 1), 0, `"${key}":${value}`);
+      }
+      return `{${pairs.join(`,${s}`)}}`;
+    }),
+  );
+const serverLines = fc.oneof(
+  { weight: 12, arbitrary: serverLine },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(serverLine, fc.nat(), fc.constantFrom('', '"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'x', '\u0000', '\r'), fc.constantFrom('cut', 'insert', 'replace'))
+      .map(([line, at, c, how]) => {
+        const i = at % (line.length + 1);
+        return how === 'cut' ? line.slice(0, i) : line.slice(0, i) + c + line.slice(how === 'insert' ? i : i + 1);
+      }),
+  },
+);
+
 /** One kernel instance reading single lines in records mode, every status 100..599 wanted. */
 class LineKernel {
   private readonly kernel = instantiate(loadKernelModule()!);
@@ -225,6 +275,29 @@ describe('WebAssembly kernel vs the JS parser on JSON lines', () => {
     });
   }
 
+  for (const [name, options] of [['caddy', {}], ['json', {}]] as const) {
+    test(`${name}: lines of a few skeletons read in a row (the kernel's shapes), the same verdict, client, status and stamp`, () => {
+      const format = createFormat(name, options) as JsonFormat;
+      const kernel = new LineKernel(format);
+      const seen = { parsed: 0, malformed: 0, deferred: 0 };
+      for (const seed of [1, 2, 3]) {
+        for (const [i, text] of fc.sample(serverLines, { numRuns: 8000, seed: seed * 7 + name.length }).entries()) {
+          const line = Buffer.from(text, i % 4 === 0 ? 'latin1' : 'utf8'); // latin1: bytes that are not UTF-8
+          const got = kernel.read(line);
+          if (got === 'deferred') {
+            seen.deferred++;
+            continue;
+          }
+          const expected = jsRead(format, line);
+          if (expected === 'malformed') seen.malformed++;
+          else seen.parsed++;
+          assert.deepEqual(got, expected, JSON.stringify({ text, got, expected }));
+        }
+      }
+      assert.ok(seen.parsed > 5000 && seen.malformed > 1000, JSON.stringify(seen));
+    });
+  }
+
   test('whole runs: the kernel equals --no-kernel at threads 1 and 3, any read size (fixtures, generated lines)', async () => {
     const inputs: string[] = ['caddy.log', 'traefik.json', 'nginx-json.log'].map(fixture);
     for (const seed of [1, 2]) {
@@ -232,6 +305,10 @@ describe('WebAssembly kernel vs the JS parser on JSON lines', () => {
       inputs.push(join(dir, `generated-${seed}.json`));
       writeFileSync(inputs.at(-1)!, generated);
     }
+    inputs.push(join(dir, 'server-lines.json'));
+    writeFileSync(inputs.at(-1)!, fc.sample(serverLines, { numRuns: 6000, seed: 5 }).join('\n'));
+    inputs.push(join(dir, 'server-lines-latin1.json'));
+    writeFileSync(inputs.at(-1)!, fc.sample(serverLines, { numRuns: 3000, seed: 6 }).join('\n'), 'latin1');
     await sameRuns(inputs, 700);
   });
 
