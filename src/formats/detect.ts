@@ -123,33 +123,39 @@ function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines:
  * last line is complete even without a newline). When nothing fits, the answer is `combined` (every line will
  * then be counted as malformed, and the caller warns). `exhaustive`: no early stop (for tests).
  */
-export function detectFormat(sample: Buffer, options: FormatOptions = NO_OPTIONS, whole = false, exhaustive = false): Detection {
+export function detectFormat(
+  sample: Buffer,
+  options: FormatOptions = NO_OPTIONS,
+  whole = false,
+  exhaustive = false,
+  clfCounter?: ClfSampleCounter,
+): Detection {
   try {
-    return detectAnyFormat(sample, options, whole, exhaustive);
+    return detectAnyFormat(sample, options, whole, exhaustive, clfCounter);
   } finally {
     lastLines = undefined; // not held past detection (a sample may be up to MAX_LINE_BYTES)
   }
 }
 
-function detectAnyFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean): Detection {
+function detectAnyFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean, clfCounter?: ClfSampleCounter): Detection {
   // docker compose logs: the format of the lines behind the prefixes (a stateless one: W3C headers behind
   // prefixes could not be found at range starts).
   const behindPrefix = composeLines(sample, whole);
   if (behindPrefix) {
-    const inner = detectPlainFormat(behindPrefix, options, true, exhaustive);
+    const inner = detectPlainFormat(behindPrefix, options, true, exhaustive, clfCounter);
     if (inner.name !== w3cDefinition.name && inner.name !== cloudfrontDefinition.name) {
       return { ...inner, name: COMPOSE_PREFIX + inner.name };
     }
   }
-  return detectPlainFormat(sample, options, whole, exhaustive);
+  return detectPlainFormat(sample, options, whole, exhaustive, clfCounter);
 }
 
-function detectPlainFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean): Detection {
+function detectPlainFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean, clfCounter?: ClfSampleCounter): Detection {
   // The CLF family (the most common logs) is read first, so that a candidate can stop at the first line it
   // cannot read once it can no longer win. The outcome is the plain rule's: the candidate reading the most
   // lines, the earlier on a tie, unless the CLF family reads more.
   const lines = sampleLines(sample, whole).count;
-  const clf = detectClf(sample, whole);
+  const clf = clfFamily(clfCounter?.(sample, whole) ?? countClf(sample, whole));
   let best = '';
   let bestCount = 0;
   const formats = candidatesFor(options);
@@ -178,16 +184,20 @@ function detectPlainFormat(sample: Buffer, options: FormatOptions, whole: boolea
  */
 function composeLines(sample: Buffer, whole: boolean): Buffer | undefined {
   const parts: Buffer[] = [];
+  const count = sampleLines(sample, whole).count;
   let lines = 0;
   let prefixed = 0;
   forEachLine(sample, whole, (start, end) => {
     lines++;
     const at = composeLineStart(sample, start, end);
-    if (at < 0) return;
-    prefixed++;
-    parts.push(sample.subarray(at, end), NEWLINE);
+    if (at >= 0) {
+      prefixed++;
+      parts.push(sample.subarray(at, end), NEWLINE);
+    }
+    // Stops once lines without a prefix are half the sample or more: most lines can no longer carry one.
+    return (lines - prefixed) * 2 < count;
   });
-  return prefixed > 0 && prefixed * 2 > lines ? Buffer.concat(parts) : undefined;
+  return prefixed > 0 && prefixed * 2 > lines && lines === count ? Buffer.concat(parts) : undefined;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -232,21 +242,42 @@ function looksLikeHeaderlessW3c(sample: Buffer, whole: boolean): boolean {
  * both (a quoted user with a space inside) counts as Combined. Common is told from Combined by the quoted
  * referrer and agent after the size.
  */
-function detectClf(sample: Buffer, whole: boolean): { name: string; count: number } {
+function clfFamily({ combined, vhost, tails }: ClfSampleCounts): { name: string; count: number } {
+  if (vhost > combined) return { name: vcombinedFormat.name, count: vhost };
+  return { name: combined > 0 && tails * 2 < combined ? commonFormat.name : combinedFormat.name, count: combined };
+}
+
+/**
+ * The CLF family's lines in a sample: read as Combined (`combined`; of them, `tails` with a quote after the
+ * status), or else as vhost-Combined (`vhost`).
+ */
+export interface ClfSampleCounts {
+  readonly combined: number;
+  readonly vhost: number;
+  readonly tails: number;
+}
+
+/**
+ * Counts a sample's CLF-family lines exactly as countClf does, faster: the WebAssembly kernel's (scan/), which
+ * many small files each detected make worth it. Detection takes one where the caller has it.
+ */
+export type ClfSampleCounter = (sample: Buffer, whole: boolean) => ClfSampleCounts;
+
+/** The JS parsers' count of the CLF family in a sample (the reference a ClfSampleCounter must equal). */
+export function countClf(sample: Buffer, whole: boolean): ClfSampleCounts {
   const fields = new LineFields();
-  let clf = 0;
+  let combined = 0;
   let vhost = 0;
   let tails = 0;
   forEachLine(sample, whole, (start, end) => {
     if (combinedFormat.parse(sample, start, end, fields)) {
-      clf++;
+      combined++;
       if (hasQuotedTail(sample, fields.resumeAt, end)) tails++;
     } else if (vcombinedFormat.parse(sample, start, end, fields)) {
       vhost++;
     }
   });
-  if (vhost > clf) return { name: vcombinedFormat.name, count: vhost };
-  return { name: clf > 0 && tails * 2 < clf ? commonFormat.name : combinedFormat.name, count: clf };
+  return { combined, vhost, tails };
 }
 
 function hasQuotedTail(buf: Buffer, start: number, end: number): boolean {
@@ -258,7 +289,12 @@ function hasQuotedTail(buf: Buffer, start: number, end: number): boolean {
  * The format to read a file with: the one the user named, the custom format string's (nginx or Apache), or
  * the detected one.
  */
-export function chooseFormat(requested: string, options: FormatOptions, sample: () => { bytes: Buffer; whole: boolean }): Detection {
+export function chooseFormat(
+  requested: string,
+  options: FormatOptions,
+  sample: () => { bytes: Buffer; whole: boolean },
+  clfCounter?: ClfSampleCounter,
+): Detection {
   if (requested !== 'auto') return { name: requested, detected: false, tried: [requested] };
   if (options.logFormat !== undefined) {
     const name = customFormatName(options.logFormat);
@@ -269,7 +305,7 @@ export function chooseFormat(requested: string, options: FormatOptions, sample: 
     return { name: prefixed, detected: false, tried: [prefixed] };
   }
   const { bytes, whole } = sample();
-  return detectFormat(bytes, options, whole);
+  return detectFormat(bytes, options, whole, false, clfCounter);
 }
 
 /** Which server's syntax a `--log-format` string is in: nginx (`$variables`) or Apache (`%directives`). */

@@ -16,7 +16,7 @@ import { nginxDefinition } from './nginx-format.js';
 import { checkW3cFields, w3cDefinition } from './w3c.js';
 
 export { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
-export { chooseFormat, detectFormat, type Detection } from './detect.js';
+export { chooseFormat, countClf, detectFormat, type ClfSampleCounter, type ClfSampleCounts, type Detection } from './detect.js';
 export { COMPOSE_PREFIX } from './compose.js';
 
 function stateless(format: LineFormat, description: string): FormatDefinition {

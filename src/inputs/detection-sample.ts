@@ -43,13 +43,17 @@ export class DetectionSample {
     return this.maxBytes - this.size;
   }
 
-  /** Takes a copy of `piece` (only lent), up to the cap; returns `enough`. */
-  push(piece: Uint8Array): boolean {
+  /**
+   * Takes `piece` up to the cap, a copy of it unless `owned` (the caller gives it up: no copy needed); returns
+   * `enough`.
+   */
+  push(piece: Uint8Array, owned = false): boolean {
     const take = Math.min(piece.length, this.maxBytes - this.size);
     if (take <= 0) return true;
-    const copy = Buffer.from(piece.subarray(0, take));
+    const copy = owned ? Buffer.from(piece.buffer, piece.byteOffset, take) : Buffer.from(piece.subarray(0, take));
     let p = 0;
-    while (p < copy.length) {
+    // Lines are told apart only until enough data lines are seen; after that only the last line end matters.
+    while (p < copy.length && this.dataLines < MIN_DATA_LINES) {
       if (!this.lineStarted) {
         this.lineStarted = true;
         this.lineIsData = copy[p] !== HASH && copy[p] !== LF && copy[p] !== CR;
@@ -61,6 +65,10 @@ export class DetectionSample {
       this.wholeBytes = this.size + lf + 1;
       p = lf + 1;
     }
+    if (this.dataLines >= MIN_DATA_LINES) {
+      const last = copy.lastIndexOf(LF);
+      if (last >= p) this.wholeBytes = this.size + last + 1;
+    }
     this.pieces.push(copy);
     this.size += copy.length;
     return this.enough;
@@ -68,6 +76,12 @@ export class DetectionSample {
 
   /** The text held, in one buffer. */
   bytes(): Buffer {
-    return this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.size);
+    const [first] = this.pieces;
+    // Pieces read one after another into one buffer are one view of it, with no copy.
+    const adjacent = this.pieces.every(
+      (piece, i) => i === 0 || (piece.buffer === first.buffer && piece.byteOffset === this.pieces[i - 1].byteOffset + this.pieces[i - 1].length),
+    );
+    if (this.pieces.length === 1 || (this.pieces.length > 1 && adjacent)) return Buffer.from(first.buffer, first.byteOffset, this.size);
+    return Buffer.concat(this.pieces, this.size);
   }
 }

@@ -4,7 +4,7 @@
 
 import { closeSync, statSync } from 'node:fs';
 import { formatCount } from '../base/numbers.js';
-import { chooseFormat, type Detection, type FormatOptions } from '../formats/index.js';
+import { chooseFormat, type ClfSampleCounter, type Detection, type FormatOptions } from '../formats/index.js';
 import { byteOrderMarkLength } from './byte-order-mark.js';
 import { DETECT_BYTES, DetectionSample } from './detection-sample.js';
 import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
@@ -33,6 +33,8 @@ export interface PlannedFile {
    * (ProbeOptions.detectUpTo), the requested one (maybe `auto`): its producer settles it.
    */
   readonly format: string;
+  /** A plain file's first text byte: past a UTF-8 byte-order mark (which belongs to no line), as probed. */
+  readonly textStart?: number;
 }
 
 /** An input as probed: what the plan needs of it (PlannedFile), and how its format was chosen. */
@@ -45,7 +47,14 @@ export interface ProbedFile extends PlannedFile {
  * Opens `path` and says what it holds. Throws an unreadable-input error when it cannot be opened, or when it is
  * compressed in a way logsift cannot read.
  */
-export function probeFile(input: number, path: string, format: string, options: FormatOptions = {}, detectUpTo = 0): ProbedFile {
+export function probeFile(
+  input: number,
+  path: string,
+  format: string,
+  options: FormatOptions = {},
+  detectUpTo = 0,
+  clfCounter?: ClfSampleCounter,
+): ProbedFile {
   const { fd, size } = openFile(path);
   try {
     const leftToProducer = format === 'auto' && size <= detectUpTo;
@@ -54,8 +63,8 @@ export function probeFile(input: number, path: string, format: string, options: 
     const compression = detectCompression(head);
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
-    if (leftToProducer) return { input, path, size, compression, format };
-    const detection = chooseFormat(format, options, () => detectionSample(fd, head, size));
+    if (leftToProducer) return { input, path, size, compression, format, textStart: byteOrderMarkLength(head) };
+    const detection = chooseFormat(format, options, () => detectionSample(fd, head, size), clfCounter);
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
     closeSync(fd);
@@ -66,26 +75,39 @@ export function probeFile(input: number, path: string, format: string, options: 
  * The format of an open plain file of `size` bytes, from its first text, as probeFile finds it: for a file whose
  * detection was left to the producer that reads it.
  */
-export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions): Detection {
-  const head = readHead(fd, size, DETECT_BYTES);
-  return chooseFormat(format, options, () => detectionSample(fd, head, size));
+export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions, clfCounter?: ClfSampleCounter): Detection {
+  // Room for the head and the read after it in one buffer: a sample that ends there is one piece, not a concatenation.
+  const area = Buffer.allocUnsafeSlow(Math.min(size, 2 * DETECT_BYTES));
+  const head = area.subarray(0, readInto(fd, area.subarray(0, DETECT_BYTES), 0));
+  return chooseFormat(format, options, () => detectionSample(fd, head, size, area.subarray(head.length)), clfCounter);
 }
 
 /**
  * The first text of a plain file for detection: `head`, read on until it holds the first whole lines however
  * long they are (inputs/detection-sample.ts); `whole` once it reached the end the file had when probed.
  */
-function detectionSample(fd: number, head: Buffer, size: number): { bytes: Buffer; whole: boolean } {
+function detectionSample(fd: number, head: Buffer, size: number, next?: Buffer): { bytes: Buffer; whole: boolean } {
   const sample = new DetectionSample();
   let at = head.length;
-  let enough = sample.push(head);
+  // The head and every chunk but a reused one are the sample's own: taken without a copy.
+  let enough = sample.push(head, true);
   let chunk = Buffer.allocUnsafe(DETECT_BYTES);
+  // `next`: room right after the head, for the first read (up to the size the file was planned with).
+  let first = next !== undefined && next.length > 0;
   while (!enough && at < size) {
-    const got = readInto(fd, chunk, at);
+    const got = first ? readInto(fd, next!, at) : readInto(fd, chunk, at);
+    if (first) {
+      first = false;
+      if (got === 0) break;
+      at += got;
+      enough = sample.push(next!.subarray(0, got), true);
+      continue;
+    }
     if (got === 0) break;
     at += got;
-    enough = sample.push(chunk.subarray(0, got));
-    if (chunk.length < 4 * 1024 * 1024) chunk = Buffer.allocUnsafe(chunk.length * 2); // long lines: fewer reads
+    const replaced = chunk.length < 4 * 1024 * 1024; // long lines: bigger chunks, fewer reads
+    enough = sample.push(chunk.subarray(0, got), replaced);
+    if (replaced) chunk = Buffer.allocUnsafe(chunk.length * 2);
   }
   const bytes = sample.bytes();
   return { bytes: bytes.subarray(byteOrderMarkLength(bytes)), whole: at >= size && sample.size === at };
@@ -129,6 +151,8 @@ export interface ProbeOptions {
    * with many small files, detection is most of the work, and the producers share it. Default 0: none.
    */
   readonly detectUpTo?: number;
+  /** Counts a sample's CLF-family lines for detection faster than the JS parsers (the kernel's, from scan/). */
+  readonly clfCounter?: ClfSampleCounter;
 }
 
 /** Probes every input in order; an unreadable one fails the lot, or with skipUnreadable is left out. */
@@ -139,7 +163,7 @@ export async function probeInputs(inputs: readonly Input[], options: ProbeOption
       const number = probed.files.length;
       try {
         if (input.kind === 'file') {
-          probed.files.push(probeFile(number, input.path, options.format, options.formatOptions, options.detectUpTo));
+          probed.files.push(probeFile(number, input.path, options.format, options.formatOptions, options.detectUpTo, options.clfCounter));
         } else {
           const relay = await PipeRelay.open(input.path, options.stdin ?? process.stdin).catch((error: unknown) => {
             throw asUnreadable(input.path, error) ?? error;

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { formatDefinition } from '../formats/index.js';
 import type { PlannedFile } from '../inputs/probe.js';
 import { withFormatState } from './header-state.js';
-import { planRanges, type PlanOptions } from './ranges.js';
+import { planRanges, rangeCount, type PlanOptions } from './ranges.js';
 import type { RangeTask, StreamTask, Task } from './tasks.js';
 
 /**
@@ -41,6 +41,11 @@ export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes
   for (const file of plain) {
     if (file.size === 0) continue;
     const share = Math.max(1, Math.round((producers * file.size) / totalBytes));
+    // One range whose start the probe already read (a small file): no need to open the file again.
+    if (file.textStart !== undefined && rangeCount(file.size, { producers: share, rangeBytes }) === 1) {
+      if (file.size > file.textStart) tasks.push({ kind: 'range', input: file.input, path: file.path, start: file.textStart, end: file.size, format: file.format });
+      continue;
+    }
     const fd = openSync(file.path, 'r');
     try {
       const ranges = planRanges(fd, file.size, { producers: share, rangeBytes });

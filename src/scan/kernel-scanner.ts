@@ -7,6 +7,7 @@
 // the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
+import type { ClfSampleCounter } from '../formats/detect.js';
 import type { LineFormat } from '../formats/fields.js';
 import { JsonFormat } from '../formats/json.js';
 import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
@@ -46,6 +47,36 @@ export function kernelSupports(format: string | LineFormat): boolean {
   if (!KERNEL_FORMATS.has(name) || loadKernelModule() === null) return false;
   if (typeof format === 'string' || KERNEL_FORMATS.get(name) !== JSON_KIND) return true;
   return format instanceof JsonFormat && format.kernelLayout() !== undefined;
+}
+
+/** The kernel instance detection counts samples with, and the room it holds for one (one per thread). */
+let sampleKernel: { readonly kernel: KernelExports; at: number; room: number } | undefined;
+
+/**
+ * Format detection's CLF-family count (formats/detect.ts countClf) done by the kernel, or undefined without
+ * one: for small files detected one by one, where the JS parsers' pass over each sample was most of the work.
+ */
+export function kernelClfCounter(): ClfSampleCounter | undefined {
+  const module = loadKernelModule();
+  if (!module) return undefined;
+  return (sample, whole) => {
+    const state = (sampleKernel ??= { kernel: instantiate(module), at: 0, room: 0 });
+    const { kernel } = state;
+    if (state.room < sample.length + 1) {
+      if (state.room > 0) kernel.release(state.at);
+      state.room = Math.max(sample.length + 1, 64 * 1024 + 1);
+      state.at = kernel.allocate(state.room);
+    }
+    const memory = new Uint8Array(kernel.memory.buffer);
+    memory.set(sample, state.at);
+    memory[state.at + sample.length] = 0x0a; // the kernel may read the byte past a line's end, as JS reads undefined there
+    kernel.sampleClf(state.at, state.at + sample.length, whole ? 1 : 0);
+    return {
+      combined: kernel.sampleCombined.value as number,
+      vhost: kernel.sampleVhost.value as number,
+      tails: kernel.sampleTails.value as number,
+    };
+  };
 }
 
 /** The groups of a kernel's table as a CountsPartial (copies); leaves the table empty. */

@@ -12,7 +12,7 @@
 
 import { closeSync, openSync } from 'node:fs';
 import { AnalysisState } from '../analyses/analysis-state.js';
-import { createFormat, type FormatOptions, type LineFormat } from '../formats/index.js';
+import { createFormat, type ClfSampleCounter, type FormatOptions, type LineFormat } from '../formats/index.js';
 import { detectFileFormat } from '../inputs/probe.js';
 import { RangeReader, type LineSink } from '../inputs/range-reader.js';
 import { STDIN } from '../inputs/resolve.js';
@@ -25,7 +25,7 @@ import { emptyStats, type FileStats, type ScanStats, type StreamReport } from '.
 import type { CountsPartial, ScanPartial } from '../tables/partial.js';
 import { AnalysisScanner } from './analysis-scanner.js';
 import { FieldKernelScanner, fieldKernelSupports } from './field-kernel-scanner.js';
-import { KernelScanner, kernelSupports, type KernelMode } from './kernel-scanner.js';
+import { KernelScanner, kernelClfCounter, kernelSupports, type KernelMode } from './kernel-scanner.js';
 import { LineScanner } from './line-scanner.js';
 
 /** What every task of a run is scanned with: fixed for the life of a producer. Plain data. */
@@ -66,6 +66,8 @@ export class TaskScanner {
   private readonly scanners: FormatScanners;
   private readonly file = new OpenFile();
   private matchedHandedOver = 0;
+  /** Detection of a small file's format counts its CLF-family lines with the kernel, where there is one. */
+  private readonly clfCounter: ClfSampleCounter | undefined;
 
   constructor(
     private readonly config: ScanConfig,
@@ -74,6 +76,7 @@ export class TaskScanner {
     this.table = new GroupTable(config.statusColumns.length);
     this.analysis = config.analysis && new AnalysisState(config.analysis, this.table);
     this.scanners = new FormatScanners(config, this.table, this.analysis);
+    this.clfCounter = config.kernel ? kernelClfCounter() : undefined;
   }
 
   /** Line counts of every task scanned so far, by input index. */
@@ -95,7 +98,8 @@ export class TaskScanner {
     if (task.kind === 'range') {
       const fd = this.file.fdOf(task.path);
       // A small file's format may be left to its producer (inputs/probe.ts): then the task is the whole file.
-      const detection = task.format === 'auto' ? detectFileFormat(fd, task.end, task.format, config.formatOptions) : undefined;
+      const detection =
+        task.format === 'auto' ? detectFileFormat(fd, task.end, task.format, config.formatOptions, this.clfCounter) : undefined;
       const { format, reader, sink } = scanners.for(detection?.name ?? task.format);
       format.begin?.(task.state ?? []);
       reader.scanRange(fd, task.start, task.end, sink, onRead);

@@ -27,6 +27,11 @@ export interface KernelExports {
   /** `kind`: 0 Common/Combined, 1 vhost-Combined, 2 JSON lines (after jsonInit). */
   scan(start: number, end: number, out: number, maxRecords: number, kind: number, countHere: number): number;
   jsonInit(nodes: number, keys: number, clientPortRanks: number): void;
+  /** Format detection's CLF-family count of the sample in [start, end) (src/formats/detect.ts countClf). */
+  sampleClf(start: number, end: number, whole: number): void;
+  readonly sampleCombined: WebAssembly.Global;
+  readonly sampleVhost: WebAssembly.Global;
+  readonly sampleTails: WebAssembly.Global;
   wantedTable(): number;
   allocate(bytes: number): number;
   release(at: number): void;

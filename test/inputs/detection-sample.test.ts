@@ -52,15 +52,19 @@ test('whatever the pieces: the sample is a prefix of the text, and enough means 
     fc.constant(''),
   );
   fc.assert(
-    fc.property(fc.array(line, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 10 }), (lines, cuts) => {
+    fc.property(fc.array(line, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 10 }), fc.array(fc.boolean(), { minLength: 1 }), (lines, cuts, owned) => {
       const text = Buffer.from(lines.map((l) => l + '\n').join(''), 'latin1');
       const sample = new DetectionSample(150, 5000);
       let at = 0;
       let enough = false;
       for (let i = 0; at < text.length && !enough; i++) {
+        // Owned pieces are taken as they are (adjacent views of the text), lent ones copied.
         const piece = text.subarray(at, at + cuts[i % cuts.length]);
-        enough = sample.push(piece);
+        enough = sample.push(piece, owned[i % owned.length]);
         at += piece.length;
+        // Enough exactly once the text so far holds it.
+        const whole = wholeLines(text, at);
+        assert.equal(enough, at >= 5000 || (whole.bytes >= 150 && whole.data >= MIN_DATA_LINES));
       }
       const bytes = sample.bytes();
       assert.ok(bytes.equals(text.subarray(0, bytes.length)));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RangeTask, Task } from '../../src/plan/tasks.js';
 import { planTasks } from '../../src/plan/plan-tasks.js';
-import { type PlannedFile } from '../../src/inputs/probe.js';
+import { probeFile, type PlannedFile } from '../../src/inputs/probe.js';
 
 let dir: string;
 const line = (i: number): string => `10.0.0.${i % 250} - - [10/Oct/2000:13:55:36 -0700] "GET /${i} HTTP/1.0" 404 12\n`;
@@ -69,5 +69,17 @@ describe('planTasks', () => {
       }
     }
     assert.ok(tasks.filter((task: Task) => task.input === 0).length > 3);
+  });
+
+  test('a small file left to its producer is one range from where the probe saw its text start, as if read again', () => {
+    for (const [name, text] of [['bom.log', '\ufeff' + line(1) + line(2)], ['plain.log', line(1)], ['just-bom.log', '\ufeff'], ['tiny.log', 'ab']] as const) {
+      writeFileSync(join(dir, name), text);
+      const probed = probeFile(0, join(dir, name), 'auto', {}, 1 << 20);
+      assert.notEqual(probed.textStart, undefined);
+      const { textStart: _, ...unprobed } = probed;
+      for (const producers of [1, 3]) {
+        assert.deepEqual(planTasks([probed], { producers, rangeBytes: 1 << 20 }), planTasks([unprobed], { producers, rangeBytes: 1 << 20 }));
+      }
+    }
   });
 });
