@@ -40,6 +40,9 @@ export function twoDigits(p: usize): i32 {
   return <u32>a <= 9 && <u32>b <= 9 ? a * 10 + b : -1;
 }
 
+/** The last epoch second an epoch number may name (src/formats/timestamps.ts LAST_EPOCH_SECOND: 9999-12-31). */
+export const LAST_EPOCH_SECOND: f64 = 253402300799;
+
 /** An instant and its UTC offset in one number (src/base/time.ts packStamp). */
 export function packStamp(epochSeconds: f64, offsetMinutes: i32): f64 {
   return epochSeconds * 4096 + <f64>(offsetMinutes + 2048);

@@ -1,6 +1,7 @@
 // The time readers of the JSON-lines kernel (AssemblyScript, kernel/json.ts's): an ISO 8601 string or an epoch
 // number, read as src/formats/timestamps.ts reads them (parseIsoTime, parseEpochAnyUnit), the last answer kept
 // for a line that repeats the same bytes.
+import { LAST_EPOCH_SECOND } from './civil';
 
 const SP: u32 = 0x20;
 const COMMA: u32 = 0x2c;
@@ -176,6 +177,7 @@ function parseEpochOnce(p: usize, end: usize): f64 {
   const unitDigits = digits <= 11 ? 0 : digits <= 14 ? 3 : digits <= 17 ? 6 : 9;
   let seconds: f64 = 0;
   for (let i = 0; i < digits - unitDigits; i++) seconds = seconds * 10 + <f64>digit(p + <usize>i);
+  if (seconds > LAST_EPOCH_SECOND) return NaN;
   scanEnd = skipFraction(q, end);
   return packStamp(seconds, 0);
 }

@@ -4,7 +4,7 @@
 // A line it cannot read as parse would is handed back to JS (scan returns false), so it never has to be
 // complete, only exact on what it accepts.
 
-import { findByte, packStamp, twoDigits } from './civil';
+import { findByte, LAST_EPOCH_SECOND, packStamp, twoDigits } from './civil';
 import { civilStamp, clfTime, digitAt, isoTime, monthByName, monthOfKey, skipFraction, timeEnd, utcOffset } from './field-time';
 import { accept } from './field-line';
 
@@ -163,6 +163,7 @@ function readPart(kind: u32, unitDigits: u32, p: usize, end: usize): usize {
       const secondDigits = <i32>(q - p) - <i32>unitDigits;
       let seconds: f64 = 0;
       for (let i: i32 = 0; i < secondDigits; i++) seconds = seconds * 10 + <f64>digitAt(p + <usize>i);
+      if (seconds > LAST_EPOCH_SECOND) return 0;
       return stampPart(packStamp(seconds, 0), skipFraction(q, end));
     }
     case YEAR4: {

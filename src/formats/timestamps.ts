@@ -118,6 +118,12 @@ export function parseIsoTime(buf: Buffer, p: number, end: number): number {
 }
 
 /**
+ * The last second of 9999-12-31 UTC: epoch numbers past it name no time an ISO date can be written for (and
+ * past 2^41 seconds a stamp would lose whole seconds), so they are not a time. The kernels use the same bound.
+ */
+export const LAST_EPOCH_SECOND = 253402300799;
+
+/**
  * A number of `unitsPerSecond` (1, 1e3, 1e6 or 1e9) since the epoch at p (`1646861401.5241024` seconds,
  * `1590992808281` ms ...) as a UTC stamp, or NaN. Sets scan.end. Whole seconds are taken from the leading
  * digits, so nanosecond counts beyond 2^53 stay exact.
@@ -129,6 +135,7 @@ export function parseEpoch(buf: Buffer, p: number, end: number, unitsPerSecond: 
   const secondDigits = q - p - Math.round(Math.log10(unitsPerSecond));
   let seconds = 0;
   for (let i = 0; i < secondDigits; i++) seconds = seconds * 10 + digit(buf, p + i);
+  if (seconds > LAST_EPOCH_SECOND) return NaN; // past 9999 (a count of ms read as seconds): no instant we can write
   scan.end = skipFraction(buf, q, end);
   return packStamp(seconds, 0);
 }

@@ -90,4 +90,12 @@ describe('nginx log_format', () => {
     // Broken after the status: still counted, the broken details unset.
     assert.deepEqual(parseOne(f, ok.replace('"curl"', '"curl'))?.userAgent, undefined);
   });
+
+  test('$msec past 9999-12-31 (milliseconds where seconds belong) is a bad time, not a crash when written', () => {
+    const f = createFormat('nginx', { logFormat: '$remote_addr $msec $status' });
+    assert.equal(parseOne(f, '192.0.2.1 253402300799.999 404')?.time, '9999-12-31T23:59:59+00:00');
+    assert.equal(parseOne(f, '192.0.2.1 253402300800 404'), undefined);
+    assert.equal(parseOne(f, '192.0.2.1 1700000000123.456 404'), undefined);
+    assert.equal(parseOne(f, '192.0.2.1 99999999999999999999 404'), undefined);
+  });
 });
