@@ -1,5 +1,5 @@
 // Small byte and calendar helpers of the scan kernels (AssemblyScript): finding a byte with SIMD, two digits,
-// civil dates to days, stamps packed as src/base/time.ts packs them.
+// civil dates to days, UTC offsets, stamps packed as src/base/time.ts packs them.
 
 /** The first `byte` in [p, end), or end (16 bytes at a time). */
 export function findByte(p: usize, end: usize, byte: u32): usize {
@@ -68,4 +68,32 @@ export function isValidDate(year: i32, month: i32, day: i32): bool {
   if (month < 1 || month > 12 || day < 1) return false;
   if (month == 2) return day <= (isLeap(year) ? 29 : 28);
   return day <= (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31);
+}
+
+/** Where the UTC offset utcOffset read last ends. */
+export let offsetEnd: usize = 0;
+
+/** timestamps.ts parseOffset: `Z`, `+HH:MM`, `+HHMM` or `+HH` at p in minutes, or NaN; sets offsetEnd. */
+export function utcOffset(p: usize, end: usize): f64 {
+  if (p >= end) return NaN;
+  const c = <u32>load<u8>(p);
+  if (c == 0x5a || c == 0x7a) {
+    offsetEnd = p + 1;
+    return 0;
+  }
+  if ((c != 0x2b && c != 0x2d) || end - p < 3) return NaN;
+  const oh = twoDigits(p + 1);
+  let om: i32 = 0;
+  let q = p + 3;
+  if (q < end && <u32>load<u8>(q) == 0x3a) { // :
+    if (end - q < 3) return NaN;
+    om = twoDigits(q + 1);
+    q += 3;
+  } else if (end - q >= 2 && <u32>(<i32>load<u8>(q) - 0x30) <= 9) {
+    om = twoDigits(q);
+    q += 2;
+  }
+  if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
+  offsetEnd = q;
+  return <f64>((c == 0x2d ? -1 : 1) * (oh * 60 + om));
 }

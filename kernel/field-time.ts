@@ -2,7 +2,7 @@
 // src/formats/timestamps.ts (or clf.ts, haproxy.ts) byte for byte, and says where it stopped in `timeEnd`
 // (the JS `scan.end`), so the kernel accepts a time exactly when the JS parser does.
 
-import { daysFromCivil, isValidDate, packStamp, twoDigits } from './civil';
+import { daysFromCivil, isValidDate, offsetEnd, packStamp, twoDigits, utcOffset } from './civil';
 
 const SP: u32 = 0x20;
 const COLON: u32 = 0x3a;
@@ -92,30 +92,6 @@ export function skipFraction(q: usize, end: usize): usize {
   return q;
 }
 
-/** timestamps.ts parseOffset: `Z`, `+HH:MM`, `+HHMM` or `+HH` at p in minutes, or NaN; sets timeEnd. */
-export function utcOffset(p: usize, end: usize): f64 {
-  if (p >= end) return NaN;
-  const c = <u32>load<u8>(p);
-  if (c == 0x5a || c == 0x7a) {
-    timeEnd = p + 1;
-    return 0;
-  }
-  if ((c != 0x2b && c != 0x2d) || end - p < 3) return NaN;
-  const oh = twoDigits(p + 1);
-  let om: i32 = 0;
-  let q = p + 3;
-  if (q < end && <u32>load<u8>(q) == COLON) {
-    if (end - q < 3) return NaN;
-    om = twoDigits(q + 1);
-    q += 3;
-  } else if (end - q >= 2 && digitAt(q) >= 0) {
-    om = twoDigits(q);
-    q += 2;
-  }
-  if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
-  timeEnd = q;
-  return <f64>((c == 0x2d ? -1 : 1) * (oh * 60 + om));
-}
 
 // The last `YYYY-MM-DDT` and `+hh:mm` around a time isoTime read in that shape, their midnight and offset.
 const ISO_SHAPE: usize = memory.data(18);
@@ -168,10 +144,8 @@ function isoTimeRead(p: usize, end: usize): f64 {
   if (isNaN(seconds)) return NaN;
   const after = timeEnd;
   let offset = utcOffset(after, end);
-  if (isNaN(offset)) {
-    offset = 0;
-    timeEnd = after;
-  }
+  if (isNaN(offset)) offset = 0;
+  else timeEnd = offsetEnd;
   timeOffset = <i32>offset;
   return packStamp(days * 86400 + seconds - offset * 60, <i32>offset);
 }

@@ -1,7 +1,7 @@
 // The time readers of the JSON-lines kernel (AssemblyScript, kernel/json.ts's): an ISO 8601 string or an epoch
 // number, read as src/formats/timestamps.ts reads them (parseIsoTime, parseEpochAnyUnit), the last answer kept
 // for a line that repeats the same bytes.
-import { LAST_EPOCH_SECOND } from './civil';
+import { LAST_EPOCH_SECOND, offsetEnd, utcOffset } from './civil';
 
 const SP: u32 = 0x20;
 const COMMA: u32 = 0x2c;
@@ -136,37 +136,14 @@ function parseIsoTimeOnce(p: usize, end: usize): f64 {
   if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return NaN;
   r = skipFraction(r, end);
   const seconds = <f64>(h * 3600 + m * 60 + s);
-  let offset = parseOffset(r, end);
+  let offset = utcOffset(r, end);
   if (isNaN(offset)) {
     offset = 0;
     scanEnd = r;
-  }
+  } else scanEnd = offsetEnd;
   return packStamp(days * 86400 + seconds - offset * 60, offset);
 }
 
-function parseOffset(p: usize, end: usize): f64 {
-  if (p >= end) return NaN;
-  const c = byteAt(p);
-  if (c == 0x5a || c == 0x7a) {
-    scanEnd = p + 1;
-    return 0;
-  }
-  if ((c != 0x2b && c != 0x2d) || end - p < 3) return NaN;
-  const oh = twoDigits(p + 1);
-  let om = 0;
-  let q = p + 3;
-  if (q < end && byteAt(q) == COLON) {
-    if (end - q < 3) return NaN;
-    om = twoDigits(q + 1);
-    q += 3;
-  } else if (end - q >= 2 && digit(q) >= 0) {
-    om = twoDigits(q);
-    q += 2;
-  }
-  if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
-  scanEnd = q;
-  return <f64>((c == 0x2d ? -1 : 1) * (oh * 60 + om));
-}
 
 /** An epoch number, its unit (s, ms, µs, ns) guessed from its integer digits, as a UTC stamp; whole seconds. */
 function parseEpochOnce(p: usize, end: usize): f64 {

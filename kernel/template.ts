@@ -4,8 +4,8 @@
 // A line it cannot read as parse would is handed back to JS (scan returns false), so it never has to be
 // complete, only exact on what it accepts.
 
-import { findByte, LAST_EPOCH_SECOND, packStamp, twoDigits } from './civil';
-import { civilStamp, clfTime, digitAt, isoTime, monthByName, monthOfKey, skipFraction, timeEnd, utcOffset } from './field-time';
+import { findByte, LAST_EPOCH_SECOND, offsetEnd, packStamp, twoDigits, utcOffset } from './civil';
+import { civilStamp, clfTime, digitAt, isoTime, monthByName, monthOfKey, skipFraction, timeEnd } from './field-time';
 import { accept } from './field-line';
 
 const SP: u32 = 0x20;
@@ -206,7 +206,7 @@ function readPart(kind: u32, unitDigits: u32, p: usize, end: usize): usize {
       const o = utcOffset(p, end);
       if (isNaN(o)) return 0;
       offset = <i32>o;
-      return timeEnd;
+      return offsetEnd;
     }
     case LETTERS: {
       const q = letters(p, end);
