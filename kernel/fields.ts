@@ -11,7 +11,7 @@
 // it holds is the W3C layout JS gives it (`w3cLayout`). Counting, records and the table are as in clf.ts.
 
 import { tableAdd } from './table';
-import { findByte, packStamp } from './civil';
+import { findByteWide, packStamp } from './civil';
 import { cachedIsoDays, isoTime, timeEnd, timeOfDay } from './field-time';
 import { accept, clientEnd, clientStart, fieldEnd, separatorAt, setClientAddress, skipFields, stamp, status, threeDigitStatus } from './field-line';
 import { parseTemplate } from './template';
@@ -113,7 +113,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, form
   let n: u32 = 0;
   handBack = 0;
   while (n < maxRecords) {
-    const newline = findByte(lineStart, end, LF);
+    const newline = findByteWide(lineStart, end, LF);
     if (newline == end) break;
     let lineEnd = newline;
     if (lineEnd > lineStart && <u32>load<u8>(lineEnd - 1) == CR) lineEnd--;
