@@ -10,7 +10,7 @@
 // it (src/scan/field-kernel-scanner.ts). So the kernel never calls a line malformed, and the only format state
 // it holds is the W3C layout JS gives it (`w3cLayout`). Counting, records and the table are as in clf.ts.
 
-import { tableAdd } from './table';
+import { tableFlush, tableQueue } from './table';
 import { findByteWide } from './civil';
 import { isoTime, timeEnd } from './field-time';
 import { accept, clientEnd, clientStart, fieldEnd, setClientAddress, skipFields, stamp, status, threeDigitStatus } from './field-line';
@@ -105,7 +105,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, form
       const column = <u32>load<u8>(WANTED + status);
       if (column != 0 && countHere) {
         matched++;
-        tableAdd(clientStart, clientEnd, column - 1, stamp);
+        tableQueue(clientStart, clientEnd, column - 1, stamp);
       } else if (column != 0) {
         matched++;
         const record = out + <usize>n * RECORD_BYTES;
@@ -121,6 +121,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, form
     }
     lineStart = newline + 1;
   }
+  tableFlush(); // the queued clients are in this chunk
   records = n;
   return lineStart;
 }
