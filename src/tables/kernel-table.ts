@@ -5,7 +5,7 @@
 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import { GroupTable } from './group-table.js';
-import { recordBytesFor, type CountsPartial } from './partial.js';
+import { PARTIAL_SLOT_INTS, recordBytesFor, TABLE_SLOT_INTS, type CountsPartial } from './partial.js';
 
 /**
  * A kernel table's arrays as views of its memory, key ends and records cut to the rows (the room past them is
@@ -16,7 +16,7 @@ export interface KernelTableArrays {
   readonly keyBytes: Uint8Array;
   readonly keyEnds: Int32Array;
   readonly records: Uint8Array;
-  /** In GroupTable's layout and hash too: a consumer can adopt them (tables/group-table.ts). */
+  /** In GroupTable's layout and hash too (row + 1, hash): a GroupTable can be made over them (tables/group-table.ts). */
   readonly slots: Int32Array;
 }
 
@@ -28,7 +28,7 @@ export function kernelTableArrays(kernel: KernelExports, width: number): KernelT
     keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
     keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), rows),
     records: new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4)),
-    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
+    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * TABLE_SLOT_INTS),
   };
 }
 
@@ -112,7 +112,12 @@ export class KernelMerger {
     new Uint8Array(memory, kernel.tableKeyBytes(), keyBytes.length).set(keyBytes);
     new Int32Array(memory, kernel.tableKeyEnds(), keyEnds.length).set(keyEnds);
     new Uint8Array(memory, kernel.tableRecords(), records.length).set(records);
-    new Int32Array(memory, kernel.tableSlots(), slots.length).set(slots);
+    // Row and hash of each slot; the key's place is in the key ends.
+    const into = new Int32Array(memory, kernel.tableSlots(), (slots.length / PARTIAL_SLOT_INTS) * TABLE_SLOT_INTS);
+    for (let from = 0, to = 0; from < slots.length; from += PARTIAL_SLOT_INTS, to += TABLE_SLOT_INTS) {
+      into[to] = slots[from];
+      into[to + 1] = slots[from + 1];
+    }
   }
 
   /**
