@@ -2,24 +2,26 @@
 // right where the scan found it, with no trip to JS per line.
 //
 // It is src/tables/group-table.ts GroupTable in AssemblyScript, with the same hash (FNV-1a), the same probing and,
-// on purpose, the same layout: hash slots of row + 1, hash, key start and key length (u32 each), and records of
-// 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
-// So a producer hands its table over as it is (groups.ts partialOf), and the consumer merges partials into one
-// of these too (src/tables/kernel-table.ts: tableAdopt, tableMerge), then ranks and writes it (rank.ts, csv.ts).
+// on purpose, the same layout: hash slots of row + 1 and hash (u32 each; a key's place is in keyEnds), and records
+// of 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
+// So a producer hands its table over nearly as it is (scan/kernel-scanner.ts takeTable: a partial's slots also
+// hold each key's place), and the consumer merges partials into one of these too (src/tables/kernel-table.ts:
+// tableAdopt, tableMerge), then ranks and writes it (rank.ts, rows.ts).
 // Memory comes from the runtime's allocator (TLSF): a grown array is copied to a new place and the old one freed.
 // WebAssembly memory never shrinks and a freed array is seldom reused, so what counts is what was ever written:
 // the rows' arrays (keys, key ends, records) grow eight or sixteen times over, and a record is set up only when
 // its row is inserted, so the room past the rows is never written (its pages never become resident). The hash
-// slots, zeroed whole as they are made, still grow by two (four made producers' tables and partials bigger).
-// Growing all by two, the consumer's table for a million clients had written 246 MB to hold 132 MB.
+// slots, zeroed whole as they are made, still grow by two (four made producers' tables and partials bigger), so
+// the old ones add up to nearly the last: 8 bytes a slot (not 16, with the key's place) halves both. Growing all
+// by two, with 16-byte slots, the consumer's table for a million clients had written 246 MB to hold 132 MB.
 //
 // (A layout with each group's key and numbers in one 128-byte slot, one memory trip per count instead of three,
 // measured no faster here and took four times the memory; this one stays.)
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 16777619;
-/** Bytes per hash slot: row + 1 (0 = empty), hash, key start, key length (u32 each). */
-const SLOT_BYTES: usize = 16;
+/** Bytes per hash slot: row + 1 (0 = empty), hash (u32 each). */
+const SLOT_BYTES: usize = 8;
 /** The rows' arrays grow this many times over (a power of two); keys sixteen (a million IPv6 clients then fit the second). */
 const ROW_GROWTH: u32 = 8;
 const KEY_GROWTH: usize = 16;
@@ -120,8 +122,9 @@ export function rowKeyEnd(row: u32): usize {
 /**
  * Makes the (empty) table ready to take a partial whole, the consumer's first: room for `rows` groups and a
  * quarter more, `keyLength` bytes of keys, and `partialSlots` hash slots (the partial's own count). JS then
- * copies the partial's keys, key ends, records and slots to tableKeyBytes() ... tableSlots(): one memcpy each,
- * where adding its groups one by one would cost a cache miss or more each, for nothing (none can be found).
+ * copies the partial's keys, key ends and records to tableKeyBytes() ... tableRecords(), one memcpy each, and
+ * its slots' row and hash to tableSlots() (the places stay: same hashes, as many slots), where adding its groups
+ * one by one would cost a cache miss or more each, for nothing (none can be found).
  */
 export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void {
   release();
@@ -213,7 +216,11 @@ export function tableFlush(): void {
   for (let i: u32 = 0; i < count; i++) {
     const slot = slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES;
     const entry = load<u32>(slot);
-    if (entry != 0) touched += load<u32>(records + <usize>(entry - 1) * recordBytes) + <u32>load<u8>(keyBytes + <usize>load<u32>(slot, 8));
+    if (entry != 0) touched += load<u32>(records + <usize>(entry - 1) * recordBytes) + load<u32>(keyEnds + (<usize>(entry - 1) << 2));
+  }
+  for (let i: u32 = 0; i < count; i++) {
+    const entry = load<u32>(slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES);
+    if (entry != 0) touched += <u32>load<u8>(keyBytes + rowKeyStart(entry - 1));
   }
   store<u32>(TOUCHED, touched);
   for (let i: u32 = 0; i < count; i++) {
@@ -269,8 +276,9 @@ function rowAt(start: usize, end: usize, h: u32): u32 {
     const at = slots + <usize>slot * SLOT_BYTES;
     const entry = load<u32>(at);
     if (entry == 0) return insert(start, end, h, at);
-    if (load<u32>(at, 4) == h && load<u32>(at, 12) == length && sameBytes(keyBytes + <usize>load<u32>(at, 8), start, length)) {
-      return entry - 1;
+    if (load<u32>(at, 4) == h) {
+      const keyStart = rowKeyStart(entry - 1);
+      if (rowKeyEnd(entry - 1) - keyStart == <usize>length && sameBytes(keyBytes + keyStart, start, length)) return entry - 1;
     }
     slot = (slot + 1) & mask;
   }
@@ -317,8 +325,6 @@ function insert(start: usize, end: usize, hash: u32, at: usize): u32 {
   tableRows = row + 1;
   store<u32>(at, row + 1);
   store<u32>(at, hash, 4);
-  store<u32>(at, <u32>keyStart, 8);
-  store<u32>(at, <u32>(end - start), 12);
   if (tableRows * 2 > slotCount) rehash();
   return row;
 }
@@ -348,7 +354,7 @@ function rehash(): void {
     if (load<u32>(from) == 0) continue;
     let slot = load<u32>(from, 4) & mask;
     while (load<u32>(bigger + <usize>slot * SLOT_BYTES) != 0) slot = (slot + 1) & mask;
-    memory.copy(bigger + <usize>slot * SLOT_BYTES, from, SLOT_BYTES);
+    store<u64>(bigger + <usize>slot * SLOT_BYTES, load<u64>(from));
   }
   heap.free(slots);
   slots = bigger;

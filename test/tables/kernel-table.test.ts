@@ -197,4 +197,35 @@ describe('the kernel\'s merged table', () => {
       { numRuns: 40 },
     );
   });
+  test('merges a partial of many groups in batches, and hands over to a GroupTable mid-partial when a count would pass 2^32', () => {
+    const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
+    /** A producer's partial of groups `from` .. `to` - 1, group `big`'s counts set near the 32-bit limit. */
+    const partialOf = (from: number, to: number, big = -1) => {
+      const producer = new GroupTable(COLUMNS);
+      for (let g = from; g < to; g++) {
+        const k = Buffer.from(`2001:db8::${g.toString(16)}${'x'.repeat(g % 7)}`, 'latin1');
+        producer.add(k, 0, k.length, g % COLUMNS, packStamp(1.7e9 + g, 0));
+      }
+      const partial = producer.takePartial();
+      if (big < from || big >= to) return partial;
+      const records = partial.records.slice();
+      const words = new Uint32Array(records.buffer);
+      const perRecord = words.length / partial.keyEnds.length;
+      words[(big - from) * perRecord] = words[(big - from) * perRecord + 1 + (big % COLUMNS)] = 0xffff_fff0;
+      return { ...partial, records };
+    };
+    for (const big of [-1, 35_000]) {
+      const partials = [partialOf(34_990, 35_010, big), partialOf(0, 30_000), partialOf(25_000, 45_000, big)];
+      const reference = new GroupTable(COLUMNS);
+      const merger = KernelMerger.create(COLUMNS)!;
+      for (const partial of partials) {
+        reference.mergePartial(partial);
+        merger.merge(partial);
+      }
+      const { table, kernelTable } = merger.finish();
+      assert.equal(table.size, 45_000);
+      assert.deepEqual(content(table), content(reference));
+      assert.equal(kernelTable === undefined, big >= 0);
+    }
+  });
 });
