@@ -73,26 +73,31 @@ export function probeFile(
 
 /**
  * The format of an open plain file of `size` bytes, from its first text, as probeFile finds it: for a file whose
- * detection was left to the producer that reads it. `text`: the file's bytes from its start, already read (up
- * to `size`, fewer if it ended sooner); the sample is then taken from them, read in the same pieces (so it
- * stops where it would), and the file is read only past them.
+ * detection was left to the producer that reads it. `text`: the file's first bytes, read already (see fileSample).
  */
 export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions, clfCounter?: ClfSampleCounter, text?: Buffer): Detection {
-  // Room for the head and the read after it in one buffer: a sample that ends there is one piece, not a concatenation.
+  return chooseFormat(format, options, () => fileSample(fd, size, text), clfCounter);
+}
+
+/**
+ * The detection sample of an open plain file of `size` bytes, read after its head in one piece of the rest of
+ * the head's area (so that a sample ending there is one buffer). `text`: the file's bytes from its start, read
+ * already (up to `size`, fewer if it ended sooner): the sample is taken from them in the same pieces, so it ends
+ * where it would, and the file is read only past them.
+ */
+export function fileSample(fd: number, size: number, text?: Buffer): { bytes: Buffer; whole: boolean } {
   const areaLength = Math.min(size, 2 * DETECT_BYTES);
   if (text) {
     const head = text.subarray(0, Math.min(DETECT_BYTES, areaLength));
-    const fromText: PieceReader = (at, length) =>
-      // What a read would give: within the bytes read, or all there was when the file ended before `size`.
-      at + length <= text.length || text.length < size ? text.subarray(at, at + length) : readPiece(fd, at, length);
-    return chooseFormat(format, options, () => detectionSample(head, size, fromText, areaLength - head.length), clfCounter);
+    // What a read would give: within the bytes read, or all there was when the file ended before `size`.
+    const fromText: PieceReader = (at, length) => (at + length <= text.length || text.length < size ? text.subarray(at, at + length) : readPiece(fd, at, length));
+    return detectionSample(head, size, fromText, areaLength - head.length);
   }
   const area = Buffer.allocUnsafeSlow(areaLength);
   const head = area.subarray(0, readInto(fd, area.subarray(0, DETECT_BYTES), 0));
   const next = area.subarray(head.length);
-  const fromFile: PieceReader = (at, length, first) =>
-    first ? next.subarray(0, readInto(fd, next, at)) : readPiece(fd, at, length);
-  return chooseFormat(format, options, () => detectionSample(head, size, fromFile, next.length), clfCounter);
+  const fromFile: PieceReader = (at, length, first) => (first ? next.subarray(0, readInto(fd, next, at)) : readPiece(fd, at, length));
+  return detectionSample(head, size, fromFile, next.length);
 }
 
 /** The largest read of a sample (its first whole lines can be long): reads double up to it. */
