@@ -158,10 +158,13 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
 }
 
 // What sampleClf found: lines read as Combined, as vhost-Combined (and not as Combined), and Combined lines with
-// a quote after the status (a referrer or agent: Combined, not Common).
+// a quote after the status (a referrer or agent: Combined, not Common); the sample's lines, and those behind a
+// docker compose prefix (detect.ts composeLines, which JS then runs only when most carry one).
 export let sampleCombined: u32 = 0;
 export let sampleVhost: u32 = 0;
 export let sampleTails: u32 = 0;
+export let sampleLines: u32 = 0;
+export let samplePrefixed: u32 = 0;
 
 /**
  * Format detection's CLF-family pass (src/formats/detect.ts detectClf) over a sample in [start, end): each
@@ -172,6 +175,8 @@ export function sampleClf(start: usize, end: usize, whole: bool): void {
   let combined: u32 = 0;
   let vhost: u32 = 0;
   let tails: u32 = 0;
+  let lines: u32 = 0;
+  let prefixed: u32 = 0;
   let lineStart = start;
   while (lineStart < end) {
     const newline = findByte(lineStart, end, LF);
@@ -179,6 +184,8 @@ export function sampleClf(start: usize, end: usize, whole: bool): void {
     let lineEnd = newline;
     if (lineEnd > lineStart && <u32>load<u8>(lineEnd - 1) == CR) lineEnd--;
     if (lineEnd > lineStart) {
+      lines++;
+      if (composeLineStart(lineStart, lineEnd) != lineStart) prefixed++;
       if (parseLine(lineStart, lineEnd, false)) {
         combined++;
         if (findByte(statusEnd, lineEnd, QUOTE) < lineEnd) tails++;
@@ -191,6 +198,8 @@ export function sampleClf(start: usize, end: usize, whole: bool): void {
   sampleCombined = combined;
   sampleVhost = vhost;
   sampleTails = tails;
+  sampleLines = lines;
+  samplePrefixed = prefixed;
 }
 
 /** jsonLine, its fields taken as this file's. */

@@ -42,12 +42,18 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** The non-blank lines of a sample as (start, end) pairs, CR stripped: found once, read by every pass. */
+/**
+ * The non-blank lines of a sample as (start, end) pairs, CR stripped: found as far as a pass reads them (most
+ * passes stop after a few lines), once for every pass.
+ */
 interface SampleLines {
   readonly sample: Buffer;
   readonly whole: boolean;
-  readonly bounds: Int32Array;
-  readonly count: number;
+  bounds: Int32Array;
+  /** Lines found so far. */
+  found: number;
+  /** Where the next line starts; past the sample once all are found. */
+  next: number;
 }
 
 /** The last sample's lines: detection reads one sample in several passes (one per candidate, and more). */
@@ -55,28 +61,40 @@ let lastLines: SampleLines | undefined;
 
 function sampleLines(sample: Buffer, whole: boolean): SampleLines {
   if (lastLines && lastLines.sample === sample && lastLines.whole === whole) return lastLines;
-  let bounds = new Int32Array(256);
-  let count = 0;
-  let start = 0;
-  while (start < sample.length) {
+  return (lastLines = { sample, whole, bounds: new Int32Array(256), found: 0, next: 0 });
+}
+
+/** Finds the sample's next non-blank line; false when there is none. */
+function findLine(lines: SampleLines): boolean {
+  const { sample, whole } = lines;
+  while (lines.next < sample.length) {
+    const start = lines.next;
     let end = sample.indexOf(LF, start);
     const complete = end >= 0;
     if (!complete) end = sample.length;
     let lineEnd = end;
     if (lineEnd > start && sample[lineEnd - 1] === CR) lineEnd--;
+    lines.next = end + 1;
     if ((complete || whole) && lineEnd > start) {
-      if (2 * count + 2 > bounds.length) {
-        const bigger = new Int32Array(bounds.length * 2);
-        bigger.set(bounds);
-        bounds = bigger;
+      if (2 * lines.found + 2 > lines.bounds.length) {
+        const bigger = new Int32Array(lines.bounds.length * 2);
+        bigger.set(lines.bounds);
+        lines.bounds = bigger;
       }
-      bounds[2 * count] = start;
-      bounds[2 * count + 1] = lineEnd;
-      count++;
+      lines.bounds[2 * lines.found] = start;
+      lines.bounds[2 * lines.found + 1] = lineEnd;
+      lines.found++;
+      return true;
     }
-    start = end + 1;
   }
-  return (lastLines = { sample, whole, bounds, count });
+  return false;
+}
+
+/** How many non-blank lines the sample has. */
+function lineCount(sample: Buffer, whole: boolean): number {
+  const lines = sampleLines(sample, whole);
+  while (findLine(lines));
+  return lines.found;
 }
 
 /**
@@ -84,8 +102,8 @@ function sampleLines(sample: Buffer, whole: boolean): SampleLines {
  * `whole`. Stops early when fn returns false.
  */
 function forEachLine(sample: Buffer, whole: boolean, fn: (start: number, end: number) => boolean | void): void {
-  const { bounds, count } = sampleLines(sample, whole);
-  for (let i = 0; i < count; i++) if (fn(bounds[2 * i], bounds[2 * i + 1]) === false) return;
+  const lines = sampleLines(sample, whole);
+  for (let i = 0; i < lines.found || findLine(lines); i++) if (fn(lines.bounds[2 * i], lines.bounds[2 * i + 1]) === false) return;
 }
 
 /**
@@ -138,24 +156,33 @@ export function detectFormat(
 }
 
 function detectAnyFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean, clfCounter?: ClfSampleCounter): Detection {
+  // The kernel's pass counts the lines with a compose prefix too: the JS pass runs only when most carry one.
+  const counts = clfCounter?.(sample, whole);
   // docker compose logs: the format of the lines behind the prefixes (a stateless one: W3C headers behind
   // prefixes could not be found at range starts).
-  const behindPrefix = composeLines(sample, whole);
+  const behindPrefix = !counts || counts.prefixed * 2 > counts.lines ? composeLines(sample, whole) : undefined;
   if (behindPrefix) {
     const inner = detectPlainFormat(behindPrefix, options, true, exhaustive, clfCounter);
     if (inner.name !== w3cDefinition.name && inner.name !== cloudfrontDefinition.name) {
       return { ...inner, name: COMPOSE_PREFIX + inner.name };
     }
   }
-  return detectPlainFormat(sample, options, whole, exhaustive, clfCounter);
+  return detectPlainFormat(sample, options, whole, exhaustive, clfCounter, counts);
 }
 
-function detectPlainFormat(sample: Buffer, options: FormatOptions, whole: boolean, exhaustive: boolean, clfCounter?: ClfSampleCounter): Detection {
+function detectPlainFormat(
+  sample: Buffer,
+  options: FormatOptions,
+  whole: boolean,
+  exhaustive: boolean,
+  clfCounter?: ClfSampleCounter,
+  counted = clfCounter?.(sample, whole),
+): Detection {
   // The CLF family (the most common logs) is read first, so that a candidate can stop at the first line it
   // cannot read once it can no longer win. The outcome is the plain rule's: the candidate reading the most
   // lines, the earlier on a tie, unless the CLF family reads more.
-  const lines = sampleLines(sample, whole).count;
-  const clf = clfFamily(clfCounter?.(sample, whole) ?? countClf(sample, whole));
+  const lines = counted?.lines ?? lineCount(sample, whole);
+  const clf = clfFamily(counted ?? countClf(sample, whole));
   let best = '';
   let bestCount = 0;
   const formats = candidatesFor(options);
@@ -184,7 +211,7 @@ function detectPlainFormat(sample: Buffer, options: FormatOptions, whole: boolea
  */
 function composeLines(sample: Buffer, whole: boolean): Buffer | undefined {
   const parts: Buffer[] = [];
-  const count = sampleLines(sample, whole).count;
+  const count = lineCount(sample, whole);
   let lines = 0;
   let prefixed = 0;
   forEachLine(sample, whole, (start, end) => {
@@ -257,11 +284,18 @@ export interface ClfSampleCounts {
   readonly tails: number;
 }
 
+/** What a ClfSampleCounter finds besides: the sample's non-blank lines, and those with a compose prefix. */
+export interface SampleCounts extends ClfSampleCounts {
+  readonly lines: number;
+  readonly prefixed: number;
+}
+
 /**
- * Counts a sample's CLF-family lines exactly as countClf does, faster: the WebAssembly kernel's (scan/), which
- * many small files each detected make worth it. Detection takes one where the caller has it.
+ * Counts a sample's CLF-family lines exactly as countClf does (and its lines, and those with a compose prefix,
+ * as composeLines reads them), faster: the WebAssembly kernel's (scan/), which many small files each detected
+ * make worth it. Detection takes one where the caller has it.
  */
-export type ClfSampleCounter = (sample: Buffer, whole: boolean) => ClfSampleCounts;
+export type ClfSampleCounter = (sample: Buffer, whole: boolean) => SampleCounts;
 
 /** The JS parsers' count of the CLF family in a sample (the reference a ClfSampleCounter must equal). */
 export function countClf(sample: Buffer, whole: boolean): ClfSampleCounts {

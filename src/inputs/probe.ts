@@ -64,7 +64,7 @@ export function probeFile(
     if (compression !== 'none') return { input, path, size, compression, format };
     refuseUnsupported(path, head);
     if (leftToProducer) return { input, path, size, compression, format, textStart: byteOrderMarkLength(head) };
-    const detection = chooseFormat(format, options, () => detectionSample(fd, head, size), clfCounter);
+    const detection = chooseFormat(format, options, () => detectionSample(head, size, (at, length) => readPiece(fd, at, length)), clfCounter);
     return { input, path, size, compression, format: detection.name, detection };
   } finally {
     closeSync(fd);
@@ -73,41 +73,66 @@ export function probeFile(
 
 /**
  * The format of an open plain file of `size` bytes, from its first text, as probeFile finds it: for a file whose
- * detection was left to the producer that reads it.
+ * detection was left to the producer that reads it. `text`: the file's first bytes, read already (see fileSample).
  */
-export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions, clfCounter?: ClfSampleCounter): Detection {
-  // Room for the head and the read after it in one buffer: a sample that ends there is one piece, not a concatenation.
-  const area = Buffer.allocUnsafeSlow(Math.min(size, 2 * DETECT_BYTES));
+export function detectFileFormat(fd: number, size: number, format: string, options: FormatOptions, clfCounter?: ClfSampleCounter, text?: Buffer): Detection {
+  return chooseFormat(format, options, () => fileSample(fd, size, text), clfCounter);
+}
+
+/**
+ * The detection sample of an open plain file of `size` bytes, read after its head in one piece of the rest of
+ * the head's area (so that a sample ending there is one buffer). `text`: the file's bytes from its start, read
+ * already (up to `size`, fewer if it ended sooner): the sample is taken from them in the same pieces, so it ends
+ * where it would, and the file is read only past them.
+ */
+export function fileSample(fd: number, size: number, text?: Buffer): { bytes: Buffer; whole: boolean } {
+  const areaLength = Math.min(size, 2 * DETECT_BYTES);
+  if (text) {
+    const head = text.subarray(0, Math.min(DETECT_BYTES, areaLength));
+    // What a read would give: within the bytes read, or all there was when the file ended before `size`.
+    const fromText: PieceReader = (at, length) => (at + length <= text.length || text.length < size ? text.subarray(at, at + length) : readPiece(fd, at, length));
+    return detectionSample(head, size, fromText, areaLength - head.length);
+  }
+  const area = Buffer.allocUnsafeSlow(areaLength);
   const head = area.subarray(0, readInto(fd, area.subarray(0, DETECT_BYTES), 0));
-  return chooseFormat(format, options, () => detectionSample(fd, head, size, area.subarray(head.length)), clfCounter);
+  const next = area.subarray(head.length);
+  const fromFile: PieceReader = (at, length, first) => (first ? next.subarray(0, readInto(fd, next, at)) : readPiece(fd, at, length));
+  return detectionSample(head, size, fromFile, next.length);
+}
+
+/** The largest read of a sample (its first whole lines can be long): reads double up to it. */
+const LARGEST_PIECE = 4 * 1024 * 1024;
+
+/**
+ * Up to `length` bytes of the file at `at` (fewer only where it ends), for the sample, which keeps them
+ * without a copy. `first`: the read right after the head (of the rest of the head's area).
+ */
+type PieceReader = (at: number, length: number, first: boolean) => Buffer;
+
+function readPiece(fd: number, at: number, length: number): Buffer {
+  const chunk = Buffer.allocUnsafe(length);
+  return chunk.subarray(0, readInto(fd, chunk, at));
 }
 
 /**
  * The first text of a plain file for detection: `head`, read on until it holds the first whole lines however
- * long they are (inputs/detection-sample.ts); `whole` once it reached the end the file had when probed.
+ * long they are (inputs/detection-sample.ts); `whole` once it reached the end the file had when probed. The
+ * reads after the head: one of `nextLength` bytes (when not 0), then DETECT_BYTES, doubling up to LARGEST_PIECE.
  */
-function detectionSample(fd: number, head: Buffer, size: number, next?: Buffer): { bytes: Buffer; whole: boolean } {
+function detectionSample(head: Buffer, size: number, read: PieceReader, nextLength = 0): { bytes: Buffer; whole: boolean } {
   const sample = new DetectionSample();
   let at = head.length;
-  // The head and every chunk but a reused one are the sample's own: taken without a copy.
+  // The head and every piece are the sample's own: taken without a copy.
   let enough = sample.push(head, true);
-  let chunk = Buffer.allocUnsafe(DETECT_BYTES);
-  // `next`: room right after the head, for the first read (up to the size the file was planned with).
-  let first = next !== undefined && next.length > 0;
+  let chunkLength = DETECT_BYTES;
+  let first = nextLength > 0;
   while (!enough && at < size) {
-    const got = first ? readInto(fd, next!, at) : readInto(fd, chunk, at);
-    if (first) {
-      first = false;
-      if (got === 0) break;
-      at += got;
-      enough = sample.push(next!.subarray(0, got), true);
-      continue;
-    }
-    if (got === 0) break;
-    at += got;
-    const replaced = chunk.length < 4 * 1024 * 1024; // long lines: bigger chunks, fewer reads
-    enough = sample.push(chunk.subarray(0, got), replaced);
-    if (replaced) chunk = Buffer.allocUnsafe(chunk.length * 2);
+    const piece = read(at, first ? nextLength : chunkLength, first);
+    if (piece.length === 0) break;
+    at += piece.length;
+    enough = sample.push(piece, true);
+    if (first) first = false;
+    else if (chunkLength < LARGEST_PIECE) chunkLength *= 2; // long lines: bigger chunks, fewer reads
   }
   const bytes = sample.bytes();
   return { bytes: bytes.subarray(byteOrderMarkLength(bytes)), whole: at >= size && sample.size === at };

@@ -139,4 +139,11 @@ export class RangeReader {
     }
     lines.end(sink);
   }
+
+  /** Feeds the lines of `bytes` (the rest of a file from a line start, read already) to the sink, as scanRange would. */
+  scanBytes(bytes: Uint8Array, sink: LineSink, onRead?: (bytes: number) => void): void {
+    if (bytes.length > 0) onRead?.(bytes.length);
+    this.lines.push(bytes, this.chunkBytes, sink);
+    this.lines.end(sink);
+  }
 }

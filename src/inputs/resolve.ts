@@ -57,8 +57,8 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
   const skipped: SkippedInput[] = [];
   const seen = new Set<string>();
   let glob: typeof import('tinyglobby') | undefined; // loaded only for a pattern (it takes a while to load)
-  const add = (path: string, stats: Stats): void => {
-    const identity = path === STDIN ? STDIN : realpathSync.native(path);
+  /** `identity`: the file's real path when known already (a folder's entry that is no link). */
+  const add = (path: string, stats: Stats, identity = realpathSync.native(path)): void => {
     if (seen.has(identity)) return;
     seen.add(identity);
     inputs.push(stats.isFile() ? { kind: 'file', path, size: stats.size } : { kind: 'pipe', path });
@@ -77,7 +77,9 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
       if (stats?.isDirectory()) {
         const files = folderFiles(spec);
         if (files.length === 0) throw new LogsiftError(`input folder has no files: ${spec}`);
-        for (const [path, fileStats] of files) add(path, fileStats);
+        // An entry that is no symbolic link is where the folder really is, under its name: one realpath for all.
+        const realFolder = realpathSync.native(spec);
+        for (const [path, fileStats, name, link] of files) add(path, fileStats, link ? realpathSync.native(path) : join(realFolder, name));
       } else if (stats) {
         add(spec, stats);
       } else if ((glob ??= await import('tinyglobby')).isDynamicPattern(spec)) {
@@ -174,14 +176,19 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Regular files, FIFOs and devices directly inside a folder, by name; hidden ones (`.name`) left out. */
-function folderFiles(folder: string): Array<[string, Stats]> {
-  const files: Array<[string, Stats]> = [];
-  for (const name of readdirSync(folder).sort(oldestFirst)) {
+/**
+ * Regular files, FIFOs and devices directly inside a folder, by name; hidden ones (`.name`) left out. Each with
+ * its path, what it is (a link followed), its name, and whether the entry is a symbolic link.
+ */
+function folderFiles(folder: string): Array<[string, Stats, string, boolean]> {
+  const files: Array<[string, Stats, string, boolean]> = [];
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => oldestFirst(a.name, b.name));
+  for (const entry of entries) {
+    const { name } = entry;
     if (name.startsWith('.')) continue;
     const path = join(folder, name);
     const stats = statOrUndefined(path);
-    if (stats && !stats.isDirectory()) files.push([path, stats]);
+    if (stats && !stats.isDirectory()) files.push([path, stats, name, entry.isSymbolicLink()]);
   }
   return files;
 }

@@ -75,6 +75,8 @@ export function kernelClfCounter(): ClfSampleCounter | undefined {
       combined: kernel.sampleCombined.value as number,
       vhost: kernel.sampleVhost.value as number,
       tails: kernel.sampleTails.value as number,
+      lines: kernel.sampleLines.value as number,
+      prefixed: kernel.samplePrefixed.value as number,
     };
   };
 }

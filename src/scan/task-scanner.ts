@@ -15,7 +15,7 @@ import { AnalysisState } from '../analyses/analysis-state.js';
 import { createFormat, type ClfSampleCounter, type FormatOptions, type LineFormat } from '../formats/index.js';
 import { detectFileFormat } from '../inputs/probe.js';
 import { RangeReader, type LineSink } from '../inputs/range-reader.js';
-import { STDIN } from '../inputs/resolve.js';
+import { readInto, STDIN } from '../inputs/resolve.js';
 import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from '../inputs/stream-reader.js';
 import { columnOfStatus, type StatusColumn } from '../options/codes.js';
 import { seesEveryLine, type AnalysisSpec } from '../options/run-spec.js';
@@ -60,12 +60,17 @@ export type PipeBytes = AsyncIterable<Uint8Array>;
  */
 const MAX_MATCHES_PER_PARTIAL = 2 ** 31;
 
+/** A file left to its producer to detect (at most 1 MiB: plan/ranges.ts singleRangeBytes) is read whole, up to this. */
+const MAX_READ_WHOLE = 4 * 1024 * 1024;
+
 export class TaskScanner {
   private readonly table: GroupTable;
   private readonly analysis: AnalysisState | undefined;
   private readonly scanners: FormatScanners;
   private readonly file = new OpenFile();
   private matchedHandedOver = 0;
+  /** A small file's bytes, read once for its detection and its scan. */
+  private fileBytes = Buffer.alloc(0);
   /** Detection of a small file's or a stream's format counts its CLF-family lines with the kernel, where there is one. */
   private readonly clfCounter: ClfSampleCounter | undefined;
 
@@ -97,12 +102,15 @@ export class TaskScanner {
     let report: StreamReport | undefined;
     if (task.kind === 'range') {
       const fd = this.file.fdOf(task.path);
-      // A small file's format may be left to its producer (inputs/probe.ts): then the task is the whole file.
+      // A small file's format may be left to its producer (inputs/probe.ts): then the task is the whole file,
+      // read once, for its detection and its lines alike.
+      const text = task.format === 'auto' && task.end <= MAX_READ_WHOLE ? this.wholeFile(fd, task.end) : undefined;
       const detection =
-        task.format === 'auto' ? detectFileFormat(fd, task.end, task.format, config.formatOptions, this.clfCounter) : undefined;
+        task.format === 'auto' ? detectFileFormat(fd, task.end, task.format, config.formatOptions, this.clfCounter, text) : undefined;
       const { format, reader, sink } = scanners.for(detection?.name ?? task.format);
       format.begin?.(task.state ?? []);
-      reader.scanRange(fd, task.start, task.end, sink, onRead);
+      if (text) reader.scanBytes(text.subarray(Math.min(task.start, text.length)), sink, onRead);
+      else reader.scanRange(fd, task.start, task.end, sink, onRead);
       if (detection) report = { input: task.input, detection, bytes: task.end, uncompressedBytes: task.end };
     } else {
       if (task.from === 'pipe' && !pipe) throw new Error(`no bytes given for pipe input ${task.path}`);
@@ -128,6 +136,12 @@ export class TaskScanner {
     if (analysis?.spec.foldWindows) await this.handOver(true);
     else await this.handOverWhenBig();
     return report;
+  }
+
+  /** The first `size` bytes of an open file (fewer if it ended sooner), in a buffer kept from file to file. */
+  private wholeFile(fd: number, size: number): Buffer {
+    if (this.fileBytes.length < size) this.fileBytes = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.fileBytes.length));
+    return this.fileBytes.subarray(0, readInto(fd, this.fileBytes.subarray(0, size), 0));
   }
 
   /** Hands over what the table still holds; the scanner can take more tasks after. */
@@ -222,6 +236,9 @@ class FormatScanners {
   private readonly countingKernels: KernelScanner[] = [];
   /** The counts of the input being read (scanners made later count there too). */
   private counts: ScanStats | undefined;
+  /** Matching lines of the inputs read before, and of the input being read when it was taken up. */
+  private matchedBefore = 0;
+  private matchedAtStart = 0;
 
   /** `analysis`: set when the run asks for more than the default (analyses/analysis-state.ts). */
   constructor(
@@ -279,14 +296,15 @@ class FormatScanners {
 
   /** Matching lines counted so far, over all inputs. */
   matched(): number {
-    let matched = 0;
-    for (const stats of Object.values(this.byInput)) matched += stats.matched;
-    return matched;
+    return this.matchedBefore + (this.counts ? this.counts.matched - this.matchedAtStart : 0);
   }
 
   /** Points every scanner's counts at input `input`'s, so that counts are kept per input. */
   countFor(input: number): void {
+    // Only the input being read counts: what the one before added is summed now (not every input at each task).
+    if (this.counts) this.matchedBefore += this.counts.matched - this.matchedAtStart;
     const stats = (this.counts = this.byInput[input] ??= emptyStats());
+    this.matchedAtStart = stats.matched;
     for (const { scanner } of this.byFormat.values()) scanner.stats = stats;
   }
 }

@@ -32,6 +32,8 @@ export interface KernelExports {
   readonly sampleCombined: WebAssembly.Global;
   readonly sampleVhost: WebAssembly.Global;
   readonly sampleTails: WebAssembly.Global;
+  readonly sampleLines: WebAssembly.Global;
+  readonly samplePrefixed: WebAssembly.Global;
   wantedTable(): number;
   allocate(bytes: number): number;
   release(at: number): void;

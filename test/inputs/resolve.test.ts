@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { oldestFirst, resolveInputs, STDIN } from '../../src/inputs/resolve.js';
 import { LogsiftError } from '../../src/base/errors.js';
@@ -56,6 +56,23 @@ describe('resolveInputs', () => {
       at('logs', 'error.log'),
       ...ROTATED_OLDEST_FIRST.map((name) => at('logs', name)),
     ]);
+  });
+
+  test("a folder's entries are one with the same files named otherwise: through a linked folder, a link inside, a relative path", async () => {
+    const links = mkdtempSync(join(tmpdir(), 'logsift-links-'));
+    try {
+      symlinkSync(at('logs'), join(links, 'logs-link'));
+      mkdirSync(join(links, 'mixed'));
+      symlinkSync(at('logs', 'error.log'), join(links, 'mixed', 'a-link.log'));
+      writeFileSync(join(links, 'mixed', 'own.log'), 'own');
+      // The folder through a link, then the real one: each file once, under the first name met.
+      assert.deepEqual(await paths([join(links, 'logs-link'), at('logs')]), [...ROTATED_OLDEST_FIRST, 'error.log'].map((name) => join(links, 'logs-link', name)));
+      // A link inside a folder is the file it points to; a relative folder path is the same folder.
+      const relativeFolder = relative(process.cwd(), join(links, 'mixed'));
+      assert.deepEqual(await paths([at('logs', 'error.log'), relativeFolder, join(links, 'mixed', 'own.log')]), [at('logs', 'error.log'), join(relativeFolder, 'own.log')]);
+    } finally {
+      rmSync(links, { recursive: true, force: true });
+    }
   });
 
   test('- is stdin, read as a pipe; twice is an error', async () => {

@@ -1,13 +1,15 @@
 // Detection's CLF-family count done by the WebAssembly kernel (scan/kernel-scanner.ts kernelClfCounter) against
 // the JS parsers' count (formats/detect.ts countClf), which it must equal on any sample: generated, mutated and
-// odd lines, vhost lines, CR line ends, blank lines, cut last lines, and the real logs cut anywhere.
+// odd lines, vhost lines, docker compose prefixes, CR line ends, blank lines, cut last lines, and the real logs
+// cut anywhere. Its lines and compose-prefixed lines against a plain JS count of them (composeLineStart).
 
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { countClf, detectFormat } from '../../src/formats/detect.js';
+import { composeLineStart } from '../../src/formats/compose.js';
+import { countClf, detectFormat, type ClfSampleCounts } from '../../src/formats/detect.js';
 import { kernelClfCounter } from '../../src/scan/kernel-scanner.js';
 import { lines, mutate, mutatedLines, nearLines } from '../support/generators.js';
 import { NEEDS_REAL_LOGS, REAL_LOGS, readRealLog } from '../support/paths.js';
@@ -19,7 +21,36 @@ const vhostLines = fc
   .tuple(fc.constantFrom('example.com', 'example.com:80', '1.2.3.4', 'a:b:1', ''), lines)
   .map(([vhost, g]) => `${vhost} ${g.line}`);
 
+const composeLines = fc
+  .tuple(fc.constantFrom('web-1  | ', 'proxy_2 | ', '\x1b[36mweb-1  |\x1b[0m ', 'web-1 | 2024-01-01T00:00:00.123456789Z ', 'x |', 'web-1 |x', ' | '), fc.oneof(lines.map((g) => g.line), mutatedLines, vhostLines))
+  .map(([prefix, line]) => prefix + line);
+
+/** The non-blank lines of a sample (CR stripped; an unfinished last one only when whole), and those with a compose prefix. */
+function linesOf(sample: Buffer, whole: boolean): { lines: number; prefixed: number } {
+  let lines = 0;
+  let prefixed = 0;
+  for (let start = 0; start < sample.length; ) {
+    const newline = sample.indexOf(0x0a, start);
+    let end = newline < 0 ? sample.length : newline;
+    if (end > start && sample[end - 1] === 0x0d) end--;
+    if ((newline >= 0 || whole) && end > start) {
+      lines++;
+      if (composeLineStart(sample, start, end) >= 0) prefixed++;
+    }
+    start = newline < 0 ? sample.length : newline + 1;
+  }
+  return { lines, prefixed };
+}
+
+/** The kernel's counts of a sample, against the JS ones. */
+function assertCountsEqual(sample: Buffer, whole: boolean, message?: string): void {
+  const { combined, vhost, tails, lines, prefixed } = counter!(sample, whole);
+  assert.deepEqual<ClfSampleCounts>({ combined, vhost, tails }, countClf(sample, whole), message);
+  assert.deepEqual({ lines, prefixed }, linesOf(sample, whole), message);
+}
+
 const anyLine = fc.oneof(
+  { weight: 2, arbitrary: composeLines },
   { weight: 4, arbitrary: lines.map((g) => g.line) },
   { weight: 2, arbitrary: mutatedLines },
   { weight: 2, arbitrary: vhostLines },
@@ -33,10 +64,22 @@ describe('kernel count of the CLF family for detection', () => {
     fc.assert(
       fc.property(fc.array(anyLine, { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.boolean(), (texts, eol, endsWithNewline, whole) => {
         const sample = Buffer.from(texts.join(eol) + (endsWithNewline ? eol : ''), 'latin1');
-        assert.deepEqual(counter!(sample, whole), countClf(sample, whole));
+        assertCountsEqual(sample, whole);
         assert.deepEqual(detectFormat(sample, {}, whole, false, counter), detectFormat(sample, {}, whole));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  test('detection with the counter equals detection without it on samples mostly behind compose prefixes', NEEDS_KERNEL, () => {
+    const mostlyPrefixed = fc.oneof({ weight: 5, arbitrary: composeLines }, { weight: 1, arbitrary: anyLine });
+    fc.assert(
+      fc.property(fc.array(mostlyPrefixed, { maxLength: 20 }), fc.boolean(), (texts, whole) => {
+        const sample = Buffer.from(texts.join('\n') + '\n', 'latin1');
+        assertCountsEqual(sample, whole);
+        assert.deepEqual(detectFormat(sample, {}, whole, false, counter), detectFormat(sample, {}, whole));
+      }),
+      { numRuns: 1500 },
     );
   });
 
@@ -46,7 +89,7 @@ describe('kernel count of the CLF family for detection', () => {
       for (const cut of [bytes.length, 64 * 1024, 4096, 1000, 333, 1]) {
         const sample = bytes.subarray(0, Math.min(cut, bytes.length));
         for (const whole of [true, false]) {
-          assert.deepEqual(counter!(sample, whole), countClf(sample, whole), `${name}, ${cut} bytes, whole ${whole}`);
+          assertCountsEqual(sample, whole, `${name}, ${cut} bytes, whole ${whole}`);
         }
       }
     }
@@ -56,7 +99,7 @@ describe('kernel count of the CLF family for detection', () => {
     const line = '10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 404 2326 "-" "x"\n';
     for (const copies of [1, 5000, 2]) {
       const sample = Buffer.from(line.repeat(copies));
-      assert.deepEqual(counter!(sample, false), { combined: copies, vhost: 0, tails: copies });
+      assert.deepEqual(counter!(sample, false), { combined: copies, vhost: 0, tails: copies, lines: copies, prefixed: 0 });
     }
   });
 });
