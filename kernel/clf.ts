@@ -7,7 +7,9 @@
 // parser stays the reference: property tests run both on the same bytes and demand equal results.
 //
 // In the default run (groups by client) the kernel also counts: matching lines go straight into its group
-// table (kernel/table.ts) and JS only collects the table at the end. Otherwise it writes records and JS counts.
+// table (kernel/table.ts) and JS only collects the table at the end. So it does for keys of other fields it can
+// make itself (keys.ts: `--by ip,path` and the like, with no time span or client filter), writing for `--window`
+// a record of each line's row and instant. Otherwise it writes records and JS counts.
 //
 // Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
 // record area and the table come from the minimal runtime's allocator (TLSF: `allocate`, `release`; nothing
@@ -42,6 +44,8 @@ import { daysFromCivil, findByte, findByteWide, isLeap, packStamp, twoDigits } f
 import { tableAdd } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 import { composeLineStart } from './compose';
+import { keyCount, keyAt, makeKey } from './keys';
+export { keyInit } from './keys';
 export { jsonInit } from './json';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
@@ -70,6 +74,12 @@ export let lastStamp: f64 = -Infinity;
 export let records: u32 = 0;
 /** The last scan call stopped at a line the JS parser must read (JSON: a time the kernel does not read). */
 export let deferred: bool = false;
+/** Counting keys of other fields (keys.ts): also write a record of each line's row and instant (`--window`). */
+let keyEvents: bool = false;
+
+export function keyEventsInit(on: bool): void {
+  keyEvents = on;
+}
 
 /** scan's `kind`: how lines are read. */
 const CLF: u32 = 0;
@@ -85,6 +95,9 @@ let status: u32 = 0;
 let stamp: f64 = 0;
 /** Just past the status of the line parseLine accepted last (clf.ts `resumeAt`). */
 let statusEnd: usize = 0;
+/** The request of the line parseLine accepted last, between its quotes (clf.ts requestStart, requestEnd). */
+let requestStart: usize = 0;
+let requestEnd: usize = 0;
 
 // Date cache, as in clf.ts parseClfTime.
 let cacheValid = false;
@@ -131,9 +144,19 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
       if (stamp < firstStamp) firstStamp = stamp;
       if (stamp > lastStamp) lastStamp = stamp;
       const column = <u32>load<u8>(WANTED + status);
-      if (column != 0 && countHere) {
+      if (column != 0 && countHere && keyCount == 0) {
         matched++;
         tableAdd(clientStart, clientEnd, column - 1, stamp);
+      } else if (column != 0 && countHere) {
+        // A key of other fields (keys.ts), counted here too; with `keyEvents`, a record of its row and instant.
+        matched++;
+        const row = tableAdd(keyAt(), makeKey(clientStart, clientEnd, requestStart, requestEnd, status), column - 1, stamp);
+        if (keyEvents) {
+          const record = out + <usize>n * RECORD_BYTES;
+          store<u32>(record, row);
+          store<f64>(record, stamp, 24);
+          n++;
+        }
       } else if (column != 0) {
         matched++;
         const record = out + <usize>n * RECORD_BYTES;
@@ -241,6 +264,8 @@ function parseLine(start: usize, end: usize, vhost: bool): bool {
       if (d1 >= 1 && d1 <= 5 && <u32>d2 <= 9 && <u32>d3 <= 9 && (p + 5 == end || <u32>load<u8>(p + 5) == SP)) {
         status = <u32>(d1 * 100 + d2 * 10 + d3);
         statusEnd = p + 5;
+        requestStart = reqStart;
+        requestEnd = p;
         return true;
       }
     }

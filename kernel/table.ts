@@ -150,8 +150,8 @@ function clearRecord(row: u32): void {
   store<f64>(record + stampsAt, -Infinity, 8);
 }
 
-/** Counts one matching line of the client [start, end) in status column `column` at `stamp`. */
-export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): void {
+/** Counts one matching line of the client (or key) [start, end) in status column `column` at `stamp`; returns its row. */
+export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): u32 {
   const row = rowOf(start, end); // first: an insert may move the records
   const record = records + <usize>row * recordBytes;
   store<u32>(record, load<u32>(record) + 1);
@@ -160,6 +160,7 @@ export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): voi
   const first = record + stampsAt;
   if (stamp < load<f64>(first)) store<f64>(first, stamp);
   if (stamp > load<f64>(first, 8)) store<f64>(first, stamp, 8);
+  return row;
 }
 
 /**
