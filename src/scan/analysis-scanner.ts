@@ -28,6 +28,21 @@ export class AnalysisScanner extends LineScanner {
     this.keys = new KeyMaker(format, state.spec.by, state.spec.keepQuery);
   }
 
+  override get othersColumn(): number {
+    return this.others;
+  }
+
+  /** As countMatch does for each of `count` lines of the others column within one second (their verdict is one). */
+  override countOthers(count: number, stamp: number): void {
+    const { stats, state } = this;
+    const span = state.span!;
+    span.see(stamp);
+    const verdict = span.verdict(stamp);
+    stats.matched -= count;
+    if (verdict === OUT) stats.outside += count;
+    else if (verdict === MAYBE) state.deferred!.addOther(stamp, count);
+  }
+
   /** Whether matching lines need every field `format.parse` finds (the kernel then re-parses them in JS). */
   get needsFullParse(): boolean {
     return this.keys.needsDetails;

@@ -59,7 +59,7 @@ export function kernelKeys(format: LineFormat, analysis: AnalysisSpec): KernelKe
   return { codes: Uint8Array.from(codes), events: analysis.windowSeconds > 0 };
 }
 
-/** Records the kernel may write per call (32 bytes each). */
+/** Records the kernel may write per call (32 bytes each; one more, past them, with runs of other statuses). */
 const MAX_RECORDS = 32768;
 
 /**
@@ -146,6 +146,8 @@ export class KernelScanner implements LineSink, ReadBuffer {
   /** Keyed mode: the key program's codes in the kernel's memory, and the scratch keys are made in. */
   private keyCodesAt = 0;
   private keyScratch = 0;
+  /** The column whose lines come as one record per second (kernel/clf.ts othersInit), or -1. */
+  private readonly othersRuns: number;
   /** Keyed mode with a window: the instants of the table's rows. */
   private readonly events: EventLists | undefined;
 
@@ -172,7 +174,10 @@ export class KernelScanner implements LineSink, ReadBuffer {
     );
     if (mode === 'keyed' && !keys) throw new Error('keyed mode needs a key program');
     if (this.counts) this.kernel.tableInit(columns, TABLE_ROWS);
-    this.out = mode === 'count' ? 0 : this.kernel.allocate(MAX_RECORDS * (this.kernel.RECORD_BYTES.value as number));
+    this.out = mode === 'count' ? 0 : this.kernel.allocate((MAX_RECORDS + 1) * (this.kernel.RECORD_BYTES.value as number));
+    // With a time span, the CLF kernel hands lines of statuses that do not count over a second at a time.
+    this.othersRuns = !other && mode !== 'count' && mode !== 'keyed' ? scanner.othersColumn : -1;
+    if (this.othersRuns >= 0) this.kernel.othersInit(this.othersRuns + 1);
     if (keys) {
       this.keyCodesAt = this.kernel.allocate(keys.codes.length);
       new Uint8Array(this.kernel.memory.buffer, this.keyCodesAt, keys.codes.length).set(keys.codes);
@@ -272,13 +277,17 @@ export class KernelScanner implements LineSink, ReadBuffer {
 
   /** Hands the records of matching lines to the scanner, with the fields the kernel found (keyed: keeps the instants). */
   private countRecords(records: number): void {
-    const { input, out, words, doubles, scanner, bytes, events } = this;
+    const { input, out, words, doubles, scanner, bytes, events, othersRuns } = this;
     if (events) {
       for (let i = 0, w = out >> 2, d = (out >> 3) + 3; i < records; i++, w += 8, d += 4) events.push(words[w], doubles[d]);
       return;
     }
     const fields = scanner.fields;
     for (let i = 0, w = out >> 2, d = (out >> 3) + 3; i < records; i++, w += 8, d += 4) {
+      if (words[w + 4] === othersRuns) {
+        scanner.countOthers(words[w + 5], doubles[d]);
+        continue;
+      }
       const lineStart = words[w] - input;
       const lineEnd = words[w + 1] - input;
       if (this.mode === 'reparse') scanner.format.parse(bytes, lineStart, lineEnd, fields);

@@ -31,6 +31,8 @@ export interface KernelExports {
   keyInit(codes: number, count: number, scratch: number): void;
   /** With keys: write a record (row at +0, stamp at +24) for each line counted. */
   keyEventsInit(on: number): void;
+  /** CLF kinds, records: lines of status column `column - 1` (0: none) come back one record per second (kernel/clf.ts). */
+  othersInit(column: number): void;
   /** Format detection's CLF-family count of the sample in [start, end) (src/formats/detect.ts countClf). */
   sampleClf(start: number, end: number, whole: number): void;
   readonly sampleCombined: WebAssembly.Global;
