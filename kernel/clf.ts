@@ -45,7 +45,9 @@ import { tableAdd } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 import { composeLineStart } from './compose';
 import { keyCount, keyAt, makeKey } from './keys';
+import { addToRun, flushRun, othersColumn } from './runs';
 export { keyInit } from './keys';
+export { othersInit } from './runs';
 export { jsonInit } from './json';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
@@ -160,19 +162,10 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
       } else if (column != 0 && column == othersColumn) {
         // A status that does not count, seen for a time span: lines of one second go back as one record.
         matched++;
-        const second = Math.floor(stamp / 4096);
-        if (runCount > 0 && second == runSecond) {
-          runCount++;
-          if (stamp > runStamp) runStamp = stamp;
-        } else {
-          if (runCount > 0) n = flushRun(out, n);
-          runCount = 1;
-          runSecond = second;
-          runStamp = stamp;
-        }
+        n = addToRun(out, n, stamp);
       } else if (column != 0) {
         matched++;
-        if (runCount > 0) n = flushRun(out, n);
+        n = flushRun(out, n);
         const record = out + <usize>n * RECORD_BYTES;
         store<u32>(record, <u32>lineStart);
         store<u32>(record, <u32>lineEnd, 4);
@@ -188,38 +181,11 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
     }
     lineStart = newline + 1;
   }
-  if (runCount > 0) n = flushRun(out, n);
+  n = flushRun(out, n);
   records = n;
   return lineStart;
 }
 
-/**
- * With a time span, the column (+ 1) of the statuses that do not count (src/scan/analysis-scanner.ts `others`):
- * consecutive lines of it within one second are written as one record (lineStart and lineEnd 0, status the
- * number of lines, stamp the newest), so JS is not called for each of the many lines that only move the span.
- * The record area then needs room for maxRecords + 1 records.
- */
-let othersColumn: u32 = 0;
-let runCount: u32 = 0;
-let runSecond: f64 = 0;
-let runStamp: f64 = 0;
-
-export function othersInit(column: u32): void {
-  othersColumn = column;
-}
-
-function flushRun(out: usize, n: u32): u32 {
-  const record = out + <usize>n * RECORD_BYTES;
-  store<u32>(record, 0);
-  store<u32>(record, 0, 4);
-  store<u32>(record, 0, 8);
-  store<u32>(record, 0, 12);
-  store<u32>(record, othersColumn - 1, 16);
-  store<u32>(record, runCount, 20);
-  store<f64>(record, runStamp, 24);
-  runCount = 0;
-  return n + 1;
-}
 
 // What sampleClf found: lines read as Combined, as vhost-Combined (and not as Combined), and Combined lines with
 // a quote after the status (a referrer or agent: Combined, not Common).

@@ -2,7 +2,8 @@
 // whole input): keep only a span of time (`--since`/`--until`) and some clients (`--include-ip`/`--exclude-ip`),
 // group by other fields (`--by`), keep instants for `--window`. It is a LineScanner whose `countMatch` does
 // more, so both the JS scanner and the WebAssembly kernel (which calls countMatch for each matching line) feed
-// it; the default run never builds one, so none of this costs it anything.
+// it; the default run never builds one, so none of this costs it anything. (An analysis of keys the CLF kernel
+// makes itself, with no span or filter, is counted in the kernel's table: scan/kernel-scanner.ts kernelKeys.)
 //
 // Both scanners count a line as matched before countMatch; a line this scanner then leaves out is un-counted.
 // With a time span, every parsed line must be seen (the summary counts entries of any status outside the

@@ -2,8 +2,10 @@
 // lines (source: kernel/clf.ts, kernel/compose.ts and kernel/json.ts, AssemblyScript).
 //
 // Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
-// and either counts matching lines in its own group table (the default run) or returns one record per matching
-// line for LineScanner.countMatch (analyses), so the kernel changes nothing but speed. The JS parser remains
+// and either counts matching lines in its own group table (the default run, and analyses whose keys it makes:
+// kernelKeys) or returns one record per matching line for LineScanner.countMatch (other analyses; with a time
+// span, lines of statuses that do not count come one record per second, for countOthers), so the kernel
+// changes nothing but speed. The JS parser remains
 // the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
