@@ -7,9 +7,10 @@
 // parser stays the reference: property tests run both on the same bytes and demand equal results.
 //
 // In the default run (groups by client) the kernel also counts: matching lines go straight into its group
-// table (kernel/table.ts) and JS only collects the table at the end. So it does for keys of other fields it can
-// make itself (keys.ts: `--by ip,path` and the like, with no time span or client filter), writing for `--window`
-// a record of each line's row and instant. Otherwise it writes records and JS counts.
+// table (kernel/table.ts, queued in batches that the scan flushes before it returns) and JS only collects the
+// table at the end. So it does for keys of other fields it can make itself (keys.ts: `--by ip,path` and the
+// like, with no time span or client filter), added at once (the key is made in a scratch reused per line),
+// writing for `--window` a record of each line's row and instant. Otherwise it writes records and JS counts.
 //
 // Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
 // record area and the table come from the minimal runtime's allocator (TLSF: `allocate`, `release`; nothing
@@ -41,7 +42,7 @@ export function wantedTable(): usize {
 }
 
 import { daysFromCivil, findByte, findByteWide, isLeap, packStamp, twoDigits } from './civil';
-import { tableAdd } from './table';
+import { tableAdd, tableFlush, tableQueue } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 import { composeLineStart } from './compose';
 import { keyCount, keyAt, makeKey } from './keys';
@@ -49,7 +50,7 @@ import { addToRun, flushRun, othersColumn } from './runs';
 export { keyInit } from './keys';
 export { othersInit } from './runs';
 export { jsonInit } from './json';
-export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
+export { sameBytes, tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
 export { rankRows } from './rank';
 
@@ -148,7 +149,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
       const column = <u32>load<u8>(WANTED + status);
       if (column != 0 && countHere && keyCount == 0) {
         matched++;
-        tableAdd(clientStart, clientEnd, column - 1, stamp);
+        tableQueue(clientStart, clientEnd, column - 1, stamp);
       } else if (column != 0 && countHere) {
         // A key of other fields (keys.ts), counted here too; with `keyEvents`, a record of its row and instant.
         matched++;
@@ -182,6 +183,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
     lineStart = newline + 1;
   }
   n = flushRun(out, n);
+  tableFlush(); // the queued clients are in this chunk
   records = n;
   return lineStart;
 }
