@@ -8,7 +8,9 @@
 //
 // In the default run (groups by client) the kernel also counts: matching lines go straight into its group
 // table (kernel/table.ts, queued in batches that the scan flushes before it returns) and JS only collects the
-// table at the end. Otherwise it writes records and JS counts.
+// table at the end. So it does for keys of other fields it can make itself (keys.ts: `--by ip,path` and the
+// like, with no time span or client filter), added at once (the key is made in a scratch reused per line),
+// writing for `--window` a record of each line's row and instant. Otherwise it writes records and JS counts.
 //
 // Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
 // record area and the table come from the minimal runtime's allocator (TLSF: `allocate`, `release`; nothing
@@ -40,9 +42,13 @@ export function wantedTable(): usize {
 }
 
 import { daysFromCivil, findByte, findByteWide, isLeap, packStamp, twoDigits } from './civil';
-import { tableFlush, tableQueue } from './table';
+import { tableAdd, tableFlush, tableQueue } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 import { composeLineStart } from './compose';
+import { keyCount, keyAt, makeKey } from './keys';
+import { addToRun, flushRun, othersColumn } from './runs';
+export { keyInit } from './keys';
+export { othersInit } from './runs';
 export { jsonInit } from './json';
 export { sameBytes, tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
@@ -71,6 +77,12 @@ export let lastStamp: f64 = -Infinity;
 export let records: u32 = 0;
 /** The last scan call stopped at a line the JS parser must read (JSON: a time the kernel does not read). */
 export let deferred: bool = false;
+/** Counting keys of other fields (keys.ts): also write a record of each line's row and instant (`--window`). */
+let keyEvents: bool = false;
+
+export function keyEventsInit(on: bool): void {
+  keyEvents = on;
+}
 
 /** scan's `kind`: how lines are read. */
 const CLF: u32 = 0;
@@ -86,6 +98,9 @@ let status: u32 = 0;
 let stamp: f64 = 0;
 /** Just past the status of the line parseLine accepted last (clf.ts `resumeAt`). */
 let statusEnd: usize = 0;
+/** The request of the line parseLine accepted last, between its quotes (clf.ts requestStart, requestEnd). */
+let requestStart: usize = 0;
+let requestEnd: usize = 0;
 
 // Date cache, as in clf.ts parseClfTime.
 let cacheValid = false;
@@ -132,11 +147,26 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
       if (stamp < firstStamp) firstStamp = stamp;
       if (stamp > lastStamp) lastStamp = stamp;
       const column = <u32>load<u8>(WANTED + status);
-      if (column != 0 && countHere) {
+      if (column != 0 && countHere && keyCount == 0) {
         matched++;
         tableQueue(clientStart, clientEnd, column - 1, stamp);
+      } else if (column != 0 && countHere) {
+        // A key of other fields (keys.ts), counted here too; with `keyEvents`, a record of its row and instant.
+        matched++;
+        const row = tableAdd(keyAt(), makeKey(clientStart, clientEnd, requestStart, requestEnd, status), column - 1, stamp);
+        if (keyEvents) {
+          const record = out + <usize>n * RECORD_BYTES;
+          store<u32>(record, row);
+          store<f64>(record, stamp, 24);
+          n++;
+        }
+      } else if (column != 0 && column == othersColumn) {
+        // A status that does not count, seen for a time span: lines of one second go back as one record.
+        matched++;
+        n = addToRun(out, n, stamp);
       } else if (column != 0) {
         matched++;
+        n = flushRun(out, n);
         const record = out + <usize>n * RECORD_BYTES;
         store<u32>(record, <u32>lineStart);
         store<u32>(record, <u32>lineEnd, 4);
@@ -152,10 +182,12 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
     }
     lineStart = newline + 1;
   }
+  n = flushRun(out, n);
   tableFlush(); // the queued clients are in this chunk
   records = n;
   return lineStart;
 }
+
 
 // What sampleClf found: lines read as Combined, as vhost-Combined (and not as Combined), and Combined lines with
 // a quote after the status (a referrer or agent: Combined, not Common); the sample's lines, and those behind a
@@ -252,6 +284,8 @@ function parseLine(start: usize, end: usize, vhost: bool): bool {
       if (d1 >= 1 && d1 <= 5 && <u32>d2 <= 9 && <u32>d3 <= 9 && (p + 5 == end || <u32>load<u8>(p + 5) == SP)) {
         status = <u32>(d1 * 100 + d2 * 10 + d3);
         statusEnd = p + 5;
+        requestStart = reqStart;
+        requestEnd = p;
         return true;
       }
     }

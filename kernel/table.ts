@@ -162,9 +162,11 @@ function clearRecord(row: u32): void {
   store<f64>(record + stampsAt, -Infinity, 8);
 }
 
-/** Counts one matching line of the client [start, end) in status column `column` at `stamp`. */
-export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): void {
-  countAt(rowOf(start, end), column, stamp); // the row first: an insert may move the records
+/** Counts one matching line of the client (or key) [start, end) in status column `column` at `stamp`; returns its row. */
+export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): u32 {
+  const row = rowOf(start, end); // the row first: an insert may move the records
+  countAt(row, column, stamp);
+  return row;
 }
 
 @inline

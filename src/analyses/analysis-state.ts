@@ -50,6 +50,11 @@ export class AnalysisState {
     return this.deferred !== undefined && (this.deferred.size > 0 || this.span!.newest > Number.NEGATIVE_INFINITY);
   }
 
+  /** A partial counted elsewhere (the kernel's own table, keyed by it), tagged with the task as takePartial tags its own. */
+  tagged(partial: ScanPartial): ScanPartial {
+    return this.spec.foldWindows ? { ...partial, task: { ...this.task, final: false } } : partial;
+  }
+
   /** The table's groups as a partial, with their extras; leaves all of them empty. `final`: the task is done. */
   takePartial(final = false): ScanPartial {
     const table = this.table;

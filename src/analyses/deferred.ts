@@ -165,8 +165,8 @@ export class Deferred {
     this.events.push(this.keys.rowOf(keyBuf, keyStart, keyEnd), stamp, column);
   }
 
-  addOther(stamp: number): void {
-    this.others.add(Math.floor(stamp / OFFSET_SPAN));
+  addOther(stamp: number, count = 1): void {
+    this.others.add(Math.floor(stamp / OFFSET_SPAN), count);
   }
 
   addExcluded(stamp: number): void {

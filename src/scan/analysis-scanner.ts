@@ -2,7 +2,8 @@
 // whole input): keep only a span of time (`--since`/`--until`) and some clients (`--include-ip`/`--exclude-ip`),
 // group by other fields (`--by`), keep instants for `--window`. It is a LineScanner whose `countMatch` does
 // more, so both the JS scanner and the WebAssembly kernel (which calls countMatch for each matching line) feed
-// it; the default run never builds one, so none of this costs it anything.
+// it; the default run never builds one, so none of this costs it anything. (An analysis of keys the CLF kernel
+// makes itself, with no span or filter, is counted in the kernel's table: scan/kernel-scanner.ts kernelKeys.)
 //
 // Both scanners count a line as matched before countMatch; a line this scanner then leaves out is un-counted.
 // With a time span, every parsed line must be seen (the summary counts entries of any status outside the
@@ -26,6 +27,21 @@ export class AnalysisScanner extends LineScanner {
   ) {
     super(format, columnOfStatus, state.table);
     this.keys = new KeyMaker(format, state.spec.by, state.spec.keepQuery);
+  }
+
+  override get othersColumn(): number {
+    return this.others;
+  }
+
+  /** As countMatch does for each of `count` lines of the others column within one second (their verdict is one). */
+  override countOthers(count: number, stamp: number): void {
+    const { stats, state } = this;
+    const span = state.span!;
+    span.see(stamp);
+    const verdict = span.verdict(stamp);
+    stats.matched -= count;
+    if (verdict === OUT) stats.outside += count;
+    else if (verdict === MAYBE) state.deferred!.addOther(stamp, count);
   }
 
   /** Whether matching lines need every field `format.parse` finds (the kernel then re-parses them in JS). */

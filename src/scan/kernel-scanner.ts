@@ -2,17 +2,21 @@
 // lines (source: kernel/clf.ts, kernel/compose.ts and kernel/json.ts, AssemblyScript).
 //
 // Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
-// and either counts matching lines in its own group table (the default run) or returns one record per matching
-// line for LineScanner.countMatch (analyses), so the kernel changes nothing but speed. The JS parser remains
+// and either counts matching lines in its own group table (the default run, and analyses whose keys it makes:
+// kernelKeys) or returns one record per matching line for LineScanner.countMatch (other analyses; with a time
+// span, lines of statuses that do not count come one record per second, for countOthers), so the kernel
+// changes nothing but speed. The JS parser remains
 // the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
 import type { ClfSampleCounter } from '../formats/detect.js';
-import type { LineFormat } from '../formats/fields.js';
+import { rawText, type LineFormat } from '../formats/fields.js';
 import { JsonFormat } from '../formats/json.js';
 import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
+import type { AnalysisSpec } from '../options/run-spec.js';
+import { EventLists } from '../tables/event-lists.js';
 import { kernelTableArrays } from '../tables/kernel-table.js';
-import { partialOf, partialSlotsOf, type CountsPartial } from '../tables/partial.js';
+import { partialOf, partialSlotsOf, type CountsPartial, type ScanPartial } from '../tables/partial.js';
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import type { LineScanner } from './line-scanner.js';
 
@@ -28,15 +32,44 @@ const KERNEL_FORMATS: ReadonlyMap<string, number> = new Map([
 ]);
 const JSON_KIND = 2;
 
-/** Records the kernel may write per call (32 bytes each). */
+/** kernel/keys.ts's field codes (`path` keeping its query: 4). */
+const KEY_CODES: ReadonlyMap<string, number> = new Map([
+  ['ip', 0],
+  ['status', 1],
+  ['method', 2],
+  ['path', 3],
+]);
+const PATH_WITH_QUERY = 4;
+
+/** How the kernel keys the groups it counts itself for an analysis (`keyed` mode): its key program. */
+export interface KernelKeys {
+  readonly codes: Uint8Array;
+  /** `--window`: each line's row and instant come back as a record, kept by row (tables/event-lists.ts). */
+  readonly events: boolean;
+}
+
+/**
+ * The key program for an analysis the CLF kernel can count alone (kernel/keys.ts): groups of the client,
+ * status, method and path only, no time span, no client filter; undefined otherwise.
+ */
+export function kernelKeys(format: LineFormat, analysis: AnalysisSpec): KernelKeys | undefined {
+  const kind = KERNEL_FORMATS.get(format.name);
+  if (kind === undefined || kind === JSON_KIND || format.text !== rawText || !kernelSupports(format)) return undefined;
+  if (analysis.span || analysis.includeIp.length + analysis.excludeIp.length > 0) return undefined;
+  if (!analysis.by.every((field) => KEY_CODES.has(field))) return undefined;
+  const codes = analysis.by.map((field) => (field === 'path' && analysis.keepQuery ? PATH_WITH_QUERY : KEY_CODES.get(field)!));
+  return { codes: Uint8Array.from(codes), events: analysis.windowSeconds > 0 };
+}
+
+/** Records the kernel may write per call (32 bytes each; one more, past them, with runs of other statuses). */
 const MAX_RECORDS = 32768;
 
 /**
  * What the kernel does with a matching line: `count` it in its own group table (the default run, groups by
- * client), or hand it to the LineScanner's countMatch as a record, with the JS parser's fields of the client,
- * status and time (`records`) or of everything (`reparse`).
+ * client; `keyed`: by the key it makes, see kernelKeys), or hand it to the LineScanner's countMatch as a record,
+ * with the JS parser's fields of the client, status and time (`records`) or of everything (`reparse`).
  */
-export type KernelMode = 'count' | 'records' | 'reparse';
+export type KernelMode = 'count' | 'keyed' | 'records' | 'reparse';
 
 /**
  * True when the kernel reads this format (a name, or a parser: JSON only as the JSON format's own, not
@@ -116,15 +149,26 @@ export class KernelScanner implements LineSink, ReadBuffer {
    * to be handed over after it (tables/partial.ts CountsPartial). The table so never outgrows that many groups
    * (its memory, which never shrinks, stays small however many clients a range brings), and a partial stays small.
    */
-  private readonly full: CountsPartial[] = [];
+  private readonly full: ScanPartial[] = [];
+  /** Keyed mode: the key program's codes in the kernel's memory, and the scratch keys are made in. */
+  private keyCodesAt = 0;
+  private keyScratch = 0;
+  /** The column whose lines come as one record per second (kernel/clf.ts othersInit), or -1. */
+  private readonly othersRuns: number;
+  /** Keyed mode with a window: the instants of the table's rows. */
+  private readonly events: EventLists | undefined;
 
-  /** `other`: another kernel module with the same exports (scan/field-kernel-scanner.ts), and its variant. */
+  /**
+   * `other`: another kernel module with the same exports (scan/field-kernel-scanner.ts), and its variant.
+   * `keys`: the key program of `keyed` mode.
+   */
   constructor(
     protected readonly scanner: LineScanner,
     chunkBytes: number,
     private readonly mode: KernelMode,
     private readonly flushGroups = Infinity,
     other?: { readonly kernel: KernelExports; readonly variant: number },
+    private readonly keys?: KernelKeys,
   ) {
     const module = other ? null : loadKernelModule();
     if (!other && (!module || !kernelSupports(scanner.format))) throw new Error(`no kernel for ${scanner.format.name}`);
@@ -135,8 +179,18 @@ export class KernelScanner implements LineSink, ReadBuffer {
     new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
       scanner.columnOfStatus.map((column) => column + 1),
     );
-    if (mode === 'count') this.kernel.tableInit(columns, TABLE_ROWS);
-    this.out = mode === 'count' ? 0 : this.kernel.allocate(MAX_RECORDS * (this.kernel.RECORD_BYTES.value as number));
+    if (mode === 'keyed' && !keys) throw new Error('keyed mode needs a key program');
+    if (this.counts) this.kernel.tableInit(columns, TABLE_ROWS);
+    this.out = mode === 'count' ? 0 : this.kernel.allocate((MAX_RECORDS + 1) * (this.kernel.RECORD_BYTES.value as number));
+    // With a time span, the CLF kernel hands lines of statuses that do not count over a second at a time.
+    this.othersRuns = !other && mode !== 'count' && mode !== 'keyed' ? scanner.othersColumn : -1;
+    if (this.othersRuns >= 0) this.kernel.othersInit(this.othersRuns + 1);
+    if (keys) {
+      this.keyCodesAt = this.kernel.allocate(keys.codes.length);
+      new Uint8Array(this.kernel.memory.buffer, this.keyCodesAt, keys.codes.length).set(keys.codes);
+      this.kernel.keyEventsInit(keys.events ? 1 : 0);
+      if (keys.events) this.events = new EventLists();
+    }
     this.grow(Math.max(chunkBytes, 1));
   }
 
@@ -152,14 +206,21 @@ export class KernelScanner implements LineSink, ReadBuffer {
     kernel.jsonInit(nodes, keys, layout.clientPortRanks);
   }
 
-  /** Groups in the kernel's table (count mode). */
-  get size(): number {
-    return this.mode === 'count' ? (this.kernel.tableRows.value as number) : 0;
+  /** Whether the kernel counts in its own table (count and keyed modes). */
+  private get counts(): boolean {
+    return this.mode === 'count' || this.mode === 'keyed';
   }
 
-  /** The kernel's groups as a CountsPartial (copies); leaves its table empty. */
-  takePartial(): CountsPartial {
-    return takeTable(this.kernel, this.scanner.table.width);
+  /** Groups in the kernel's table (count and keyed modes). */
+  get size(): number {
+    return this.counts ? (this.kernel.tableRows.value as number) : 0;
+  }
+
+  /** The kernel's groups as a partial (copies), with their instants in keyed mode with a window; leaves its table empty. */
+  takePartial(): ScanPartial {
+    const rows = this.size;
+    const partial = takeTable(this.kernel, this.scanner.table.width);
+    return this.events ? { ...partial, events: this.events.take(rows) } : partial;
   }
 
   get hasFull(): boolean {
@@ -167,7 +228,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
   }
 
   /** The partials taken out of a full table during the last tasks, oldest first; then there are none. */
-  takeFull(): CountsPartial[] {
+  takeFull(): ScanPartial[] {
     return this.full.splice(0);
   }
 
@@ -182,11 +243,18 @@ export class KernelScanner implements LineSink, ReadBuffer {
     this.refreshViews();
     this.memoryBytes.copyWithin(this.input, oldInput, oldInput + oldSize);
     if (oldSize > 0) this.kernel.release(oldInput);
+    if (this.keys) {
+      // Room for every field of the longest line the buffer can hold, each with its length.
+      if (this.keyScratch > 0) this.kernel.release(this.keyScratch);
+      this.keyScratch = this.kernel.allocate(this.keys.codes.length * (size + 5) + 16);
+      this.kernel.keyInit(this.keyCodesAt, this.keys.codes.length, this.keyScratch);
+      this.refreshViews();
+    }
   }
 
   scanLines(_buf: Buffer, from: number, to: number): number {
     const { kernel, input, out } = this;
-    const countHere = this.mode === 'count' ? 1 : 0;
+    const countHere = this.counts ? 1 : 0;
     let at = input + from;
     for (;;) {
       at = kernel.scan(at, input + to, out, MAX_RECORDS, this.variant, countHere);
@@ -214,11 +282,19 @@ export class KernelScanner implements LineSink, ReadBuffer {
     this.scanner.countOverlongLine();
   }
 
-  /** Hands the records of matching lines to the scanner, with the fields the kernel found. */
+  /** Hands the records of matching lines to the scanner, with the fields the kernel found (keyed: keeps the instants). */
   private countRecords(records: number): void {
-    const { input, out, words, doubles, scanner, bytes } = this;
+    const { input, out, words, doubles, scanner, bytes, events, othersRuns } = this;
+    if (events) {
+      for (let i = 0, w = out >> 2, d = (out >> 3) + 3; i < records; i++, w += 8, d += 4) events.push(words[w], doubles[d]);
+      return;
+    }
     const fields = scanner.fields;
     for (let i = 0, w = out >> 2, d = (out >> 3) + 3; i < records; i++, w += 8, d += 4) {
+      if (words[w + 4] === othersRuns) {
+        scanner.countOthers(words[w + 5], doubles[d]);
+        continue;
+      }
       const lineStart = words[w] - input;
       const lineEnd = words[w + 1] - input;
       if (this.mode === 'reparse') scanner.format.parse(bytes, lineStart, lineEnd, fields);

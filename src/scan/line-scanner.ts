@@ -78,6 +78,16 @@ export class LineScanner implements LineSink {
     this.table.add(buf, fields.clientStart, fields.clientEnd, column, fields.stamp);
   }
 
+  /** With a time span, the column of statuses that do not count but must be seen (analysis-scanner.ts), else -1. */
+  get othersColumn(): number {
+    return -1;
+  }
+
+  /** `count` parsed lines in the othersColumn, all within one second, `stamp` the newest (the kernel gives them so). */
+  countOthers(_count: number, _stamp: number): void {
+    throw new Error('no column of other statuses here');
+  }
+
   countOverlongLine(): void {
     this.stats.lines++;
     this.stats.malformed++;

@@ -25,7 +25,7 @@ import { emptyStats, type FileStats, type ScanStats, type StreamReport } from '.
 import type { CountsPartial, ScanPartial } from '../tables/partial.js';
 import { AnalysisScanner } from './analysis-scanner.js';
 import { FieldKernelScanner, fieldKernelSupports } from './field-kernel-scanner.js';
-import { KernelScanner, kernelClfCounter, kernelSupports, type KernelMode } from './kernel-scanner.js';
+import { KernelScanner, kernelClfCounter, kernelKeys, kernelSupports, type KernelMode } from './kernel-scanner.js';
 import { LineScanner } from './line-scanner.js';
 
 /** What every task of a run is scanned with: fixed for the life of a producer. Plain data. */
@@ -172,17 +172,20 @@ export class TaskScanner {
   /** `final`: with folded windows, the task being read is done (its partial is sent even when empty). */
   private async handOver(final = false): Promise<void> {
     const analysis = this.analysis;
-    for (const source of this.scanners.sources()) {
-      if (analysis) {
-        // With an analysis the producer's table is the only source (kernels then count in it too); it may hold
-        // undecided entries of a time span, handed over even when the table is empty.
-        if (source.size === 0 && !analysis.pending) continue;
-        await this.sink.handOver(analysis.takePartial(final));
-      } else {
-        for (const full of source.takeFull?.() ?? []) await this.sink.handOver(full);
-        if (source.size === 0) continue;
-        await this.sink.handOver(source.takePartial());
+    if (analysis) {
+      // Kernels counting keys alone (keyed mode) first: with folded windows, the table's partial ends the task.
+      for (const kernel of this.scanners.countingKernels) {
+        for (const full of kernel.takeFull()) await this.sink.handOver(analysis.tagged(full));
+        if (kernel.size > 0) await this.sink.handOver(analysis.tagged(kernel.takePartial()));
       }
+      // The producer's table may hold undecided entries of a time span, handed over even when the table is empty.
+      if (this.table.size > 0 || analysis.pending) await this.sink.handOver(analysis.takePartial(final));
+      return;
+    }
+    for (const source of this.scanners.sources()) {
+      for (const full of source.takeFull?.() ?? []) await this.sink.handOver(full);
+      if (source.size === 0) continue;
+      await this.sink.handOver(source.takePartial());
     }
   }
 }
@@ -212,7 +215,7 @@ interface GroupSource {
   readonly size: number;
   takePartial(): CountsPartial;
   /** A counting kernel's partials of the tables that grew full within a task (scan/kernel-scanner.ts). */
-  takeFull?(): CountsPartial[];
+  takeFull?(): ScanPartial[];
 }
 
 /** How the lines of one format are scanned: the JS scanner (which keeps the counts), and the sink the reader
@@ -232,8 +235,8 @@ class FormatScanners {
   private readonly columns: Int16Array;
   /** Line counts per input. */
   readonly byInput: Record<number, ScanStats> = {};
-  /** Kernels that keep their own group table. */
-  private readonly countingKernels: KernelScanner[] = [];
+  /** Kernels that keep their own group table (count mode, or keyed with an analysis). */
+  readonly countingKernels: KernelScanner[] = [];
   /** The counts of the input being read (scanners made later count there too). */
   private counts: ScanStats | undefined;
   /** Matching lines of the inputs read before, and of the input being read when it was taken up. */
@@ -258,19 +261,21 @@ class FormatScanners {
       const scanner = this.analysis
         ? new AnalysisScanner(format, this.columns, this.analysis, this.others)
         : new LineScanner(format, this.columns, this.table);
-      // The kernel counts by itself in the default run; with an analysis it hands matching lines to the scanner.
+      // The kernel counts by itself in the default run, and with an analysis whose keys it makes (kernelKeys);
+      // with other analyses it hands matching lines to the scanner.
+      const keys = this.analysis && config.kernel ? kernelKeys(format, this.analysis.spec) : undefined;
       const mode: KernelMode =
-        scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
+        keys ? 'keyed' : scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
       // The kernel's status table holds a column in a byte.
       const kernelFits = config.kernel && Math.max(config.statusColumns.length, this.others + 1) < 255;
       const kernel = !kernelFits
         ? undefined
         : kernelSupports(format)
-          ? new KernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
+          ? new KernelScanner(scanner, config.chunkBytes, mode, config.flushGroups, undefined, keys)
           : fieldKernelSupports(format, config.formatOptions)
             ? new FieldKernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
             : undefined;
-      if (kernel && mode === 'count') this.countingKernels.push(kernel);
+      if (kernel && (mode === 'count' || mode === 'keyed')) this.countingKernels.push(kernel);
       const reader = new RangeReader(config.chunkBytes, kernel);
       scan = { format, scanner, sink: kernel ?? scanner, reader, lines: reader.lines };
       if (this.counts) scanner.stats = this.counts;

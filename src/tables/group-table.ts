@@ -99,7 +99,11 @@ export class GroupTable {
 
   /** The row of the key buf[start, end), inserted when new. */
   rowOf(buf: Uint8Array, start: number, end: number): number {
-    const h = hashBytes(buf, start, end);
+    return this.rowOfHashed(buf, start, end, hashBytes(buf, start, end));
+  }
+
+  /** rowOf, the key's hash (hashBytes) known. */
+  private rowOfHashed(buf: Uint8Array, start: number, end: number, h: number): number {
     const at = this.probe(buf, start, end, h);
     const entry = this.slots[at];
     return entry === 0 ? this.insert(buf, start, end, h, at) : entry - 1;
@@ -143,9 +147,13 @@ export class GroupTable {
     const words = recordBytesFor(width, 4) / 4;
     const counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
     const stampsIn = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
+    // The partial's slots hold each key's hash: no key is hashed again.
+    const hashes = new Int32Array(keyEnds.length);
+    const slots = partial.slots;
+    for (let at = 0; at < slots.length; at += 4) if (slots[at] !== 0) hashes[slots[at] - 1] = slots[at + 1];
     let keyStart = from === 0 ? 0 : keyEnds[from - 1];
     for (let i = from; i < keyEnds.length; i++) {
-      const row = this.rowOf(keyBytes, keyStart, keyEnds[i]);
+      const row = this.rowOfHashed(keyBytes, keyStart, keyEnds[i], hashes[i]);
       if (rowsOut) rowsOut[i] = row;
       keyStart = keyEnds[i];
       const source = i * words;
@@ -290,7 +298,9 @@ export class GroupTable {
     const keyStart = row === 0 ? 0 : this.keyEnds[row - 1];
     const keyEnd = keyStart + (end - start);
     if (keyEnd > this.keyBytes.length) this.keyBytes = regrown(this.keyBytes, Math.max(keyEnd, this.keyBytes.length * 2));
-    this.keyBytes.set(buf.subarray(start, end), keyStart);
+    // A byte loop, not set(subarray): a key is short, and a view per insert costs more than copying it.
+    const keys = this.keyBytes;
+    for (let i = start, j = keyStart; i < end; i++, j++) keys[j] = buf[i];
     this.keyEnds[row] = keyEnd;
     this.rows = row + 1;
     const f = (row * this.recordBytes) / 8 + this.stampsAt;
@@ -350,7 +360,9 @@ export class GroupTable {
       if (old[i] === 0) continue;
       let slot = old[i + 1] & mask;
       while (slots[slot * SLOT_INTS] !== 0) slot = (slot + 1) & mask;
-      slots.set(old.subarray(i, i + SLOT_INTS), slot * SLOT_INTS);
+      // Two ints: set(subarray) would make a view per slot.
+      slots[slot * SLOT_INTS] = old[i];
+      slots[slot * SLOT_INTS + 1] = old[i + 1];
     }
     this.slots = slots;
     release(old);

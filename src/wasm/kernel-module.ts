@@ -27,6 +27,12 @@ export interface KernelExports {
   /** `kind`: 0 Common/Combined, 1 vhost-Combined, 2 JSON lines (after jsonInit). */
   scan(start: number, end: number, out: number, maxRecords: number, kind: number, countHere: number): number;
   jsonInit(nodes: number, keys: number, clientPortRanks: number): void;
+  /** CLF kinds, counting: group by the key of `count` field codes at `codes` (kernel/keys.ts), made in `scratch`. */
+  keyInit(codes: number, count: number, scratch: number): void;
+  /** With keys: write a record (row at +0, stamp at +24) for each line counted. */
+  keyEventsInit(on: number): void;
+  /** CLF kinds, records: lines of status column `column - 1` (0: none) come back one record per second (kernel/clf.ts). */
+  othersInit(column: number): void;
   /** Format detection's CLF-family count of the sample in [start, end) (src/formats/detect.ts countClf). */
   sampleClf(start: number, end: number, whole: number): void;
   readonly sampleCombined: WebAssembly.Global;
