@@ -45,7 +45,7 @@ import { composeLineStart } from './compose';
 export { jsonInit } from './json';
 export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
-export { rankRows } from './rank';
+export { rankRows, rankFieldRows } from './rank';
 
 
 export function allocate(bytes: usize): usize {

@@ -1,5 +1,6 @@
 // CSV, JSON and NDJSON rows of the default run, written by the kernel straight from its group table
-// (kernel/table.ts), after the consumer merged into it (src/tables/kernel-table.ts KernelMerger). A row is a
+// (kernel/table.ts), after the consumer merged into it (src/tables/kernel-table.ts KernelMerger), or a
+// composite-key run's table copied into it (MergedKernelTable.copyOf). A row is a
 // program of steps JS makes once per output (src/sinks/csv.ts, json-rows.ts): constant pieces (names, braces,
 // commas), the key, counts and instants. The bytes are those the sinks' JS writers write, which stay the
 // reference (tests compare the two on every kind of key): a key with bytes the format must quote, escape or
@@ -9,6 +10,7 @@
 // Why here: the JS writers run once per run, cold (interpreted, then compiled); this code is compiled before it
 // first runs. A million JSON rows took 3 s in JS.
 
+import { fieldAt, fieldEnd } from './key-fields';
 import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableStampsAt } from './table';
 
 /** Bytes written by the last writeRows call. */
@@ -24,7 +26,7 @@ const PIECE: u32 = 0;
 const FIRST_PIECE: u32 = 1;
 /** Only the piece, before every row but the first. */
 const LATER_PIECE: u32 = 2;
-/** The key's bytes, as they are. */
+/** Field a of the key (kernel/key-fields.ts; a key of one field: the key), its bytes as they are. */
 const KEY: u32 = 3;
 /** Count a of the record (0: the total, 1 + c: status column c), in decimal. */
 const COUNT: u32 = 4;
@@ -40,7 +42,7 @@ const KEY_CSV: u32 = 0;
  * key's. Returns the index of the first row it did not write: `rows`, a row it cannot write as is (its key
  * written as `keyKind` says, KEY_CSV or JSON), or the row that did not fit.
  */
-export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd: usize, program: usize, steps: u32, pieces: usize, keyKind: u32, rowMost: u32): u32 {
+export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd: usize, program: usize, steps: u32, pieces: usize, keyKind: u32, rowMost: u32, fields: u32): u32 {
   const keys = tableKeyBytes();
   const records = tableRecords();
   const recordBytes = tableRecordBytes();
@@ -57,7 +59,7 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
     const keyStart = keys + rowKeyStart(row);
     const keyEnd = keys + rowKeyEnd(row);
     if (at + (keyEnd - keyStart) + rowMost > outEnd) break;
-    if (!(keyKind == KEY_CSV ? csvPlain(keyStart, keyEnd) : jsonPlain(keyStart, keyEnd))) break;
+    if (!keyPlain(keyStart, keyEnd, fields, keyKind)) break;
     const record = records + <usize>row * recordBytes;
     const first = load<f64>(record + stampsAt);
     const last = load<f64>(record + stampsAt, 8);
@@ -73,8 +75,10 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
       if (kind == COUNT) {
         at = writeUint(at, load<u32>(record + (<usize>load<u32>(step, 4) << 2)));
       } else if (kind == KEY) {
-        copySmall(at, keyStart, keyEnd - keyStart);
-        at += keyEnd - keyStart;
+        const start = fields == 1 ? keyStart : fieldAt(keyStart, keyEnd, fields, load<u32>(step, 4));
+        const end = fields == 1 ? keyEnd : fieldEnd;
+        copySmall(at, start, end - start);
+        at += end - start;
       } else if (kind == STAMP) {
         at = writeIso(at, load<u32>(step, 4) == 0 ? first : last);
       }
@@ -114,6 +118,16 @@ function copySmall(at: usize, source: usize, length: usize): void {
   } else {
     memory.copy(at, source, length);
   }
+}
+
+/** Whether every field of the key [start, end) of `fields` fields is written as it is (keyKind: KEY_CSV or JSON). */
+function keyPlain(start: usize, end: usize, fields: u32, keyKind: u32): bool {
+  for (let field: u32 = 0; field < fields; field++) {
+    const from = fields == 1 ? start : fieldAt(start, end, fields, field);
+    const to = fields == 1 ? end : fieldEnd;
+    if (!(keyKind == KEY_CSV ? csvPlain(from, to) : jsonPlain(from, to))) return false;
+  }
+  return true;
 }
 
 /** JSON's plain ASCII: no quote, backslash, control character or byte past 0x7f (src/sinks/json-rows.ts isPlainAscii). */
