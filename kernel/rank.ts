@@ -20,8 +20,11 @@ const SHORT_RUN: u32 = 12;
 const MAX_DEPTH: usize = 64;
 
 let keys: usize = 0;
-/** Fields in a key: 1, or a composite key's (see rankPartRows). */
+/** Fields in a key: 1, or a composite key's (see rankFieldRows). */
 let parts: u32 = 1;
+/** Composite keys compared whole (partsBefore) are equal before byte sameBytes of field sameField. */
+let sameField: u32 = 0;
+let sameBytes: usize = 0;
 /** Bytes every ranked key starts with: heads at depth d hold the key's bytes from skipped + d * 8. */
 let skipped: usize = 0;
 
@@ -230,6 +233,8 @@ function compareBytes(startA: usize, lengthA: usize, startB: usize, lengthB: usi
 export function rankFieldRows(threshold: u32, fields: u32, out: usize, scratch: usize): u32 {
   keys = tableKeyBytes();
   parts = fields;
+  sameField = 0;
+  sameBytes = 0;
   const records = tableRecords();
   const recordBytes = tableRecordBytes();
   let n: u32 = 0;
@@ -285,6 +290,8 @@ function refineFieldRuns(entries: usize, spare: usize, lo: u32, hi: u32, field: 
 }
 
 function refineFieldRun(entries: usize, spare: usize, lo: u32, hi: u32, field: u32, offset: usize, depth: usize): void {
+  sameField = field;
+  sameBytes = offset;
   if (hi - lo <= SHORT_RUN) {
     insertionSort(entries, lo, hi);
     return;
@@ -317,14 +324,19 @@ function fieldHead(row: u32, field: u32, offset: usize): u64 {
   return (head << 8) | <u64>left;
 }
 
-/** Whether row a's composite key ranks before row b's: field by field, each in byte order. */
+/**
+ * Whether row a's composite key ranks before row b's: field by field, each in byte order, from field sameField's
+ * byte sameBytes (the two keys are equal before it: they come from one run).
+ */
 function partsBefore(rowA: u32, rowB: u32): bool {
-  for (let field: u32 = 0; field < parts; field++) {
-    const a = fieldOf(rowA, field);
+  let skip = sameBytes;
+  for (let field = sameField; field < parts; field++) {
+    const a = fieldOf(rowA, field) + skip;
     const aEnd = fieldEnd;
-    const b = fieldOf(rowB, field);
+    const b = fieldOf(rowB, field) + skip;
     const order = compareBytes(a, aEnd - a, b, fieldEnd - b);
     if (order != 0) return order < 0;
+    skip = 0;
   }
   return false;
 }
