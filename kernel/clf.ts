@@ -7,7 +7,8 @@
 // parser stays the reference: property tests run both on the same bytes and demand equal results.
 //
 // In the default run (groups by client) the kernel also counts: matching lines go straight into its group
-// table (kernel/table.ts) and JS only collects the table at the end. Otherwise it writes records and JS counts.
+// table (kernel/table.ts, queued in batches that the scan flushes before it returns) and JS only collects the
+// table at the end. Otherwise it writes records and JS counts.
 //
 // Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
 // record area and the table come from the minimal runtime's allocator (TLSF: `allocate`, `release`; nothing
@@ -39,11 +40,11 @@ export function wantedTable(): usize {
 }
 
 import { daysFromCivil, findByte, findByteWide, isLeap, packStamp, twoDigits } from './civil';
-import { tableAdd } from './table';
+import { tableFlush, tableQueue } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 import { composeLineStart } from './compose';
 export { jsonInit } from './json';
-export { tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
+export { sameBytes, tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
 export { rankRows, rankFieldRows } from './rank';
 
@@ -133,7 +134,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
       const column = <u32>load<u8>(WANTED + status);
       if (column != 0 && countHere) {
         matched++;
-        tableAdd(clientStart, clientEnd, column - 1, stamp);
+        tableQueue(clientStart, clientEnd, column - 1, stamp);
       } else if (column != 0) {
         matched++;
         const record = out + <usize>n * RECORD_BYTES;
@@ -151,6 +152,7 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
     }
     lineStart = newline + 1;
   }
+  tableFlush(); // the queued clients are in this chunk
   records = n;
   return lineStart;
 }

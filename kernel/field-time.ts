@@ -54,9 +54,14 @@ export function isoDays(p: usize): f64 {
 const CACHED_DATE: usize = memory.data(10);
 let cachedDays: f64 = NaN;
 
-/** isoDays with a one-date cache. */
-export function cachedIsoDays(p: usize): f64 {
-  if (!isNaN(cachedDays) && load<u64>(p) == load<u64>(CACHED_DATE) && load<u16>(p + 8) == load<u16>(CACHED_DATE + 8)) return cachedDays;
+/** isoDays with a one-date cache (inlined: a hit costs no call). */
+@inline export function cachedIsoDays(p: usize): f64 {
+  if (load<u64>(p) == load<u64>(CACHED_DATE) && load<u16>(p + 8) == load<u16>(CACHED_DATE + 8) && !isNaN(cachedDays)) return cachedDays;
+  return uncachedIsoDays(p);
+}
+
+/** cachedIsoDays when the date is not the cached one. */
+function uncachedIsoDays(p: usize): f64 {
   const days = isoDays(p);
   if (!isNaN(days)) {
     store<u64>(CACHED_DATE, load<u64>(p));
@@ -64,6 +69,16 @@ export function cachedIsoDays(p: usize): f64 {
   }
   cachedDays = days;
   return days;
+}
+
+/** timeOfDay inlined for the usual `HH:MM:SS` that fills [p, end); the same answer and timeEnd. */
+@inline export function wholeTimeOfDay(p: usize, end: usize): f64 {
+  if (end - p != 8 || <u32>load<u8>(p + 2) != COLON || <u32>load<u8>(p + 5) != COLON) return timeOfDay(p, end);
+  const h = twoDigits(p);
+  const m = twoDigits(p + 3);
+  const s = twoDigits(p + 6);
+  timeEnd = end;
+  return (h | m | s) < 0 || h > 23 || m > 59 || s > 60 ? NaN : <f64>(h * 3600 + m * 60 + s);
 }
 
 /** timestamps.ts parseTimeOfDay on [p, end): `HH:MM[:SS][.fff]` as seconds of the day, or NaN; sets timeEnd. */

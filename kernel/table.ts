@@ -2,27 +2,30 @@
 // right where the scan found it, with no trip to JS per line.
 //
 // It is src/tables/group-table.ts GroupTable in AssemblyScript, with the same hash (FNV-1a), the same probing and,
-// on purpose, the same layout: hash slots of row + 1, hash, key start and key length (u32 each), and records of
-// 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
-// So a producer hands its table over as it is (groups.ts partialOf), and the consumer merges partials into one
-// of these too (src/tables/kernel-table.ts: tableAdopt, tableMerge), then ranks and writes it (rank.ts, csv.ts).
+// on purpose, the same layout: hash slots of row + 1 and hash (u32 each; a key's place is in keyEnds), and records
+// of 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
+// So a producer hands its table over nearly as it is (scan/kernel-scanner.ts takeTable: a partial's slots also
+// hold each key's place), and the consumer merges partials into one of these too (src/tables/kernel-table.ts:
+// tableAdopt, tableMerge), then ranks and writes it (rank.ts, rows.ts).
 // Memory comes from the runtime's allocator (TLSF): a grown array is copied to a new place and the old one freed.
 // WebAssembly memory never shrinks and a freed array is seldom reused, so what counts is what was ever written:
 // the rows' arrays (keys, key ends, records) grow eight or sixteen times over, and a record is set up only when
 // its row is inserted, so the room past the rows is never written (its pages never become resident). The hash
-// slots, zeroed whole as they are made, still grow by two (four made producers' tables and partials bigger).
-// Growing all by two, the consumer's table for a million clients had written 246 MB to hold 132 MB.
+// slots, zeroed whole as they are made, still grow by two (four made producers' tables and partials bigger), so
+// the old ones add up to nearly the last: 8 bytes a slot (not 16, with the key's place) halves both. Growing all
+// by two, with 16-byte slots, the consumer's table for a million clients had written 246 MB to hold 132 MB.
 //
 // (A layout with each group's key and numbers in one 128-byte slot, one memory trip per count instead of three,
 // measured no faster here and took four times the memory; this one stays.)
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 16777619;
-/** Bytes per hash slot: row + 1 (0 = empty), hash, key start, key length (u32 each). */
-const SLOT_BYTES: usize = 16;
+/** Bytes per hash slot: row + 1 (0 = empty), hash (u32 each). */
+const SLOT_BYTES: usize = 8;
 /** The rows' arrays grow this many times over (a power of two); keys sixteen (a million IPv6 clients then fit the second). */
 const ROW_GROWTH: u32 = 8;
 const KEY_GROWTH: usize = 16;
+const RECORD_ALIGN: usize = 64;
 
 let recordBytes: usize = 0;
 let width: u32 = 0; // counts per record
@@ -36,6 +39,8 @@ let keyEnds: usize = 0; // u32 per row: where its key ends in keyBytes
 let keyBytes: usize = 0;
 let keyCapacity: usize = 0;
 let records: usize = 0;
+/** What heap.alloc gave for the records: they start at the next 64 bytes (a 64-byte record then fills one cache line). */
+let recordsBlock: usize = 0;
 
 export function tableKeyBytes(): usize {
   return keyBytes;
@@ -100,7 +105,8 @@ function allocateArrays(capacity: u32, slotsWanted: u32, keyLength: usize): void
   keyEnds = heap.alloc(<usize>rowCapacity * 4);
   keyCapacity = max(keyLength, <usize>rowCapacity * 16);
   keyBytes = heap.alloc(keyCapacity);
-  records = heap.alloc(<usize>rowCapacity * recordBytes);
+  recordsBlock = heap.alloc(<usize>rowCapacity * recordBytes + RECORD_ALIGN);
+  records = alignRecords(recordsBlock);
 }
 
 /** Where row `row`'s key starts in keyBytes (offset). */
@@ -116,8 +122,9 @@ export function rowKeyEnd(row: u32): usize {
 /**
  * Makes the (empty) table ready to take a partial whole, the consumer's first: room for `rows` groups and a
  * quarter more, `keyLength` bytes of keys, and `partialSlots` hash slots (the partial's own count). JS then
- * copies the partial's keys, key ends, records and slots to tableKeyBytes() ... tableSlots(): one memcpy each,
- * where adding its groups one by one would cost a cache miss or more each, for nothing (none can be found).
+ * copies the partial's keys, key ends and records to tableKeyBytes() ... tableRecords(), one memcpy each, and
+ * its slots' row and hash to tableSlots() (the places stay: same hashes, as many slots), where adding its groups
+ * one by one would cost a cache miss or more each, for nothing (none can be found).
  */
 export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void {
   release();
@@ -133,7 +140,12 @@ function release(): void {
   heap.free(slots);
   heap.free(keyEnds);
   heap.free(keyBytes);
-  heap.free(records);
+  heap.free(recordsBlock);
+}
+
+@inline
+function alignRecords(block: usize): usize {
+  return (block + RECORD_ALIGN - 1) & ~(RECORD_ALIGN - 1);
 }
 
 /** Empties the table (after JS took its groups). */
@@ -152,7 +164,11 @@ function clearRecord(row: u32): void {
 
 /** Counts one matching line of the client [start, end) in status column `column` at `stamp`. */
 export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): void {
-  const row = rowOf(start, end); // first: an insert may move the records
+  countAt(rowOf(start, end), column, stamp); // the row first: an insert may move the records
+}
+
+@inline
+function countAt(row: u32, column: u32, stamp: f64): void {
   const record = records + <usize>row * recordBytes;
   store<u32>(record, load<u32>(record) + 1);
   const cell = record + 4 + (<usize>column << 2);
@@ -160,6 +176,58 @@ export function tableAdd(start: usize, end: usize, column: u32, stamp: f64): voi
   const first = record + stampsAt;
   if (stamp < load<f64>(first)) store<f64>(first, stamp);
   if (stamp > load<f64>(first, 8)) store<f64>(first, stamp, 8);
+}
+
+// Counting in batches (the scans' way): each group's slot, key and record is a cache miss or so once a table
+// outgrows the caches (tens of thousands of clients), and one add after another waits for each in turn. So a
+// matching line waits here (its hash made) until BATCH are queued; tableFlush then reads the batch's slots in one
+// pass and their keys and records in a second, so those misses overlap (WebAssembly has no prefetch), then does
+// the adds in arrival order, exactly as tableAdd one by one would (same rows, same counts). The queued client
+// bytes must stay put until then: a scan queues from its input chunk and flushes before it returns.
+const BATCH: u32 = 16;
+/** A queued add: client start and end, column, hash (u32 each), stamp (f64). */
+const QUEUED_BYTES: usize = 24;
+const QUEUE: usize = memory.data(<i32>(BATCH * <u32>QUEUED_BYTES) + 8, 8);
+/** Where the reads ahead leave their sum, so that no optimizer drops them. */
+const TOUCHED: usize = QUEUE + <usize>BATCH * QUEUED_BYTES;
+let queued: u32 = 0;
+
+/** tableAdd, later: by the next tableFlush at the latest. */
+export function tableQueue(start: usize, end: usize, column: u32, stamp: f64): void {
+  const at = QUEUE + <usize>queued * QUEUED_BYTES;
+  store<u32>(at, <u32>start);
+  store<u32>(at, <u32>end, 4);
+  store<u32>(at, column, 8);
+  store<u32>(at, hashOf(start, end), 12);
+  store<f64>(at, stamp, 16);
+  if (++queued == BATCH) tableFlush();
+}
+
+/** Does the queued adds. */
+export function tableFlush(): void {
+  const count = queued;
+  if (count == 0) return;
+  queued = 0;
+  const mask = slotCount - 1;
+  let touched: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    touched += load<u32>(slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES);
+  }
+  for (let i: u32 = 0; i < count; i++) {
+    const slot = slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES;
+    const entry = load<u32>(slot);
+    if (entry != 0) touched += load<u32>(records + <usize>(entry - 1) * recordBytes) + load<u32>(keyEnds + (<usize>(entry - 1) << 2));
+  }
+  for (let i: u32 = 0; i < count; i++) {
+    const entry = load<u32>(slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES);
+    if (entry != 0) touched += <u32>load<u8>(keyBytes + rowKeyStart(entry - 1));
+  }
+  store<u32>(TOUCHED, touched);
+  for (let i: u32 = 0; i < count; i++) {
+    const at = QUEUE + <usize>i * QUEUED_BYTES;
+    const row = rowAt(<usize>load<u32>(at), <usize>load<u32>(at, 4), load<u32>(at, 12));
+    countAt(row, load<u32>(at, 8), load<f64>(at, 16));
+  }
 }
 
 /**
@@ -187,9 +255,20 @@ export function tableMerge(keys: usize, ends: usize, from: usize, rows: u32): u3
   return rows;
 }
 
-function rowOf(start: usize, end: usize): u32 {
+/** FNV-1a over [start, end): src/tables/group-table.ts hashBytes (partials' slots move between the two). */
+@inline
+function hashOf(start: usize, end: usize): u32 {
   let h = FNV_OFFSET;
   for (let p = start; p < end; p++) h = (h ^ <u32>load<u8>(p)) * FNV_PRIME;
+  return h;
+}
+
+function rowOf(start: usize, end: usize): u32 {
+  return rowAt(start, end, hashOf(start, end));
+}
+
+/** The row of the key [start, end) of hash `h`, inserted when new. */
+function rowAt(start: usize, end: usize, h: u32): u32 {
   const length = <u32>(end - start);
   const mask = slotCount - 1;
   let slot = h & mask;
@@ -197,12 +276,33 @@ function rowOf(start: usize, end: usize): u32 {
     const at = slots + <usize>slot * SLOT_BYTES;
     const entry = load<u32>(at);
     if (entry == 0) return insert(start, end, h, at);
-    if (load<u32>(at, 4) == h && load<u32>(at, 12) == length && memory.compare(keyBytes + <usize>load<u32>(at, 8), start, length) == 0) {
-      return entry - 1;
+    if (load<u32>(at, 4) == h) {
+      const keyStart = rowKeyStart(entry - 1);
+      if (rowKeyEnd(entry - 1) - keyStart == <usize>length && sameBytes(keyBytes + keyStart, start, length)) return entry - 1;
     }
     slot = (slot + 1) & mask;
   }
   return 0; // not reached
+}
+
+/**
+ * Whether the `length` bytes at a and at b are equal: 8 bytes a step, the last step an overlapping load that ends
+ * at the last byte (never reading past either key). memory.compare goes byte by byte unless both keys share
+ * their alignment mod 8, which keys packed end to end seldom do.
+ */
+@inline
+export function sameBytes(a: usize, b: usize, length: usize): bool {
+  if (length >= 8) {
+    const last = length - 8;
+    for (let i: usize = 0; i < last; i += 8) {
+      if (load<u64>(a + i) != load<u64>(b + i)) return false;
+    }
+    return load<u64>(a + last) == load<u64>(b + last);
+  }
+  if (length >= 4) return load<u32>(a) == load<u32>(b) && load<u32>(a + length - 4) == load<u32>(b + length - 4);
+  if (length == 0) return true;
+  const middle = length >> 1; // 1 to 3 bytes: first, middle and last cover them
+  return load<u8>(a) == load<u8>(b) && load<u8>(a + middle) == load<u8>(b + middle) && load<u8>(a + length - 1) == load<u8>(b + length - 1);
 }
 
 function insert(start: usize, end: usize, hash: u32, at: usize): u32 {
@@ -225,8 +325,6 @@ function insert(start: usize, end: usize, hash: u32, at: usize): u32 {
   tableRows = row + 1;
   store<u32>(at, row + 1);
   store<u32>(at, hash, 4);
-  store<u32>(at, <u32>keyStart, 8);
-  store<u32>(at, <u32>(end - start), 12);
   if (tableRows * 2 > slotCount) rehash();
   return row;
 }
@@ -237,9 +335,11 @@ function growRows(): void {
   memory.copy(biggerEnds, keyEnds, <usize>tableRows * 4);
   heap.free(keyEnds);
   keyEnds = biggerEnds;
-  const biggerRecords = heap.alloc(<usize>capacity * recordBytes);
+  const biggerBlock = heap.alloc(<usize>capacity * recordBytes + RECORD_ALIGN);
+  const biggerRecords = alignRecords(biggerBlock);
   memory.copy(biggerRecords, records, <usize>tableRows * recordBytes);
-  heap.free(records);
+  heap.free(recordsBlock);
+  recordsBlock = biggerBlock;
   records = biggerRecords;
   rowCapacity = capacity;
 }
@@ -254,7 +354,7 @@ function rehash(): void {
     if (load<u32>(from) == 0) continue;
     let slot = load<u32>(from, 4) & mask;
     while (load<u32>(bigger + <usize>slot * SLOT_BYTES) != 0) slot = (slot + 1) & mask;
-    memory.copy(bigger + <usize>slot * SLOT_BYTES, from, SLOT_BYTES);
+    store<u64>(bigger + <usize>slot * SLOT_BYTES, load<u64>(from));
   }
   heap.free(slots);
   slots = bigger;

@@ -4,10 +4,10 @@
 // pieces are handled once, in one place. Memory: a few pieces, whatever the size of the input.
 
 import { createReadStream } from 'node:fs';
-import { chooseFormat, type Detection, type FormatOptions, type LineFormat } from '../formats/index.js';
+import { chooseFormat, type ClfSampleCounter, type Detection, type FormatOptions, type LineFormat } from '../formats/index.js';
 import { ByteOrderMarkSkip } from './byte-order-mark.js';
 import { decompress, type Compression } from './decompress.js';
-import { DetectionSample } from './detection-sample.js';
+import { DETECT_BYTES, DetectionSample } from './detection-sample.js';
 import type { LineCarry, LineSink } from './range-reader.js';
 
 /** Largest compressed read: bigger buys nothing, the decoder works in smaller pieces anyway. */
@@ -50,6 +50,8 @@ export interface StreamInput {
   readonly between?: () => Promise<void>;
   /** gzip: inflate on a thread beside this one (see plan/tasks.ts, StreamTask). */
   readonly inflateAside?: boolean;
+  /** Detection counts the sample's CLF-family lines with it (the kernel's), where the caller has one. */
+  readonly clfCounter?: ClfSampleCounter;
 }
 
 /** Reads `input` to its end; says how its format was chosen and how many bytes of text it held. */
@@ -63,7 +65,7 @@ export async function scanStream(input: StreamInput): Promise<{ detection: Detec
   const settle = (whole: boolean): FormatScan => {
     const sample = held!.bytes();
     held = undefined;
-    detection = chooseFormat(input.format, input.formatOptions, () => ({ bytes: sample, whole }));
+    detection = chooseFormat(input.format, input.formatOptions, () => ({ bytes: sample, whole }), input.clfCounter);
     scan = input.scanFor(detection.name);
     scan.format.begin?.([]);
     if (sample.length > 0) scan.lines.push(sample, input.pieceBytes, scan.sink);
@@ -81,11 +83,17 @@ export async function scanStream(input: StreamInput): Promise<{ detection: Detec
       scan.lines.push(piece, input.pieceBytes, scan.sink);
       return;
     }
-    // The sample copies what it takes (the piece is only lent); past its cap, the rest goes to the scan.
-    const room = held!.room;
-    if (held!.push(piece)) {
-      settle(false);
-      if (piece.length > room) scan!.lines.push(piece.subarray(room), input.pieceBytes, scan!.sink);
+    // The sample copies what it takes (the piece is only lent); once it has enough, the rest goes to the scan.
+    // It is given DETECT_BYTES at a time, as a plain file's detection reads them: a piece of inflated text is
+    // up to 1 MiB, and detection reads every whole line it is given, in JS.
+    for (let from = 0; from < piece.length; from += DETECT_BYTES) {
+      const slice = piece.subarray(from, from + DETECT_BYTES);
+      const taken = from + Math.min(slice.length, held!.room);
+      if (held!.push(slice)) {
+        settle(false);
+        if (piece.length > taken) scan!.lines.push(piece.subarray(taken), input.pieceBytes, scan!.sink);
+        return;
+      }
     }
   };
 

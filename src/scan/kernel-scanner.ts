@@ -12,7 +12,7 @@ import type { LineFormat } from '../formats/fields.js';
 import { JsonFormat } from '../formats/json.js';
 import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
 import { kernelTableArrays } from '../tables/kernel-table.js';
-import { partialOf, type CountsPartial } from '../tables/partial.js';
+import { partialOf, partialSlotsOf, type CountsPartial } from '../tables/partial.js';
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import type { LineScanner } from './line-scanner.js';
 
@@ -79,10 +79,13 @@ export function kernelClfCounter(): ClfSampleCounter | undefined {
   };
 }
 
-/** The groups of a kernel's table as a CountsPartial (copies); leaves the table empty. */
+/**
+ * The groups of a kernel's table as a CountsPartial (copies; its hash slots as few as its groups need, with each
+ * key's place); leaves the table empty.
+ */
 function takeTable(kernel: KernelExports, width: number): CountsPartial {
   const { rows, keyBytes, keyEnds, records, slots } = kernelTableArrays(kernel, width);
-  const partial = partialOf(width, rows, keyBytes, keyEnds, records, slots);
+  const partial = partialOf(width, rows, keyBytes, keyEnds, records, partialSlotsOf(slots, keyEnds, rows));
   kernel.tableClear();
   return partial;
 }

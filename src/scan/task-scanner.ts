@@ -66,7 +66,7 @@ export class TaskScanner {
   private readonly scanners: FormatScanners;
   private readonly file = new OpenFile();
   private matchedHandedOver = 0;
-  /** Detection of a small file's format counts its CLF-family lines with the kernel, where there is one. */
+  /** Detection of a small file's or a stream's format counts its CLF-family lines with the kernel, where there is one. */
   private readonly clfCounter: ClfSampleCounter | undefined;
 
   constructor(
@@ -120,6 +120,7 @@ export class TaskScanner {
         scanFor: (name) => scanners.for(name),
         between: () => this.handOverWhenBig(),
         inflateAside: task.inflateAside,
+        clfCounter: this.clfCounter,
       });
       report = { input: task.input, detection, bytes, uncompressedBytes };
     }

@@ -39,8 +39,6 @@ export class GroupTable {
   readonly width: number;
   private rows = 0;
   private slots: Int32Array = new Int32Array(INITIAL_ROWS * 2 * SLOT_INTS);
-  /** A table made `over` the kernel's arrays: its hash slots (partial layout), turned into `slots` if ever probed. */
-  private kernelSlots: Int32Array | undefined;
   private keyBytes: Uint8Array = new Uint8Array(INITIAL_ROWS * 16);
   /** Row i's key ends at keyEnds[i] and starts where row i-1's ends. */
   private keyEnds: Int32Array = new Int32Array(INITIAL_ROWS);
@@ -114,8 +112,6 @@ export class GroupTable {
 
   /** Where (in ints) the key buf[start, end) of hash `h` is in the slots, or the empty slot where it would go. */
   private probe(buf: Uint8Array, start: number, end: number, h: number): number {
-    // A table `over` the kernel's arrays, probed: its slots in this table's layout (the kernel's stay as they are).
-    if (this.kernelSlots) [this.slots, this.kernelSlots] = [tableSlotsOf(this.kernelSlots), undefined];
     const slots = this.slots;
     const keyEnds = this.keyEnds;
     const mask = slots.length / SLOT_INTS - 1;
@@ -190,7 +186,7 @@ export class GroupTable {
   /**
    * A table over arrays laid out as a table lays them out, taken as they are, not copied: the kernel's, at the
    * end of the consumer's merge (scan/kernel-scanner.ts). `keyEnds` and `records` may have room past `rows` (records
-   * there hold zero counts and the none-yet stamps); `slots` are the hash slots over the keys.
+   * there hold zero counts and the none-yet stamps); `slots` are the hash slots over the keys, in this table's layout.
    */
   static over(width: number, rows: number, keyBytes: Uint8Array, keyEnds: Int32Array, records: Uint8Array, slots: Int32Array): GroupTable {
     const table = new GroupTable(width - 1);
@@ -198,7 +194,7 @@ export class GroupTable {
     table.keyEnds = keyEnds;
     table.counts = new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
     table.stamps = new Float64Array(records.buffer, records.byteOffset, records.byteLength / 8);
-    table.kernelSlots = slots;
+    table.slots = slots;
     table.rows = rows;
     return table;
   }

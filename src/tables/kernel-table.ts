@@ -6,7 +6,7 @@
 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import { GroupTable } from './group-table.js';
-import { recordBytesFor, type CountsPartial } from './partial.js';
+import { PARTIAL_SLOT_INTS, recordBytesFor, TABLE_SLOT_INTS, type CountsPartial } from './partial.js';
 
 /**
  * A kernel table's arrays as views of its memory, key ends and records cut to the rows (the room past them is
@@ -17,7 +17,7 @@ export interface KernelTableArrays {
   readonly keyBytes: Uint8Array;
   readonly keyEnds: Int32Array;
   readonly records: Uint8Array;
-  /** In GroupTable's layout and hash too: a consumer can adopt them (tables/group-table.ts). */
+  /** In GroupTable's layout and hash too (row + 1, hash): a GroupTable can be made over them (tables/group-table.ts). */
   readonly slots: Int32Array;
 }
 
@@ -29,7 +29,7 @@ export function kernelTableArrays(kernel: KernelExports, width: number): KernelT
     keyBytes: new Uint8Array(buffer, kernel.tableKeyBytes(), kernel.tableKeyCapacity()),
     keyEnds: new Int32Array(buffer, kernel.tableKeyEnds(), rows),
     records: new Uint8Array(buffer, kernel.tableRecords(), rows * recordBytesFor(width, 4)),
-    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * 4),
+    slots: new Int32Array(buffer, kernel.tableSlots(), kernel.tableSlotCount() * TABLE_SLOT_INTS),
   };
 }
 
@@ -42,7 +42,7 @@ export function kernelTableArrays(kernel: KernelExports, width: number): KernelT
 export class KernelMerger {
   private readonly kernel: KernelExports;
   private readonly width: number;
-  /** Where partials are copied in (reused; a bigger one gets a new place). */
+  /** Where a batch of a partial's groups is copied in (reused; a bigger one gets a new place). */
   private input = 0;
   private inputBytes = 0;
   private overflowed: GroupTable | undefined;
@@ -69,24 +69,44 @@ export class KernelMerger {
     const { kernel } = this;
     const rows = partial.keyEnds.length;
     if ((kernel.tableRows.value as number) === 0) return this.adopt(partial);
+    const recordBytes = partial.records.length / Math.max(1, rows);
+    for (let from = 0; from < rows; from += MERGE_BATCH_ROWS) {
+      const to = Math.min(rows, from + MERGE_BATCH_ROWS);
+      const merged = this.mergeRows(partial, from, to, recordBytes);
+      if (merged < to) {
+        this.overflowed = this.table();
+        this.overflowed.mergePartial(partial, merged);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Adds the partial's groups [from, to) with the kernel: their keys, key ends (made relative to the first key)
+   * and records copied into a buffer of the kernel's memory that is reused, not the whole partial at once (its
+   * copy would stay resident: WebAssembly memory never shrinks). Returns the first group it did not add.
+   */
+  private mergeRows(partial: CountsPartial, from: number, to: number, recordBytes: number): number {
+    const { kernel } = this;
+    const rows = to - from;
+    const keyStart = from === 0 ? 0 : partial.keyEnds[from - 1];
+    const keyEnd = partial.keyEnds[to - 1];
     // Keys, then their ends (4-byte aligned), then the records (8-byte aligned).
-    const endsAt = align8(partial.keyBytes.length);
+    const endsAt = align8(keyEnd - keyStart);
     const recordsAt = align8(endsAt + rows * 4);
-    const bytes = recordsAt + partial.records.length;
+    const bytes = recordsAt + rows * recordBytes;
     if (bytes > this.inputBytes) {
       if (this.inputBytes > 0) kernel.release(this.input);
-      this.input = kernel.allocate(bytes); // 16-byte aligned
-      this.inputBytes = bytes;
+      this.inputBytes = Math.max(bytes, MERGE_BATCH_ROWS * (recordBytes + 4 + 48));
+      this.input = kernel.allocate(this.inputBytes); // 16-byte aligned
     }
     const memory = kernel.memory.buffer;
-    new Uint8Array(memory, this.input, partial.keyBytes.length).set(partial.keyBytes);
-    new Int32Array(memory, this.input + endsAt, rows).set(partial.keyEnds);
-    new Uint8Array(memory, this.input + recordsAt, partial.records.length).set(partial.records);
-    const merged = kernel.tableMerge(this.input, this.input + endsAt, this.input + recordsAt, rows);
-    if (merged < rows) {
-      this.overflowed = this.table();
-      this.overflowed.mergePartial(partial, merged);
-    }
+    new Uint8Array(memory, this.input, keyEnd - keyStart).set(partial.keyBytes.subarray(keyStart, keyEnd));
+    const ends = new Int32Array(memory, this.input + endsAt, rows);
+    ends.set(partial.keyEnds.subarray(from, to));
+    if (keyStart > 0) for (let i = 0; i < rows; i++) ends[i] -= keyStart;
+    new Uint8Array(memory, this.input + recordsAt, rows * recordBytes).set(partial.records.subarray(from * recordBytes, to * recordBytes));
+    return from + kernel.tableMerge(this.input, this.input + endsAt, this.input + recordsAt, rows);
   }
 
   /** The first partial: copied into the empty table whole (see kernel/table.ts tableAdopt). */
@@ -97,7 +117,12 @@ export class KernelMerger {
     new Uint8Array(memory, kernel.tableKeyBytes(), keyBytes.length).set(keyBytes);
     new Int32Array(memory, kernel.tableKeyEnds(), keyEnds.length).set(keyEnds);
     new Uint8Array(memory, kernel.tableRecords(), records.length).set(records);
-    new Int32Array(memory, kernel.tableSlots(), slots.length).set(slots);
+    // Row and hash of each slot; the key's place is in the key ends.
+    const into = new Int32Array(memory, kernel.tableSlots(), (slots.length / PARTIAL_SLOT_INTS) * TABLE_SLOT_INTS);
+    for (let from = 0, to = 0; from < slots.length; from += PARTIAL_SLOT_INTS, to += TABLE_SLOT_INTS) {
+      into[to] = slots[from];
+      into[to + 1] = slots[from + 1];
+    }
   }
 
   /**
@@ -120,6 +145,9 @@ export class KernelMerger {
 }
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** Groups of a partial the kernel merges per call (the buffer they are copied to stays about 1 MB). */
+const MERGE_BATCH_ROWS = 8192;
 
 /** Bytes of rows the kernel writes per call. */
 const ROWS_OUT_BYTES = 256 * 1024;

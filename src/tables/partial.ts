@@ -40,7 +40,7 @@ export function recordBytesFor(width: number, countBytes: number): number {
 /** Ints per hash slot of a group table: row + 1 (0 = empty), hash. (The key's place is in keyEnds.) */
 export const TABLE_SLOT_INTS = 2;
 /** Ints per hash slot of a partial (and of the kernel's table): row + 1, hash, key start, key length. */
-const PARTIAL_SLOT_INTS = 4;
+export const PARTIAL_SLOT_INTS = 4;
 
 /**
  * A group table's hash slots (`tableSlots`, over keys ending at `keyEnds`) in a partial's layout, as few as
@@ -77,7 +77,10 @@ export function tableSlotsOf(partialSlots: Int32Array): Int32Array {
   return slots;
 }
 
-/** A CountsPartial of a table's first `rows` groups: copies of its arrays, trimmed (32-bit counts). */
+/**
+ * A CountsPartial of a table's first `rows` groups: copies of its arrays, trimmed (32-bit counts), and `slots`
+ * as they are (made for the partial by partialSlotsOf).
+ */
 export function partialOf(
   width: number,
   rows: number,
@@ -91,7 +94,7 @@ export function partialOf(
     keyBytes: keyBytes.slice(0, rows === 0 ? 0 : keyEnds[rows - 1]),
     keyEnds: keyEnds.slice(0, rows),
     records: records.slice(0, rows * recordBytesFor(width, 4)),
-    slots: slots.slice(),
+    slots,
   };
 }
 

@@ -46,6 +46,8 @@ export interface KernelExports {
   tableMerge(keys: number, ends: number, from: number, rows: number): number;
   tableAdopt(rows: number, keyLength: number, slots: number): void;
   tableCapacity(): number;
+  /** The table's key compare: 1 when the `length` bytes at a and at b are equal (exported for its property test). */
+  sameBytes(a: number, b: number, length: number): number;
   tableKeyCapacity(): number;
   readonly rowsBytes: WebAssembly.Global;
   writeRows(order: number, from: number, rows: number, out: number, outEnd: number, program: number, steps: number, pieces: number, keyKind: number, rowMost: number, fields: number): number;

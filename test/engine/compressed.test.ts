@@ -91,6 +91,26 @@ describe('compressed inputs', () => {
     assert.equal(result.summary.format, 'w3c, combined');
   });
 
+  test("a gzip file's format is detected from the same first text as the plain file's, not from a whole inflated piece", async () => {
+    // 200 KB of Common lines, then 2 MB of Combined ones: a plain file's sample (its first 128 KiB) is Common,
+    // a 1 MiB piece of inflated text would be mostly Combined.
+    const line = (i: number, tail: string): string => `10.0.${i % 250}.${i % 7} - - [10/Oct/2020:13:55:36 +0000] "GET /p/${i} HTTP/1.1" 404 ${i % 999}${tail}\n`;
+    const lines = (from: number, bytes: number, tail: string): string[] => {
+      const out: string[] = [];
+      for (let i = from, size = 0; size < bytes; i++) size += (out[out.length] = line(i, tail)).length;
+      return out;
+    };
+    const text = Buffer.from([...lines(0, 200_000, ''), ...lines(1, 2_000_000, ' "-" "agent/1.0"')].join(''));
+    const plain = write('common-first.log', text);
+    const gz = write('common-first.log.gz', gzipSync(text));
+    for (const threads of [1, 3]) {
+      const [fromPlain, fromGzip] = [await analyze({ input: plain, threads, threshold: 1 }), await analyze({ input: gz, threads, threshold: 1 })];
+      assert.equal(fromPlain.summary.inputs[0].format, 'common');
+      assert.equal(fromGzip.summary.inputs[0].format, 'common', `threads ${threads}`);
+      assert.equal(formatCsv(fromGzip), formatCsv(fromPlain), `threads ${threads}`);
+    }
+  });
+
   test('a forced format applies to compressed inputs too', NEEDS_REAL_LOGS, async () => {
     const result = await analyze({ input: write('nginx-forced.gz', gzipSync(NGINX)), format: 'common', threads: 1 });
     assert.equal(result.summary.inputs[0].format, 'common');

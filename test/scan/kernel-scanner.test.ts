@@ -12,6 +12,7 @@ import { kernelSupports } from '../../src/scan/kernel-scanner.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { referenceAnalyze } from '../reference/clf.js';
 import { makeTempDir, removeDir } from '../support/files.js';
+import { collidingKeys } from '../support/hash-collisions.js';
 import { hosts, lineOf, lines, mutate, mutatedLines, nearLines, requests, tails } from '../support/generators.js';
 
 /** Every tenth status, and the usual error codes: enough columns to see that statuses are read right. */
@@ -86,6 +87,57 @@ describe('WebAssembly kernel vs the reference', () => {
       }
     });
   }
+
+  test('clients that differ in one byte anywhere, or in length only, through its batched adds (any chunk cut)', async () => {
+    // The kernel queues a matching line's add and does a batch at a time (kernel/table.ts tableQueue), comparing
+    // keys 8 bytes at a time: near clients of every length up to 40, cut across chunks, must count as the reference does.
+    const clientByte = fc.integer({ min: 0x21, max: 0x7e }); // no space: a client is one word
+    const near = fc.array(clientByte, { minLength: 1, maxLength: 40 }).chain((base) =>
+      fc.array(
+        fc.oneof(
+          fc.constant(base),
+          fc.record({ at: fc.nat(), to: clientByte }).map(({ at, to }) => base.map((b, i) => (i === at % base.length ? to : b))),
+          fc.constant(base.length > 1 ? base.slice(0, -1) : base),
+          clientByte.map((b) => [...base, b]),
+        ),
+        { minLength: 1, maxLength: 120 },
+      ),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(near, fc.integer({ min: 0, max: 4000 }), async (clients, chunkExtra) => {
+        const text = clients
+          .map((c, i) => lineOf({ client: String.fromCharCode(...c), epoch: 1445742686 + i, offset: 0, request: 'GET /x HTTP/1.1', status: i % 5 === 0 ? 200 : 404, tail: ' 1' }))
+          .join('\n');
+        const log = Buffer.from(text + '\n', 'latin1');
+        const input = join(dir, `near-clients-${run++}.log`);
+        writeFileSync(input, log);
+        const expected = referenceAnalyze(log, { errorCodes: [404], threshold: 1, vhost: false });
+        const result = await analyze({ input, format: 'combined', errorCodes: [404], threshold: 1, threads: 1, chunkBytes: 4096 + chunkExtra, kernel: true });
+        assert.equal(formatCsv(result), expected.csv);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('clients of the same hash and length, differing in 4 bytes anywhere, through its batched adds', async () => {
+    // Only keys whose hash and length are equal reach the key compare: pairs of them at every place, lengths 4 to
+    // 44, with other clients between, in small chunks (a batch of adds waits across lines, flushed per chunk).
+    const pairs = Array.from({ length: 41 }, (_, i) => collidingKeys(Buffer.from('10.0.0.'.repeat(6).slice(0, i % 41), 'latin1'), Buffer.from('.9'.slice(0, i % 3), 'latin1'), i + 1));
+    const text = pairs
+      .flatMap(([a, b], i) => [a, b, a, Buffer.from(`192.168.${i}.1`), b, a].map((client, j) => ({ client: client.toString('latin1'), j })))
+      .map(({ client, j }, n) => lineOf({ client, epoch: 1445742686 + n, offset: 0, request: 'GET /x HTTP/1.1', status: j === 5 ? 200 : 404, tail: ' 1' }))
+      .join('\n');
+    const log = Buffer.from(text + '\n', 'latin1');
+    const input = join(dir, 'colliding-clients.log');
+    writeFileSync(input, log);
+    const expected = referenceAnalyze(log, { errorCodes: [404], threshold: 1, vhost: false });
+    assert.equal(expected.csv.trim().split('\n').length, 1 + 41 * 3);
+    for (const chunkBytes of [4096, 5000, 65536]) {
+      const result = await analyze({ input, format: 'combined', errorCodes: [404], threshold: 1, threads: 1, chunkBytes, kernel: true });
+      assert.equal(formatCsv(result), expected.csv, `chunks of ${chunkBytes}`);
+    }
+  });
 
   test('many clients: group tables grow (and move) mid-run without losing a count, kernel and JS', async () => {
     // 60,000 clients, each with 1 to 3 matching lines, the first of which sets first_seen: a count lost

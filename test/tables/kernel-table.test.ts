@@ -7,8 +7,10 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GroupTable } from '../../src/tables/group-table.js';
 import { KernelMerger } from '../../src/tables/kernel-table.js';
+import { instantiate, loadKernelModule } from '../../src/wasm/kernel-module.js';
 import { rankGroups } from '../../src/consumer/rank.js';
 import { packStamp } from '../../src/base/time.js';
+import { collidingKeys } from '../support/hash-collisions.js';
 
 const COLUMNS = 2;
 
@@ -87,6 +89,85 @@ describe('the kernel\'s merged table', () => {
     );
   });
 
+  test('tells keys apart that differ in one byte anywhere, or in length only (its 8-byte compare, every length to 40)', () => {
+    /** The table's groups as plain data, whatever their rows. */
+    const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
+    // A base key and near keys: one byte changed at any place (first, last, inside the overlapping last 8 bytes),
+    // one byte cut off or added, so equal hashes aside, only the compare can tell them apart.
+    const nearKeys = fc.uint8Array({ maxLength: 40 }).chain((base) =>
+      fc.array(
+        fc.oneof(
+          fc.constant(Buffer.from(base)),
+          fc.record({ at: fc.nat(), by: fc.integer({ min: 1, max: 255 }) }).map(({ at, by }) => {
+            const k = Buffer.from(base);
+            if (k.length > 0) k[at % k.length] ^= by;
+            return k;
+          }),
+          fc.constant(Buffer.from(base.subarray(0, Math.max(0, base.length - 1)))),
+          fc.integer({ min: 0, max: 255 }).map((b) => Buffer.concat([Buffer.from(base), Buffer.from([b])])),
+        ),
+        { minLength: 1, maxLength: 60 },
+      ),
+    );
+    fc.assert(
+      fc.property(nearKeys, fc.array(fc.nat(), { maxLength: 4 }), (keys, cuts) => {
+        const list: Hit[] = keys.map((k, i) => ({ key: k, column: i % COLUMNS, stamp: packStamp(1.7e9 + i, 0) }));
+        const partials = partialsOf(list, cuts);
+        const reference = new GroupTable(COLUMNS);
+        for (const partial of partials) reference.mergePartial(partial);
+        assert.equal(reference.size, new Set(keys.map((k) => k.toString('hex'))).size);
+        const merger = KernelMerger.create(COLUMNS)!;
+        for (const partial of partials) merger.merge(partial);
+        assert.deepEqual(content(merger.finish().table), content(reference));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  test('its key compare equals Buffer.equals for any two keys of a length to 64, one byte apart or not, to the end of memory', () => {
+    const kernel = instantiate(loadKernelModule()!);
+    const a = kernel.allocate(128);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.option(fc.record({ at: fc.nat(), by: fc.integer({ min: 1, max: 255 }) })), fc.boolean(), (left, change, atEnd) => {
+        const right = Buffer.from(left);
+        if (change && right.length > 0) right[change.at % right.length] ^= change.by;
+        // The second key at the very end of memory: a read past its last byte would trap.
+        const memory = new Uint8Array(kernel.memory.buffer);
+        const b = atEnd ? memory.length - right.length : a + 64;
+        memory.set(left, a);
+        memory.set(right, b);
+        assert.equal(kernel.sameBytes(a, b, left.length) === 1, Buffer.from(left).equals(right));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('tells apart keys of the same hash and length that differ in 4 bytes anywhere (its 8-byte compare, lengths 4 to 48)', () => {
+    const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
+    const anyByte = Array.from({ length: 256 }, (_, i) => i);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 36 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+        (prefixLength, suffixLength, seed, cuts, picks) => {
+          const [a, b] = collidingKeys(Buffer.alloc(prefixLength, seed & 255), Buffer.alloc(suffixLength, 7), seed, anyByte);
+          const list: Hit[] = [a, b, ...picks.map((pick) => (pick ? a : b))].map((k, i) => ({ key: k, column: i % COLUMNS, stamp: packStamp(1.7e9 + i, 0) }));
+          const partials = partialsOf(list, cuts);
+          const reference = new GroupTable(COLUMNS);
+          for (const partial of partials) reference.mergePartial(partial);
+          assert.equal(reference.size, 2);
+          const merger = KernelMerger.create(COLUMNS)!;
+          for (const partial of partials) merger.merge(partial);
+          assert.deepEqual(content(merger.finish().table), content(reference));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   test('holds the same groups whatever the order and sizes of the partials, through its growth (rows, keys, slots)', () => {
     /** The table's groups as plain data, whatever their rows. */
     const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
@@ -116,6 +197,37 @@ describe('the kernel\'s merged table', () => {
       ),
       { numRuns: 40 },
     );
+  });
+  test('merges a partial of many groups in batches, and hands over to a GroupTable mid-partial when a count would pass 2^32', () => {
+    const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
+    /** A producer's partial of groups `from` .. `to` - 1, group `big`'s counts set near the 32-bit limit. */
+    const partialOf = (from: number, to: number, big = -1) => {
+      const producer = new GroupTable(COLUMNS);
+      for (let g = from; g < to; g++) {
+        const k = Buffer.from(`2001:db8::${g.toString(16)}${'x'.repeat(g % 7)}`, 'latin1');
+        producer.add(k, 0, k.length, g % COLUMNS, packStamp(1.7e9 + g, 0));
+      }
+      const partial = producer.takePartial();
+      if (big < from || big >= to) return partial;
+      const records = partial.records.slice();
+      const words = new Uint32Array(records.buffer);
+      const perRecord = words.length / partial.keyEnds.length;
+      words[(big - from) * perRecord] = words[(big - from) * perRecord + 1 + (big % COLUMNS)] = 0xffff_fff0;
+      return { ...partial, records };
+    };
+    for (const big of [-1, 35_000]) {
+      const partials = [partialOf(34_990, 35_010, big), partialOf(0, 30_000), partialOf(25_000, 45_000, big)];
+      const reference = new GroupTable(COLUMNS);
+      const merger = KernelMerger.create(COLUMNS)!;
+      for (const partial of partials) {
+        reference.mergePartial(partial);
+        merger.merge(partial);
+      }
+      const { table, kernelTable } = merger.finish();
+      assert.equal(table.size, 45_000);
+      assert.deepEqual(content(table), content(reference));
+      assert.equal(kernelTable === undefined, big >= 0);
+    }
   });
 
   test('ranks composite keys field by field as rankGroups does: shared prefixes, empty fields, NUL bytes, counts tied', () => {
