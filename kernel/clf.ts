@@ -52,7 +52,7 @@ export { othersInit } from './runs';
 export { jsonInit } from './json';
 export { sameBytes, tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
-export { rankRows } from './rank';
+export { rankRows, rankFieldRows } from './rank';
 
 
 export function allocate(bytes: usize): usize {

@@ -1,5 +1,6 @@
 // CSV, JSON and NDJSON rows of the default run, written by the kernel straight from its group table
-// (kernel/table.ts), after the consumer merged into it (src/tables/kernel-table.ts KernelMerger). A row is a
+// (kernel/table.ts), after the consumer merged into it (src/tables/kernel-table.ts KernelMerger), or a
+// composite-key run's table copied into it (MergedKernelTable.copyOf). A row is a
 // program of steps JS makes once per output (src/sinks/csv.ts, json-rows.ts): constant pieces (names, braces,
 // commas), the key, counts and instants. The bytes are those the sinks' JS writers write, which stay the
 // reference (tests compare the two on every kind of key): a key with bytes the format must quote, escape or
@@ -9,6 +10,7 @@
 // Why here: the JS writers run once per run, cold (interpreted, then compiled); this code is compiled before it
 // first runs. A million JSON rows took 3 s in JS.
 
+import { fieldAt, fieldEnd } from './key-fields';
 import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableStampsAt } from './table';
 
 /** Bytes written by the last writeRows call. */
@@ -24,7 +26,7 @@ const PIECE: u32 = 0;
 const FIRST_PIECE: u32 = 1;
 /** Only the piece, before every row but the first. */
 const LATER_PIECE: u32 = 2;
-/** The key's bytes, as they are. */
+/** Field a of the key (kernel/key-fields.ts; a key of one field: the key), its bytes as they are. */
 const KEY: u32 = 3;
 /** Count a of the record (0: the total, 1 + c: status column c), in decimal. */
 const COUNT: u32 = 4;
@@ -40,7 +42,7 @@ const KEY_CSV: u32 = 0;
  * key's. Returns the index of the first row it did not write: `rows`, a row it cannot write as is (its key
  * written as `keyKind` says, KEY_CSV or JSON), or the row that did not fit.
  */
-export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd: usize, program: usize, steps: u32, pieces: usize, keyKind: u32, rowMost: u32): u32 {
+export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd: usize, program: usize, steps: u32, pieces: usize, keyKind: u32, rowMost: u32, fields: u32): u32 {
   const keys = tableKeyBytes();
   const records = tableRecords();
   const recordBytes = tableRecordBytes();
@@ -57,7 +59,7 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
     const keyStart = keys + rowKeyStart(row);
     const keyEnd = keys + rowKeyEnd(row);
     if (at + (keyEnd - keyStart) + rowMost > outEnd) break;
-    if (!(keyKind == KEY_CSV ? csvPlain(keyStart, keyEnd) : jsonPlain(keyStart, keyEnd))) break;
+    if (!keyPlain(keyStart, keyEnd, fields, keyKind)) break;
     const record = records + <usize>row * recordBytes;
     const first = load<f64>(record + stampsAt);
     const last = load<f64>(record + stampsAt, 8);
@@ -73,8 +75,10 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
       if (kind == COUNT) {
         at = writeUint(at, load<u32>(record + (<usize>load<u32>(step, 4) << 2)));
       } else if (kind == KEY) {
-        copySmall(at, keyStart, keyEnd - keyStart);
-        at += keyEnd - keyStart;
+        const start = fields == 1 ? keyStart : fieldAt(keyStart, keyEnd, fields, load<u32>(step, 4));
+        const end = fields == 1 ? keyEnd : fieldEnd;
+        copySmall(at, start, end - start);
+        at += end - start;
       } else if (kind == STAMP) {
         at = writeIso(at, load<u32>(step, 4) == 0 ? first : last);
       }
@@ -116,8 +120,31 @@ function copySmall(at: usize, source: usize, length: usize): void {
   }
 }
 
+/** Whether every field of the key [start, end) of `fields` fields is written as it is (keyKind: KEY_CSV or JSON). */
+function keyPlain(start: usize, end: usize, fields: u32, keyKind: u32): bool {
+  for (let field: u32 = 0; field < fields; field++) {
+    const from = fields == 1 ? start : fieldAt(start, end, fields, field);
+    const to = fields == 1 ? end : fieldEnd;
+    if (!(keyKind == KEY_CSV ? csvPlain(from, to) : jsonPlain(from, to))) return false;
+  }
+  return true;
+}
+
 /** JSON's plain ASCII: no quote, backslash, control character or byte past 0x7f (src/sinks/json-rows.ts isPlainAscii). */
 function jsonPlain(start: usize, end: usize): bool {
+  if (end - start >= 16) {
+    // 16 bytes at a time, the last 16 overlapping the ones before.
+    const space = i8x16.splat(0x20);
+    const high = i8x16.splat(<i8>0x80);
+    const quote = i8x16.splat(0x22);
+    const backslash = i8x16.splat(0x5c);
+    for (let p = start; ; p += 16) {
+      if (p + 16 > end) p = end - 16;
+      const v = v128.load(p);
+      if (v128.any_true(v128.or(v128.or(i8x16.lt_u(v, space), i8x16.ge_u(v, high)), v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash))))) return false;
+      if (p + 16 == end) return true;
+    }
+  }
   for (let p = start; p < end; p++) {
     const b = load<u8>(p);
     if (b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5c) return false;
@@ -127,6 +154,18 @@ function jsonPlain(start: usize, end: usize): bool {
 
 /** Printable ASCII without space, quote or comma: written as is (src/sinks/csv.ts isPlainKey). */
 function csvPlain(start: usize, end: usize): bool {
+  if (end - start >= 16) {
+    const space = i8x16.splat(0x20);
+    const del = i8x16.splat(0x7f);
+    const quote = i8x16.splat(0x22);
+    const comma = i8x16.splat(<i8>COMMA);
+    for (let p = start; ; p += 16) {
+      if (p + 16 > end) p = end - 16;
+      const v = v128.load(p);
+      if (v128.any_true(v128.or(v128.or(i8x16.le_u(v, space), i8x16.ge_u(v, del)), v128.or(i8x16.eq(v, quote), i8x16.eq(v, comma))))) return false;
+      if (p + 16 == end) return true;
+    }
+  }
   for (let p = start; p < end; p++) {
     const b = load<u8>(p);
     if (b <= 0x20 || b >= 0x7f || b == 0x22 || b == COMMA) return false;
@@ -155,13 +194,15 @@ const OFFSET_SPAN: f64 = 4096;
 const OFFSET_BIAS: i32 = 2048;
 
 /** The stamp's offset in minutes. */
+@inline
 function offsetMinutes(stamp: f64): i32 {
-  return <i32>(stamp - Math.floor(stamp / OFFSET_SPAN) * OFFSET_SPAN) - OFFSET_BIAS;
+  return <i32>(stamp - Math.floor(stamp * (1 / OFFSET_SPAN)) * OFFSET_SPAN) - OFFSET_BIAS;
 }
 
 /** The stamp's local time (in its own offset), in seconds from 1970-01-01T00:00 local (exact in an f64). */
+@inline
 function localSeconds(stamp: f64): f64 {
-  return Math.floor(stamp / OFFSET_SPAN) + <f64>(offsetMinutes(stamp) * 60);
+  return Math.floor(stamp * (1 / OFFSET_SPAN)) + <f64>(offsetMinutes(stamp) * 60);
 }
 
 /** Local times from 0000-01-01T00:00:00 to 9999-12-31T23:59:59 (seconds from 1970): the years writeIso writes with four digits. */
@@ -180,18 +221,51 @@ function two(at: usize, value: i32): usize {
   return at + 2;
 }
 
+/** The local day writeIso last wrote (seconds from 1970 of its start) and its `YYYY-MM-DD`; the offset last written and its `+hh:mm`. */
+let cachedDayStart: f64 = NaN;
+const CACHED_DAY: usize = memory.data(16);
+let cachedOffset: i32 = 0x7fffffff;
+const CACHED_OFFSET: usize = memory.data(8);
+
 /**
  * `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/base/time.ts writeStampIso), for a
- * stamp isoWritable said yes to: the seconds split into days in an f64 (exact), then 32-bit arithmetic, whose
- * divisions by constants become multiplications (the 64-bit ones had stayed divisions).
+ * stamp isoWritable said yes to. The date and the offset are those of the last stamp more often than not (a
+ * log spans days, not years): each is made again only when it changed.
  */
 function writeIso(at: usize, stamp: f64): usize {
   const offset = offsetMinutes(stamp);
   const local = localSeconds(stamp);
-  const days = Math.floor(local / 86400);
-  const second = <i32>(local - days * 86400);
-  // H. Hinnant's civil_from_days.
-  const z = <i32>days + 719468;
+  if (!(local >= cachedDayStart && local < cachedDayStart + 86400)) {
+    const days = Math.floor(local / 86400);
+    cachedDayStart = days * 86400;
+    writeDate(CACHED_DAY, <i32>days);
+  }
+  store<u64>(at, load<u64>(CACHED_DAY));
+  store<u16>(at + 8, load<u16>(CACHED_DAY + 8));
+  at += 10;
+  const second = <i32>(local - cachedDayStart);
+  store<u8>(at++, 0x54); // T
+  at = two(at, second / 3600);
+  store<u8>(at++, 0x3a);
+  at = two(at, (second / 60) % 60);
+  store<u8>(at++, 0x3a);
+  at = two(at, second % 60);
+  if (offset != cachedOffset) {
+    cachedOffset = offset;
+    const abs = offset < 0 ? -offset : offset;
+    store<u8>(CACHED_OFFSET, offset < 0 ? 0x2d : 0x2b);
+    two(CACHED_OFFSET + 1, abs / 60);
+    store<u8>(CACHED_OFFSET + 3, 0x3a);
+    two(CACHED_OFFSET + 4, abs % 60);
+  }
+  store<u32>(at, load<u32>(CACHED_OFFSET));
+  store<u16>(at + 4, load<u16>(CACHED_OFFSET + 4));
+  return at + 6;
+}
+
+/** `YYYY-MM-DD` of a day (days from 1970-01-01, years 0000-9999), at `at`: H. Hinnant's civil_from_days, in 32-bit arithmetic. */
+function writeDate(at: usize, days: i32): void {
+  const z = days + 719468;
   const era = (z >= 0 ? z : z - 146096) / 146097;
   const doe = z - era * 146097;
   const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -205,16 +279,5 @@ function writeIso(at: usize, stamp: f64): usize {
   store<u8>(at++, 0x2d);
   at = two(at, month);
   store<u8>(at++, 0x2d);
-  at = two(at, day);
-  store<u8>(at++, 0x54); // T
-  at = two(at, second / 3600);
-  store<u8>(at++, 0x3a);
-  at = two(at, (second / 60) % 60);
-  store<u8>(at++, 0x3a);
-  at = two(at, second % 60);
-  const abs = offset < 0 ? -offset : offset;
-  store<u8>(at++, offset < 0 ? 0x2d : 0x2b);
-  at = two(at, abs / 60);
-  store<u8>(at++, 0x3a);
-  return two(at, abs % 60);
+  two(at, day);
 }

@@ -1,5 +1,5 @@
-// Merging partials, as they come, into one table: in the default run (counts by client) the kernel's table
-// (tables/kernel-table.ts), else a GroupTable. For a windowed run it also gathers the groups' instants: every
+// Merging partials, as they come, into one table: in runs that keep only counts (the default run, or keys of
+// several fields) the kernel's table (tables/kernel-table.ts), else a GroupTable. For a windowed run it also gathers the groups' instants: every
 // one of them (tables/event-lists.ts), or, folding windows (analyses/sliding.ts), only the last window of each
 // group, taking the tasks' instants in file order. For a relative time span it settles the entries producers
 // could not decide, as the newest instant grows and finally once it is known.
@@ -30,7 +30,7 @@ export interface Merged {
   readonly settled?: SettleCounts;
   /** With a relative time span: the newest instant of the input (a stamp), which settled it. */
   readonly newest?: number;
-  /** When the kernel merged (counts only): its table, which ranks the groups and writes their CSV lines. */
+  /** When the kernel merged (counts only): its table, which ranks the groups and writes their CSV, JSON and NDJSON rows. */
   readonly kernelTable?: MergedKernelTable;
 }
 
@@ -51,7 +51,11 @@ export interface PartialMerger {
 }
 
 export function createMerger(options: MergeOptions): PartialMerger {
-  const kernel = !options.analysis && options.kernel ? KernelMerger.create(options.columns) : undefined;
+  // Counts only (no window, no time span: keys of several fields, client filters, done by the producers): the
+  // partials are merged, ranked and written as the default run's are.
+  const { analysis } = options;
+  const countsOnly = !analysis || (analysis.windowSeconds === 0 && analysis.span === undefined);
+  const kernel = countsOnly && options.kernel ? KernelMerger.create(options.columns, analysis?.by.length ?? 1) : undefined;
   return kernel ? new KernelPartialMerger(kernel) : new TablePartialMerger(options);
 }
 

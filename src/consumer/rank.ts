@@ -21,8 +21,9 @@ export interface RankOptions {
  * descending, then the key fields ascending in byte order, field by field.
  */
 export function rankGroups({ table, events, peaks, kernelTable }: Merged, { threshold, keyFields, windowSeconds }: RankOptions): RankedGroups {
-  // The default run: the kernel holds the merged table and ranks it (kernel/rank.ts, the same order).
-  if (kernelTable && keyFields === 1 && windowSeconds === 0) return new RankedGroups(table, kernelTable.rank(threshold), 1, undefined, kernelTable);
+  // Counts only (the default run, or composite keys and nothing else): the kernel holds the merged table and
+  // ranks it (kernel/rank.ts, the same order).
+  if (kernelTable && kernelTable.fields === keyFields && windowSeconds === 0) return new RankedGroups(table, kernelTable.rank(threshold), keyFields, undefined, kernelTable);
   const rows: number[] = [];
   const totals: number[] = [];
   const peakCount: number[] = [];

@@ -99,10 +99,11 @@ function writeRowObject(out: ByteWriter, row: ResultRow, windowed: boolean, csvS
   out.text(text + '\n');
 }
 
-/** A CSV row as the kernel writes it (the kernel's table has one key field and no window). */
-function kernelCsvRow(columns: number): KernelRowFormat {
+/** A CSV row as the kernel writes it (no window: a ranking with peaks has no kernel table). */
+function kernelCsvRow(keyFields: number, columns: number): KernelRowFormat {
   const comma = Uint8Array.of(COMMA);
-  const program = new RowProgram().key();
+  const program = new RowProgram().key(0);
+  for (let p = 1; p < keyFields; p++) program.piece(comma).key(p);
   for (let c = 0; c <= columns; c++) program.piece(comma).count(c);
   return program.piece(comma).stamp('first').piece(comma).stamp('last').piece(Uint8Array.of(NEWLINE)).build(KEY_CSV);
 }
@@ -113,7 +114,7 @@ function writeCsv(out: ByteWriter, result: AnalyzeResult, { csvSafe }: CsvOption
   if (reported instanceof RankedGroups) {
     const { kernelTable, order } = reported;
     const bounds = new Int32Array(2 * reported.keyFields);
-    const format = kernelTable && !csvSafe ? kernelCsvRow(reported.table.columns) : undefined;
+    const format = kernelTable && !csvSafe && !reported.peaks ? kernelCsvRow(reported.keyFields, reported.table.columns) : undefined;
     for (let i = 0; i < reported.length; ) {
       if (kernelTable && format) {
         // The kernel writes what it can as is; a row it cannot (a key to quote or decode ...) is written here.

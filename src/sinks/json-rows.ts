@@ -134,14 +134,13 @@ export class JsonRowWriter {
 
   /**
    * The same rows as the kernel writes them (tables/kernel-table.ts), each between `first` (before the first row)
-   * or `later` (before the others) and `after`; undefined when the kernel cannot (a composite key, a window, a
-   * program too long).
+   * or `later` (before the others) and `after`; undefined when the kernel cannot (a window, a program too long).
    */
   kernelRow(first: Uint8Array, later: Uint8Array, after: Uint8Array): KernelRowFormat | undefined {
-    const { kernelTable, keyFields, peaks } = this.ranked;
-    if (!kernelTable || keyFields !== 1 || peaks) return undefined;
+    const { kernelTable, peaks } = this.ranked;
+    if (!kernelTable || peaks) return undefined;
     const program = new RowProgram().piece(first, 'first').piece(later, 'later');
-    program.piece(this.keyHeads[0]).piece(Uint8Array.of(QUOTE)).key().piece(Uint8Array.of(QUOTE));
+    this.keyHeads.forEach((head, k) => program.piece(head).piece(Uint8Array.of(QUOTE)).key(this.keyParts[k]).piece(Uint8Array.of(QUOTE)));
     program.piece(this.countHead).count(0);
     this.statusHeads.forEach((head, s) => program.piece(head).count(1 + this.statusColumns[s]));
     program.piece(this.firstHead).stamp('first').piece(this.lastHead).stamp('last').piece(this.close).piece(after);

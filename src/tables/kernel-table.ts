@@ -1,6 +1,7 @@
 // The consumer's side of the WebAssembly kernel (kernel/table.ts, rank.ts, rows.ts): in the default run (counts
 // by client) it merges the producers' partials into the kernel's group table, ranks the groups and writes their
-// CSV, JSON and NDJSON rows with the kernel's compiled code. The same work in JS runs cold, once per run, on the serial tail
+// CSV, JSON and NDJSON rows with the kernel's compiled code; so it does for a run keyed by several fields
+// (`--by ip,path`) that keeps nothing but counts (no window, no time span). The same work in JS runs cold, once per run, on the serial tail
 // after the scan; it stays the reference (GroupTable.mergePartial, rankGroups, the sinks' JS writers), and tests compare.
 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
@@ -46,13 +47,17 @@ export class KernelMerger {
   private inputBytes = 0;
   private overflowed: GroupTable | undefined;
 
-  /** A merger for partials of `columns` status columns; undefined when the kernel was not built. */
-  static create(columns: number): KernelMerger | undefined {
+  /** A merger for partials of `columns` status columns, keys of `fields` fields; undefined when the kernel was not built. */
+  static create(columns: number, fields = 1): KernelMerger | undefined {
     const module = loadKernelModule();
-    return module ? new KernelMerger(module, columns) : undefined;
+    return module ? new KernelMerger(module, columns, fields) : undefined;
   }
 
-  private constructor(module: WebAssembly.Module, private readonly columns: number) {
+  private constructor(
+    module: WebAssembly.Module,
+    private readonly columns: number,
+    private readonly fields: number,
+  ) {
     this.kernel = instantiate(module);
     this.width = columns + 1;
     this.kernel.tableInit(columns, TABLE_ROWS);
@@ -128,7 +133,7 @@ export class KernelMerger {
    */
   finish(): { table: GroupTable; kernelTable?: MergedKernelTable } {
     if (this.overflowed) return { table: this.overflowed };
-    const kernelTable = new MergedKernelTable(this.kernel);
+    const kernelTable = new MergedKernelTable(this.kernel, this.fields);
     return { table: this.table(), kernelTable };
   }
 
@@ -196,8 +201,9 @@ export class RowProgram {
     return this;
   }
 
-  key(): this {
-    return this.step(KEY, 0);
+  /** Field `field` of the key (a key of one field: the key). */
+  key(field = 0): this {
+    return this.step(KEY, field);
   }
 
   /** Count `index` of the record: 0 the total, 1 + c status column c. */
@@ -238,7 +244,11 @@ export class MergedKernelTable {
   private ranked: Int32Array | undefined;
   private format: KernelRowFormat | undefined;
 
-  constructor(private readonly kernel: KernelExports) {
+  /** `fields`: fields in a key (kernel/key-fields.ts). */
+  constructor(
+    private readonly kernel: KernelExports,
+    readonly fields = 1,
+  ) {
     const rows = kernel.tableRows.value as number;
     this.order = kernel.allocate(rows * 4);
     this.scratch = kernel.allocate(rows * 32);
@@ -246,11 +256,12 @@ export class MergedKernelTable {
     this.programAt = kernel.allocate(PROGRAM_BYTES);
   }
 
-  /** The table's rows counted at least `threshold` times, by count descending, then key bytes ascending. */
+  /** The table's rows counted at least `threshold` times, by count descending, then key bytes (field by field) ascending. */
   rank(threshold: number): Int32Array {
     const { kernel } = this;
     if (threshold > 0xffffffff) return new Int32Array(0); // (counts here are 32-bit)
-    const n = kernel.rankRows(Math.max(0, threshold), this.order, this.scratch);
+    const at = Math.max(0, threshold);
+    const n = this.fields === 1 ? kernel.rankRows(at, this.order, this.scratch) : kernel.rankFieldRows(at, this.fields, this.order, this.scratch);
     this.ranked = new Int32Array(kernel.memory.buffer, this.order, n).slice();
     return this.ranked;
   }
@@ -280,7 +291,7 @@ export class MergedKernelTable {
       this.format = format;
     }
     const steps = format.program.length / 4;
-    const next = kernel.writeRows(this.order, from, order.length, this.out, this.out + ROWS_OUT_BYTES, this.programAt, steps, piecesAt, format.keyKind, format.rowMost);
+    const next = kernel.writeRows(this.order, from, order.length, this.out, this.out + ROWS_OUT_BYTES, this.programAt, steps, piecesAt, format.keyKind, format.rowMost, this.fields);
     return { next, bytes: new Uint8Array(memory, this.out, kernel.rowsBytes.value as number) };
   }
 }

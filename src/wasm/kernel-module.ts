@@ -58,8 +58,9 @@ export interface KernelExports {
   sameBytes(a: number, b: number, length: number): number;
   tableKeyCapacity(): number;
   readonly rowsBytes: WebAssembly.Global;
-  writeRows(order: number, from: number, rows: number, out: number, outEnd: number, program: number, steps: number, pieces: number, keyKind: number, rowMost: number): number;
+  writeRows(order: number, from: number, rows: number, out: number, outEnd: number, program: number, steps: number, pieces: number, keyKind: number, rowMost: number, fields: number): number;
   rankRows(threshold: number, out: number, scratch: number): number;
+  rankFieldRows(threshold: number, fields: number, out: number, scratch: number): number;
 }
 
 /** Groups the kernel's table has room for before it first grows (as GroupTable). */

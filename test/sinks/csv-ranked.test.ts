@@ -52,6 +52,8 @@ describe('CSV written from the ranking', () => {
     for (const by of [['path'], ['ip', 'path'], ['ip']]) {
       const result = await analyzeText(oddLog(), { by, threshold: 1, keepQuery: true });
       assert.ok(result.reported.length > 0);
+      // Counts only: the kernel merged, ranked and writes the rows (composite keys too), and hands back the odd ones.
+      assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
       const csv = formatCsv(result);
       assert.equal(csv, formatCsv(asObjects(result)), by.join(','));
       if (by[0] === 'path') assert.match(csv, /^"\/a,b",/m);

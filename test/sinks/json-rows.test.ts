@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GroupTable } from '../../src/tables/group-table.js';
+import { KernelMerger } from '../../src/tables/kernel-table.js';
 import { RankedGroups } from '../../src/tables/ranked.js';
 import type { AnalyzeResult } from '../../src/tables/result.js';
 import { formatJson, formatNdjson } from '../../src/sinks/json.js';
@@ -57,6 +58,21 @@ function resultOf(keys: Uint8Array[], fields: readonly string[], columns: readon
   };
 }
 
+/** The same result with its table merged into the kernel's (tables/kernel-table.ts), which then writes the rows. */
+function inKernel(result: AnalyzeResult): AnalyzeResult {
+  const { table: source, keyFields } = result.reported as RankedGroups;
+  const producer = new GroupTable(source.columns);
+  const merger = KernelMerger.create(source.columns, keyFields)!;
+  for (let row = 0; row < source.size; row++) {
+    const key = source.keys.subarray(source.keyStart(row), source.keyEnd(row));
+    for (let c = 0; c < source.columns; c++) for (let n = 0; n < source.columnCount(row, c); n++) producer.add(key, 0, key.length, c, n === 0 ? source.first(row) : source.last(row));
+  }
+  merger.merge(producer.takePartial());
+  const { table, kernelTable } = merger.finish();
+  const reported = new RankedGroups(table, Int32Array.from({ length: table.size }, (_, i) => table.size - 1 - i), keyFields, undefined, kernelTable);
+  return { ...result, reported, get rows() { return reported.toArray(); } };
+}
+
 /** Key bytes that exercise every escape: quotes, backslashes, control bytes, DEL, UTF-8, a BOM, invalid UTF-8. */
 const keyPart = fc.oneof(
   fc.uint8Array({ maxLength: 12 }),
@@ -78,6 +94,24 @@ describe('JSON written from the ranking', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('written by the kernel (composite keys too), equals JSON.stringify of the row objects', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(['404'], ['4xx', '500'], ['10', '9', 'x', '2']),
+        fc.array(fc.array(keyPart, { minLength: 3, maxLength: 3 }), { maxLength: 30 }),
+        (fieldCount, columns, keyParts) => {
+          const fields = ['ip', 'path', 'user_agent'].slice(0, fieldCount);
+          const keys = keyParts.map((parts) => (fieldCount === 1 ? parts[0] : compositeKey(parts.slice(0, fieldCount))));
+          const result = inKernel(resultOf(keys, fields, columns, false));
+          assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable);
+          assertSameJson(result);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

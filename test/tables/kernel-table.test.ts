@@ -1,5 +1,6 @@
 // tables/kernel-table.ts with kernel/table.ts and kernel/rank.ts: the consumer's merged table in the kernel,
-// its ranking against rankGroups (the JS reference) on keys that share long prefixes, and its growth.
+// its ranking against rankGroups (the JS reference) on keys that share long prefixes, composite keys (field by
+// field), and its growth.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -228,4 +229,59 @@ describe('the kernel\'s merged table', () => {
       assert.equal(kernelTable === undefined, big >= 0);
     }
   });
+
+  test('ranks composite keys field by field as rankGroups does: shared prefixes, empty fields, NUL bytes, counts tied', () => {
+    // Fields from a few values that are prefixes of each other (one with a NUL past the prefix), or 7 and 8 bytes
+    // long (a head's bytes and one more), so that heads tie on bytes and differ on what is left.
+    const field = fc.oneof(
+      fc.constantFrom('', 'a', 'ab', 'ab\0', 'abcdefg', 'abcdefgh', 'abcdefg\0', '10.0.0.1', '10.0.0.12', '/api/v1/users', '/api/v1/user', '/api/v1/users/\0'),
+      fc.uint8Array({ maxLength: 20 }).map((bytes) => Buffer.from(bytes.map((b) => b % 3)).toString('latin1')),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 3 }),
+        fc.array(fc.tuple(fc.array(field, { minLength: 3, maxLength: 3 }), fc.integer({ min: 1, max: 3 })), { maxLength: 300 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        (fields, groups, cuts, threshold) => {
+          const list: Hit[] = [];
+          groups.forEach(([parts, times], g) => {
+            const k = compositeKey(parts.slice(0, fields).map((part) => Buffer.from(part, 'latin1')));
+            for (let t = 0; t < times; t++) list.push({ key: k, column: (g + t) % COLUMNS, stamp: packStamp(1.7e9 + g, 0) });
+          });
+          const merger = KernelMerger.create(COLUMNS, fields)!;
+          for (const partial of partialsOf(list, cuts)) merger.merge(partial);
+          const { table, kernelTable } = merger.finish();
+          const byJs = rankGroups({ table }, { threshold, keyFields: fields, windowSeconds: 0 }).order;
+          assert.deepEqual([...kernelTable!.rank(threshold)], [...byJs]);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('ranks many composite keys tied on count through every depth (runs longer than the insertion sort takes)', () => {
+    const producer = new GroupTable(COLUMNS);
+    for (let i = 0; i < 6000; i++) {
+      const ip = `203.0.${(i * 31) % 7}.${(i * 17) % 11}`;
+      const path = `${i % 4 === 0 ? '/a/very/long/shared/path/prefix/' : '/p'}${(i * 7919) % 40}${i % 9 === 0 ? '\0' : ''}`;
+      const k = compositeKey([Buffer.from(ip, 'latin1'), Buffer.from(path, 'latin1')]);
+      producer.add(k, 0, k.length, i % COLUMNS, packStamp(1.7e9 + i, 0));
+    }
+    const merger = KernelMerger.create(COLUMNS, 2)!;
+    merger.merge(producer.takePartial());
+    const { table, kernelTable } = merger.finish();
+    assert.ok(table.size > 1000);
+    assert.deepEqual([...kernelTable!.rank(1)], [...rankGroups({ table }, { threshold: 1, keyFields: 2, windowSeconds: 0 }).order]);
+  });
 });
+
+/** A key made for several fields, as analyses/key-maker.ts lays it out (tables/composite-key.ts). */
+function compositeKey(parts: readonly Uint8Array[]): Buffer {
+  const bytes: number[] = [];
+  parts.forEach((part, i) => {
+    if (i < parts.length - 1) bytes.push((part.length >>> 24) & 255, (part.length >>> 16) & 255, (part.length >>> 8) & 255, part.length & 255);
+    bytes.push(...part);
+  });
+  return Buffer.from(bytes);
+}
