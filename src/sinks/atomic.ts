@@ -9,7 +9,7 @@
 // whole would pass the 255-byte limit of a file name). A run killed with `kill -9` cannot remove its own, so
 // each save first removes those of the same target left by processes no longer running.
 
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import {
   closeSync,
   fchmodSync,
@@ -25,6 +25,7 @@ import {
   unlinkSync,
   type Stats,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 
 const pendingTempFiles = new Set<string>();
@@ -48,10 +49,14 @@ const TEMP_SUFFIX = '.tmp';
 const MARK = '.logsift-';
 const PID_DIGITS = 7;
 
+// node:crypto takes milliseconds to load and only a very long output name needs it: loaded on first use.
+const require = createRequire(import.meta.url);
+
 /** The target's name as it appears in its temp files' names: whole, or cut (at a character) and hashed. */
 function tempStem(name: string): string {
   const budget = NAME_MAX - 1 - MARK.length - PID_DIGITS - TEMP_SUFFIX.length;
   if (Buffer.byteLength(name) <= budget) return name;
+  const { createHash } = require('node:crypto') as typeof Crypto;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
   let cut = '';
   for (const ch of name) {

@@ -12,14 +12,18 @@
 // which sits at the same depth from this file's compiled place (dist/src/sinks/) as from the bundled command
 // line's (dist/bundle/cli/).
 
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
 import { LogsiftError } from '../base/errors.js';
 import type { SeriesData, TopValue } from '../tables/report-data.js';
 import type { AnalyzeResult, ResultRow } from '../tables/result.js';
 import { writeFileAtomic } from './atomic.js';
 import { summaryCounts } from './json.js';
+
+// zlib and crypto take milliseconds to load, and every run loads this file: only a report loads them, on first use.
+const require = createRequire(import.meta.url);
 
 /** The page's assets, read once. */
 let assets: { script: string; style: string } | undefined;
@@ -139,7 +143,7 @@ export function pageDataLines(data: Record<string, unknown>): string {
   return [JSON.stringify({ ...rest, groupColumns: columns }), ...columns.map((name) => JSON.stringify(groups[name]))].join('\n');
 }
 
-const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+const sha256 = (text: string): string => `'sha256-${(require('node:crypto') as typeof Crypto).createHash('sha256').update(text).digest('base64')}'`;
 
 /** The whole page as text. */
 export function formatHtml(result: AnalyzeResult): string {
@@ -147,6 +151,7 @@ export function formatHtml(result: AnalyzeResult): string {
   // The data, gzipped (the page inflates it with DecompressionStream): a report of 27k groups is 15 MB of JSON,
   // 1.7 MB gzipped. Base64 holds nothing a browser could read as markup. The data element is not a script the
   // browser runs, so it needs no hash in the policy; only the page script does.
+  const { gzipSync } = require('node:zlib') as typeof Zlib;
   const data = gzipSync(pageDataLines(pageData(result)), { level: 6 }).toString('base64');
   const policy = [
     "default-src 'none'",
