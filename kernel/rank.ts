@@ -159,7 +159,11 @@ function insertionSort(entries: usize, lo: u32, hi: u32): void {
 function commonPrefix(rowA: u32, rowB: u32, most: usize): usize {
   const a = keys + rowKeyStart(rowA);
   const b = keys + rowKeyStart(rowB);
-  const limit = min(most, keys + rowKeyEnd(rowB) - b);
+  return equalPrefix(a, b, min(most, keys + rowKeyEnd(rowB) - b));
+}
+
+/** How many of the first `limit` bytes at `a` and `b` are equal, 8 at a time. */
+function equalPrefix(a: usize, b: usize, limit: usize): usize {
   let i: usize = 0;
   while (i + 8 <= limit && load<u64>(a + i) == load<u64>(b + i)) i += 8;
   while (i < limit && load<u8>(a + i) == load<u8>(b + i)) i++;
@@ -252,12 +256,7 @@ export function rankFieldRows(threshold: u32, fields: u32, out: usize, scratch: 
       first = row;
       shared = length;
     } else {
-      const other = fieldOf(first, 0);
-      const limit = min(shared, length);
-      let i: usize = 0;
-      while (i + 8 <= limit && load<u64>(other + i) == load<u64>(start + i)) i += 8;
-      while (i < limit && load<u8>(other + i) == load<u8>(start + i)) i++;
-      shared = i;
+      shared = equalPrefix(fieldOf(first, 0), start, min(shared, length));
     }
     n++;
   }
