@@ -123,7 +123,10 @@ function candidatesFor(options: FormatOptions): LineFormat[] {
  * How many of the sample's `lines` lines `format` reads: lines it parses and header lines it knows (as the
  * scanner feeds them). It stops, returning less than `needed`, once it can no longer reach `needed`.
  */
-function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines: number, needed: number): number {
+function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines: number, needed: number, counter?: ClfSampleCounter): number {
+  // A count of every line gives the same outcome as the early stop (it stops only below `needed`).
+  const counted = needed <= lines ? counter?.fitting?.(format, sample, whole) : undefined;
+  if (counted !== undefined) return counted;
   const fields = new LineFields();
   let fitting = 0;
   let missed = 0;
@@ -191,7 +194,7 @@ function detectPlainFormat(
     // as the CLF family (which must read more than any candidate to be chosen).
     // (`exhaustive`: every candidate reads every line, the plain rule; tests check both agree.)
     const needed = exhaustive ? bestCount + 1 : Math.max(bestCount + 1, clf.count);
-    const count = countFitting(formats[i], sample, whole, lines, needed);
+    const count = countFitting(formats[i], sample, whole, lines, needed, clfCounter);
     if (count >= needed) {
       best = candidate.name;
       bestCount = count;
@@ -295,7 +298,13 @@ export interface SampleCounts extends ClfSampleCounts {
  * as composeLines reads them), faster: the WebAssembly kernel's (scan/), which many small files each detected
  * make worth it. Detection takes one where the caller has it.
  */
-export type ClfSampleCounter = (sample: Buffer, whole: boolean) => SampleCounts;
+export type ClfSampleCounter = ((sample: Buffer, whole: boolean) => SampleCounts) & {
+  /**
+   * The sample's lines `format` parses (every non-blank one read, as countFitting's JS pass would), when the
+   * counter reads this format (the kernel: JSON lines, whose JS parser costs far more on a cold start); else undefined.
+   */
+  readonly fitting?: (format: LineFormat, sample: Buffer, whole: boolean) => number | undefined;
+};
 
 /** The JS parsers' count of the CLF family in a sample (the reference a ClfSampleCounter must equal). */
 export function countClf(sample: Buffer, whole: boolean): ClfSampleCounts {

@@ -1,18 +1,22 @@
 // Detection's CLF-family count done by the WebAssembly kernel (scan/kernel-scanner.ts kernelClfCounter) against
 // the JS parsers' count (formats/detect.ts countClf), which it must equal on any sample: generated, mutated and
 // odd lines, vhost lines, docker compose prefixes, CR line ends, blank lines, cut last lines, and the real logs
-// cut anywhere. Its lines and compose-prefixed lines against a plain JS count of them (composeLineStart).
+// cut anywhere. Its lines and compose-prefixed lines against a plain JS count of them (composeLineStart); its
+// count of the lines a JSON parser reads (on fixture, mutated and deferred JSON lines) against the parser.
 
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { composeLineStart } from '../../src/formats/compose.js';
 import { countClf, detectFormat, type ClfSampleCounts } from '../../src/formats/detect.js';
+import { LineFields, type LineFormat } from '../../src/formats/fields.js';
+import { createFormat } from '../../src/formats/index.js';
 import { kernelClfCounter } from '../../src/scan/kernel-scanner.js';
 import { lines, mutate, mutatedLines, nearLines } from '../support/generators.js';
 import { NEEDS_REAL_LOGS, REAL_LOGS, readRealLog } from '../support/paths.js';
+import { fixture } from '../formats/support.js';
 
 const counter = kernelClfCounter();
 const NEEDS_KERNEL = { skip: counter ? false : 'the kernel is not built (npm run build)' } as const;
@@ -102,4 +106,41 @@ describe('kernel count of the CLF family for detection', () => {
       assert.deepEqual(counter!(sample, false), { combined: copies, vhost: 0, tails: copies, lines: copies, prefixed: 0 });
     }
   });
+
+  test('its count of the lines a JSON parser reads equals the parser, and detection with it equals detection without it', NEEDS_KERNEL, () => {
+    const fixtureLines = ['caddy.log', 'traefik.json', 'nginx-json.log'].flatMap((name) => readFileSync(fixture(name), 'utf8').split('\n').filter((l) => l !== ''));
+    const jsonLine = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...fixtureLines) },
+      { weight: 3, arbitrary: fc.constantFrom(...fixtureLines).chain(mutate) },
+      // times the kernel leaves to the JS parser (CLF text, an epoch in a string)
+      { weight: 1, arbitrary: fc.constantFrom('{"ts":"10/Oct/2000:13:55:36 -0700","request":{"remote_ip":"1.2.3.4"},"status":404}', '{"ts":"1646861401","request":{"remote_ip":"1.2.3.4"},"status":"500"}') },
+      { weight: 1, arbitrary: anyLine },
+    );
+    const formats: LineFormat[] = [createFormat('caddy'), createFormat('json'), createFormat('json', { jsonFields: { client: 'request.client_ip', time: 'ts' } })];
+    fc.assert(
+      fc.property(fc.array(jsonLine, { maxLength: 25 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.boolean(), (texts, eol, endsWithNewline, whole) => {
+        const sample = Buffer.from(texts.join(eol) + (endsWithNewline ? eol : ''), 'utf8');
+        for (const format of formats) assert.equal(counter!.fitting!(format, sample, whole), jsFitting(format, sample, whole), format.name);
+        assert.equal(counter!.fitting!(combinedLineFormat, sample, whole), undefined);
+        assert.deepEqual(detectFormat(sample, {}, whole, false, counter), detectFormat(sample, {}, whole));
+      }),
+      { numRuns: 1500 },
+    );
+  });
 });
+
+const combinedLineFormat = createFormat('combined');
+
+/** The non-blank lines of a sample (as linesOf reads them) that `format` parses. */
+function jsFitting(format: LineFormat, sample: Buffer, whole: boolean): number {
+  const fields = new LineFields();
+  let fitting = 0;
+  for (let start = 0; start < sample.length; ) {
+    const newline = sample.indexOf(0x0a, start);
+    let end = newline < 0 ? sample.length : newline;
+    if (end > start && sample[end - 1] === 0x0d) end--;
+    if ((newline >= 0 || whole) && end > start && format.parse(sample, start, end, fields)) fitting++;
+    start = newline < 0 ? sample.length : newline + 1;
+  }
+  return fitting;
+}
