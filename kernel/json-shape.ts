@@ -207,18 +207,19 @@ export function shapeClear(): void {
 }
 
 /**
- * The literal of shape s at [from, from + n) did not match the line at p (up to end): when the first byte
- * that differs lies in a slot left in the literals (its value or the byte after it), that slot VARIES from
- * now on and the answer is AGAIN; otherwise 0.
+ * The literal of shape s at [from, from + n), which holds its slots [first, last) (left in the literals), did
+ * not match the line at p (up to end): when the first byte that differs lies in one of those slots (its value
+ * or the byte after it), that slot VARIES from now on and the answer is AGAIN; otherwise 0. A literal between
+ * two slots read holds none: then nothing is looked at (lines of two skeletons that alternate miss there).
  */
-function literalMissed(s: i32, from: usize, n: usize, p: usize, end: usize): usize {
+function literalMissed(s: i32, from: usize, n: usize, p: usize, end: usize, first: i32, last: i32): usize {
+  if (first >= last) return 0;
   const shape = LINES + <usize>s * SHAPE_BYTES;
   let i: usize = 0;
   while (i < n && p + i < end && load<u8>(p + i) == load<u8>(shape + from + i)) i++;
   const x = from + i;
   const slots = slotsOf(s);
-  const count = load<i32>(headerOf(s), 4);
-  for (let j = 0; j < count; j++) {
+  for (let j = first; j < last; j++) {
     const at = slots + <usize>j * SLOT_BYTES;
     const flags = load<u32>(at, 8);
     if ((flags & (ROLE_FLAG | VARIES)) != 0 || x < <usize>load<u32>(at) || x > <usize>load<u32>(at, 4)) continue;
@@ -231,10 +232,11 @@ function literalMissed(s: i32, from: usize, n: usize, p: usize, end: usize): usi
 
 /**
  * The line at `line` (up to `end`) read with shape s from its step `from` on, at `p` in the line and `previous`
- * in the shape (PLACES holds the line's places of the steps before, read with a shape that shares them): the
- * object's end; AGAIN; or 0 when it does not match (then `failedStep` is the step that did not).
+ * in the shape, the literal there holding the slots from `firstSlot` on (PLACES holds the line's places of the
+ * steps before, read with a shape that shares them): the object's end; AGAIN; or 0 when it does not match
+ * (then `failedStep` is the step that did not).
  */
-function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize): usize {
+function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize, firstSlot: i32): usize {
   const shape = LINES + <usize>s * SHAPE_BYTES;
   const slots = slotsOf(s);
   const steps = stepsOf(s);
@@ -247,7 +249,7 @@ function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize): u
     failedStep = k;
     const start = <usize>load<u32>(at);
     const literal = start - previous;
-    if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end);
+    if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end, firstSlot, i);
     p += literal;
     const flags = load<u32>(at, 8);
     const kind = flags & 0xff;
@@ -273,18 +275,19 @@ function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize): u
     store<u32>(place, <u32>after, 8);
     p = after;
     previous = <usize>load<u32>(at, 4);
+    firstSlot = i + 1;
   }
   failedStep = last;
   store<u32>(PLACES + <usize>load<i32>(steps + <usize>last * STEP_BYTES, 4) * 12, <u32>p);
   const literal = <usize>load<i32>(headerOf(s)) - previous;
-  if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end);
+  if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end, firstSlot, load<i32>(headerOf(s), 4));
   return p + literal;
 }
 
 /** Shape s read from its first step on; AGAIN answers are run again. */
 function matchWhole(s: i32, line: usize, end: usize): usize {
   let after: usize;
-  do after = matchShape(s, 0, line, 0, end);
+  do after = matchShape(s, 0, line, 0, end, 0);
   while (after == AGAIN);
   return after;
 }
@@ -315,7 +318,7 @@ function matchAfter(a: i32, failed: i32, b: i32, line: usize, end: usize): usize
   let k = 0;
   while (load<i32>(stepsB + <usize>k * STEP_BYTES, 4) < shared) k++;
   const previous = <usize>load<u32>(slotsOf(b) + <usize>slot * SLOT_BYTES, 4);
-  const after = matchShape(b, k, p, previous, end);
+  const after = matchShape(b, k, p, previous, end, shared);
   return after == AGAIN ? matchWhole(b, line, end) : after;
 }
 
@@ -331,8 +334,9 @@ export function shapeLine(line: usize, end: usize, captures: usize): usize {
   let after = matchWhole(first, line, end);
   if (after == 0) {
     const failed = failedStep;
-    const count = load<i32>(headerOf(first), 4);
-    memory.copy(SAVED_PLACES, PLACES, <usize>(count + 1) * 12);
+    // matchAfter reads the places of the slots up to the failed step's
+    const reached = load<i32>(stepsOf(first) + <usize>failed * STEP_BYTES, 4);
+    memory.copy(SAVED_PLACES, PLACES, <usize>(reached + 1) * 12);
     for (let s = 0; after == 0 && s < kept; s++) {
       if (s == first) continue;
       tried = s;
