@@ -7,13 +7,15 @@
 // (its steps depend only on the literal bytes and on each value's kind), so the captures are the slots' own.
 // A line that does not match is walked, and becomes a shape. Kinds that change the walker's captures are
 // checked too: a captured slot that is `null` (never captured) must be `null` in both lines, and a shape
-// whose captured value was an object or array is not kept.
+// whose captured value was an object or array is not kept. An object the walker walks only to check it (no key
+// in it is wanted: Caddy's `headers`) is one slot, crossed as the walker crosses it (json.ts plainObjectEnd), so
+// lines with more or fewer headers share a shape.
 //
 // Values that stay the same from line to line (`"level":"info"`, `"proto":"HTTP/1.1"`) are compared as part of
 // the literals around them: bytes equal to the shape's are read as the shape's were. A slot is compared so
 // until a line differs inside it; from then on it is read as a value. Captured slots are always read.
 
-import { stringEnd, valueEnd } from './json';
+import { plainObjectEnd, stringEnd, valueEnd } from './json';
 
 const QUOTE: u32 = 0x22;
 const LBRACE: u32 = 0x7b;
@@ -23,6 +25,8 @@ const LBRACKET: u32 = 0x5b;
 const STRING: u32 = 0;
 const TOKEN: u32 = 1;
 const COMPOSITE: u32 = 2;
+/** An object the walker walks for a key of the tree with nothing captured in it (json.ts walksPlain, plainObjectEnd). */
+const WALKED: u32 = 3;
 
 const SHAPES: i32 = 4;
 const SHAPE_BYTES: usize = 4096;
@@ -101,6 +105,19 @@ export function shapeValue(p: usize, after: usize, roles: bool): void {
   store<u32>(at, <u32>((kind == STRING ? p + 1 : p) - notedLine));
   store<u32>(at, <u32>((kind == STRING ? after - 1 : after) - notedLine), 4);
   store<u32>(at, kind | (roles ? ROLE_FLAG : 0) | (isNull ? NULL_FLAG : 0), 8);
+  noted++;
+}
+
+/** The walker crossed the object [p, after) of a key walked with nothing captured in it (json.ts plainObjectEnd). */
+export function shapeWalked(p: usize, after: usize): void {
+  if (noted == MAX_SLOTS) {
+    keepable = false;
+    return;
+  }
+  const at = NOTED_SLOTS + <usize>noted * SLOT_BYTES;
+  store<u32>(at, <u32>(p - notedLine));
+  store<u32>(at, <u32>(after - notedLine), 4);
+  store<u32>(at, WALKED, 8);
   noted++;
 }
 
@@ -264,6 +281,10 @@ function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize, fi
       after = p + 1;
       while (after < end && load<u8>(TOKEN_ENDS + <usize>load<u8>(after)) == 0) after++;
       if ((flags & ROLE_FLAG) != 0 && (v == 0x6e && after - p == 4) != ((flags & NULL_FLAG) != 0)) return 0;
+    } else if (kind == WALKED) {
+      if (p >= end || load<u8>(p) != 0x7b) return 0;
+      after = plainObjectEnd(p, end);
+      if (after == 0) return 0;
     } else {
       if (p >= end || load<u8>(p) != load<u8>(shape + start)) return 0;
       // `["..."]`, as valueEnd would cross it, else valueEnd

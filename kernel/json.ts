@@ -11,7 +11,7 @@
 // What this file does not read itself (a time that is not an epoch number or an ISO 8601 string: CLF text, an
 // epoch in a string) it leaves to the JS parser: jsonLine returns DEFER and clf.ts's scan stops at that line.
 
-import { resetCaptures, shapeCapture, shapeClear, shapeKeep, shapeLine, shapeStart, shapeValue } from './json-shape';
+import { resetCaptures, shapeCapture, shapeClear, shapeKeep, shapeLine, shapeStart, shapeValue, shapeWalked } from './json-shape';
 import { parseTime, scanEnd } from './json-time';
 
 const QUOTE: u32 = 0x22;
@@ -180,6 +180,36 @@ function capture(n: u32, start: usize, end: usize, string: bool): void {
   return node(n, 5) >= 0 || node(n, 6) >= 0 || node(n, 7) >= 0;
 }
 
+/**
+ * An object value of node n walked (n.walk) though nothing in it is captured (no child kept, no role): one slot
+ * of the line's shape, crossed again with plainObjectEnd (the number of its keys may change from line to line).
+ */
+@inline function walksPlain(n: u32): bool {
+  return node(n, 3) == 0 && !hasRoles(n);
+}
+
+/**
+ * The end of the object at p (its `{`) as walkObject(p, end, n) finds it for a node n with walksPlain (no key
+ * found, every value crossed with valueEnd), or 0.
+ */
+export function plainObjectEnd(p: usize, end: usize): usize {
+  p = skipSpace(p + 1, end);
+  if (p < end && byteAt(p) == RBRACE) return p + 1;
+  while (true) {
+    if (p >= end || byteAt(p) != QUOTE) return 0;
+    const keyEnd = stringEnd(p, end);
+    if (keyEnd == 0) return 0;
+    p = skipSpace(keyEnd + 1, end);
+    if (p >= end || byteAt(p) != COLON) return 0;
+    const after = valueEnd(skipSpace(p + 1, end), end);
+    if (after == 0) return 0;
+    p = skipSpace(after, end);
+    if (p >= end) return 0;
+    if (byteAt(p) != COMMA) return byteAt(p) == RBRACE ? p + 1 : 0;
+    p = skipSpace(p + 1, end);
+  }
+}
+
 /** Walks the object at p capturing node n's key paths; the position after it, or 0 (as json-scan.ts walkObject). */
 function walkObject(p: usize, end: usize, n: u32): usize {
   p = skipSpace(p, end);
@@ -197,7 +227,10 @@ function walkObject(p: usize, end: usize, n: u32): usize {
     if (p >= end) return 0;
     const v = byteAt(p);
     let after: usize;
-    if (child >= 0 && v == LBRACE && node(child, 4) != 0) {
+    if (child >= 0 && v == LBRACE && node(child, 4) != 0 && walksPlain(child)) {
+      after = plainObjectEnd(p, end);
+      if (after != 0) shapeWalked(p, after);
+    } else if (child >= 0 && v == LBRACE && node(child, 4) != 0) {
       after = walkObject(p, end, child);
     } else {
       after = valueEnd(p, end);

@@ -9,8 +9,7 @@
 // the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
-import type { ClfSampleCounter } from '../formats/detect.js';
-import { LineFields, rawText, type LineFormat } from '../formats/fields.js';
+import { rawText, type LineFormat } from '../formats/fields.js';
 import { JsonFormat } from '../formats/json.js';
 import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
 import type { AnalysisSpec } from '../options/run-spec.js';
@@ -19,6 +18,8 @@ import { kernelTableArrays } from '../tables/kernel-table.js';
 import { partialOf, partialSlotsOf, type CountsPartial, type ScanPartial } from '../tables/partial.js';
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import type { LineScanner } from './line-scanner.js';
+
+export { kernelClfCounter } from './sample-kernel.js';
 
 /** Formats the kernel parses, and how it reads their lines (kernel/clf.ts scan's `kind`). */
 const KERNEL_FORMATS: ReadonlyMap<string, number> = new Map([
@@ -80,98 +81,6 @@ export function kernelSupports(format: string | LineFormat): boolean {
   if (!KERNEL_FORMATS.has(name) || loadKernelModule() === null) return false;
   if (typeof format === 'string' || KERNEL_FORMATS.get(name) !== JSON_KIND) return true;
   return format instanceof JsonFormat && format.kernelLayout() !== undefined;
-}
-
-/**
- * The kernel instance detection counts samples with, the room it holds for one (one per thread), and the key
- * trees of the JSON parsers it read samples for (in its memory, by parser).
- */
-interface SampleKernel {
-  readonly kernel: KernelExports;
-  at: number;
-  room: number;
-  readonly trees: WeakMap<JsonFormat, { readonly nodes: number; readonly keys: number; readonly portRanks: number }>;
-  /** The tree jsonInit took last. */
-  tree: JsonFormat | undefined;
-}
-let sampleKernel: SampleKernel | undefined;
-
-/** Copies the sample into the sample kernel's memory with a newline lent past it; its address. */
-function placeSample(module: WebAssembly.Module, sample: Buffer): SampleKernel {
-  const state = (sampleKernel ??= { kernel: instantiate(module), at: 0, room: 0, trees: new WeakMap(), tree: undefined });
-  const { kernel } = state;
-  if (state.room < sample.length + 1) {
-    if (state.room > 0) kernel.release(state.at);
-    state.room = Math.max(sample.length + 1, 64 * 1024 + 1);
-    state.at = kernel.allocate(state.room);
-  }
-  const memory = new Uint8Array(kernel.memory.buffer);
-  memory.set(sample, state.at);
-  memory[state.at + sample.length] = 0x0a; // the kernel may read the byte past a line's end, as JS reads undefined there
-  return state;
-}
-
-/**
- * Format detection's CLF-family count (formats/detect.ts countClf) done by the kernel, or undefined without
- * one: for small files detected one by one, where the JS parsers' pass over each sample was most of the work.
- * Its `fitting` counts the lines a JSON parser reads (detect.ts countFitting) with the kernel's JSON scan.
- */
-export function kernelClfCounter(): ClfSampleCounter | undefined {
-  const module = loadKernelModule();
-  if (!module) return undefined;
-  const counter = (sample: Buffer, whole: boolean) => {
-    const { kernel, at } = placeSample(module, sample);
-    kernel.sampleClf(at, at + sample.length, whole ? 1 : 0);
-    return {
-      combined: kernel.sampleCombined.value as number,
-      vhost: kernel.sampleVhost.value as number,
-      tails: kernel.sampleTails.value as number,
-      lines: kernel.sampleLines.value as number,
-      prefixed: kernel.samplePrefixed.value as number,
-    };
-  };
-  return Object.assign(counter, { fitting: (format: LineFormat, sample: Buffer, whole: boolean) => jsonFitting(module, format, sample, whole) });
-}
-
-/**
- * The sample's lines the JSON parser `format` reads, counted by the kernel's scan (its `parsed`: no status is
- * wanted in the sample kernel, so it writes no records); a line it defers is read by the parser itself.
- * Undefined for another format.
- */
-function jsonFitting(module: WebAssembly.Module, format: LineFormat, sample: Buffer, whole: boolean): number | undefined {
-  if (!(format instanceof JsonFormat)) return undefined;
-  const state = placeSample(module, sample);
-  const { kernel, at } = state;
-  let tree = state.trees.get(format);
-  if (!tree) {
-    const layout = format.kernelLayout();
-    if (!layout) return undefined;
-    const nodes = kernel.allocate(layout.nodes.byteLength);
-    const keys = kernel.allocate(layout.keys.length + 1);
-    new Int32Array(kernel.memory.buffer, nodes, layout.nodes.length).set(layout.nodes);
-    new Uint8Array(kernel.memory.buffer, keys, layout.keys.length).set(layout.keys);
-    state.trees.set(format, (tree = { nodes, keys, portRanks: layout.clientPortRanks }));
-  }
-  if (state.tree !== format) kernel.jsonInit(tree.nodes, tree.keys, tree.portRanks);
-  state.tree = format;
-  // With `whole`, the newline lent past the sample ends its last line (or makes a blank one, not counted).
-  const end = at + sample.length + (whole ? 1 : 0);
-  const fields = new LineFields();
-  let fitting = 0;
-  kernel.resetCounters();
-  for (let p = at; ; ) {
-    p = kernel.scan(p, end, 0, 1, JSON_KIND, 0);
-    if ((kernel.deferred.value as number) === 0) break;
-    const memory = new Uint8Array(kernel.memory.buffer);
-    const newline = memory.indexOf(0x0a, p);
-    let lineEnd = newline;
-    if (memory[lineEnd - 1] === 0x0d) lineEnd--;
-    if (format.parse(sample, p - at, lineEnd - at, fields)) fitting++;
-    p = newline + 1;
-  }
-  fitting += kernel.parsed.value as number;
-  kernel.resetCounters();
-  return fitting;
 }
 
 /**

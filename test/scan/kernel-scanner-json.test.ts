@@ -2,8 +2,8 @@
 // for JSON): line by line, the kernel must accept exactly the lines the parser accepts and find the same
 // client bytes, status and stamp, on generated and adversarial lines (escapes, unicode, nesting, spaces,
 // numbers as strings, duplicate and missing keys, cut and mutated lines), and on lines of a few skeletons read
-// in a row (the kernel's shapes of lines); then whole runs, kernel against
-// --no-kernel, at threads 1 and 3 with small reads.
+// in a row (the kernel's shapes of lines; headers objects of one or two keys, or not well-formed, among them);
+// then whole runs, kernel against --no-kernel, at threads 1 and 3 with small reads.
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -150,10 +150,16 @@ const anyLine = fc.oneof(
  * reads them all in a row: its shapes, learned from some lines, read the next ones.
  */
 const oddValue = fc.oneof(anyValue, fc.constantFrom('null', '"caf\u00e9"', '"\u00c3"', '"\u00ff\u00fe"', '"a\\"b"', '"\\\\"', '"}"', '"x\\u0022"', '{}', '[]', '["1.2.3.4"]', '1 ', ' 2', '"404"', '4O4', '""'));
+/** Caddy's headers (walked, nothing captured: one slot of a shape), one or two of them, now and then empty or not well-formed. */
+const headers = (ua: string): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 40, arbitrary: fc.constantFrom(`{"User-Agent":${ua}}`, `{"User-Agent":${ua},"Referer":["https://example.com/"]}`) },
+    { weight: 1, arbitrary: fc.constantFrom(`{"User-Agent":${ua}, "Referer":[]}`, '{}', '{ }', `{"User-Agent" ${ua}}`, `{"User-Agent":${ua},}`, `{"User-Agent":${ua}`, '{"a":{"b":[1,{"c":"}"}]}}', '"x"', 'null') },
+  );
 const skeletons: ReadonlyArray<ReadonlyArray<readonly [string, fc.Arbitrary<string>]>> = [
   [['level', fc.constantFrom('"info"', '"info"', '"error"')], ['ts', goodTimes], ['logger', fc.constant('"http.log.access"')],
     ['request', fc.tuple(goodClients, fc.constantFrom('"41342"', '"41342"', '"1"'), goodClients, fc.constantFrom('["curl/8"]', '["curl/8"]', '["a", "b"]', '[]', '["x\\"]"]'))
-      .map(([ip, port, cip, ua]) => `{"remote_ip":${ip},"remote_port":${port},"client_ip":${cip},"headers":{"User-Agent":${ua}}}`)],
+      .chain(([ip, port, cip, ua]) => headers(ua).map((h) => `{"remote_ip":${ip},"remote_port":${port},"client_ip":${cip},"headers":${h}}`))],
     ['bytes_read', fc.constantFrom('0', '0', '12')], ['status', goodStatuses], ['size', fc.constantFrom('7049', '31346', '0')]],
   [['time_iso8601', fc.constantFrom('"2024-05-01T00:00:00-07:00"', '"2024-05-01T00:00:01-07:00"', '"2024-05-02T23:59:59Z"')],
     ['remote_addr', goodClients], ['request', fc.constantFrom('"GET / HTTP/1.1"', '"GET /a\\"b HTTP/1.1"')], ['status', goodStatuses],
