@@ -188,6 +188,19 @@ function capture(n: u32, start: usize, end: usize, string: bool): void {
   return node(n, 3) == 0 && !hasRoles(n);
 }
 
+/** The closing quote of the key at p, or 0 (no key there). */
+@inline function keyEndAt(p: usize, end: usize): usize {
+  return p < end && byteAt(p) == QUOTE ? stringEnd(p, end) : 0;
+}
+
+/** Where the value of the key whose closing quote is at keyEnd starts (past `:` and spaces), or 0. */
+@inline function valueAfter(keyEnd: usize, end: usize): usize {
+  const p = skipSpace(keyEnd + 1, end);
+  if (p >= end || byteAt(p) != COLON) return 0;
+  const value = skipSpace(p + 1, end);
+  return value < end ? value : 0;
+}
+
 /**
  * The end of the object at p (its `{`) as walkObject(p, end, n) finds it for a node n with walksPlain (no key
  * found, every value crossed with valueEnd), or 0.
@@ -196,12 +209,9 @@ export function plainObjectEnd(p: usize, end: usize): usize {
   p = skipSpace(p + 1, end);
   if (p < end && byteAt(p) == RBRACE) return p + 1;
   while (true) {
-    if (p >= end || byteAt(p) != QUOTE) return 0;
-    const keyEnd = stringEnd(p, end);
-    if (keyEnd == 0) return 0;
-    p = skipSpace(keyEnd + 1, end);
-    if (p >= end || byteAt(p) != COLON) return 0;
-    const after = valueEnd(skipSpace(p + 1, end), end);
+    const keyEnd = keyEndAt(p, end);
+    const value: usize = keyEnd == 0 ? 0 : valueAfter(keyEnd, end);
+    const after: usize = value == 0 ? 0 : valueEnd(value, end);
     if (after == 0) return 0;
     p = skipSpace(after, end);
     if (p >= end) return 0;
@@ -217,14 +227,11 @@ function walkObject(p: usize, end: usize, n: u32): usize {
   p = skipSpace(p + 1, end);
   if (p < end && byteAt(p) == RBRACE) return p + 1;
   while (true) {
-    if (p >= end || byteAt(p) != QUOTE) return 0;
-    const keyEnd = stringEnd(p, end);
+    const keyEnd = keyEndAt(p, end);
     if (keyEnd == 0) return 0;
     const child = findChild(n, p + 1, keyEnd);
-    p = skipSpace(keyEnd + 1, end);
-    if (p >= end || byteAt(p) != COLON) return 0;
-    p = skipSpace(p + 1, end);
-    if (p >= end) return 0;
+    p = valueAfter(keyEnd, end);
+    if (p == 0) return 0;
     const v = byteAt(p);
     let after: usize;
     if (child >= 0 && v == LBRACE && node(child, 4) != 0 && walksPlain(child)) {
