@@ -139,6 +139,35 @@ describe('WebAssembly kernel vs the reference', () => {
     }
   });
 
+  test('runs of lines of one time (its 26 bytes compared at once), a byte of it changed; ident and user of every kind', async () => {
+    // The kernel reuses the last line's stamp while the next line's time has the same bytes, and reads ` - - [`
+    // as one compare: equal times, times one byte off (anywhere, valid or not), and near forms of ident and user
+    // must count as the reference does.
+    const times = ['10/Oct/2000:13:55:36 -0700', '10/Oct/2000:13:55:37 -0700', '29/Feb/2000:23:59:60 +0530', '31/Dec/1969:00:00:00 +0000'];
+    const timeByte = fc.constantFrom(...'0123456789/:+- JanFebOctxZ]'.split(''));
+    const time = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...times) },
+      { weight: 2, arbitrary: fc.record({ base: fc.constantFrom(...times), at: fc.nat({ max: 25 }), to: timeByte }).map(({ base, at, to }) => base.slice(0, at) + to + base.slice(at + 1)) },
+    );
+    const identUser = fc.constantFrom('- -', '-  -', 'x -', '- x', '- "a b"', '- "a\\" [', '-', '- - ', '--', '"-" -', '- -\t');
+    const line = fc
+      .record({ client: fc.constantFrom('10.0.0.1', '::1', 'h'), identUser, time, request: requests, status: fc.constantFrom(200, 404, 500), tail: tails })
+      .map(({ client, identUser, time, request, status, tail }) => `${client} ${identUser} [${time}] "${request}" ${status}${tail}`);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 300 }), fc.integer({ min: 0, max: 3000 }), async (lines, chunkExtra) => {
+        const log = Buffer.from(lines.join('\n') + '\n', 'latin1');
+        const input = join(dir, `times-${run++}.log`);
+        writeFileSync(input, log);
+        const expected = referenceAnalyze(log, { errorCodes: [404, 500], threshold: 1, vhost: false });
+        const result = await analyze({ input, format: 'combined', errorCodes: [404, 500], threshold: 1, threads: 1, chunkBytes: 4096 + chunkExtra, kernel: true });
+        assert.deepEqual(counters(result.summary), expected.counters);
+        assert.equal(formatCsv(result), expected.csv);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   test('many clients: group tables grow (and move) mid-run without losing a count, kernel and JS', async () => {
     // 60,000 clients, each with 1 to 3 matching lines, the first of which sets first_seen: a count lost
     // while the table grows shows up as a wrong count or a wrong first_seen.
