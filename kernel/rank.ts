@@ -62,7 +62,7 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
   }
   const entries = scratch;
   const spare = scratch + <usize>n * ENTRY;
-  sortByCount(entries, spare, n);
+  mergeSort(entries, spare, 0, n, false);
   refineRuns(entries, spare, 0, n, 1);
   for (let k: u32 = 0; k < n; k++) store<u32>(out + (<usize>k << 2), load<u32>(entries + <usize>k * ENTRY, 4));
   return n;
@@ -106,53 +106,6 @@ function refineRun(entries: usize, spare: usize, lo: u32, hi: u32, depth: usize)
   }
   mergeSort(entries, spare, lo, hi, false);
   refineRuns(entries, spare, lo, hi, depth + 1);
-}
-
-// Most ranked groups are counted a few times (a run reporting every group: mostly 1, 2 or 3), so the first
-// sort gathers the entries by count in one counting pass (small counts each a bucket, the rest one bucket that
-// goes first), and merge sorts each bucket on its own: fewer passes over the whole, and fewer count compares.
-// The order is the same: refinement then orders every tie on whole keys, and no two groups' keys are equal.
-/** Counts below this get a bucket each. */
-const SMALL_COUNTS: u32 = 32;
-/** Per bucket: its size, then where it starts, then (after the scatter) where it ends. */
-const BUCKETS: usize = memory.data(<i32>((SMALL_COUNTS + 1) << 2));
-
-/** Bucket of a count: counts from SMALL_COUNTS up first (0), then SMALL_COUNTS - 1 down to 0. */
-@inline
-function bucketOf(count: u32): usize {
-  return count >= SMALL_COUNTS ? 0 : <usize>(SMALL_COUNTS - count);
-}
-
-/** Sorts entries [0, n) by count and head, as mergeSort does, bucket by bucket (through spare[0, n)). */
-function sortByCount(entries: usize, spare: usize, n: u32): void {
-  memory.fill(BUCKETS, 0, <usize>(SMALL_COUNTS + 1) << 2);
-  for (let i: u32 = 0; i < n; i++) {
-    const at = BUCKETS + (bucketOf(load<u32>(entries + <usize>i * ENTRY)) << 2);
-    store<u32>(at, load<u32>(at) + 1);
-  }
-  let sum: u32 = 0;
-  for (let b: usize = 0; b <= <usize>SMALL_COUNTS; b++) {
-    const size = load<u32>(BUCKETS + (b << 2));
-    store<u32>(BUCKETS + (b << 2), sum);
-    sum += size;
-  }
-  for (let i: u32 = 0; i < n; i++) {
-    const source = entries + <usize>i * ENTRY;
-    const at = BUCKETS + (bucketOf(load<u32>(source)) << 2);
-    const k = load<u32>(at);
-    store<u32>(at, k + 1);
-    const target = spare + <usize>k * ENTRY;
-    store<u64>(target, load<u64>(source));
-    store<u64>(target, load<u64>(source, 8), 8);
-  }
-  memory.copy(entries, spare, <usize>n * ENTRY);
-  // Each bucket's next place is now its end.
-  let lo: u32 = 0;
-  for (let b: usize = 0; b <= <usize>SMALL_COUNTS; b++) {
-    const hi = load<u32>(BUCKETS + (b << 2));
-    if (hi - lo > 1) mergeSort(entries, spare, lo, hi, false);
-    lo = hi;
-  }
 }
 
 /**
@@ -313,7 +266,7 @@ export function rankFieldRows(threshold: u32, fields: u32, out: usize, scratch: 
     const entry = entries + <usize>i * ENTRY;
     store<u64>(entry, fieldHead(load<u32>(entry, 4), 0, shared), 8);
   }
-  sortByCount(entries, spare, n);
+  mergeSort(entries, spare, 0, n, false);
   refineFieldRuns(entries, spare, 0, n, 0, shared, 1);
   for (let k: u32 = 0; k < n; k++) store<u32>(out + (<usize>k << 2), load<u32>(entries + <usize>k * ENTRY, 4));
   parts = 1;
