@@ -234,11 +234,13 @@ function walkObject(p: usize, end: usize, n: u32): usize {
     if (p == 0) return 0;
     const v = byteAt(p);
     let after: usize;
-    if (child >= 0 && v == LBRACE && node(child, 4) != 0 && walksPlain(child)) {
-      after = plainObjectEnd(p, end);
-      if (after != 0) shapeWalked(p, after);
-    } else if (child >= 0 && v == LBRACE && node(child, 4) != 0) {
-      after = walkObject(p, end, child);
+    if (child >= 0 && v == LBRACE && node(child, 4) != 0) {
+      if (walksPlain(child)) {
+        after = plainObjectEnd(p, end);
+        if (after != 0) shapeWalked(p, after);
+      } else {
+        after = walkObject(p, end, child);
+      }
     } else {
       after = valueEnd(p, end);
       if (after != 0) shapeValue(p, after, child >= 0 && hasRoles(child));

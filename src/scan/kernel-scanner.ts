@@ -19,6 +19,8 @@ import { partialOf, partialSlotsOf, type CountsPartial, type ScanPartial } from 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import type { LineScanner } from './line-scanner.js';
 
+import { placeJsonTree } from './sample-kernel.js';
+
 export { kernelClfCounter } from './sample-kernel.js';
 
 /** Formats the kernel parses, and how it reads their lines (kernel/clf.ts scan's `kind`). */
@@ -167,12 +169,8 @@ export class KernelScanner implements LineSink, ReadBuffer {
   private takeKeys(format: JsonFormat): void {
     const layout = format.kernelLayout();
     if (!layout) throw new Error('no kernel for this JSON key tree');
-    const { kernel } = this;
-    const nodes = kernel.allocate(layout.nodes.byteLength);
-    const keys = kernel.allocate(layout.keys.length + 1);
-    new Int32Array(kernel.memory.buffer, nodes, layout.nodes.length).set(layout.nodes);
-    new Uint8Array(kernel.memory.buffer, keys, layout.keys.length).set(layout.keys);
-    kernel.jsonInit(nodes, keys, layout.clientPortRanks);
+    const { nodes, keys, portRanks } = placeJsonTree(this.kernel, layout);
+    this.kernel.jsonInit(nodes, keys, portRanks);
   }
 
   /** Whether the kernel counts in its own table (count and keyed modes). */

@@ -4,7 +4,7 @@
 
 import type { ClfSampleCounter } from '../formats/detect.js';
 import { LineFields, type LineFormat } from '../formats/fields.js';
-import { JsonFormat } from '../formats/json.js';
+import { JsonFormat, type JsonKeyLayout } from '../formats/json.js';
 import { instantiate, loadKernelModule, type KernelExports } from '../wasm/kernel-module.js';
 
 /** kernel/clf.ts scan's `kind` for JSON lines. */
@@ -18,11 +18,27 @@ interface SampleKernel {
   readonly kernel: KernelExports;
   at: number;
   room: number;
-  readonly trees: WeakMap<JsonFormat, { readonly nodes: number; readonly keys: number; readonly portRanks: number }>;
+  readonly trees: WeakMap<JsonFormat, PlacedJsonTree>;
   /** The tree jsonInit took last. */
   tree: JsonFormat | undefined;
 }
 let sampleKernel: SampleKernel | undefined;
+
+/** A JSON format's key tree in a kernel's memory: what kernel/json.ts jsonInit takes. */
+interface PlacedJsonTree {
+  readonly nodes: number;
+  readonly keys: number;
+  readonly portRanks: number;
+}
+
+/** Writes a JSON format's key tree into a kernel's memory. */
+export function placeJsonTree(kernel: KernelExports, layout: JsonKeyLayout): PlacedJsonTree {
+  const nodes = kernel.allocate(layout.nodes.byteLength);
+  const keys = kernel.allocate(layout.keys.length + 1);
+  new Int32Array(kernel.memory.buffer, nodes, layout.nodes.length).set(layout.nodes);
+  new Uint8Array(kernel.memory.buffer, keys, layout.keys.length).set(layout.keys);
+  return { nodes, keys, portRanks: layout.clientPortRanks };
+}
 
 /** Copies the sample into the sample kernel's memory with a newline lent past it; its address. */
 function placeSample(module: WebAssembly.Module, sample: Buffer): SampleKernel {
@@ -74,11 +90,7 @@ function jsonFitting(module: WebAssembly.Module, format: LineFormat, sample: Buf
   if (!tree) {
     const layout = format.kernelLayout();
     if (!layout) return undefined;
-    const nodes = kernel.allocate(layout.nodes.byteLength);
-    const keys = kernel.allocate(layout.keys.length + 1);
-    new Int32Array(kernel.memory.buffer, nodes, layout.nodes.length).set(layout.nodes);
-    new Uint8Array(kernel.memory.buffer, keys, layout.keys.length).set(layout.keys);
-    state.trees.set(format, (tree = { nodes, keys, portRanks: layout.clientPortRanks }));
+    state.trees.set(format, (tree = placeJsonTree(kernel, layout)));
   }
   if (state.tree !== format) kernel.jsonInit(tree.nodes, tree.keys, tree.portRanks);
   state.tree = format;
