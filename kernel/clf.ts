@@ -43,7 +43,7 @@ import { findByte, findByteWide } from './civil';
 import { parseTime } from './clf-time';
 import { tableAdd, tableFlush, tableQueue } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
-import { composeLineStart } from './compose';
+import { composeLineStart, mayCarryPrefix } from './compose';
 import { keyCount, keyAt, makeKey } from './keys';
 import { addToRun, flushRun, othersColumn } from './runs';
 export { keyInit } from './keys';
@@ -211,7 +211,7 @@ export function sampleClf(start: usize, end: usize, whole: bool): void {
     if (lineEnd > lineStart && <u32>load<u8>(lineEnd - 1) == CR) lineEnd--;
     if (lineEnd > lineStart) {
       lines++;
-      if (composeLineStart(lineStart, lineEnd) != lineStart) prefixed++;
+      if (mayCarryPrefix(lineStart, lineEnd) && composeLineStart(lineStart, lineEnd) != lineStart) prefixed++;
       if (parseLine(lineStart, lineEnd, false)) {
         combined++;
         if (findByte(statusEnd, lineEnd, QUOTE) < lineEnd) tails++;

@@ -125,7 +125,7 @@ function candidatesFor(options: FormatOptions): LineFormat[] {
  */
 function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines: number, needed: number, counter?: ClfSampleCounter): number {
   // A count of every line gives the same outcome as the early stop (it stops only below `needed`).
-  const counted = needed <= lines ? counter?.fitting?.(format, sample, whole) : undefined;
+  const counted = needed <= lines ? counter?.fitting?.(format, sample, whole, lines - needed) : undefined;
   if (counted !== undefined) return counted;
   const fields = new LineFields();
   let fitting = 0;
@@ -302,8 +302,10 @@ export type ClfSampleCounter = ((sample: Buffer, whole: boolean) => SampleCounts
   /**
    * The sample's lines `format` parses (every non-blank one read, as countFitting's JS pass would), when the
    * counter reads this format (the kernel: JSON lines, whose JS parser costs far more on a cold start); else undefined.
+   * `canMiss`: it may stop once more lines than this are certain not to parse, returning fewer than all lines but
+   * `canMiss` (what countFitting's early stop needs to know: the count can no longer reach what would win).
    */
-  readonly fitting?: (format: LineFormat, sample: Buffer, whole: boolean) => number | undefined;
+  readonly fitting?: (format: LineFormat, sample: Buffer, whole: boolean, canMiss?: number) => number | undefined;
 };
 
 /** The JS parsers' count of the CLF family in a sample (the reference a ClfSampleCounter must equal). */

@@ -74,7 +74,34 @@ export function kernelClfCounter(): ClfSampleCounter | undefined {
       prefixed: kernel.samplePrefixed.value as number,
     };
   };
-  return Object.assign(counter, { fitting: (format: LineFormat, sample: Buffer, whole: boolean) => jsonFitting(module, format, sample, whole) });
+  return Object.assign(counter, {
+    fitting: (format: LineFormat, sample: Buffer, whole: boolean, canMiss?: number) => jsonFitting(module, format, sample, whole, canMiss),
+  });
+}
+
+/**
+ * -1 when at most `canMiss` of the sample's non-blank lines (CR stripped; an unfinished last one only when
+ * `whole`) fail to open with `{`, which every line a JSON parser reads does; else how many lines opened with one
+ * before the misses went past `canMiss` (fewer than all lines but `canMiss`). On a file of another format the
+ * first line already settles it, and neither the sample's copy nor the kernel's pass is needed.
+ */
+function linesOpeningObjects(sample: Buffer, whole: boolean, canMiss: number): number {
+  let objects = 0;
+  let missed = 0;
+  for (let start = 0; start < sample.length; ) {
+    let newline = sample.indexOf(0x0a, start);
+    if (newline < 0) {
+      if (!whole) break;
+      newline = sample.length;
+    }
+    const lineEnd = newline > start && sample[newline - 1] === 0x0d ? newline - 1 : newline;
+    if (lineEnd > start) {
+      if (sample[start] === 0x7b) objects++;
+      else if (++missed > canMiss) return objects;
+    }
+    start = newline + 1;
+  }
+  return -1;
 }
 
 /**
@@ -82,8 +109,10 @@ export function kernelClfCounter(): ClfSampleCounter | undefined {
  * wanted in the sample kernel, so it writes no records); a line it defers is read by the parser itself.
  * Undefined for another format.
  */
-function jsonFitting(module: WebAssembly.Module, format: LineFormat, sample: Buffer, whole: boolean): number | undefined {
+function jsonFitting(module: WebAssembly.Module, format: LineFormat, sample: Buffer, whole: boolean, canMiss?: number): number | undefined {
   if (!(format instanceof JsonFormat)) return undefined;
+  const reachable = canMiss === undefined ? -1 : linesOpeningObjects(sample, whole, canMiss);
+  if (reachable >= 0) return reachable;
   const state = placeSample(module, sample);
   const { kernel, at } = state;
   let tree = state.trees.get(format);
