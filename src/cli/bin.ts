@@ -3,7 +3,7 @@
 // thread loads the command line and plans the work (engine/producer-threads.ts); then it runs the command line.
 
 import { startProducers } from '../engine/producer-threads.js';
-import { earlyProducers } from './threads.js';
+import { earlyStart } from './threads.js';
 
 // A reader that goes away (`logsift | head`) is not an error: the CSV is already saved. (Set before the workers
 // start: each pipes its output into stdout, and a listener added after ten of them draws Node's leak warning.)
@@ -21,7 +21,7 @@ if (process.argv[2] === 'worker') {
   // none for a cluster run, whose tasks the workers scan.
   const args = process.argv.slice(2);
   const cluster = args.some((arg) => arg === '--redis' || arg.startsWith('--redis=')) || (process.env.LOGSIFT_REDIS ?? '') !== '';
-  const producers = cluster ? 0 : earlyProducers(args);
-  if (producers > 0) startProducers(producers);
+  const early = cluster ? undefined : earlyStart(args);
+  if (early && early.producers > 0) startProducers(early.producers, { inflateAside: early.inflateAside });
   await import('./main.js');
 }

@@ -1,11 +1,13 @@
 // How many producers to start before the command line is loaded (cli/bin.ts), read from the arguments: the
 // thread count, and for one plain file how many ranges the plan will cut it into (a 1 MiB file makes one, and
-// a second worker would only take CPU from the first). Only --threads and --input are looked at; the full
-// parse (cli/args.ts) still checks everything, and a wrong guess costs one worker started for nothing, or one
-// started late.
+// a second worker would only take CPU from the first); one compressed file is one stream, read by one producer,
+// which inflates gzip on a thread beside it, started with the producer. Only --threads and --input are looked
+// at; the full parse (cli/args.ts) still checks everything, and a wrong guess costs one worker started for
+// nothing, or one started late.
 
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { detectCompression, MAGIC_BYTES, type Compression } from '../inputs/decompress.js';
 import { rangeCount } from '../plan/ranges.js';
 import { DEFAULT_RANGE_BYTES } from '../options/analyze-options.js';
 import { DEFAULT_INPUT } from './defaults.js';
@@ -52,25 +54,56 @@ export function inputsFromArgs(args: readonly string[]): string[] {
   return inputs ?? (positional.length > 0 ? positional : [DEFAULT_INPUT]);
 }
 
-/** Producers worth starting early: the thread count, no more than the cores, and no more than one file's ranges. */
-export function earlyProducers(args: readonly string[]): number {
-  const threads = threadsFromArgs(args);
-  if (threads === undefined) return 0;
-  let count = Math.min(threads, availableParallelism());
-  const inputs = inputsFromArgs(args);
-  if (inputs.length === 1 && !/[*?[{]/.test(inputs[0]) && inputs[0] !== '-') {
-    const size = fileSize(inputs[0]);
-    if (size !== undefined) count = Math.min(count, Math.max(1, rangeCount(size, { producers: threads, rangeBytes: DEFAULT_RANGE_BYTES })));
-  }
-  return count;
+/** What to start before the command line loads: producers, and whether they start their inflate threads too. */
+export interface EarlyStart {
+  readonly producers: number;
+  /** One gzip file, which its producer inflates on a thread beside it (plan/plan-tasks.ts) once there are two cores. */
+  readonly inflateAside: boolean;
 }
 
-/** A regular file's size; undefined for anything else, or anything that cannot be read (the run reports it). */
-function fileSize(path: string): number | undefined {
+/**
+ * Producers worth starting early: the thread count, no more than the cores, no more than one plain file's
+ * ranges, and one for one compressed file.
+ */
+export function earlyStart(args: readonly string[]): EarlyStart {
+  const threads = threadsFromArgs(args);
+  if (threads === undefined) return { producers: 0, inflateAside: false };
+  let producers = Math.min(threads, availableParallelism());
+  const inputs = inputsFromArgs(args);
+  let inflateAside = false;
+  if (inputs.length === 1 && !/[*?[{]/.test(inputs[0]) && inputs[0] !== '-') {
+    const file = fileStart(inputs[0]);
+    if (file?.compression === 'none') producers = Math.min(producers, Math.max(1, rangeCount(file.size, { producers: threads, rangeBytes: DEFAULT_RANGE_BYTES })));
+    else if (file) {
+      producers = 1;
+      inflateAside = file.compression === 'gzip' && availableParallelism() > 1;
+    }
+  }
+  return { producers, inflateAside };
+}
+
+/** The producers earlyStart starts. */
+export function earlyProducers(args: readonly string[]): number {
+  return earlyStart(args).producers;
+}
+
+/**
+ * A regular file's size and compression (by its first bytes); undefined for anything else, or anything that
+ * cannot be read (the run reports it).
+ */
+function fileStart(path: string): { size: number; compression: Compression } | undefined {
+  let fd: number | undefined;
   try {
-    const stats = statSync(path);
-    return stats.isFile() ? stats.size : undefined;
+    // Looked at before it is opened: opening a FIFO would wait for a writer.
+    if (!statSync(path).isFile()) return undefined;
+    fd = openSync(path, 'r');
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return undefined;
+    const head = Buffer.alloc(MAGIC_BYTES);
+    return { size: stats.size, compression: detectCompression(head.subarray(0, readSync(fd, head, 0, MAGIC_BYTES, 0))) };
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -3,9 +3,10 @@
 // partials it hands over to the main thread, which puts them on the consumer's queue. It waits for the
 // queue to take each (an `ack`) before it goes on: that is the bounded queue's backpressure, across threads.
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
+import { startInflateThread } from '../inputs/decompress.js';
 import type { PipeMessage } from '../inputs/pipe-relay.js';
 import { ReportTaskScanner } from '../scan/report-scanner.js';
 import { TaskScanner, type PartialSink } from '../scan/task-scanner.js';
@@ -14,9 +15,12 @@ import { reportTransferList, type ReportPartial } from '../tables/report-partial
 import { scanPartialTransferList, type ScanPartial } from '../tables/partial.js';
 import { describeTask, type Task } from '../plan/tasks.js';
 import { loadKernelModule } from '../wasm/kernel-module.js';
+import type { ProducerStart } from './producer-threads.js';
 import type { FromProducer, ToProducer } from './thread-messages.js';
 
 mark('producer modules loaded');
+// Started while the main thread still loads and plans, not once the first stream came: a thread takes a few tens of ms.
+if ((workerData as ProducerStart | null)?.inflateAside) startInflateThread();
 // Compiled while the main thread still parses the arguments and plans, not once the first task came.
 loadKernelModule();
 

@@ -12,10 +12,16 @@ const waiting: Worker[] = [];
 /** What went wrong in a waiting worker before a run took it (reported by that run). */
 const earlyErrors = new WeakMap<Worker, Error>();
 
+/** What a producer started ahead is told as it starts (its workerData). */
+export interface ProducerStart {
+  /** Its run will likely inflate gzip on a thread beside it: that thread is started with the producer. */
+  readonly inflateAside?: boolean;
+}
+
 /** Starts `count` producers for the next run. They do not keep the process alive while no run has them. */
-export function startProducers(count: number): void {
+export function startProducers(count: number, start: ProducerStart = {}): void {
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(PRODUCER_URL);
+    const worker = new Worker(PRODUCER_URL, { workerData: start });
     worker.unref();
     worker.on('error', (error) => earlyErrors.set(worker, error));
     waiting.push(worker);

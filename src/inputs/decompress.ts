@@ -3,8 +3,9 @@
 // after another) with Node's zlib, inflated synchronously in pieces (inputs/inflate.ts) on this thread or on an
 // inflate thread beside it; zstd with fzstd and bzip2 with unbzip2-stream, both pure JavaScript.
 
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
+import { mark } from '../base/trace.js';
 import { InflateError, PieceInflater } from './inflate.js';
 import type { FromInflater, InflateStream, ToInflater } from './inflate-thread.js';
 
@@ -185,19 +186,25 @@ async function gunzipHere(source: AsyncIterable<Uint8Array>, name: string, onDat
   }
 }
 
-/** The inflate thread of this thread, started on first use; it holds no run open (unref). */
+/** The inflate thread of this thread, started on first use (or ahead: startInflateThread); it holds no run open (unref). */
 let inflateThread: Worker | undefined;
 
-async function gunzipOnThread(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
-  const { Worker, MessageChannel } = await import('node:worker_threads');
+/** Starts this thread's inflate thread now, when a gzip stream is likely to come: it loads meanwhile. */
+export function startInflateThread(): Worker {
   if (!inflateThread) {
+    mark('inflate thread started');
     inflateThread = new Worker(new URL('./inflate-thread.js', import.meta.url));
     inflateThread.unref();
   }
+  return inflateThread;
+}
+
+async function gunzipOnThread(source: AsyncIterable<Uint8Array>, name: string, onData: OnData, between: () => Promise<void>): Promise<void> {
+  const thread = startInflateThread();
   const { port1: port, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const start: InflateStream = { type: 'stream', port: port2, signal, pieceBytes: ASIDE_PIECE_BYTES };
-  inflateThread.postMessage(start, [port2]);
+  thread.postMessage(start, [port2]);
   const send = (message: ToInflater, transfer?: ArrayBuffer[]): void => {
     port.postMessage(message, transfer);
     Atomics.add(signal, 0, 1);
@@ -211,7 +218,6 @@ async function gunzipOnThread(source: AsyncIterable<Uint8Array>, name: string, o
     wake = undefined;
   });
   // The thread itself failing (it could not start, it ran out of memory) ends the stream with its error.
-  const thread = inflateThread!;
   const died = (error?: unknown): void => {
     if (inflateThread === thread) inflateThread = undefined;
     const message = error instanceof Error ? error.message : 'it stopped';
@@ -230,6 +236,7 @@ async function gunzipOnThread(source: AsyncIterable<Uint8Array>, name: string, o
   let sent = 0;
   let ended = false;
   let done = false;
+  let traced = false;
   try {
     for (;;) {
       while (!ended && sent < ASIDE_INPUTS) {
@@ -245,6 +252,8 @@ async function gunzipOnThread(source: AsyncIterable<Uint8Array>, name: string, o
       }
       const message = await reply();
       if (message.type === 'out') {
+        if (!traced) mark('first text inflated');
+        traced = true;
         onData(new Uint8Array(message.buffer, 0, message.length));
         send({ type: 'free', buffer: message.buffer }, [message.buffer]);
         await between();

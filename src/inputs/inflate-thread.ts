@@ -9,7 +9,10 @@
 
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
+import { mark } from '../base/trace.js';
 import { InflateError, PieceInflater } from './inflate.js';
+
+mark('inflate thread loaded');
 
 /** Text buffers of one stream out at once. */
 export const INFLATE_BUFFERS = 4;

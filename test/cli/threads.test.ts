@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
-import { earlyProducers, inputsFromArgs, threadsFromArgs } from '../../src/cli/threads.js';
+import { execFileSync } from 'node:child_process';
+import { earlyProducers, earlyStart, inputsFromArgs, threadsFromArgs } from '../../src/cli/threads.js';
 import { withTempDir } from '../support/files.js';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 test('threadsFromArgs reads --threads as commander will: every spelling, the last one wins', () => {
   assert.equal(threadsFromArgs([]), availableParallelism());
@@ -46,5 +48,27 @@ test('earlyProducers: no more than the cores, nor than the ranges of one small f
     assert.equal(earlyProducers(['--input', join(dir, 'loop.log'), '--threads', '1']), 1); // ELOOP: the run reports it
     assert.equal(earlyProducers(['--input', 'logs/*.log', '--threads', '64']), availableParallelism());
     assert.equal(earlyProducers(['--help']), 0);
+  });
+});
+
+test('earlyStart: one compressed file is one producer, which starts its inflate thread for gzip; a FIFO is not opened', async () => {
+  await withTempDir((dir) => {
+    const text = 'x\n'.repeat(100_000);
+    const gz = join(dir, 'access.log.1'); // told by its bytes, never its name
+    writeFileSync(gz, gzipSync(text));
+    const zst = join(dir, 'access.zst');
+    writeFileSync(zst, Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0, 0, 0]));
+    const plain = join(dir, 'plain.log');
+    writeFileSync(plain, text.repeat(20));
+    const aside = availableParallelism() > 1;
+    assert.deepEqual(earlyStart(['--input', gz, '--threads', '4']), { producers: 1, inflateAside: aside });
+    assert.deepEqual(earlyStart(['--input', gz, '--threads', '1']), { producers: 1, inflateAside: aside });
+    assert.deepEqual(earlyStart(['--input', zst, '--threads', '4']), { producers: 1, inflateAside: false });
+    assert.equal(earlyStart(['--input', plain, '--threads', '4']).inflateAside, false);
+    assert.deepEqual(earlyStart(['--input', gz, join(dir, 'b.gz')]), { producers: availableParallelism(), inflateAside: false });
+    // A FIFO with no writer: opening it would block; it is only looked at.
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    assert.deepEqual(earlyStart(['--input', fifo, '--threads', '1']), { producers: 1, inflateAside: false });
   });
 });
