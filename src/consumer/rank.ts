@@ -135,9 +135,43 @@ export function firstRanked(ranked: RankedGroups, n: number): RankedGroups {
 export function highestGroup(merged: Merged, options: Omit<RankOptions, 'threshold'>): { keys: string[]; count: number } | undefined {
   const { table } = merged;
   if (table.size === 0) return undefined;
-  // Without a window, the first of the ranking is found in one pass (ranking a million groups to take one took seconds).
-  const all = options.windowSeconds === 0 ? firstOfRanking(table, options.keyFields) : rankGroups(merged, { ...options, threshold: 1 });
+  // The first of the ranking is found in one pass (ranking a million groups to take one took seconds).
+  if (options.windowSeconds > 0) return highestPeak(merged, options.keyFields, options.windowSeconds);
+  const all = firstOfRanking(table, options.keyFields);
   if (all.length === 0) return undefined;
   const row = all.at(0);
-  return { keys: [...row.keys], count: row.peakWindowCount ?? row.count };
+  return { keys: [...row.keys], count: row.count };
+}
+
+/**
+ * rankGroups(...threshold: 1)'s first group with a window, in one pass: the highest peak, then the highest
+ * total, then the first key. A group's peak is worked out only when its total could still beat the best peak
+ * so far (a window holds no more than the total), so most groups cost one comparison.
+ */
+function highestPeak({ table, events, peaks }: Merged, keyFields: number, windowSeconds: number): { keys: string[]; count: number } | undefined {
+  const compareRows = rowComparer(table, keyFields);
+  let best = -1;
+  let bestPeak = 0;
+  let scratch = new Float64Array(0);
+  for (let row = 0; row < table.size; row++) {
+    const total = table.total(row);
+    if (total < 1 || total < bestPeak) continue;
+    let peak: number;
+    if (peaks) {
+      peak = peaks.count[row];
+    } else {
+      const n = events!.length(row);
+      if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+      events!.copyRow(row, scratch);
+      peak = peakWindow(scratch.subarray(0, n), windowSeconds).count;
+    }
+    if (peak < 1) continue;
+    const more = best < 0 ? 1 : peak - bestPeak || total - table.total(best);
+    if (more > 0 || (more === 0 && compareRows(row, best) < 0)) {
+      best = row;
+      bestPeak = peak;
+    }
+  }
+  if (best < 0) return undefined;
+  return { keys: new RankedGroups(table, Int32Array.of(best), keyFields).at(0).keys.slice(), count: bestPeak };
 }

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { packStamp } from '../../src/base/time.js';
 import { highestGroup, rankGroups } from '../../src/consumer/rank.js';
+import { EventLists } from '../../src/tables/event-lists.js';
 import { GroupTable } from '../../src/tables/group-table.js';
 import { splitKey } from '../../src/tables/composite-key.js';
 
@@ -36,6 +37,36 @@ describe('highestGroup', () => {
         const ranked = rankGroups({ table }, { ...options, threshold: 1 });
         const expected = ranked.length === 0 ? undefined : { keys: [...ranked.at(0).keys], count: ranked.at(0).count };
         assert.deepEqual(highestGroup({ table }, options), expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('with a window, is the first group rankGroups ranks at a threshold of 1, from every instant and from folded peaks', () => {
+    const part = fc.uint8Array({ maxLength: 3 }).map((b) => Buffer.from(b.map((x) => x % 3)));
+    const group = fc.tuple(fc.array(part, { minLength: 2, maxLength: 2 }), fc.array(fc.integer({ min: 0, max: 1200 }), { minLength: 1, maxLength: 6 }), fc.nat());
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 }), fc.array(group, { maxLength: 40 }), fc.constantFrom(1, 60, 600), (fields, groups, windowSeconds) => {
+        const table = new GroupTable(1);
+        const events = new EventLists();
+        for (const [parts, seconds] of groups) {
+          const k = composite(parts.slice(0, fields));
+          for (const second of seconds) {
+            const stamp = packStamp(1.7e9 + second, 0);
+            table.add(k, 0, k.length, 0, stamp);
+            events.push(table.rowOf(k, 0, k.length), stamp);
+          }
+        }
+        // Folded peaks: any count from 1 to the group's total (how folding found them does not matter here).
+        const count = new Float64Array(table.size);
+        const start = new Float64Array(table.size);
+        for (let row = 0; row < table.size; row++) count[row] = 1 + (groups[row % Math.max(1, groups.length)][2] % table.total(row));
+        for (const merged of [{ table, events }, { table, peaks: { count, start } }]) {
+          const options = { keyFields: fields, windowSeconds };
+          const ranked = rankGroups(merged, { ...options, threshold: 1 });
+          const expected = ranked.length === 0 ? undefined : { keys: [...ranked.at(0).keys], count: ranked.at(0).peakWindowCount! };
+          assert.deepEqual(highestGroup(merged, options), expected);
+        }
       }),
       { numRuns: 300 },
     );
