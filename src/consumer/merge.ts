@@ -55,8 +55,7 @@ export function createMerger(options: MergeOptions): PartialMerger {
   // partials are merged, ranked and written as the default run's are.
   const { analysis } = options;
   const countsOnly = !analysis || (analysis.windowSeconds === 0 && analysis.span === undefined);
-  const kernel = countsOnly && options.kernel ? KernelMerger.create(options.columns, analysis?.by.length ?? 1) : undefined;
-  return kernel ? new KernelPartialMerger(kernel) : new TablePartialMerger(options);
+  return countsOnly && options.kernel ? new KernelPartialMerger(options) : new TablePartialMerger(options);
 }
 
 /** Merges every partial of `partials` (a queue) into one table. */
@@ -66,12 +65,30 @@ export async function consumePartials(partials: AsyncIterable<ScanPartial>, opti
   return merger.finish();
 }
 
-/** The default run: counts only, merged by the kernel's compiled code. */
+/**
+ * The default run: counts only, merged by the kernel's compiled code; without a kernel (not built), by a
+ * GroupTable. The kernel is made at the next turn of the event loop, not now: a run makes its merger before it
+ * gives the producers their configuration, and compiling the kernel first (tens of ms) would hold them back.
+ * (A run whose inputs were detected on this thread has compiled it already.)
+ */
 class KernelPartialMerger implements PartialMerger {
-  constructor(private readonly kernel: KernelMerger) {}
+  private kernel: KernelMerger | undefined;
+  private fallback: TablePartialMerger | undefined;
+
+  constructor(private readonly options: MergeOptions) {
+    setImmediate(() => this.start());
+  }
+
+  private start(): void {
+    if (this.kernel || this.fallback) return;
+    this.kernel = KernelMerger.create(this.options.columns, this.options.analysis?.by.length ?? 1);
+    if (!this.kernel) this.fallback = new TablePartialMerger(this.options);
+  }
 
   merge(partial: ScanPartial): void {
-    this.kernel.merge(partial);
+    this.start();
+    if (this.fallback) return this.fallback.merge(partial);
+    this.kernel!.merge(partial);
     // Copied into the kernel's memory: freed now, not at a garbage collection, which a heap of few objects
     // makes rare (a million groups came as about 150 MB of partials).
     release(partial.keyBytes, partial.keyEnds, partial.records, partial.slots);
@@ -79,7 +96,8 @@ class KernelPartialMerger implements PartialMerger {
   }
 
   finish(): Merged {
-    return this.kernel.finish();
+    this.start();
+    return this.fallback ? this.fallback.finish() : this.kernel!.finish();
   }
 }
 

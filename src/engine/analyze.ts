@@ -17,7 +17,7 @@ import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
 import { singleRangeBytes } from '../plan/ranges.js';
-import { kernelClfCounter } from '../scan/kernel-scanner.js';
+import { lazyKernelClfCounter } from '../scan/kernel-scanner.js';
 import { keepsTops, reportConfigOf } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
 import type { Task } from '../plan/tasks.js';
@@ -36,8 +36,9 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
   const resolved = await resolveInputs(spec.inputs, { skipUnreadable: spec.skipUnreadable });
   // Small files (one range each) are detected by the producers that read them, in parallel.
   const detectUpTo = singleRangeBytes(spec.rangeBytes);
-  // Detection here runs the kernel (loaded on this thread for the consumer anyway), not the JS parsers cold.
-  const clfCounter = spec.kernel ? kernelClfCounter() : undefined;
+  // Detection here runs the kernel (loaded on this thread for the consumer anyway), not the JS parsers cold;
+  // compiled only once a file is detected here, so that with only small files the producers start sooner.
+  const clfCounter = spec.kernel ? lazyKernelClfCounter() : undefined;
   const { files, skipped: unreadable, relays } = await probeInputs(resolved.inputs, { ...spec, detectUpTo, clfCounter });
   mark('inputs probed');
   let copies: PipeCopies | undefined;

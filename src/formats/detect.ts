@@ -296,9 +296,9 @@ export interface SampleCounts extends ClfSampleCounts {
 /**
  * Counts a sample's CLF-family lines exactly as countClf does (and its lines, and those with a compose prefix,
  * as composeLines reads them), faster: the WebAssembly kernel's (scan/), which many small files each detected
- * make worth it. Detection takes one where the caller has it.
+ * make worth it. Detection takes one where the caller has it; undefined from it means "count with the JS parsers".
  */
-export type ClfSampleCounter = ((sample: Buffer, whole: boolean) => SampleCounts) & {
+export type ClfSampleCounter = ((sample: Buffer, whole: boolean) => SampleCounts | undefined) & {
   /**
    * The sample's lines `format` parses (every non-blank one read, as countFitting's JS pass would), when the
    * counter reads this format (the kernel: JSON lines, whose JS parser costs far more on a cold start); else undefined.

@@ -21,7 +21,7 @@ import type { LineScanner } from './line-scanner.js';
 
 import { placeJsonTree } from './sample-kernel.js';
 
-export { kernelClfCounter } from './sample-kernel.js';
+export { kernelClfCounter, lazyKernelClfCounter } from './sample-kernel.js';
 
 /** Formats the kernel parses, and how it reads their lines (kernel/clf.ts scan's `kind`). */
 const KERNEL_FORMATS: ReadonlyMap<string, number> = new Map([

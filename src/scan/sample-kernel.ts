@@ -80,6 +80,19 @@ export function kernelClfCounter(): ClfSampleCounter | undefined {
 }
 
 /**
+ * kernelClfCounter, its kernel compiled when it first counts a sample: a thread that may not need it at all (the
+ * main thread, where the producers detect every small file themselves) does not compile it up front. Without a
+ * kernel it counts nothing (undefined): detection then counts with the JS parsers.
+ */
+export function lazyKernelClfCounter(): ClfSampleCounter {
+  let counter: ClfSampleCounter | null | undefined;
+  const kernel = (): ClfSampleCounter | null => (counter === undefined ? (counter = kernelClfCounter() ?? null) : counter);
+  return Object.assign((sample: Buffer, whole: boolean) => kernel()?.(sample, whole), {
+    fitting: (format: LineFormat, sample: Buffer, whole: boolean, canMiss?: number) => kernel()?.fitting?.(format, sample, whole, canMiss),
+  });
+}
+
+/**
  * -1 when at most `canMiss` of the sample's non-blank lines (CR stripped; an unfinished last one only when
  * `whole`) fail to open with `{`, which every line a JSON parser reads does; else how many lines opened with one
  * before the misses went past `canMiss` (fewer than all lines but `canMiss`). On a file of another format the

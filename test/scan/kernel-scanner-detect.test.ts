@@ -48,7 +48,7 @@ function linesOf(sample: Buffer, whole: boolean): { lines: number; prefixed: num
 
 /** The kernel's counts of a sample, against the JS ones. */
 function assertCountsEqual(sample: Buffer, whole: boolean, message?: string): void {
-  const { combined, vhost, tails, lines, prefixed } = counter!(sample, whole);
+  const { combined, vhost, tails, lines, prefixed } = counter!(sample, whole)!;
   assert.deepEqual<ClfSampleCounts>({ combined, vhost, tails }, countClf(sample, whole), message);
   assert.deepEqual({ lines, prefixed }, linesOf(sample, whole), message);
 }
