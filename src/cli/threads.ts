@@ -7,7 +7,7 @@
 
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { detectCompression, MAGIC_BYTES, type Compression } from '../inputs/decompress.js';
+import { detectCompression, MAGIC_BYTES, type Compression } from '../inputs/compression.js';
 import { rangeCount } from '../plan/ranges.js';
 import { DEFAULT_RANGE_BYTES } from '../options/analyze-options.js';
 import { DEFAULT_INPUT } from './defaults.js';

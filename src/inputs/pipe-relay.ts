@@ -7,7 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { MAGIC_BYTES } from './decompress.js';
+import { MAGIC_BYTES } from './compression.js';
 import { STDIN } from './resolve.js';
 
 /** Chunks sent and not yet taken by the producer; the pipe is not read further until it takes one. */

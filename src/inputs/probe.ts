@@ -7,7 +7,7 @@ import { formatCount } from '../base/numbers.js';
 import { chooseFormat, type ClfSampleCounter, type Detection, type FormatOptions } from '../formats/index.js';
 import { byteOrderMarkLength } from './byte-order-mark.js';
 import { DETECT_BYTES, DetectionSample } from './detection-sample.js';
-import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './decompress.js';
+import { detectCompression, MAGIC_BYTES, unsupportedCompression, type Compression } from './compression.js';
 import type { Readable } from 'node:stream';
 import { asUnreadable, isUnreadable, openFile, readHead, readInto, STDIN, unreadable, type Input, type SkippedInput } from './resolve.js';
 import { PipeRelay } from './pipe-relay.js';

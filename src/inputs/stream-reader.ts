@@ -6,7 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { chooseFormat, type ClfSampleCounter, type Detection, type FormatOptions, type LineFormat } from '../formats/index.js';
 import { ByteOrderMarkSkip } from './byte-order-mark.js';
-import { decompress, type Compression } from './decompress.js';
+import type { Compression } from './compression.js';
+import { decompress } from './decompress.js';
 import { DETECT_BYTES, DetectionSample } from './detection-sample.js';
 import type { LineCarry, LineSink } from './range-reader.js';
 

@@ -2,7 +2,7 @@
 // (scan/task-scanner.ts). Plain data: a task travels as it is to a producer thread, or as a job to a worker
 // process.
 
-import type { Compression } from '../inputs/decompress.js';
+import type { Compression } from '../inputs/compression.js';
 
 /** One unit of work: a byte range of a plain file, starting and ending at line starts. */
 export interface RangeTask {

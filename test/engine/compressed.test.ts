@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { analyze } from '../../src/engine/analyze.js';
-import { detectCompression } from '../../src/inputs/decompress.js';
+import { detectCompression } from '../../src/inputs/compression.js';
 import type { EngineOptions } from '../../src/options/internal-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { cutAtLines } from '../support/files.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/engine/analyze.js';
-import { detectCompression } from '../../src/inputs/decompress.js';
+import { detectCompression } from '../../src/inputs/compression.js';
 import { withTempDir } from '../support/files.js';
 
 const HAVE_ZSTD = spawnSync('zstd', ['--version']).status === 0;
