@@ -140,6 +140,18 @@ function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines:
 }
 
 /**
+ * The candidates the counter reads cheaply (the kernel: JSON lines), counted before the JS parsers read the
+ * sample, so that those before them in the order can stop at their first misses (with nothing to beat, a JS
+ * parser read every line of a JSON file before it could give up: five of them, most of the detection's time).
+ * Each count is exact, or fewer than `matters` (the least that could win: none can win with fewer than the CLF
+ * family's count); undefined for a candidate the counter does not read.
+ */
+function countedAhead(formats: readonly LineFormat[], sample: Buffer, whole: boolean, lines: number, matters: number, counter?: ClfSampleCounter): Array<number | undefined> {
+  if (!counter?.fitting || matters > lines) return [];
+  return formats.map((format) => counter.fitting!(format, sample, whole, lines - matters));
+}
+
+/**
  * Detects the format of a file from `sample`, its first bytes (`whole`: the sample is the whole file, so its
  * last line is complete even without a newline). When nothing fits, the answer is `combined` (every line will
  * then be counted as malformed, and the caller warns). `exhaustive`: no early stop (for tests).
@@ -189,12 +201,16 @@ function detectPlainFormat(
   let best = '';
   let bestCount = 0;
   const formats = candidatesFor(options);
+  const ahead = exhaustive ? [] : countedAhead(formats, sample, whole, lines, Math.max(1, clf.count), clfCounter);
+  // The most lines a candidate counted ahead reads, past candidate i: an earlier one must read as many to win.
+  const laterBest = CANDIDATES.map((_, i) => Math.max(0, ...ahead.slice(i + 1).map((count) => count ?? 0)));
   for (const [i, candidate] of CANDIDATES.entries()) {
-    // To change the outcome a candidate must read more lines than the best one before it, and at least as many
-    // as the CLF family (which must read more than any candidate to be chosen).
+    // To change the outcome a candidate must read more lines than the best one before it, at least as many as
+    // the CLF family (which must read more than any candidate to be chosen), and at least as many as the best
+    // candidate after it that was counted ahead (the earlier wins a tie); below that it cannot be chosen.
     // (`exhaustive`: every candidate reads every line, the plain rule; tests check both agree.)
-    const needed = exhaustive ? bestCount + 1 : Math.max(bestCount + 1, clf.count);
-    const count = countFitting(formats[i], sample, whole, lines, needed, clfCounter);
+    const needed = exhaustive ? bestCount + 1 : Math.max(bestCount + 1, clf.count, laterBest[i]);
+    const count = ahead[i] ?? countFitting(formats[i], sample, whole, lines, needed, clfCounter);
     if (count >= needed) {
       best = candidate.name;
       bestCount = count;

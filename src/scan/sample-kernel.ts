@@ -21,6 +21,11 @@ interface SampleKernel {
   readonly trees: WeakMap<JsonFormat, PlacedJsonTree>;
   /** The tree jsonInit took last. */
   tree: JsonFormat | undefined;
+  /**
+   * The sample in its memory now: detection counts one sample in several passes (the CLF family, then each
+   * JSON parser), each handed the same Buffer, copied once. (Every detection's sample is a Buffer of its own.)
+   */
+  placed: Buffer | undefined;
 }
 let sampleKernel: SampleKernel | undefined;
 
@@ -42,8 +47,10 @@ export function placeJsonTree(kernel: KernelExports, layout: JsonKeyLayout): Pla
 
 /** Copies the sample into the sample kernel's memory with a newline lent past it; its address. */
 function placeSample(module: WebAssembly.Module, sample: Buffer): SampleKernel {
-  const state = (sampleKernel ??= { kernel: instantiate(module), at: 0, room: 0, trees: new WeakMap(), tree: undefined });
+  const state = (sampleKernel ??= { kernel: instantiate(module), at: 0, room: 0, trees: new WeakMap(), tree: undefined, placed: undefined });
   const { kernel } = state;
+  if (state.placed === sample) return state;
+  state.placed = sample;
   if (state.room < sample.length + 1) {
     if (state.room > 0) kernel.release(state.at);
     state.room = Math.max(sample.length + 1, 64 * 1024 + 1);
@@ -59,6 +66,8 @@ function placeSample(module: WebAssembly.Module, sample: Buffer): SampleKernel {
  * Format detection's CLF-family count (formats/detect.ts countClf) done by the kernel, or undefined without
  * one: for small files detected one by one, where the JS parsers' pass over each sample was most of the work.
  * Its `fitting` counts the lines a JSON parser reads (detect.ts countFitting) with the kernel's JSON scan.
+ * A sample is copied into the kernel once for all the passes over it: a Buffer must not change between calls
+ * (detection hands each sample over as a Buffer of its own).
  */
 export function kernelClfCounter(): ClfSampleCounter | undefined {
   const module = loadKernelModule();

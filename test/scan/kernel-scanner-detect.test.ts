@@ -5,7 +5,7 @@
 // count of the lines a JSON parser reads (on fixture, mutated and deferred JSON lines) against the parser.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -17,6 +17,7 @@ import { kernelClfCounter } from '../../src/scan/kernel-scanner.js';
 import { lines, mutate, mutatedLines, nearLines } from '../support/generators.js';
 import { NEEDS_REAL_LOGS, REAL_LOGS, readRealLog } from '../support/paths.js';
 import { fixture } from '../formats/support.js';
+import { SAMPLES } from '../formats/samples.js';
 
 const counter = kernelClfCounter();
 const NEEDS_KERNEL = { skip: counter ? false : 'the kernel is not built (npm run build)' } as const;
@@ -84,6 +85,22 @@ describe('kernel count of the CLF family for detection', () => {
         assert.deepEqual(detectFormat(sample, {}, whole, false, counter), detectFormat(sample, {}, whole));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  test('detection with the counter (JSON counted ahead of the JS candidates) equals the plain rule on any mix of every format', NEEDS_KERNEL, () => {
+    // The first lines of every format's sample, and JSON lines: ties and near-ties between candidates in any order.
+    const everyFormat = [
+      ...SAMPLES.filter(([path]) => existsSync(path)).flatMap(([path]) => readFileSync(path, 'latin1').split('\n').slice(0, 8)),
+      ...['caddy.log', 'traefik.json', 'nginx-json.log'].flatMap((name) => readFileSync(fixture(name), 'latin1').split('\n').slice(0, 8)),
+      '{"not": "a log"}',
+    ].filter((line) => line !== '');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...everyFormat), { maxLength: 30 }), fc.boolean(), (texts, whole) => {
+        const sample = Buffer.from(texts.join('\n') + (whole ? '' : '\n'), 'latin1');
+        assert.deepEqual(detectFormat(sample, {}, whole, false, counter), detectFormat(sample, {}, whole, true));
+      }),
+      { numRuns: 2000 },
     );
   });
 
