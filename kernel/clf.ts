@@ -41,13 +41,13 @@ export function wantedTable(): usize {
 
 import { findByte, findByteWide } from './civil';
 import { parseTime } from './clf-time';
-import { tableAdd, tableFlush, tableQueue } from './table';
+import { rowOf, tableAdd, tableFlush, tableQueue } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 import { composeLineStart } from './compose';
 import { keyCount, keyAt, makeKey } from './keys';
-import { addToRun, flushRun, othersColumn } from './runs';
+import { addToRun, flushRun, othersColumn, spanAdd, spanEvents } from './runs';
 export { keyInit } from './keys';
-export { othersInit } from './runs';
+export { othersInit, spanInit, spanSettle, spanTake, spanNewest, spanCount, takeRows, takeKeyLength, takeBlock } from './runs';
 export { jsonInit } from './json';
 export { sameBytes, tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
@@ -158,6 +158,10 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
         // A status that does not count, seen for a time span: lines of one second go back as one record.
         matched++;
         n = addToRun(out, n, stamp);
+      } else if (column != 0 && spanEvents) {
+        // A response a relative span cannot decide yet: kept by its key's row until it can (runs.ts). Not
+        // counted as matched: JS counts it when the span decides it in.
+        spanAdd(keyCount == 0 ? rowOf(clientStart, clientEnd) : rowOf(keyAt(), makeKey(clientStart, clientEnd, requestStart, requestEnd, status)), column - 1, stamp);
       } else if (column != 0) {
         matched++;
         n = flushRun(out, n);
