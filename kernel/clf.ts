@@ -47,7 +47,7 @@ import { composeLineStart } from './compose';
 import { keyCount, keyAt, makeKey } from './keys';
 import { addToRun, flushRun, othersColumn, spanAdd, spanEvents } from './runs';
 export { keyInit } from './keys';
-export { othersInit, spanInit, spanSettle, spanTake, spanNewest, spanCount, takeRows, takeKeyLength, takeBlock } from './runs';
+export { othersInit, spanInit, spanSettle, spanRekey, spanTake, spanNewest, spanCount, takeRows, takeKeyLength, takeBlock } from './runs';
 export { jsonInit } from './json';
 export { sameBytes, tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';

@@ -6,6 +6,8 @@
 // A run's record: lineStart, lineEnd, clientStart, clientEnd 0, the column, the number of lines (where a line's
 // record has its status) and the newest stamp. A scan call may so write maxRecords + 1 records (JS makes room).
 
+import { rowKeyEnd, rowKeyStart, rowOf, tableClear, tableKeyBytes, tableRows } from './table';
+
 /** clf.ts RECORD_BYTES (not imported: clf.ts imports this file). */
 const RECORD_BYTES: usize = 32;
 
@@ -187,3 +189,54 @@ export function spanTake(rows: u32, keyBytes: usize, keyEnds: usize): usize {
 
 /** The block spanTake's result lies in (for `release`). */
 export let takeBlock: usize = 0;
+
+/**
+ * Renumbers the table's rows to those that still have events (the others' keys go), in their order, and the
+ * events with them: the table so holds about the keys of one span's worth of responses, however many clients
+ * the input has (as analyses/deferred.ts keeps only the keys of what stays undecided). Returns the rows left.
+ */
+export function spanRekey(): u32 {
+  const rows = tableRows;
+  const newRow = heap.alloc(<usize>rows * 4 + 4);
+  memory.fill(newRow, 0, <usize>rows * 4);
+  for (let i: u32 = 0; i < spanCount; i++) store<u32>(newRow + (<usize>load<u32>(events + <usize>i * EVENT_BYTES) << 2), 1);
+  // The kept keys, end to end, with their ends: the table's own bytes are written over as they go back in.
+  let kept: u32 = 0;
+  let keyLength: usize = 0;
+  for (let row: u32 = 0; row < rows; row++) {
+    if (load<u32>(newRow + (<usize>row << 2)) == 0) continue;
+    kept++;
+    keyLength += rowKeyEnd(row) - rowKeyStart(row);
+  }
+  const ends = heap.alloc(<usize>kept * 4 + keyLength + 4);
+  const keys = ends + <usize>kept * 4;
+  let at: usize = 0;
+  let k: u32 = 0;
+  const tableKeys = tableKeyBytes();
+  for (let row: u32 = 0; row < rows; row++) {
+    if (load<u32>(newRow + (<usize>row << 2)) == 0) continue;
+    const start = rowKeyStart(row);
+    const length = rowKeyEnd(row) - start;
+    memory.copy(keys + at, tableKeys + start, length);
+    at += length;
+    store<u32>(ends + (<usize>k << 2), <u32>at);
+    k++;
+  }
+  tableClear();
+  let start: usize = 0;
+  k = 0;
+  for (let row: u32 = 0; row < rows; row++) {
+    if (load<u32>(newRow + (<usize>row << 2)) == 0) continue;
+    const end = <usize>load<u32>(ends + (<usize>k << 2));
+    k++;
+    store<u32>(newRow + (<usize>row << 2), rowOf(keys + start, keys + end));
+    start = end;
+  }
+  for (let i: u32 = 0; i < spanCount; i++) {
+    const event = events + <usize>i * EVENT_BYTES;
+    store<u32>(event, load<u32>(newRow + (<usize>load<u32>(event) << 2)));
+  }
+  heap.free(ends);
+  heap.free(newRow);
+  return kept;
+}

@@ -175,7 +175,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
     if (mode === 'span') {
       const state = scanner.analysisState;
       if (other || this.othersRuns < 0 || !state?.span) throw new Error('span mode needs the CLF kernel and a time span');
-      this.span = new KernelSpan(this.kernel, state);
+      this.span = new KernelSpan(this.kernel, state, flushGroups);
     }
     if (keys && keys.codes.length > 0) {
       this.keyCodesAt = this.kernel.allocate(keys.codes.length);
@@ -273,7 +273,8 @@ export class KernelScanner implements LineSink, ReadBuffer {
     }
     this.collectCounters();
     this.span?.afterScan(this.scanner.stats);
-    if (this.size >= this.flushGroups) this.full.push(this.takePartial());
+    // (Span mode: the table keeps only keys, and drops those no event needs: scan/kernel-span.ts.)
+    if (!this.span && this.size >= this.flushGroups) this.full.push(this.takePartial());
     return at - input;
   }
 

@@ -22,24 +22,37 @@ export class KernelSpan {
   private readonly settleEntries: number;
   /** Events held after the last settle: the next one is due when they have doubled (as analyses/deferred.ts). */
   private settled = 0;
+  /** Rows of the kernel's table at which its keys without events go (spanRekey): twice those left the last time. */
+  private rekeyAt: number;
 
+  /** `flushGroups`: the rows the table may reach before keys without events go (at least). */
   constructor(
     private readonly kernel: KernelExports,
-    state: AnalysisState,
+    private readonly state: AnalysisState,
+    private readonly flushGroups: number,
   ) {
     this.span = state.span!;
     this.settleEntries = state.spec.settleEntries;
+    this.rekeyAt = flushGroups;
     kernel.spanInit(1);
   }
 
-  /** After a scan call: the span hears of the newest instant kept; out-of-span events go, counted as outside. */
+  /**
+   * After a scan call: the span hears of the newest instant kept; out-of-span events go, counted as outside, as
+   * do the keys left without any once the table has grown. (The producer's own undecided entries, of statuses
+   * that do not count, are settled here too: no matching response reaches its scanner to settle them.)
+   */
   afterScan(stats: ScanStats): void {
-    const { kernel, span } = this;
+    const { kernel, span, state } = this;
     span.see(kernel.spanNewest.value as number);
+    const deferred = state.deferred!;
+    if (deferred.due) deferred.settle(span, state, stats);
     const count = kernel.spanCount.value as number;
-    if (count <= 2 * this.settled + this.settleEntries) return;
+    const rekey = (kernel.tableRows.value as number) >= this.rekeyAt;
+    if (count <= 2 * this.settled + this.settleEntries && !rekey) return;
     stats.outside += kernel.spanSettle(span.outBelowStamp, span.outFromStamp);
     this.settled = kernel.spanCount.value as number;
+    if (rekey) this.rekeyAt = Math.max(this.flushGroups, 2 * kernel.spanRekey());
   }
 
   /**
@@ -72,6 +85,7 @@ export class KernelSpan {
     };
     kernel.release(kernel.takeBlock.value as number);
     this.settled = 0;
+    this.rekeyAt = this.flushGroups;
     return {
       width,
       keyBytes: new Uint8Array(0),

@@ -178,6 +178,7 @@ export class TaskScanner {
         for (const full of kernel.takeFull()) await this.sink.handOver(analysis.tagged(full));
         if (kernel.size > 0) await this.sink.handOver(analysis.tagged(kernel.takePartial()));
       }
+      for (const kernel of this.scanners.spanKernels) if (kernel.size > 0) await this.sink.handOver(kernel.takePartial());
       // The producer's table may hold undecided entries of a time span, handed over even when the table is empty.
       if (this.table.size > 0 || analysis.pending) await this.sink.handOver(analysis.takePartial(final));
       return;
@@ -237,6 +238,11 @@ class FormatScanners {
   readonly byInput: Record<number, ScanStats> = {};
   /** Kernels that keep their own group table (count mode, or keyed with an analysis). */
   readonly countingKernels: KernelScanner[] = [];
+  /**
+   * Kernels that keep a relative span's undecided responses (span mode), handed over with the producer's own:
+   * their tables hold only keys of what is undecided, bounded by the span (not by flushGroups).
+   */
+  readonly spanKernels: KernelScanner[] = [];
   /** The counts of the input being read (scanners made later count there too). */
   private counts: ScanStats | undefined;
   /** Matching lines of the inputs read before, and of the input being read when it was taken up. */
@@ -277,7 +283,8 @@ class FormatScanners {
           : fieldKernelSupports(format, config.formatOptions)
             ? new FieldKernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
             : undefined;
-      if (kernel && (mode === 'count' || mode === 'keyed' || mode === 'span')) this.countingKernels.push(kernel);
+      if (kernel && (mode === 'count' || mode === 'keyed')) this.countingKernels.push(kernel);
+      if (kernel && mode === 'span') this.spanKernels.push(kernel);
       const reader = new RangeReader(config.chunkBytes, kernel);
       scan = { format, scanner, sink: kernel ?? scanner, reader, lines: reader.lines };
       if (this.counts) scanner.stats = this.counts;

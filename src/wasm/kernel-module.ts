@@ -37,6 +37,8 @@ export interface KernelExports {
   spanInit(on: number): void;
   /** Drops the events out of the span (stamp < outBelow or >= outFrom); returns how many. */
   spanSettle(outBelow: number, outFrom: number): number;
+  /** Renumbers the table's rows to those with events (the others' keys go); returns the rows left. */
+  spanRekey(): number;
   /** The events by row with the keys of the rows that have any, in one block at the address returned (kernel/runs.ts). */
   spanTake(rows: number, keyBytes: number, keyEnds: number): number;
   readonly spanNewest: WebAssembly.Global;
