@@ -10,7 +10,8 @@
 // table (kernel/table.ts, queued in batches that the scan flushes before it returns) and JS only collects the
 // table at the end. So it does for keys of other fields it can make itself (keys.ts: `--by ip,path` and the
 // like, with no time span or client filter), added at once (the key is made in a scratch reused per line),
-// writing for `--window` a record of each line's row and instant. Otherwise it writes records and JS counts.
+// writing for `--window` a record of each line's row and instant. With a relative `--since` it keeps each
+// matching response undecided, as an event of its key's row (runs.ts). Otherwise it writes records and JS counts.
 //
 // Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
 // record area and the table come from the minimal runtime's allocator (TLSF: `allocate`, `release`; nothing

@@ -4,8 +4,9 @@
 // Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
 // and either counts matching lines in its own group table (the default run, and analyses whose keys it makes:
 // kernelKeys) or returns one record per matching line for LineScanner.countMatch (other analyses; with a time
-// span, lines of statuses that do not count come one record per second, for countOthers), so the kernel
-// changes nothing but speed. The JS parser remains
+// span, lines of statuses that do not count come one record per second, for countOthers; with a relative
+// `--since`, it keeps the matching lines undecided itself: scan/kernel-span.ts), so the kernel changes nothing
+// but speed. The JS parser remains
 // the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
