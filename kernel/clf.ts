@@ -10,7 +10,8 @@
 // table (kernel/table.ts, queued in batches that the scan flushes before it returns) and JS only collects the
 // table at the end. So it does for keys of other fields it can make itself (keys.ts: `--by ip,path` and the
 // like, with no time span or client filter), added at once (the key is made in a scratch reused per line),
-// writing for `--window` a record of each line's row and instant. Otherwise it writes records and JS counts.
+// writing for `--window` a record of each line's row and instant. With a relative `--since` it keeps each
+// matching response undecided, as an event of its key's row (runs.ts). Otherwise it writes records and JS counts.
 //
 // Memory: WANTED (600 bytes: status -> column + 1, 0 = not wanted) lives in static data; the input chunk, the
 // record area and the table come from the minimal runtime's allocator (TLSF: `allocate`, `release`; nothing
@@ -41,13 +42,13 @@ export function wantedTable(): usize {
 
 import { findByte, findByteWide } from './civil';
 import { parseTime } from './clf-time';
-import { tableAdd, tableFlush, tableQueue } from './table';
+import { rowOf, tableAdd, tableFlush, tableQueue } from './table';
 import { jsonLine, jsonClientEnd, jsonClientStart, jsonStamp, jsonStatus, JSON_DEFER, JSON_PARSED } from './json';
 import { composeLineStart, mayCarryPrefix } from './compose';
 import { keyCount, keyAt, makeKey } from './keys';
-import { addToRun, flushRun, othersColumn } from './runs';
+import { addToRun, flushRun, othersColumn, spanAdd, spanEvents } from './runs';
 export { keyInit } from './keys';
-export { othersInit } from './runs';
+export { othersInit, spanInit, spanSettle, spanRekey, spanTake, spanNewest, spanCount, takeRows, takeKeyLength, takeBlock } from './runs';
 export { jsonInit } from './json';
 export { sameBytes, tableInit, tableClear, tableRows, tableKeyBytes, tableKeyEnds, tableRecords, tableSlots, tableSlotCount, tableMerge, tableAdopt, tableCapacity, tableKeyCapacity } from './table';
 export { writeRows, rowsBytes } from './rows';
@@ -158,6 +159,10 @@ export function scan(start: usize, end: usize, out: usize, maxRecords: u32, kind
         // A status that does not count, seen for a time span: lines of one second go back as one record.
         matched++;
         n = addToRun(out, n, stamp);
+      } else if (column != 0 && spanEvents) {
+        // A response a relative span cannot decide yet: kept by its key's row until it can (runs.ts). Not
+        // counted as matched: JS counts it when the span decides it in.
+        spanAdd(keyCount == 0 ? rowOf(clientStart, clientEnd) : rowOf(keyAt(), makeKey(clientStart, clientEnd, requestStart, requestEnd, status)), column - 1, stamp);
       } else if (column != 0) {
         matched++;
         n = flushRun(out, n);

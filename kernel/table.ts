@@ -265,7 +265,8 @@ function hashOf(start: usize, end: usize): u32 {
   return h;
 }
 
-function rowOf(start: usize, end: usize): u32 {
+/** The row of the key [start, end), inserted (with zero counts) when new: the time span's events are kept by it (runs.ts). */
+export function rowOf(start: usize, end: usize): u32 {
   return rowAt(start, end, hashOf(start, end));
 }
 

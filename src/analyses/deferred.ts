@@ -5,12 +5,15 @@
 // `settle` decides what the span now can: entries certainly in are counted into a group table (and its window
 // lists), entries certainly out are counted as outside, the rest stays. Producers settle as their newest
 // instant grows and hand the rest over with their partials; the consumer merges, settles, and at the end,
-// when the newest instant of the input is known, settles everything.
+// when the newest instant of the input is known, settles everything. The consumer keeps a partial's responses
+// as they came (grouped by row, with their keys) until it settles: most are decided then, and go straight to the
+// target with one key lookup per row, never into the lists here (which cost JS work per entry twice over).
 
 import { EventLists } from '../tables/event-lists.js';
 import { GroupTable } from '../tables/group-table.js';
 import { IN, OUT, type TimeSpan } from './time-span.js';
 import { OFFSET_SPAN } from '../base/time.js';
+import { release } from '../base/typed.js';
 import type { SecondCounts } from '../tables/partial.js';
 import type { DeferredPartial } from '../tables/partial.js';
 
@@ -145,6 +148,9 @@ export class Deferred {
   private settleColumns = new Uint16Array(0);
   private readonly others = new StampCounts();
   private readonly excluded = new StampCounts();
+  /** Merged partials' responses, as they came, until the next settle; and how many responses they hold. */
+  private pending: DeferredPartial[] = [];
+  private pendingSize = 0;
   /** Size after the last settle: the next one is due when the entries have doubled (amortised cost). */
   private settledSize = 0;
 
@@ -153,7 +159,7 @@ export class Deferred {
 
   /** Entries held. */
   get size(): number {
-    return this.events.size + this.others.size + this.excluded.size;
+    return this.events.size + this.pendingSize + this.others.size + this.excluded.size;
   }
 
   /** True when a settle would be worth its cost now. */
@@ -220,7 +226,61 @@ export class Deferred {
     keys.clear();
     this.spareKeys = keys;
     this.spareEvents = events;
+    const pending = this.pending;
+    this.pending = [];
+    this.pendingSize = 0;
+    for (const partial of pending) {
+      const kept = this.settlePartial(partial, span, target, counts);
+      if (kept > 0) {
+        this.pending.push(partial);
+        this.pendingSize += kept;
+      } else {
+        release(partial.keyBytes, partial.keyEnds, partial.events.offsets, partial.events.stamps, partial.events.columns);
+      }
+    }
     this.settledSize = this.size;
+  }
+
+  /**
+   * Settles a merged partial's responses, row by row: the decided ones counted, the rest kept in the partial's
+   * own arrays, moved down (its offsets rewritten as they are read). Returns how many it kept.
+   */
+  private settlePartial(partial: DeferredPartial, span: TimeSpan, target: SettleTarget, counts: SettleCounts): number {
+    const { keyBytes, keyEnds } = partial;
+    const { offsets, stamps } = partial.events;
+    const columns = partial.events.columns!;
+    let kept = 0;
+    let from = offsets[0];
+    // Once the span is decided (the consumer's last settle, where most responses are), a verdict is two
+    // comparisons, inlined: no call per response.
+    const decided = span.decided;
+    const below = span.outBelowStamp;
+    const outFrom = span.outFromStamp;
+    for (let row = 0; row < keyEnds.length; row++) {
+      const start = row === 0 ? 0 : keyEnds[row - 1];
+      const end = keyEnds[row];
+      const to = offsets[row + 1];
+      offsets[row] = kept;
+      let targetRow = -1;
+      for (let i = from; i < to; i++) {
+        const stamp = stamps[i];
+        const verdict = decided ? (stamp < below || stamp >= outFrom ? OUT : IN) : span.verdict(stamp);
+        if (verdict === OUT) {
+          counts.outside++;
+        } else if (verdict === IN) {
+          if (targetRow < 0) targetRow = target.table.rowOf(keyBytes, start, end);
+          target.table.addAt(targetRow, columns[i], stamp);
+          target.events?.push(targetRow, stamp);
+          counts.matched++;
+        } else {
+          stamps[kept] = stamps[i];
+          columns[kept++] = columns[i];
+        }
+      }
+      from = to;
+    }
+    offsets[keyEnds.length] = kept;
+    return kept;
   }
 
   take(): DeferredPartial {
@@ -231,11 +291,12 @@ export class Deferred {
     return { keyBytes, keyEnds, events, others: this.others.take(), excluded: this.excluded.take() };
   }
 
+  /** Takes a partial's undecided entries: its responses are kept as they are (its arrays: not to be released) until the next settle. */
   merge(partial: DeferredPartial): void {
-    const { keyBytes, keyEnds } = partial;
-    const rows = new Int32Array(keyEnds.length);
-    for (let i = 0; i < rows.length; i++) rows[i] = this.keys.rowOf(keyBytes, i === 0 ? 0 : keyEnds[i - 1], keyEnds[i]);
-    this.events.append(partial.events, rows);
+    if (partial.events.stamps.length > 0) {
+      this.pending.push(partial);
+      this.pendingSize += partial.events.stamps.length;
+    }
     this.others.merge(partial.others);
     this.excluded.merge(partial.excluded);
   }

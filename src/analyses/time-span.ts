@@ -45,6 +45,21 @@ export class TimeSpan {
     this.update(this.newest, true);
   }
 
+  /** True once the newest entry of the whole input is known: then every stamp not out is in. */
+  get decided(): boolean {
+    return this.final;
+  }
+
+  /** Stamps below this are out (and stay out as the newest grows): what a kernel keeping undecided entries drops. */
+  get outBelowStamp(): number {
+    return this.outBelow;
+  }
+
+  /** Stamps from this on are out (and stay out). */
+  get outFromStamp(): number {
+    return this.outFrom;
+  }
+
   verdict(stamp: number): Verdict {
     if (stamp < this.outBelow || stamp >= this.outFrom) return OUT;
     if (this.spec.sinceAgo !== undefined && !this.final) return MAYBE;

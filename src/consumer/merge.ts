@@ -140,8 +140,9 @@ class TablePartialMerger implements PartialMerger {
     // memory is freed now, not at a garbage collection that a heap of few objects makes rare.
     release(partial.keyBytes, partial.keyEnds, partial.records, partial.slots);
     if (events && partial.events) release(partial.events.offsets, partial.events.stamps);
+    // (The undecided responses stay with the deferred entries until settled: they release them then.)
     const d = partial.deferred;
-    if (d) release(d.keyBytes, d.keyEnds, d.events.offsets, d.events.stamps, d.events.columns, d.others.seconds, d.others.counts, d.excluded.seconds, d.excluded.counts);
+    if (d) release(d.others.seconds, d.others.counts, d.excluded.seconds, d.excluded.counts);
   }
 
   finish(): Merged {

@@ -29,6 +29,10 @@ export class AnalysisScanner extends LineScanner {
     this.keys = new KeyMaker(format, state.spec.by, state.spec.keepQuery);
   }
 
+  override get analysisState(): AnalysisState {
+    return this.state;
+  }
+
   override get othersColumn(): number {
     return this.others;
   }

@@ -4,8 +4,9 @@
 // Reads land straight in the kernel's memory (no copy); the kernel splits and parses a whole chunk per call,
 // and either counts matching lines in its own group table (the default run, and analyses whose keys it makes:
 // kernelKeys) or returns one record per matching line for LineScanner.countMatch (other analyses; with a time
-// span, lines of statuses that do not count come one record per second, for countOthers), so the kernel
-// changes nothing but speed. The JS parser remains
+// span, lines of statuses that do not count come one record per second, for countOthers; with a relative
+// `--since`, it keeps the matching lines undecided itself: scan/kernel-span.ts), so the kernel changes nothing
+// but speed. The JS parser remains
 // the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
@@ -19,6 +20,7 @@ import { partialOf, partialSlotsOf, type CountsPartial, type ScanPartial } from 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import type { LineScanner } from './line-scanner.js';
 
+import { KernelSpan } from './kernel-span.js';
 import { placeJsonTree } from './sample-kernel.js';
 
 export { kernelClfCounter, lazyKernelClfCounter } from './sample-kernel.js';
@@ -64,15 +66,28 @@ export function kernelKeys(format: LineFormat, analysis: AnalysisSpec): KernelKe
   return { codes: Uint8Array.from(codes), events: analysis.windowSeconds > 0 };
 }
 
+/**
+ * The key program for a relative `--since` the CLF kernel keeps undecided itself (scan/kernel-span.ts): the same
+ * keys as kernelKeys, no client filter, no codes for the client alone (the kernel keys by it then); undefined
+ * when the run is not such.
+ */
+export function kernelSpanKeys(format: LineFormat, analysis: AnalysisSpec): KernelKeys | undefined {
+  if (analysis.span?.sinceAgo === undefined) return undefined;
+  const keys = kernelKeys(format, { ...analysis, span: undefined, windowSeconds: 0 });
+  if (!keys) return undefined;
+  return { codes: keys.codes.length === 1 && keys.codes[0] === KEY_CODES.get('ip') ? new Uint8Array(0) : keys.codes, events: false };
+}
+
 /** Records the kernel may write per call (32 bytes each; one more, past them, with runs of other statuses). */
 const MAX_RECORDS = 32768;
 
 /**
  * What the kernel does with a matching line: `count` it in its own group table (the default run, groups by
  * client; `keyed`: by the key it makes, see kernelKeys), or hand it to the LineScanner's countMatch as a record,
- * with the JS parser's fields of the client, status and time (`records`) or of everything (`reparse`).
+ * with the JS parser's fields of the client, status and time (`records`) or of everything (`reparse`), or keep
+ * it undecided for a relative `--since` (`span`: scan/kernel-span.ts; keyed by `keys`, the client when none).
  */
-export type KernelMode = 'count' | 'keyed' | 'records' | 'reparse';
+export type KernelMode = 'count' | 'keyed' | 'records' | 'reparse' | 'span';
 
 /**
  * True when the kernel reads this format (a name, or a parser: JSON only as the JSON format's own, not
@@ -128,6 +143,8 @@ export class KernelScanner implements LineSink, ReadBuffer {
   private readonly othersRuns: number;
   /** Keyed mode with a window: the instants of the table's rows. */
   private readonly events: EventLists | undefined;
+  /** Span mode: the undecided responses the kernel keeps. */
+  private readonly span: KernelSpan | undefined;
 
   /**
    * `other`: another kernel module with the same exports (scan/field-kernel-scanner.ts), and its variant.
@@ -151,12 +168,17 @@ export class KernelScanner implements LineSink, ReadBuffer {
       scanner.columnOfStatus.map((column) => column + 1),
     );
     if (mode === 'keyed' && !keys) throw new Error('keyed mode needs a key program');
-    if (this.counts) this.kernel.tableInit(columns, TABLE_ROWS);
+    if (this.keepsTable) this.kernel.tableInit(columns, TABLE_ROWS);
     this.out = mode === 'count' ? 0 : this.kernel.allocate((MAX_RECORDS + 1) * (this.kernel.RECORD_BYTES.value as number));
     // With a time span, the CLF kernel hands lines of statuses that do not count over a second at a time.
     this.othersRuns = !other && mode !== 'count' && mode !== 'keyed' ? scanner.othersColumn : -1;
     if (this.othersRuns >= 0) this.kernel.othersInit(this.othersRuns + 1);
-    if (keys) {
+    if (mode === 'span') {
+      const state = scanner.analysisState;
+      if (other || this.othersRuns < 0 || !state?.span) throw new Error('span mode needs the CLF kernel and a time span');
+      this.span = new KernelSpan(this.kernel, state, flushGroups);
+    }
+    if (keys && keys.codes.length > 0) {
       this.keyCodesAt = this.kernel.allocate(keys.codes.length);
       new Uint8Array(this.kernel.memory.buffer, this.keyCodesAt, keys.codes.length).set(keys.codes);
       this.kernel.keyEventsInit(keys.events ? 1 : 0);
@@ -178,14 +200,30 @@ export class KernelScanner implements LineSink, ReadBuffer {
     return this.mode === 'count' || this.mode === 'keyed';
   }
 
-  /** Groups in the kernel's table (count and keyed modes). */
-  get size(): number {
-    return this.counts ? (this.kernel.tableRows.value as number) : 0;
+  /** Whether the kernel keeps a table (count and keyed modes; span mode: of keys only). */
+  private get keepsTable(): boolean {
+    return this.counts || this.mode === 'span';
   }
 
-  /** The kernel's groups as a partial (copies), with their instants in keyed mode with a window; leaves its table empty. */
+  /** Groups in the kernel's table (count and keyed modes; span mode: keys of the undecided responses). */
+  get size(): number {
+    return this.keepsTable ? (this.kernel.tableRows.value as number) : 0;
+  }
+
+  /**
+   * The kernel's groups as a partial (copies), with their instants in keyed mode with a window (span mode: its
+   * undecided responses, in a partial of no groups); leaves its table empty.
+   */
   takePartial(): ScanPartial {
     const rows = this.size;
+    if (this.span) {
+      const { kernel } = this;
+      const partial = this.span.take(this.scanner.table.width, rows, kernel.tableKeyBytes(), kernel.tableKeyEnds(), this.scanner.stats);
+      kernel.tableClear();
+      this.viewed = undefined; // spanTake may have grown memory
+      this.refreshViews();
+      return partial;
+    }
     const partial = takeTable(this.kernel, this.scanner.table.width);
     return this.events ? { ...partial, events: this.events.take(rows) } : partial;
   }
@@ -210,7 +248,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
     this.refreshViews();
     this.memoryBytes.copyWithin(this.input, oldInput, oldInput + oldSize);
     if (oldSize > 0) this.kernel.release(oldInput);
-    if (this.keys) {
+    if (this.keys && this.keys.codes.length > 0) {
       // Room for every field of the longest line the buffer can hold, each with its length.
       if (this.keyScratch > 0) this.kernel.release(this.keyScratch);
       this.keyScratch = this.kernel.allocate(this.keys.codes.length * (size + 5) + 16);
@@ -234,8 +272,10 @@ export class KernelScanner implements LineSink, ReadBuffer {
         at = next;
       }
     }
-    if (this.size >= this.flushGroups) this.full.push(this.takePartial());
     this.collectCounters();
+    this.span?.afterScan(this.scanner.stats);
+    // (Span mode: the table keeps only keys, and drops those no event needs: scan/kernel-span.ts.)
+    if (!this.span && this.size >= this.flushGroups) this.full.push(this.takePartial());
     return at - input;
   }
 

@@ -2,6 +2,7 @@
 // ones whose status is wanted. Strings are made only for lines that match (and for the default key, the
 // client address, not even then: groups are looked up by bytes).
 
+import type { AnalysisState } from '../analyses/analysis-state.js';
 import { LineFields, type LineFormat } from '../formats/fields.js';
 import { GroupTable } from '../tables/group-table.js';
 import type { LineSink } from '../inputs/range-reader.js';
@@ -76,6 +77,11 @@ export class LineScanner implements LineSink {
   countMatch(buf: Buffer, _start: number, _end: number, column: number): void {
     const fields = this.fields;
     this.table.add(buf, fields.clientStart, fields.clientEnd, column, fields.stamp);
+  }
+
+  /** What an analysis keeps beyond the counts (analysis-scanner.ts), or undefined: none. */
+  get analysisState(): AnalysisState | undefined {
+    return undefined;
   }
 
   /** With a time span, the column of statuses that do not count but must be seen (analysis-scanner.ts), else -1. */

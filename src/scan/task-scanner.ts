@@ -25,7 +25,7 @@ import { emptyStats, type FileStats, type ScanStats, type StreamReport } from '.
 import type { CountsPartial, ScanPartial } from '../tables/partial.js';
 import { AnalysisScanner } from './analysis-scanner.js';
 import { FieldKernelScanner, fieldKernelSupports } from './field-kernel-scanner.js';
-import { KernelScanner, kernelClfCounter, kernelKeys, kernelSupports, type KernelMode } from './kernel-scanner.js';
+import { KernelScanner, kernelClfCounter, kernelKeys, kernelSpanKeys, kernelSupports, type KernelMode } from './kernel-scanner.js';
 import { LineScanner } from './line-scanner.js';
 
 /** What every task of a run is scanned with: fixed for the life of a producer. Plain data. */
@@ -178,6 +178,7 @@ export class TaskScanner {
         for (const full of kernel.takeFull()) await this.sink.handOver(analysis.tagged(full));
         if (kernel.size > 0) await this.sink.handOver(analysis.tagged(kernel.takePartial()));
       }
+      for (const kernel of this.scanners.spanKernels) if (kernel.size > 0) await this.sink.handOver(kernel.takePartial());
       // The producer's table may hold undecided entries of a time span, handed over even when the table is empty.
       if (this.table.size > 0 || analysis.pending) await this.sink.handOver(analysis.takePartial(final));
       return;
@@ -237,6 +238,11 @@ class FormatScanners {
   readonly byInput: Record<number, ScanStats> = {};
   /** Kernels that keep their own group table (count mode, or keyed with an analysis). */
   readonly countingKernels: KernelScanner[] = [];
+  /**
+   * Kernels that keep a relative span's undecided responses (span mode), handed over with the producer's own:
+   * their tables hold only keys of what is undecided, bounded by the span (not by flushGroups).
+   */
+  readonly spanKernels: KernelScanner[] = [];
   /** The counts of the input being read (scanners made later count there too). */
   private counts: ScanStats | undefined;
   /** Matching lines of the inputs read before, and of the input being read when it was taken up. */
@@ -263,19 +269,22 @@ class FormatScanners {
         : new LineScanner(format, this.columns, this.table);
       // The kernel counts by itself in the default run, and with an analysis whose keys it makes (kernelKeys);
       // with other analyses it hands matching lines to the scanner.
+      // A relative --since whose keys it makes: it keeps the undecided responses itself (scan/kernel-span.ts).
       const keys = this.analysis && config.kernel ? kernelKeys(format, this.analysis.spec) : undefined;
+      const spanKeys = this.analysis && config.kernel && !keys ? kernelSpanKeys(format, this.analysis.spec) : undefined;
       const mode: KernelMode =
-        keys ? 'keyed' : scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
+        keys ? 'keyed' : spanKeys ? 'span' : scanner instanceof AnalysisScanner ? (scanner.needsFullParse ? 'reparse' : 'records') : 'count';
       // The kernel's status table holds a column in a byte.
       const kernelFits = config.kernel && Math.max(config.statusColumns.length, this.others + 1) < 255;
       const kernel = !kernelFits
         ? undefined
         : kernelSupports(format)
-          ? new KernelScanner(scanner, config.chunkBytes, mode, config.flushGroups, undefined, keys)
+          ? new KernelScanner(scanner, config.chunkBytes, mode, config.flushGroups, undefined, keys ?? spanKeys)
           : fieldKernelSupports(format, config.formatOptions)
             ? new FieldKernelScanner(scanner, config.chunkBytes, mode, config.flushGroups)
             : undefined;
       if (kernel && (mode === 'count' || mode === 'keyed')) this.countingKernels.push(kernel);
+      if (kernel && mode === 'span') this.spanKernels.push(kernel);
       const reader = new RangeReader(config.chunkBytes, kernel);
       scan = { format, scanner, sink: kernel ?? scanner, reader, lines: reader.lines };
       if (this.counts) scanner.stats = this.counts;

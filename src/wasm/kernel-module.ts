@@ -33,6 +33,19 @@ export interface KernelExports {
   keyEventsInit(on: number): void;
   /** CLF kinds, records: lines of status column `column - 1` (0: none) come back one record per second (kernel/clf.ts). */
   othersInit(column: number): void;
+  /** CLF kinds, with a table: keep each matching response as an event of its key's row (kernel/runs.ts). */
+  spanInit(on: number): void;
+  /** Drops the events out of the span (stamp < outBelow or >= outFrom); returns how many. */
+  spanSettle(outBelow: number, outFrom: number): number;
+  /** Renumbers the table's rows to those with events (the others' keys go); returns the rows left. */
+  spanRekey(): number;
+  /** The events by row with the keys of the rows that have any, in one block at the address returned (kernel/runs.ts). */
+  spanTake(rows: number, keyBytes: number, keyEnds: number): number;
+  readonly spanNewest: WebAssembly.Global;
+  readonly spanCount: WebAssembly.Global;
+  readonly takeRows: WebAssembly.Global;
+  readonly takeKeyLength: WebAssembly.Global;
+  readonly takeBlock: WebAssembly.Global;
   /** Format detection's CLF-family count of the sample in [start, end) (src/formats/detect.ts countClf). */
   sampleClf(start: number, end: number, whole: number): void;
   readonly sampleCombined: WebAssembly.Global;
