@@ -126,6 +126,7 @@ class ProducerPool<P> {
         for (const report of message.reports) run.onStreamed?.(report);
         break;
       case 'partial':
+        mark('partial received');
         run.queue.put(message.partial as P).then(
           () => worker.postMessage({ type: 'ack' }),
           (error: Error) => this.fail(error),

@@ -80,6 +80,7 @@ async function run(): Promise<void> {
   let unreported = 0;
   const sink = <P>(transferList: (partial: P) => ArrayBuffer[]): PartialSink<P> => ({
     async handOver(partial) {
+      mark('partial taken');
       send({ type: 'partial', partial: partial as ScanPartial | ReportPartial }, transferList(partial));
       const reply = await nextMessage();
       if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
