@@ -4,8 +4,8 @@
 // It is src/tables/group-table.ts GroupTable in AssemblyScript, with the same hash (FNV-1a), the same probing and,
 // on purpose, the same layout: hash slots of row + 1 and hash (u32 each; a key's place is in keyEnds), and records
 // of 32-bit counts (the total, then one per status column, padded to 8 bytes) then the first and last stamp (f64).
-// So a producer hands its table over nearly as it is (scan/kernel-scanner.ts takeTable: a partial's slots also
-// hold each key's place), and the consumer merges partials into one of these too (src/tables/kernel-table.ts:
+// So a producer hands its table over as it is (scan/kernel-scanner.ts takeTable: a partial's slots are laid out
+// as these), and the consumer merges partials into one of these too (src/tables/kernel-table.ts:
 // tableAdopt, tableMerge), then ranks and writes it (rank.ts, rows.ts).
 // Memory comes from the runtime's allocator (TLSF): a grown array is copied to a new place and the old one freed.
 // WebAssembly memory never shrinks and a freed array is seldom reused, so what counts is what was ever written:
@@ -123,7 +123,7 @@ export function rowKeyEnd(row: u32): usize {
  * Makes the (empty) table ready to take a partial whole, the consumer's first: room for `rows` groups and a
  * quarter more, `keyLength` bytes of keys, and `partialSlots` hash slots (the partial's own count). JS then
  * copies the partial's keys, key ends and records to tableKeyBytes() ... tableRecords(), one memcpy each, and
- * its slots' row and hash to tableSlots() (the places stay: same hashes, as many slots), where adding its groups
+ * its slots to tableSlots() (the same layout and places: same hashes, as many slots), where adding its groups
  * one by one would cost a cache miss or more each, for nothing (none can be found).
  */
 export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void {

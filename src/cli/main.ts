@@ -17,7 +17,7 @@ import { buildProgram, FOUND_EXIT_STATUS, parseCli, type InputSource } from './a
 import { interruptClusterRun, runOnCluster } from './cluster-run.js';
 import { HELP_TOPICS } from './help.js';
 import { commanderMessage } from './messages.js';
-import { clearProgress, createProgress } from './progress.js';
+import { clearProgress, createProgress, SILENT_PROGRESS } from './progress.js';
 import { mark } from '../base/trace.js';
 
 mark('cli modules loaded');
@@ -162,7 +162,10 @@ async function main(argv: readonly string[]): Promise<void> {
   // The printer (with its table library) loads while the producers work, not before they start.
   const printing = cli.quiet ? undefined : import('../sinks/print.js');
   const progress = await createProgress(process.stderr, cli.progress);
-  const options = { ...cli.analyze, report, onProgress: (done: number, total: number | undefined) => progress.update(done, total) };
+  // Without a bar, no listener: the producers then send no progress messages (each wakes the main thread,
+  // which on a machine with as many cores as producers takes one from a producer).
+  const onProgress = progress === SILENT_PROGRESS ? undefined : (done: number, total: number | undefined) => progress.update(done, total);
+  const options = { ...cli.analyze, report, onProgress };
   const { result, clusterLines } = await (cli.redis !== undefined
     ? runOnCluster(cli.redis, options).then(({ result, lines }) => ({ result, clusterLines: lines }))
     : analyze(options).then((result) => ({ result, clusterLines: [] as string[] }))

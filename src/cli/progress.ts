@@ -15,7 +15,8 @@ export interface Progress {
   stop(): void;
 }
 
-const silent: Progress = { update() {}, stop() {} };
+/** What a run without a bar gets: the command line then gives no progress listener at all (cli/main.ts). */
+export const SILENT_PROGRESS: Progress = { update() {}, stop() {} };
 
 /** The bar on screen, if any: what an interrupt clears before the process exits. */
 let shown: { bar: cliProgress.SingleBar; stream: NodeJS.WriteStream } | undefined;
@@ -40,7 +41,7 @@ export function barWidth(columns: number | undefined, totalMiB: string): number 
 
 /** The bar library is loaded only for a terminal: runs into a pipe or a file never pay for it. */
 export async function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Promise<Progress> {
-  if (!enabled || !stream.isTTY) return silent;
+  if (!enabled || !stream.isTTY) return SILENT_PROGRESS;
   const library = (await import('cli-progress')).default;
   const started = Date.now();
   let bar: cliProgress.SingleBar | undefined;

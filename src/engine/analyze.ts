@@ -93,7 +93,7 @@ async function gatherReport(
     tasks: reportTasks(run, result, pipeCopies),
     producers: spec.threads,
     queue,
-    onRead: progress.onRead,
+    onRead: progress.readListener(),
   }).finally(() => queue.close());
   await merged;
   mark('report read');
@@ -134,7 +134,7 @@ async function readAll(run: ConsumedRun, read: ReadPass, relays: ReadonlyMap<num
     tasks,
     producers: spec.threads,
     queue,
-    onRead: progress.onRead,
+    onRead: progress.readListener(),
     onStreamed: (report) => consumer.streamed(report),
     onStats: (stats) => consumer.addStats(stats),
     relays,
@@ -168,7 +168,12 @@ class Progress {
     this.doneBytes = 0;
   }
 
-  readonly onRead = (bytes: number): void => {
+  /** What hears bytes read; none when no one listens to the progress (the producers then send none). */
+  readListener(): ((bytes: number) => void) | undefined {
+    return this.listener ? this.onRead : undefined;
+  }
+
+  private readonly onRead = (bytes: number): void => {
     this.doneBytes += bytes;
     this.listener?.(this.doneBytes, this.hasPipe ? undefined : this.totalBytes);
   };

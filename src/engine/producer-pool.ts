@@ -1,6 +1,7 @@
 // The main thread's side of the producers (engine/producer-thread.ts is theirs): one read of the inputs by a
 // pool of worker threads. The pool deals tasks as each producer asks for one (small ranges, as of many small
-// files, a batch at a time: each hand-off is a round trip between threads), relays a pipe's bytes to the
+// files, a batch at a time: each hand-off is a round trip between threads; a producer scanning ranges asks for
+// its next ones ahead, and gets ranges then, never a stream, which could hold it far longer), relays a pipe's bytes to the
 // producer that took its task, puts the partials on the shared bounded queue (acknowledging each only once
 // the queue took it, which is what holds a producer back when the consumer falls behind), passes on what
 // producers say of their tasks, and fails once, with the first error, stopping every producer.
@@ -27,7 +28,7 @@ interface ProducerRunBase<P> {
   /** Threads to start (never more than there are tasks). */
   readonly producers: number;
   readonly queue: BoundedQueue<P>;
-  /** Hears bytes read, every few MiB per producer. */
+  /** Hears bytes read, every few MiB per producer (unset: the producers say nothing of it). */
   readonly onRead?: (bytes: number) => void;
   /** Hears what each stream task found. */
   readonly onStreamed?: (report: StreamReport) => void;
@@ -52,6 +53,8 @@ interface Producer {
   relay: PipeRelay | undefined;
   /** The tasks it holds, if any (for messages). */
   tasks: readonly Task[];
+  /** The tasks dealt to it last (those it scans when it asks ahead). */
+  dealt: readonly Task[];
 }
 
 /** Ranges are dealt together up to this many bytes (a hand-off costs more than scanning a small file). */
@@ -88,7 +91,7 @@ class ProducerPool<P> {
 
   /** Listens to one producer and gives it the run's configuration; false when it had failed already. */
   private attach(worker: Worker): boolean {
-    const producer: Producer = { done: false, relay: undefined, tasks: [] };
+    const producer: Producer = { done: false, relay: undefined, tasks: [], dealt: [] };
     worker.on('message', (message: FromProducer) => this.onMessage(worker, producer, message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
@@ -102,7 +105,9 @@ class ProducerPool<P> {
       return false;
     }
     const { report, config } = this.run;
-    worker.postMessage(report ? { type: 'config', report } : { type: 'config', config });
+    // Progress only when someone listens: each message wakes this thread, which takes a core from a producer.
+    const reportsRead = this.run.onRead !== undefined;
+    worker.postMessage(report ? { type: 'config', report, reportsRead } : { type: 'config', config, reportsRead });
     mark('producer configured');
     return true;
   }
@@ -110,12 +115,17 @@ class ProducerPool<P> {
   private onMessage(worker: Worker, producer: Producer, message: FromProducer): void {
     const run = this.run;
     switch (message.type) {
-      case 'ready':
-        producer.relay = undefined;
-        producer.tasks = [];
-        if (this.nextTask < run.tasks.length) this.deal(worker, producer, this.nextTasks());
-        else worker.postMessage({ type: 'stop' });
+      case 'ready': {
+        // Asking ahead, it still holds the ranges dealt last (and no pipe: it asks ahead of ranges only).
+        const held = message.ahead ? producer.dealt : [];
+        if (!message.ahead) producer.relay = undefined;
+        producer.tasks = held;
+        const next = run.tasks[this.nextTask];
+        if (next === undefined) worker.postMessage({ type: 'stop' });
+        else if (message.ahead && next.kind !== 'range') worker.postMessage({ type: 'later' });
+        else this.deal(worker, producer, this.nextTasks(), held);
         break;
+      }
       case 'pipe-took':
         producer.relay?.took();
         break;
@@ -126,6 +136,7 @@ class ProducerPool<P> {
         for (const report of message.reports) run.onStreamed?.(report);
         break;
       case 'partial':
+        mark('partial received');
         run.queue.put(message.partial as P).then(
           () => worker.postMessage({ type: 'ack' }),
           (error: Error) => this.fail(error),
@@ -170,9 +181,10 @@ class ProducerPool<P> {
     return batch;
   }
 
-  /** Gives a producer its next tasks; a pipe's relay starts sending it the pipe's bytes. */
-  private deal(worker: Worker, producer: Producer, tasks: readonly Task[]): void {
-    producer.tasks = tasks;
+  /** Gives a producer its next tasks (it still holds `held`); a pipe's relay starts sending it the pipe's bytes. */
+  private deal(worker: Worker, producer: Producer, tasks: readonly Task[], held: readonly Task[]): void {
+    producer.tasks = [...held, ...tasks];
+    producer.dealt = tasks;
     worker.postMessage({ type: 'task', tasks });
     const task = tasks[0];
     if (task.kind !== 'stream' || task.from !== 'pipe') return;

@@ -2,6 +2,8 @@
 // thread's): takes tasks one at a time (small ones a few at a time), scans each with a TaskScanner (scan/task-scanner.ts), and posts the
 // partials it hands over to the main thread, which puts them on the consumer's queue. It waits for the
 // queue to take each (an `ack`) before it goes on: that is the bounded queue's backpressure, across threads.
+// As it starts a batch of ranges it asks for the next one: the hand-off, a round trip through the main thread,
+// then happens while it scans (the main thread may wait for a core: the producers hold them both).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
@@ -53,11 +55,15 @@ class Inbox<T> {
 }
 
 
-// A pipe's bytes have an inbox of their own: they arrive while the producer also waits for acks.
+// A pipe's bytes have an inbox of their own: they arrive while the producer also waits for acks; so do tasks,
+// asked for ahead.
+type TaskMessage = Extract<ToProducer, { type: 'task' | 'stop' | 'later' }>;
 const inbox = new Inbox<ToProducer>();
 const pipeInbox = new Inbox<PipeMessage>();
+const taskInbox = new Inbox<TaskMessage>();
 port.on('message', (message: ToProducer) => {
   if (message.type === 'pipe-data' || message.type === 'pipe-end' || message.type === 'pipe-error') pipeInbox.put(message);
+  else if (message.type === 'task' || message.type === 'stop' || message.type === 'later') taskInbox.put(message);
   else inbox.put(message);
 });
 
@@ -84,11 +90,13 @@ async function run(): Promise<void> {
   let unreported = 0;
   const sink = <P>(transferList: (partial: P) => ArrayBuffer[]): PartialSink<P> => ({
     async handOver(partial) {
+      mark('partial taken');
       send({ type: 'partial', partial: partial as ScanPartial | ReportPartial }, transferList(partial));
       const reply = await nextMessage();
       if (reply.type !== 'ack') throw new Error(`producer expected ack, got ${reply.type}`);
     },
     onRead(bytes) {
+      if (!configured.reportsRead) return;
       unreported += bytes;
       if (unreported >= REPORT_BYTES) {
         send({ type: 'read', bytes: unreported });
@@ -103,13 +111,17 @@ async function run(): Promise<void> {
   let first = true;
   let current: Task | undefined;
   try {
-    for (;;) {
-      send({ type: 'ready' });
-      const message = await nextMessage();
-      if (message.type === 'stop') break;
-      if (message.type !== 'task') throw new Error(`producer expected a task, got ${message.type}`);
+    send({ type: 'ready', ahead: false });
+    for (let message = await taskInbox.next(); message.type !== 'stop'; message = await taskInbox.next()) {
+      if (message.type === 'later') {
+        send({ type: 'ready', ahead: false });
+        continue;
+      }
       if (first) mark('first task');
       first = false;
+      // Ranges only: a stream (a pipe's relay among them) is asked for and read alone.
+      const ahead = message.tasks.every((task) => task.kind === 'range');
+      if (ahead) send({ type: 'ready', ahead: true });
       const reports: StreamReport[] = [];
       for (const task of message.tasks) {
         current = task;
@@ -118,6 +130,7 @@ async function run(): Promise<void> {
       }
       if (reports.length > 0) send({ type: 'streamed', reports });
       current = undefined;
+      if (!ahead) send({ type: 'ready', ahead: false });
     }
     mark('tasks done');
     if (unreported > 0) send({ type: 'read', bytes: unreported });

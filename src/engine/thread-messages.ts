@@ -11,15 +11,18 @@ import type { ScanPartial } from '../tables/partial.js';
 import type { ReportPartial } from '../tables/report-partial.js';
 
 export type ToProducer =
-  | { readonly type: 'config'; readonly config: ScanConfig } // the first message: a read of the run
-  | { readonly type: 'config'; readonly report: ReportConfig } // or: the HTML report's read
+  // The first message: a read of the run, or the HTML report's; `reportsRead`: whether to send `read` messages.
+  | { readonly type: 'config'; readonly config: ScanConfig; readonly reportsRead: boolean }
+  | { readonly type: 'config'; readonly report: ReportConfig; readonly reportsRead: boolean }
   | { readonly type: 'task'; readonly tasks: readonly Task[] } // one task, or a batch of small ranges
+  | { readonly type: 'later' } // to a `ready` that asked ahead: nothing to take ahead, ask again when done
   | { readonly type: 'ack' } // the partial it sent is on the queue: go on
   | PipeMessage // the next bytes of the pipe being read, its end, or its read error
   | { readonly type: 'stop' }; // no more tasks
 
 export type FromProducer =
-  | { readonly type: 'ready' } // wants a task
+  /** Wants a task; `ahead`: it asks while it scans the ranges dealt last (it holds them until then). */
+  | { readonly type: 'ready'; readonly ahead: boolean }
   | { readonly type: 'read'; readonly bytes: number }
   | { readonly type: 'pipe-took' } // took one pipe-data: the main thread may send another
   | { readonly type: 'partial'; readonly partial: ScanPartial | ReportPartial }

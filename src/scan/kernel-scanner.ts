@@ -101,12 +101,12 @@ export function kernelSupports(format: string | LineFormat): boolean {
 }
 
 /**
- * The groups of a kernel's table as a CountsPartial (copies; its hash slots as few as its groups need, with each
- * key's place); leaves the table empty.
+ * The groups of a kernel's table as a CountsPartial (copies; its hash slots as few as its groups need, mostly
+ * the table's own, copied whole); leaves the table empty.
  */
 function takeTable(kernel: KernelExports, width: number): CountsPartial {
   const { rows, keyBytes, keyEnds, records, slots } = kernelTableArrays(kernel, width);
-  const partial = partialOf(width, rows, keyBytes, keyEnds, records, partialSlotsOf(slots, keyEnds, rows));
+  const partial = partialOf(width, rows, keyBytes, keyEnds, records, partialSlotsOf(slots, rows));
   kernel.tableClear();
   return partial;
 }

@@ -8,7 +8,7 @@
 
 import { NO_STAMP_MAX, NO_STAMP_MIN } from '../base/time.js';
 import { grown, regrown, release } from '../base/typed.js';
-import { partialSlotsOf, recordBytesFor, TABLE_SLOT_INTS as SLOT_INTS, tableSlotsOf } from './partial.js';
+import { partialSlotsOf, recordBytesFor, TABLE_SLOT_INTS as SLOT_INTS } from './partial.js';
 import type { CountsPartial } from './partial.js';
 import { partialOf } from './partial.js';
 
@@ -150,7 +150,7 @@ export class GroupTable {
     // The partial's slots hold each key's hash: no key is hashed again.
     const hashes = new Int32Array(keyEnds.length);
     const slots = partial.slots;
-    for (let at = 0; at < slots.length; at += 4) if (slots[at] !== 0) hashes[slots[at] - 1] = slots[at + 1];
+    for (let at = 0; at < slots.length; at += SLOT_INTS) if (slots[at] !== 0) hashes[slots[at] - 1] = slots[at + 1];
     let keyStart = from === 0 ? 0 : keyEnds[from - 1];
     for (let i = from; i < keyEnds.length; i++) {
       const row = this.rowOfHashed(keyBytes, keyStart, keyEnds[i], hashes[i]);
@@ -187,8 +187,8 @@ export class GroupTable {
     this.counts = this.newRecords(capacity);
     this.recordBytesView().set(records);
     this.rows = rows;
-    // The partial's slots hold more per slot; a slot's place is the same (same hash, as many slots).
-    this.slots = tableSlotsOf(slots);
+    // The partial's slots are laid out as this table's.
+    this.slots = slots.slice();
   }
 
   /**
@@ -210,7 +210,7 @@ export class GroupTable {
   /** Hands the groups over as a CountsPartial (copies trimmed to size) and leaves this table empty. */
   takePartial(): CountsPartial {
     if (this.countBytes !== 4) throw new Error('only a table with 32-bit counts is handed over'); // a producer's
-    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), partialSlotsOf(this.slots, this.keyEnds, this.rows));
+    const partial = partialOf(this.width, this.rows, this.keyBytes, this.keyEnds, this.recordBytesView(), partialSlotsOf(this.slots, this.rows));
     this.clear();
     return partial;
   }

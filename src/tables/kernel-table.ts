@@ -6,7 +6,7 @@
 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
 import { GroupTable } from './group-table.js';
-import { PARTIAL_SLOT_INTS, recordBytesFor, TABLE_SLOT_INTS, type CountsPartial } from './partial.js';
+import { recordBytesFor, TABLE_SLOT_INTS, type CountsPartial } from './partial.js';
 
 /**
  * A kernel table's arrays as views of its memory, key ends and records cut to the rows (the room past them is
@@ -112,17 +112,13 @@ export class KernelMerger {
   /** The first partial: copied into the empty table whole (see kernel/table.ts tableAdopt). */
   private adopt({ keyBytes, keyEnds, records, slots }: CountsPartial): void {
     const { kernel } = this;
-    kernel.tableAdopt(keyEnds.length, keyBytes.length, slots.length / 4);
+    kernel.tableAdopt(keyEnds.length, keyBytes.length, slots.length / TABLE_SLOT_INTS);
     const memory = kernel.memory.buffer;
     new Uint8Array(memory, kernel.tableKeyBytes(), keyBytes.length).set(keyBytes);
     new Int32Array(memory, kernel.tableKeyEnds(), keyEnds.length).set(keyEnds);
     new Uint8Array(memory, kernel.tableRecords(), records.length).set(records);
-    // Row and hash of each slot; the key's place is in the key ends.
-    const into = new Int32Array(memory, kernel.tableSlots(), (slots.length / PARTIAL_SLOT_INTS) * TABLE_SLOT_INTS);
-    for (let from = 0, to = 0; from < slots.length; from += PARTIAL_SLOT_INTS, to += TABLE_SLOT_INTS) {
-      into[to] = slots[from];
-      into[to + 1] = slots[from + 1];
-    }
+    // The partial's slots are laid out as the kernel's (row + 1, hash).
+    new Int32Array(memory, kernel.tableSlots(), slots.length).set(slots);
   }
 
   /**

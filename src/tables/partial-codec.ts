@@ -4,10 +4,10 @@
 // trusted: a malformed or hostile partial is refused with an error; it cannot make the consumer loop, read out
 // of bounds or count a group twice.
 //
-// Layout, version 1 (all numbers little-endian, every array starting at a multiple of 8):
+// Layout, version 2 (all numbers little-endian, every array starting at a multiple of 8):
 //
 //   magic 'LSP' + version (1 byte) | flags u32 | width u32 | rows u32 | slot ints u32
-//   keyBytes (u32 length, bytes) | keyEnds i32 x rows | records (recordBytesFor(width, 4) x rows) | slots i32
+//   keyBytes (u32 length, bytes) | keyEnds i32 x rows | records (recordBytesFor(width, 4) x rows) | slots i32 (row + 1, hash)
 //   [flags & EVENTS]   offsets u32 x (rows + 1) | stamps f64 (u32 count)
 //   [flags & NEWEST]   newest f64
 //   [flags & DEFERRED] keyBytes | keyEnds i32 (u32 count) | offsets u32 x (count + 1) | stamps f64 |
@@ -23,14 +23,14 @@ import { hashBytes } from './group-table.js';
 import { recordBytesFor, type DeferredPartial, type EventsPartial, type ScanPartial, type SecondCounts } from './partial.js';
 
 /** The encoding's version: bumped whenever the layout changes; a decoder reads only its own. */
-export const PARTIAL_VERSION = 1;
+export const PARTIAL_VERSION = 2;
 
 const MAGIC = [0x4c, 0x53, 0x50]; // 'LSP'
 const EVENTS = 1;
 const NEWEST = 2;
 const DEFERRED = 4;
 const TASK = 8;
-const SLOT_INTS = 4;
+const SLOT_INTS = 2;
 /** A partial never has more status columns than this (a status is 100-599; one more for `others`). */
 const MAX_WIDTH = 502;
 
@@ -220,7 +220,7 @@ function checkTotals(records: Uint8Array, width: number, rows: number): void {
 
 /**
  * The hash slots a consumer may adopt as its own (tables/group-table.ts): a power of two of them, more than
- * the rows (so probing ends), each row in exactly one slot with its key's place and hash.
+ * the rows (so probing ends), each row in exactly one slot with its key's hash.
  */
 function checkSlots(slots: Int32Array, keyBytes: Uint8Array, keyEnds: Int32Array): void {
   const count = slots.length / SLOT_INTS;
@@ -236,7 +236,7 @@ function checkSlots(slots: Int32Array, keyBytes: Uint8Array, keyEnds: Int32Array
     if (row < 0 || row >= rows || seen[row] === 1) throw new Error('partial has a bad hash slot');
     const start = row === 0 ? 0 : keyEnds[row - 1];
     const hash = hashBytes(keyBytes, start, keyEnds[row]);
-    if (slots[at + 2] !== start || slots[at + 3] !== keyEnds[row] - start || slots[at + 1] !== hash) {
+    if (slots[at + 1] !== hash) {
       throw new Error(`partial's hash slot of group ${row} does not match its key`);
     }
     // Lookups probe linearly from the hash's slot and stop at an empty one: the key must be reachable.

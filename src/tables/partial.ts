@@ -17,8 +17,10 @@ export interface CountsPartial {
   /** One record per group, `recordBytesFor(width, 4)` bytes each: 32-bit counts, then first and last stamp. */
   readonly records: Uint8Array;
   /**
-   * The table's hash slots over these keys (4 ints per slot: row + 1, hash, key start, key length; a power of
-   * two of them, at least twice the rows), so that a consumer adopting the partial need not rebuild them.
+   * The table's hash slots over these keys (2 ints per slot, as a group table's: row + 1, hash; a power of two
+   * of them, at least twice the rows), so that a consumer adopting the partial need not rebuild them. (A key's
+   * place is in keyEnds: slots that held it too took a JS loop on the producer's serial tail to make, and
+   * another on the consumer's to drop; these are one memcpy on each side.)
    */
   readonly slots: Int32Array;
 }
@@ -37,44 +39,32 @@ export function recordBytesFor(width: number, countBytes: number): number {
   return Math.ceil((width * countBytes) / 8) * 8 + 16;
 }
 
-/** Ints per hash slot of a group table: row + 1 (0 = empty), hash. (The key's place is in keyEnds.) */
+/**
+ * Ints per hash slot of a group table, of the kernel's table and of a partial: row + 1 (0 = empty), hash. (The
+ * key's place is in keyEnds.)
+ */
 export const TABLE_SLOT_INTS = 2;
-/** Ints per hash slot of a partial (and of the kernel's table): row + 1, hash, key start, key length. */
-export const PARTIAL_SLOT_INTS = 4;
 
 /**
- * A group table's hash slots (`tableSlots`, over keys ending at `keyEnds`) in a partial's layout, as few as
- * `rows` need (a power of two, at least twice the rows), placed by the same hashes: no key is hashed again.
+ * A table's hash slots (`tableSlots`) for a partial of its `rows` groups: as few as they need (a power of two,
+ * at least twice the rows, at least 16), placed by the same hashes (no key is hashed again). A table that did
+ * not grow past that many, as a table holding a producer's groups mostly, has its slots copied whole.
  */
-export function partialSlotsOf(tableSlots: Int32Array, keyEnds: Int32Array, rows: number): Int32Array {
+export function partialSlotsOf(tableSlots: Int32Array, rows: number): Int32Array {
   const count = 2 ** Math.ceil(Math.log2(Math.max(16, rows * 2)));
-  const out = new Int32Array(count * PARTIAL_SLOT_INTS);
+  if (tableSlots.length === count * TABLE_SLOT_INTS) return tableSlots.slice();
+  const out = new Int32Array(count * TABLE_SLOT_INTS);
   const mask = count - 1;
   for (let i = 0; i < tableSlots.length; i += TABLE_SLOT_INTS) {
     const entry = tableSlots[i];
     if (entry === 0) continue;
     const hash = tableSlots[i + 1];
     let slot = hash & mask;
-    while (out[slot * PARTIAL_SLOT_INTS] !== 0) slot = (slot + 1) & mask;
-    const at = slot * PARTIAL_SLOT_INTS;
-    const keyStart = entry === 1 ? 0 : keyEnds[entry - 2];
-    out[at] = entry;
-    out[at + 1] = hash;
-    out[at + 2] = keyStart;
-    out[at + 3] = keyEnds[entry - 1] - keyStart;
+    while (out[slot * TABLE_SLOT_INTS] !== 0) slot = (slot + 1) & mask;
+    out[slot * TABLE_SLOT_INTS] = entry;
+    out[slot * TABLE_SLOT_INTS + 1] = hash;
   }
   return out;
-}
-
-/** A partial's hash slots in a group table's layout: the same slots (same places), fewer ints each. */
-export function tableSlotsOf(partialSlots: Int32Array): Int32Array {
-  const count = partialSlots.length / PARTIAL_SLOT_INTS;
-  const slots = new Int32Array(count * TABLE_SLOT_INTS);
-  for (let i = 0; i < count; i++) {
-    slots[i * TABLE_SLOT_INTS] = partialSlots[i * PARTIAL_SLOT_INTS];
-    slots[i * TABLE_SLOT_INTS + 1] = partialSlots[i * PARTIAL_SLOT_INTS + 1];
-  }
-  return slots;
 }
 
 /**

@@ -44,6 +44,30 @@ describe('runProducers', () => {
     });
   });
 
+  test('ranges asked for ahead, streams between them read alone: every task once, every byte heard', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'a.log');
+      writeFileSync(path, LINE.repeat(40));
+      const range = (i: number): Task => ({ kind: 'range', input: 0, path, start: i * LINE.length, end: (i + 1) * LINE.length, format: 'common' });
+      const stream: Task = { kind: 'stream', input: 0, path, from: 'file', compression: 'none', format: 'common', size: 40 * LINE.length };
+      // A producer scanning ranges asks ahead; with a stream next it is told to ask again once done.
+      const tasks: Task[] = [range(0), range(1), stream, range(2), stream, stream, range(3), range(4), stream];
+      const lines = 5 + 4 * 40;
+      for (const producers of [1, 2, 3]) {
+        const queue = new BoundedQueue<ScanPartial>(1);
+        const partials: ScanPartial[] = [];
+        const drained = drain(queue, partials);
+        const stats: FileStats[] = [];
+        let heard = 0;
+        await runProducers({ config: config(), tasks, producers, queue, onStats: (s) => stats.push(s), onRead: (bytes) => (heard += bytes) }).finally(() => queue.close());
+        await drained;
+        assert.equal(stats.reduce((sum, s) => sum + (s[0]?.lines ?? 0), 0), lines);
+        assert.equal(partials.reduce((sum, p) => sum + new Uint32Array(p.records.buffer, p.records.byteOffset, 1)[0], 0), lines);
+        assert.equal(heard, lines * LINE.length);
+      }
+    });
+  });
+
   test('a producer that meets a bug fails the read, naming the task it was scanning', async () => {
     const missing = join('/nonexistent-logsift-dir', 'gone.log');
     const tasks: Task[] = [{ kind: 'range', input: 0, path: missing, start: 0, end: 100, format: 'common' }];

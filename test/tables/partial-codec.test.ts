@@ -117,7 +117,7 @@ describe('decodePartial refuses what it cannot trust', () => {
     assert.throws(() => decodePartial(Buffer.from('{"width":4}')), /not an encoded partial/);
     const other = bytes.slice();
     other[3] = PARTIAL_VERSION + 1;
-    assert.throws(() => decodePartial(other), /version 2; this build reads version 1/);
+    assert.throws(() => decodePartial(other), new RegExp(`version ${PARTIAL_VERSION + 1}; this build reads version ${PARTIAL_VERSION}`));
     for (const cut of [4, 8, 27, bytes.length - 8, bytes.length - 1]) assert.throws(() => decodePartial(bytes.subarray(0, cut)), Error);
     const longer = new Uint8Array(bytes.length + 8);
     longer.set(bytes);
