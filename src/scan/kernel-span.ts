@@ -11,7 +11,7 @@
 import type { AnalysisState } from '../analyses/analysis-state.js';
 import type { TimeSpan } from '../analyses/time-span.js';
 import type { ScanStats } from '../tables/line-counts.js';
-import { PARTIAL_SLOT_INTS, type DeferredPartial, type ScanPartial } from '../tables/partial.js';
+import { TABLE_SLOT_INTS, type DeferredPartial, type ScanPartial } from '../tables/partial.js';
 import type { KernelExports } from '../wasm/kernel-module.js';
 
 /** Hash slots of a partial with no groups (the fewest a partial has). */
@@ -91,7 +91,7 @@ export class KernelSpan {
       keyBytes: new Uint8Array(0),
       keyEnds: new Int32Array(0),
       records: new Uint8Array(0),
-      slots: new Int32Array(EMPTY_SLOTS * PARTIAL_SLOT_INTS),
+      slots: new Int32Array(EMPTY_SLOTS * TABLE_SLOT_INTS),
       newest: this.span.newest,
       deferred,
     };
