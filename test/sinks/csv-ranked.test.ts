@@ -10,6 +10,7 @@ import { ByteWriter, collectText } from '../../src/sinks/bytes.js';
 import { formatCsv, saveCsv } from '../../src/sinks/csv.js';
 import { analyzeText, clfTime, BASE_EPOCH, logs } from '../support/analysis-logs.js';
 import { withTempDir } from '../support/files.js';
+import { kernelResult, kernelRowsCase } from '../support/kernel-rows.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -90,6 +91,19 @@ describe('CSV written from the ranking', () => {
       assert.equal(saved, formatCsv(result));
       assert.equal(saved, formatCsv(asObjects(result)));
     });
+  });
+});
+
+describe('CSV rows the kernel writes', () => {
+  it('equal the CSV of the row objects: key fields of any length with an odd byte anywhere, any count and instant', () => {
+    fc.assert(
+      fc.property(kernelRowsCase, (rowsCase) => {
+        const result = kernelResult(rowsCase);
+        assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
+        assert.equal(formatCsv(result), formatCsv(asObjects(result)));
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import type { AnalyzeResult } from '../../src/tables/result.js';
 import { formatJson, formatNdjson } from '../../src/sinks/json.js';
 import { packStamp } from '../../src/base/time.js';
 import { analyzeText, BASE_EPOCH, clfTime, logs } from '../support/analysis-logs.js';
+import { kernelResult, kernelRowsCase } from '../support/kernel-rows.js';
 
 /** The same result with its rows as plain objects: the JSON sink then takes the general path. */
 function asObjects(result: AnalyzeResult): AnalyzeResult {
@@ -159,5 +160,18 @@ describe('JSON written from the ranking', () => {
     assert.ok(result.reported.length > 30_000);
     assertSameJson(result);
     assert.match(formatNdjson(result), /"0000-02-15T10:00:00\+00:00"/);
+  });
+});
+
+describe('JSON rows the kernel writes', () => {
+  it('equal JSON.stringify of the row objects: key fields of any length with an odd byte anywhere, any count and instant', () => {
+    fc.assert(
+      fc.property(kernelRowsCase, (rowsCase) => {
+        const result = kernelResult(rowsCase);
+        assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
+        assertSameJson(result);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
