@@ -2,15 +2,16 @@
 // (kernel/table.ts), after the consumer merged into it (src/tables/kernel-table.ts KernelMerger), or a
 // composite-key run's table copied into it (MergedKernelTable.copyOf). A row is a
 // program of steps JS makes once per output (src/sinks/csv.ts, json-rows.ts): constant pieces (names, braces,
-// commas), the key, counts and instants. The bytes are those the sinks' JS writers write, which stay the
-// reference (tests compare the two on every kind of key): a key with bytes the format must quote, escape or
-// decode as UTF-8, or an instant outside the years 0000-9999, stops the call: JS writes that row and calls again
-// from the next.
+// commas), the key, counts and instants (row-numbers.ts). The bytes are those the sinks' JS writers write, which
+// stay the reference (tests compare the two on every kind of key): ASCII that CSV quotes or JSON escapes is
+// quoted or escaped here, but a key field with a byte past ASCII (which JS decodes as UTF-8, or not) or an
+// instant outside the years 0000-9999 stops the call: JS writes that row and calls again from the next.
 //
 // Why here: the JS writers run once per run, cold (interpreted, then compiled); this code is compiled before it
 // first runs. A million JSON rows took 3 s in JS.
 
 import { fieldAt, fieldEnd } from './key-fields';
+import { isoWritable, writeIso, writeUint } from './row-numbers';
 import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableStampsAt } from './table';
 
 /** Bytes written by the last writeRows call. */
@@ -87,8 +88,15 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
       } else if (kind == KEY) {
         const start = fields == 1 ? keyStart : fieldAt(keyStart, keyEnd, fields, load<u32>(step, 4));
         const end = fields == 1 ? keyEnd : fieldEnd;
-        if (!copyPlain(at, start, end - start, lowest, highest, quote, other)) break;
-        at += end - start;
+        if (copyPlain(at, start, end - start, lowest, highest, quote, other)) {
+          at += end - start;
+        } else {
+          // ASCII to quote (CSV) or escape (JSON), 6 bytes a byte at most; bytes past ASCII go to JS.
+          if (at + 6 * (end - start) + rowMost + (keyEnd - keyStart) > outEnd) break;
+          const written = csv ? writeCsvQuoted(at, start, end) : writeJsonEscaped(at, start, end);
+          if (written == 0) break;
+          at = written;
+        }
       } else if (kind == STAMP) {
         at = writeIso(at, load<u32>(step, 4) == 0 ? first : last);
       }
@@ -186,132 +194,74 @@ function copyPlain(at: usize, source: usize, length: usize, lowest: v128, highes
   return !v128.any_true(badBytes(v, lowest, highest, quote, other));
 }
 
-/** `00` to `99`, two bytes each: numbers and times are written two digits a step (a lookup, not a `% 10` and a `/ 10` per digit). */
-const DIGIT_PAIRS: usize = memory.data(200);
-for (let n: u32 = 0; n < 100; n++) store<u16>(DIGIT_PAIRS + (<usize>n << 1), <u16>((48 + n / 10) | ((48 + n % 10) << 8)));
-
+/** ASCII whitespace as JS's `\s` matches it: TAB, LF, VT, FF, CR and space. */
 @inline
-function pair(value: u32): u16 {
-  return load<u16>(DIGIT_PAIRS + (<usize>value << 1));
-}
-
-function writeUint(at: usize, value: u32): usize {
-  if (value < 10) {
-    store<u8>(at, <u8>(48 + value)); // most status columns of most rows: 0
-    return at + 1;
-  }
-  const digits: usize = value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : value < 100000 ? 5 : value < 1000000 ? 6 : value < 10000000 ? 7 : value < 100000000 ? 8 : value < 1000000000 ? 9 : 10;
-  let p = at + digits;
-  let rest = value;
-  while (rest >= 100) {
-    const high = rest / 100;
-    p -= 2;
-    store<u16>(p, pair(rest - high * 100));
-    rest = high;
-  }
-  if (rest >= 10) store<u16>(p - 2, pair(rest));
-  else store<u8>(p - 1, <u8>(48 + rest));
-  return at + digits;
-}
-
-// Stamps (src/base/time.ts): epoch seconds * 4096 + (offset minutes + 2048).
-const OFFSET_SPAN: f64 = 4096;
-const OFFSET_BIAS: i32 = 2048;
-
-/** The stamp's offset in minutes. */
-@inline
-function offsetMinutes(stamp: f64): i32 {
-  return <i32>(stamp - Math.floor(stamp * (1 / OFFSET_SPAN)) * OFFSET_SPAN) - OFFSET_BIAS;
-}
-
-/** The stamp's local time (in its own offset), in seconds from 1970-01-01T00:00 local (exact in an f64). */
-@inline
-function localSeconds(stamp: f64): f64 {
-  return Math.floor(stamp * (1 / OFFSET_SPAN)) + <f64>(offsetMinutes(stamp) * 60);
-}
-
-/** Local times from 0000-01-01T00:00:00 to 9999-12-31T23:59:59 (seconds from 1970): the years writeIso writes with four digits. */
-const FIRST_SECOND: f64 = -719528 * 86400;
-const END_SECOND: f64 = (2932896 + 1) * 86400;
-
-/** Stamps whose local time is in those years whatever their offset (2048 minutes at most either way). */
-const SURE_FIRST_STAMP: f64 = (FIRST_SECOND + 2048 * 60) * OFFSET_SPAN;
-const SURE_END_STAMP: f64 = (END_SECOND - 2048 * 60) * OFFSET_SPAN;
-
-function isoWritable(stamp: f64): bool {
-  if (stamp >= SURE_FIRST_STAMP && stamp < SURE_END_STAMP) return true;
-  if (!isFinite(stamp)) return false;
-  const local = localSeconds(stamp);
-  return local >= FIRST_SECOND && local < END_SECOND;
+function isSpace(byte: u32): bool {
+  return byte == 0x20 || (byte >= 0x09 && byte <= 0x0d);
 }
 
 /**
- * The `YYYY-MM-DD` of the days written lately, by day number, direct-mapped (day d in slot d % DAY_SLOTS): a
- * row's first and last instants are often days apart, and a ranking's rows come from all of a log's days.
- * A slot's tag is its day + DAY_TAG (0: empty, as memory.data starts).
+ * An ASCII field with a byte CSV's plain copy may not hold, as src/sinks/csv.ts csvField writes it: quoted, its
+ * quotes doubled, when it holds a quote, comma, CR or LF or starts or ends with whitespace, else as it is.
+ * Returns where it ends, or 0 for a field with a byte past ASCII (JS decodes it).
  */
-const DAY_SLOTS: u32 = 64;
-const DAY_TAG: i32 = 0x10000000;
-const DAY_TAGS: usize = memory.data(<i32>DAY_SLOTS * 4);
-const DAY_DATES: usize = memory.data(<i32>DAY_SLOTS * 16);
-/** The offset last written and its `+hh:mm`. */
-let cachedOffset: i32 = 0x7fffffff;
-const CACHED_OFFSET: usize = memory.data(8);
-
-/**
- * `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/base/time.ts writeStampIso), for a
- * stamp isoWritable said yes to, in integers: the stamp's floor as an i64 holds the epoch second above its 12
- * low bits and the offset (+ OFFSET_BIAS) in them (the same as localSeconds and offsetMinutes). The date and
- * the offset are mostly those of a stamp written lately: each is made again only when it is not.
- */
-function writeIso(at: usize, stamp: f64): usize {
-  const whole = <i64>Math.floor(stamp);
-  const offset = <i32>(whole & 4095) - OFFSET_BIAS;
-  const local = (whole >> 12) + <i64>(offset * 60);
-  const days = <i32>Math.floor(<f64>local / 86400);
-  const second = <u32>(local - <i64>days * 86400);
-  const slot = <usize>(<u32>days % DAY_SLOTS);
-  const date = DAY_DATES + (slot << 4);
-  if (load<i32>(DAY_TAGS + (slot << 2)) != days + DAY_TAG) {
-    store<i32>(DAY_TAGS + (slot << 2), days + DAY_TAG);
-    writeDate(date, days);
+function writeCsvQuoted(at: usize, start: usize, end: usize): usize {
+  let quoted = isSpace(load<u8>(start)) || isSpace(load<u8>(end - 1)); // (a field this checked is not empty)
+  for (let p = start; p < end; p++) {
+    const byte = load<u8>(p);
+    if (byte >= 0x80) return 0;
+    if (byte == 0x22 || byte == COMMA || byte == 0x0d || byte == 0x0a) quoted = true;
   }
-  store<u64>(at, load<u64>(date));
-  store<u16>(at + 8, load<u16>(date + 8));
-  const hour = second / 3600;
-  const minutes = second / 60 - hour * 60;
-  // `Thh:mm:s` in one store, then the second's last digit.
-  const seconds = pair(second % 60);
-  store<u64>(at + 10, 0x54 | (<u64>pair(hour) << 8) | (<u64>0x3a << 24) | (<u64>pair(minutes) << 32) | (<u64>0x3a << 48) | (<u64>(seconds & 0xff) << 56));
-  store<u8>(at + 18, <u8>(seconds >> 8));
-  if (offset != cachedOffset) {
-    cachedOffset = offset;
-    const abs = <u32>(offset < 0 ? -offset : offset);
-    store<u8>(CACHED_OFFSET, offset < 0 ? 0x2d : 0x2b);
-    store<u16>(CACHED_OFFSET + 1, pair(abs / 60));
-    store<u8>(CACHED_OFFSET + 3, 0x3a);
-    store<u16>(CACHED_OFFSET + 4, pair(abs % 60));
+  if (!quoted) {
+    copyBytes(at, start, end - start);
+    return at + (end - start);
   }
-  store<u32>(at + 19, load<u32>(CACHED_OFFSET));
-  store<u16>(at + 23, load<u16>(CACHED_OFFSET + 4));
-  return at + 25;
+  store<u8>(at++, 0x22);
+  for (let p = start; p < end; p++) {
+    const byte = load<u8>(p);
+    store<u8>(at++, byte);
+    if (byte == 0x22) store<u8>(at++, 0x22);
+  }
+  store<u8>(at, 0x22);
+  return at + 1;
 }
 
-/** `YYYY-MM-DD` of a day (days from 1970-01-01, years 0000-9999), at `at`: H. Hinnant's civil_from_days, in 32-bit arithmetic. */
-function writeDate(at: usize, days: i32): void {
-  const z = days + 719468;
-  const era = (z >= 0 ? z : z - 146096) / 146097;
-  const doe = z - era * 146097;
-  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const mp = (5 * doy + 2) / 153;
-  const day = doy - (153 * mp + 2) / 5 + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  store<u16>(at, pair(<u32>year / 100));
-  store<u16>(at + 2, pair(<u32>year % 100));
-  store<u8>(at + 4, 0x2d);
-  store<u16>(at + 5, pair(<u32>month));
-  store<u8>(at + 7, 0x2d);
-  store<u16>(at + 8, pair(<u32>day));
+/** JSON.stringify's short escapes of control bytes (`\b`, `\t`, `\n`, `\f`, `\r`) by byte, 0 for the others. */
+const SHORT_ESCAPES: usize = memory.data(32);
+store<u8>(SHORT_ESCAPES + 0x08, 0x62);
+store<u8>(SHORT_ESCAPES + 0x09, 0x74);
+store<u8>(SHORT_ESCAPES + 0x0a, 0x6e);
+store<u8>(SHORT_ESCAPES + 0x0c, 0x66);
+store<u8>(SHORT_ESCAPES + 0x0d, 0x72);
+
+/**
+ * An ASCII field with a quote, backslash or control byte, escaped as JSON.stringify escapes it (src/sinks/
+ * json-rows.ts writeEscapedAscii): `\"`, `\\`, the short escapes, else `\u00xx`. Returns where it ends, or 0
+ * for a field with a byte past ASCII (JS decodes it).
+ */
+function writeJsonEscaped(at: usize, start: usize, end: usize): usize {
+  for (let p = start; p < end; p++) {
+    const byte = <u32>load<u8>(p);
+    if (byte >= 0x80) return 0;
+    if (byte == 0x22 || byte == 0x5c) {
+      store<u8>(at, 0x5c);
+      store<u8>(at + 1, <u8>byte);
+      at += 2;
+    } else if (byte < 0x20) {
+      const short = load<u8>(SHORT_ESCAPES + byte);
+      store<u8>(at, 0x5c);
+      if (short != 0) {
+        store<u8>(at + 1, short);
+        at += 2;
+      } else {
+        store<u32>(at + 1, 0x30303075); // u00
+        store<u8>(at + 4, <u8>(byte < 0x10 ? 0x30 : 0x31));
+        store<u8>(at + 5, <u8>((byte & 15) < 10 ? 0x30 + (byte & 15) : 0x57 + (byte & 15)));
+        at += 6;
+      }
+    } else {
+      store<u8>(at++, <u8>byte);
+    }
+  }
+  return at;
 }

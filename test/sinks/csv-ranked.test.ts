@@ -9,6 +9,7 @@ import type { AnalyzeResult } from '../../src/tables/result.js';
 import { ByteWriter, collectText } from '../../src/sinks/bytes.js';
 import { formatCsv, saveCsv } from '../../src/sinks/csv.js';
 import { analyzeText, clfTime, BASE_EPOCH, logs } from '../support/analysis-logs.js';
+import { packStamp } from '../../src/base/time.js';
 import { withTempDir } from '../support/files.js';
 import { kernelResult, kernelRowsCase } from '../support/kernel-rows.js';
 import { readFileSync } from 'node:fs';
@@ -104,6 +105,13 @@ describe('CSV rows the kernel writes', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('quote keys twice their length across the kernel\'s chunks', () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => Buffer.from(`${'"'.repeat(i % 7 === 0 ? 0 : 300)} ${i}`, 'latin1'));
+    const result = kernelResult({ keys, fields: ['ip'], columns: ['404'], counts: [[3, 3]], stamps: [[packStamp(BASE_EPOCH, 60), packStamp(BASE_EPOCH + 99, 60)]] });
+    assert.equal(result.reported.length, 3000);
+    assert.equal(formatCsv(result), formatCsv(asObjects(result)));
   });
 });
 
