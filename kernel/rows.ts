@@ -2,15 +2,16 @@
 // (kernel/table.ts), after the consumer merged into it (src/tables/kernel-table.ts KernelMerger), or a
 // composite-key run's table copied into it (MergedKernelTable.copyOf). A row is a
 // program of steps JS makes once per output (src/sinks/csv.ts, json-rows.ts): constant pieces (names, braces,
-// commas), the key, counts and instants. The bytes are those the sinks' JS writers write, which stay the
-// reference (tests compare the two on every kind of key): a key with bytes the format must quote, escape or
-// decode as UTF-8, or an instant outside the years 0000-9999, stops the call: JS writes that row and calls again
-// from the next.
+// commas), the key, counts and instants (row-numbers.ts). The bytes are those the sinks' JS writers write, which
+// stay the reference (tests compare the two on every kind of key): ASCII that CSV quotes or JSON escapes is
+// quoted or escaped here, but a key field with a byte past ASCII (which JS decodes as UTF-8, or not) or an
+// instant outside the years 0000-9999 stops the call: JS writes that row and calls again from the next.
 //
 // Why here: the JS writers run once per run, cold (interpreted, then compiled); this code is compiled before it
 // first runs. A million JSON rows took 3 s in JS.
 
 import { fieldAt, fieldEnd } from './key-fields';
+import { isoWritable, writeIso, writeUint } from './row-numbers';
 import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableStampsAt } from './table';
 
 /** Bytes written by the last writeRows call. */
@@ -48,6 +49,13 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
   const recordBytes = tableRecordBytes();
   const stampsAt = tableStampsAt();
   const programEnd = program + (<usize>steps << 4);
+  // The bytes a key must not hold to be written as is: CSV's (src/sinks/csv.ts isPlainKey) or JSON's
+  // (src/sinks/json-rows.ts isPlainAscii), as "at most lowest, at least highest, or one of two".
+  const csv = keyKind == KEY_CSV;
+  const lowest = i8x16.splat(csv ? 0x20 : 0x1f);
+  const highest = i8x16.splat(csv ? 0x7f : <i8>0x80);
+  const quote = i8x16.splat(0x22);
+  const other = i8x16.splat(csv ? COMMA : 0x5c);
   let at = out;
   let i = from;
   for (; i < rows; i++) {
@@ -59,17 +67,20 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
     const keyStart = keys + rowKeyStart(row);
     const keyEnd = keys + rowKeyEnd(row);
     if (at + (keyEnd - keyStart) + rowMost > outEnd) break;
-    if (!keyPlain(keyStart, keyEnd, fields, keyKind)) break;
     const record = records + <usize>row * recordBytes;
     const first = load<f64>(record + stampsAt);
     const last = load<f64>(record + stampsAt, 8);
     if (!isoWritable(first) || !isoWritable(last)) break;
-    for (let step = program; step < programEnd; step += 16) {
+    // The row is written whole, its key fields checked as they are copied: a field that cannot be written as
+    // is takes the row back out (`at` back to its start) and ends the call there.
+    const rowStart = at;
+    let step = program;
+    for (; step < programEnd; step += 16) {
       const kind = load<u32>(step);
       const length = <usize>load<u32>(step, 12);
       if (kind <= LATER_PIECE && kind != PIECE && (kind == FIRST_PIECE) != (i == 0)) continue;
       if (length > 0) {
-        copySmall(at, pieces + <usize>load<u32>(step, 8), length);
+        copyBytes(at, pieces + <usize>load<u32>(step, 8), length);
         at += length;
       }
       if (kind == COUNT) {
@@ -77,11 +88,22 @@ export function writeRows(order: usize, from: u32, rows: u32, out: usize, outEnd
       } else if (kind == KEY) {
         const start = fields == 1 ? keyStart : fieldAt(keyStart, keyEnd, fields, load<u32>(step, 4));
         const end = fields == 1 ? keyEnd : fieldEnd;
-        copySmall(at, start, end - start);
-        at += end - start;
+        if (copyPlain(at, start, end - start, lowest, highest, quote, other)) {
+          at += end - start;
+        } else {
+          // ASCII to quote (CSV) or escape (JSON), 6 bytes a byte at most; bytes past ASCII go to JS.
+          if (at + 6 * (end - start) + rowMost + (keyEnd - keyStart) > outEnd) break;
+          const written = csv ? writeCsvQuoted(at, start, end) : writeJsonEscaped(at, start, end);
+          if (written == 0) break;
+          at = written;
+        }
       } else if (kind == STAMP) {
         at = writeIso(at, load<u32>(step, 4) == 0 ? first : last);
       }
+    }
+    if (step < programEnd) {
+      at = rowStart;
+      break;
     }
   }
   rowsBytes = <u32>(at - out);
@@ -100,184 +122,150 @@ function touch(order: usize, from: u32, to: u32, keys: usize, records: usize, re
     sum += load<u32>(records + <usize>row * recordBytes) + load<u32>(records + <usize>row * recordBytes + recordBytes - 4);
     sum += <u32>rowKeyEnd(row);
   }
-  for (let i = from; i < to; i++) sum += <u32>load<u8>(keys + rowKeyStart(load<u32>(order + (<usize>i << 2))));
+  // A key's first and last bytes: a 40-byte path lies across two cache lines more often than not.
+  for (let i = from; i < to; i++) {
+    const row = load<u32>(order + (<usize>i << 2));
+    sum += <u32>load<u8>(keys + rowKeyStart(row)) + <u32>load<u8>(keys + rowKeyEnd(row) - 1);
+  }
   touched += sum;
 }
 
-/** Copies `length` bytes (a piece or a key: mostly short) from `source` to `at`, the two apart. */
+/**
+ * Copies `length` bytes (a piece or a key: mostly short) from `source` to `at`, the two apart: in at most two
+ * overlapping loads and stores up to 16 bytes, 16 at a time past that (memory.copy is a call out of the
+ * module, dearer than the copy of a 20-byte piece or a 50-byte path).
+ */
 @inline
-function copySmall(at: usize, source: usize, length: usize): void {
-  if (length >= 8 && length <= 16) {
+function copyBytes(at: usize, source: usize, length: usize): void {
+  if (length > 16) {
+    for (let p: usize = 0; p < length - 16; p += 16) v128.store(at + p, v128.load(source + p));
+    v128.store(at + length - 16, v128.load(source + length - 16));
+  } else if (length >= 8) {
     store<u64>(at, load<u64>(source));
     store<u64>(at + length - 8, load<u64>(source + length - 8));
-  } else if (length >= 4 && length < 8) {
+  } else if (length >= 4) {
     store<u32>(at, load<u32>(source));
     store<u32>(at + length - 4, load<u32>(source + length - 4));
-  } else if (length < 4) {
-    for (let b: usize = 0; b < length; b++) store<u8>(at + b, load<u8>(source + b));
   } else {
-    memory.copy(at, source, length);
+    for (let b: usize = 0; b < length; b++) store<u8>(at + b, load<u8>(source + b));
   }
 }
 
-/** Whether every field of the key [start, end) of `fields` fields is written as it is (keyKind: KEY_CSV or JSON). */
-function keyPlain(start: usize, end: usize, fields: u32, keyKind: u32): bool {
-  for (let field: u32 = 0; field < fields; field++) {
-    const from = fields == 1 ? start : fieldAt(start, end, fields, field);
-    const to = fields == 1 ? end : fieldEnd;
-    if (!(keyKind == KEY_CSV ? csvPlain(from, to) : jsonPlain(from, to))) return false;
-  }
-  return true;
-}
-
-/** JSON's plain ASCII: no quote, backslash, control character or byte past 0x7f (src/sinks/json-rows.ts isPlainAscii). */
-function jsonPlain(start: usize, end: usize): bool {
-  if (end - start >= 16) {
-    // 16 bytes at a time, the last 16 overlapping the ones before.
-    const space = i8x16.splat(0x20);
-    const high = i8x16.splat(<i8>0x80);
-    const quote = i8x16.splat(0x22);
-    const backslash = i8x16.splat(0x5c);
-    for (let p = start; ; p += 16) {
-      if (p + 16 > end) p = end - 16;
-      const v = v128.load(p);
-      if (v128.any_true(v128.or(v128.or(i8x16.lt_u(v, space), i8x16.ge_u(v, high)), v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash))))) return false;
-      if (p + 16 == end) return true;
-    }
-  }
-  for (let p = start; p < end; p++) {
-    const b = load<u8>(p);
-    if (b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5c) return false;
-  }
-  return true;
-}
-
-/** Printable ASCII without space, quote or comma: written as is (src/sinks/csv.ts isPlainKey). */
-function csvPlain(start: usize, end: usize): bool {
-  if (end - start >= 16) {
-    const space = i8x16.splat(0x20);
-    const del = i8x16.splat(0x7f);
-    const quote = i8x16.splat(0x22);
-    const comma = i8x16.splat(<i8>COMMA);
-    for (let p = start; ; p += 16) {
-      if (p + 16 > end) p = end - 16;
-      const v = v128.load(p);
-      if (v128.any_true(v128.or(v128.or(i8x16.le_u(v, space), i8x16.ge_u(v, del)), v128.or(i8x16.eq(v, quote), i8x16.eq(v, comma))))) return false;
-      if (p + 16 == end) return true;
-    }
-  }
-  for (let p = start; p < end; p++) {
-    const b = load<u8>(p);
-    if (b <= 0x20 || b >= 0x7f || b == 0x22 || b == COMMA) return false;
-  }
-  return true;
-}
-
-function writeUint(at: usize, value: u32): usize {
-  if (value < 10) {
-    store<u8>(at, <u8>(48 + value));
-    return at + 1;
-  }
-  let digits: usize = 1;
-  for (let rest = value; rest >= 10; rest /= 10) digits++;
-  let p = at + digits;
-  let rest = value;
-  do {
-    store<u8>(--p, <u8>(48 + rest % 10));
-    rest /= 10;
-  } while (rest > 0);
-  return at + digits;
-}
-
-// Stamps (src/base/time.ts): epoch seconds * 4096 + (offset minutes + 2048).
-const OFFSET_SPAN: f64 = 4096;
-const OFFSET_BIAS: i32 = 2048;
-
-/** The stamp's offset in minutes. */
+/** The lanes of `v` holding a byte at most `lowest`, at least `highest`, or equal to `quote` or `other`. */
 @inline
-function offsetMinutes(stamp: f64): i32 {
-  return <i32>(stamp - Math.floor(stamp * (1 / OFFSET_SPAN)) * OFFSET_SPAN) - OFFSET_BIAS;
+function badBytes(v: v128, lowest: v128, highest: v128, quote: v128, other: v128): v128 {
+  return v128.or(v128.or(i8x16.le_u(v, lowest), i8x16.ge_u(v, highest)), v128.or(i8x16.eq(v, quote), i8x16.eq(v, other)));
 }
-
-/** The stamp's local time (in its own offset), in seconds from 1970-01-01T00:00 local (exact in an f64). */
-@inline
-function localSeconds(stamp: f64): f64 {
-  return Math.floor(stamp * (1 / OFFSET_SPAN)) + <f64>(offsetMinutes(stamp) * 60);
-}
-
-/** Local times from 0000-01-01T00:00:00 to 9999-12-31T23:59:59 (seconds from 1970): the years writeIso writes with four digits. */
-const FIRST_SECOND: f64 = -719528 * 86400;
-const END_SECOND: f64 = (2932896 + 1) * 86400;
-
-function isoWritable(stamp: f64): bool {
-  if (!isFinite(stamp)) return false;
-  const local = localSeconds(stamp);
-  return local >= FIRST_SECOND && local < END_SECOND;
-}
-
-function two(at: usize, value: i32): usize {
-  store<u8>(at, <u8>(48 + value / 10));
-  store<u8>(at + 1, <u8>(48 + value % 10));
-  return at + 2;
-}
-
-/** The local day writeIso last wrote (seconds from 1970 of its start) and its `YYYY-MM-DD`; the offset last written and its `+hh:mm`. */
-let cachedDayStart: f64 = NaN;
-const CACHED_DAY: usize = memory.data(16);
-let cachedOffset: i32 = 0x7fffffff;
-const CACHED_OFFSET: usize = memory.data(8);
 
 /**
- * `2015-10-25T04:11:26+01:00`: the local time in the stamp's own offset (src/base/time.ts writeStampIso), for a
- * stamp isoWritable said yes to. The date and the offset are those of the last stamp more often than not (a
- * log spans days, not years): each is made again only when it changed.
+ * Copies a key field as copyBytes does, and says whether it is written as it is (none of its bytes is bad, as
+ * badBytes says): the bytes copied are the bytes checked, read once (never past the field's end: a short field
+ * is checked as its two overlapping loads put in one vector, its bytes there once or twice).
  */
-function writeIso(at: usize, stamp: f64): usize {
-  const offset = offsetMinutes(stamp);
-  const local = localSeconds(stamp);
-  if (!(local >= cachedDayStart && local < cachedDayStart + 86400)) {
-    const days = Math.floor(local / 86400);
-    cachedDayStart = days * 86400;
-    writeDate(CACHED_DAY, <i32>days);
+@inline
+function copyPlain(at: usize, source: usize, length: usize, lowest: v128, highest: v128, quote: v128, other: v128): bool {
+  let v: v128;
+  if (length > 16) {
+    let bad = i8x16.splat(0);
+    for (let p: usize = 0; p < length - 16; p += 16) {
+      const w = v128.load(source + p);
+      v128.store(at + p, w);
+      bad = v128.or(bad, badBytes(w, lowest, highest, quote, other));
+    }
+    const w = v128.load(source + length - 16);
+    v128.store(at + length - 16, w);
+    return !v128.any_true(v128.or(bad, badBytes(w, lowest, highest, quote, other)));
+  } else if (length >= 8) {
+    const head = load<u64>(source);
+    const tail = load<u64>(source + length - 8);
+    store<u64>(at, head);
+    store<u64>(at + length - 8, tail);
+    v = i64x2.replace_lane(i64x2.splat(head), 1, tail);
+  } else if (length >= 4) {
+    const head = load<u32>(source);
+    const tail = load<u32>(source + length - 4);
+    store<u32>(at, head);
+    store<u32>(at + length - 4, tail);
+    v = i32x4.replace_lane(i32x4.splat(head), 1, tail);
+  } else {
+    // 0 to 3 bytes: the first stands in for the missing ones, and `a` (never bad) for an empty field's.
+    const b0 = length > 0 ? load<u8>(source) : <u8>0x61;
+    const b1 = length > 1 ? load<u8>(source, 1) : b0;
+    const b2 = length > 2 ? load<u8>(source, 2) : b0;
+    for (let b: usize = 0; b < length; b++) store<u8>(at + b, load<u8>(source + b));
+    v = i8x16.replace_lane(i8x16.replace_lane(i8x16.splat(b0), 1, b1), 2, b2);
   }
-  store<u64>(at, load<u64>(CACHED_DAY));
-  store<u16>(at + 8, load<u16>(CACHED_DAY + 8));
-  at += 10;
-  const second = <i32>(local - cachedDayStart);
-  store<u8>(at++, 0x54); // T
-  at = two(at, second / 3600);
-  store<u8>(at++, 0x3a);
-  at = two(at, (second / 60) % 60);
-  store<u8>(at++, 0x3a);
-  at = two(at, second % 60);
-  if (offset != cachedOffset) {
-    cachedOffset = offset;
-    const abs = offset < 0 ? -offset : offset;
-    store<u8>(CACHED_OFFSET, offset < 0 ? 0x2d : 0x2b);
-    two(CACHED_OFFSET + 1, abs / 60);
-    store<u8>(CACHED_OFFSET + 3, 0x3a);
-    two(CACHED_OFFSET + 4, abs % 60);
-  }
-  store<u32>(at, load<u32>(CACHED_OFFSET));
-  store<u16>(at + 4, load<u16>(CACHED_OFFSET + 4));
-  return at + 6;
+  return !v128.any_true(badBytes(v, lowest, highest, quote, other));
 }
 
-/** `YYYY-MM-DD` of a day (days from 1970-01-01, years 0000-9999), at `at`: H. Hinnant's civil_from_days, in 32-bit arithmetic. */
-function writeDate(at: usize, days: i32): void {
-  const z = days + 719468;
-  const era = (z >= 0 ? z : z - 146096) / 146097;
-  const doe = z - era * 146097;
-  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const mp = (5 * doy + 2) / 153;
-  const day = doy - (153 * mp + 2) / 5 + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  at = two(at, year / 100);
-  at = two(at, year % 100);
-  store<u8>(at++, 0x2d);
-  at = two(at, month);
-  store<u8>(at++, 0x2d);
-  two(at, day);
+/** ASCII whitespace as JS's `\s` matches it: TAB, LF, VT, FF, CR and space. */
+@inline
+function isSpace(byte: u32): bool {
+  return byte == 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/**
+ * An ASCII field with a byte CSV's plain copy may not hold, as src/sinks/csv.ts csvField writes it: quoted, its
+ * quotes doubled, when it holds a quote, comma, CR or LF or starts or ends with whitespace, else as it is.
+ * Returns where it ends, or 0 for a field with a byte past ASCII (JS decodes it).
+ */
+function writeCsvQuoted(at: usize, start: usize, end: usize): usize {
+  let quoted = isSpace(load<u8>(start)) || isSpace(load<u8>(end - 1)); // (a field this checked is not empty)
+  for (let p = start; p < end; p++) {
+    const byte = load<u8>(p);
+    if (byte >= 0x80) return 0;
+    if (byte == 0x22 || byte == COMMA || byte == 0x0d || byte == 0x0a) quoted = true;
+  }
+  if (!quoted) {
+    copyBytes(at, start, end - start);
+    return at + (end - start);
+  }
+  store<u8>(at++, 0x22);
+  for (let p = start; p < end; p++) {
+    const byte = load<u8>(p);
+    store<u8>(at++, byte);
+    if (byte == 0x22) store<u8>(at++, 0x22);
+  }
+  store<u8>(at, 0x22);
+  return at + 1;
+}
+
+/** JSON.stringify's short escapes of control bytes (`\b`, `\t`, `\n`, `\f`, `\r`) by byte, 0 for the others. */
+const SHORT_ESCAPES: usize = memory.data(32);
+store<u8>(SHORT_ESCAPES + 0x08, 0x62);
+store<u8>(SHORT_ESCAPES + 0x09, 0x74);
+store<u8>(SHORT_ESCAPES + 0x0a, 0x6e);
+store<u8>(SHORT_ESCAPES + 0x0c, 0x66);
+store<u8>(SHORT_ESCAPES + 0x0d, 0x72);
+
+/**
+ * An ASCII field with a quote, backslash or control byte, escaped as JSON.stringify escapes it (src/sinks/
+ * json-rows.ts writeEscapedAscii): `\"`, `\\`, the short escapes, else `\u00xx`. Returns where it ends, or 0
+ * for a field with a byte past ASCII (JS decodes it).
+ */
+function writeJsonEscaped(at: usize, start: usize, end: usize): usize {
+  for (let p = start; p < end; p++) {
+    const byte = <u32>load<u8>(p);
+    if (byte >= 0x80) return 0;
+    if (byte == 0x22 || byte == 0x5c) {
+      store<u8>(at, 0x5c);
+      store<u8>(at + 1, <u8>byte);
+      at += 2;
+    } else if (byte < 0x20) {
+      const short = load<u8>(SHORT_ESCAPES + byte);
+      store<u8>(at, 0x5c);
+      if (short != 0) {
+        store<u8>(at + 1, short);
+        at += 2;
+      } else {
+        store<u32>(at + 1, 0x30303075); // u00
+        store<u8>(at + 4, <u8>(byte < 0x10 ? 0x30 : 0x31));
+        store<u8>(at + 5, <u8>((byte & 15) < 10 ? 0x30 + (byte & 15) : 0x57 + (byte & 15)));
+        at += 6;
+      }
+    } else {
+      store<u8>(at++, <u8>byte);
+    }
+  }
+  return at;
 }

@@ -117,7 +117,7 @@ function writeCsv(out: ByteWriter, result: AnalyzeResult, { csvSafe }: CsvOption
     const format = kernelTable && !csvSafe && !reported.peaks ? kernelCsvRow(reported.keyFields, reported.table.columns) : undefined;
     for (let i = 0; i < reported.length; ) {
       if (kernelTable && format) {
-        // The kernel writes what it can as is; a row it cannot (a key to quote or decode ...) is written here.
+        // The kernel writes what it can (ASCII keys quoted too); a row it cannot (a key to decode ...) is written here.
         const { next, bytes } = kernelTable.writeRows(format, order, i);
         if (next > i) {
           out.chunk(bytes);

@@ -108,7 +108,7 @@ function writeRows(out: ByteWriter, result: AnalyzeResult, before: (i: number) =
     const format = kernelTable && fast.kernelRow(separators[0], separators[1], end);
     for (let i = 0; i < reported.length; ) {
       if (format) {
-        // The kernel writes what it can as is; a row it cannot (a key to escape or decode ...) is written here.
+        // The kernel writes what it can (ASCII keys escaped too); a row it cannot (a key to decode ...) is written here.
         const { next, bytes } = kernelTable!.writeRows(format, reported.order, i);
         if (next > i) {
           out.chunk(bytes);

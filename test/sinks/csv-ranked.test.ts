@@ -9,7 +9,9 @@ import type { AnalyzeResult } from '../../src/tables/result.js';
 import { ByteWriter, collectText } from '../../src/sinks/bytes.js';
 import { formatCsv, saveCsv } from '../../src/sinks/csv.js';
 import { analyzeText, clfTime, BASE_EPOCH, logs } from '../support/analysis-logs.js';
+import { packStamp } from '../../src/base/time.js';
 import { withTempDir } from '../support/files.js';
+import { kernelResult, kernelRowsCase } from '../support/kernel-rows.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -90,6 +92,26 @@ describe('CSV written from the ranking', () => {
       assert.equal(saved, formatCsv(result));
       assert.equal(saved, formatCsv(asObjects(result)));
     });
+  });
+});
+
+describe('CSV rows the kernel writes', () => {
+  it('equal the CSV of the row objects: key fields of any length with an odd byte anywhere, any count and instant', () => {
+    fc.assert(
+      fc.property(kernelRowsCase, (rowsCase) => {
+        const result = kernelResult(rowsCase);
+        assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
+        assert.equal(formatCsv(result), formatCsv(asObjects(result)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('quote keys twice their length across the kernel\'s chunks', () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => Buffer.from(`${'"'.repeat(i % 7 === 0 ? 0 : 300)} ${i}`, 'latin1'));
+    const result = kernelResult({ keys, fields: ['ip'], columns: ['404'], counts: [[3, 3]], stamps: [[packStamp(BASE_EPOCH, 60), packStamp(BASE_EPOCH + 99, 60)]] });
+    assert.equal(result.reported.length, 3000);
+    assert.equal(formatCsv(result), formatCsv(asObjects(result)));
   });
 });
 

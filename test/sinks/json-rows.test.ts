@@ -12,6 +12,7 @@ import type { AnalyzeResult } from '../../src/tables/result.js';
 import { formatJson, formatNdjson } from '../../src/sinks/json.js';
 import { packStamp } from '../../src/base/time.js';
 import { analyzeText, BASE_EPOCH, clfTime, logs } from '../support/analysis-logs.js';
+import { compositeKey as kernelKey, kernelResult, kernelRowsCase } from '../support/kernel-rows.js';
 
 /** The same result with its rows as plain objects: the JSON sink then takes the general path. */
 function asObjects(result: AnalyzeResult): AnalyzeResult {
@@ -159,5 +160,29 @@ describe('JSON written from the ranking', () => {
     assert.ok(result.reported.length > 30_000);
     assertSameJson(result);
     assert.match(formatNdjson(result), /"0000-02-15T10:00:00\+00:00"/);
+  });
+});
+
+describe('JSON rows the kernel writes', () => {
+  it('equal JSON.stringify of the row objects: key fields of any length with an odd byte anywhere, any count and instant', () => {
+    fc.assert(
+      fc.property(kernelRowsCase, (rowsCase) => {
+        const result = kernelResult(rowsCase);
+        assert.ok(result.reported instanceof RankedGroups && result.reported.kernelTable, 'the kernel holds the table');
+        assertSameJson(result);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('escape keys six times their length across the kernel\'s chunks', () => {
+    // 3000 rows of 1.2 kB each once escaped: rows end near every chunk's end, one field or both escaped.
+    const keys = Array.from({ length: 3000 }, (_, i) => {
+      const path = Buffer.from(`${'\x01'.repeat(i % 7 === 0 ? 0 : 200)}/${i}`, 'latin1');
+      return kernelKey([Buffer.from(i % 3 === 0 ? `1.2.3.${i % 250}` : `"\x1f${i}`, 'latin1'), path]);
+    });
+    const result = kernelResult({ keys, fields: ['ip', 'path'], columns: ['404', '500'], counts: [[3, 1, 2]], stamps: [[packStamp(BASE_EPOCH, 60), packStamp(BASE_EPOCH + 99, 60)]] });
+    assert.equal(result.reported.length, 3000);
+    assertSameJson(result);
   });
 });
