@@ -31,6 +31,41 @@ export const TOKEN_ENDS: usize = memory.data<u8>([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ]);
 
+/** `,` `}` `]` and space, 16 of each: the bytes tokenEnd looks for (a byte below a space too). */
+const TOKEN_STOPS: usize = memory.data<u8>([
+  0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c, 0x2c,
+  0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d, 0x7d,
+  0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d,
+  0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
+], 16);
+
+/**
+ * As json.ts valueEnd ends a bare token from its second byte at p: the first of `,` `}` `]` space, tab, CR, LF
+ * (TOKEN_ENDS) at or after p, or `end`. 16 bytes at a time: a block's first `,` `}` `]` or byte up to a space is
+ * the end unless it is a control byte that ends nothing (then the search goes on past it: ending the token there
+ * would not be wrong, as the literal after a token starts with a byte that ends one and would miss, but slow).
+ */
+@inline export function tokenEnd(p: usize, end: usize): usize {
+  const commas = v128.load(TOKEN_STOPS);
+  const braces = v128.load(TOKEN_STOPS, 16);
+  const brackets = v128.load(TOKEN_STOPS, 32);
+  const spaces = v128.load(TOKEN_STOPS, 48);
+  while (true) {
+    const v = v128.load(p);
+    const stops = v128.or(v128.or(i8x16.eq(v, commas), i8x16.eq(v, braces)), v128.or(i8x16.eq(v, brackets), i8x16.le_u(v, spaces)));
+    const mask = i8x16.bitmask(stops);
+    if (mask == 0) {
+      p += 16;
+      if (p >= end) return end;
+      continue;
+    }
+    p += <usize>ctz(mask);
+    if (p >= end) return end;
+    if (load<u8>(TOKEN_ENDS + <usize>load<u8>(p)) != 0) return p;
+    p++;
+  }
+}
+
 /**
  * Bytes [a, a + n) equal [b, b + n), 16 at a time: a literal shorter than 16 bytes is compared as the 16 bytes
  * at a and b with those past it masked off, one of 16 or more as whole blocks and one last block that overlaps
@@ -43,9 +78,12 @@ export const TOKEN_ENDS: usize = memory.data<u8>([
     return (differ & ((<u32>1 << <u32>n) - 1)) == 0;
   }
   const last = n - 16;
-  for (let i: usize = 0; i < last; i += 16) {
-    if (i8x16.bitmask(i8x16.eq(v128.load(a + i), v128.load(b + i))) != 0xffff) return false;
+  let i: usize = 0;
+  for (; i + 16 < last; i += 32) {
+    const same = v128.and(i8x16.eq(v128.load(a + i), v128.load(b + i)), i8x16.eq(v128.load(a + i, 16), v128.load(b + i, 16)));
+    if (i8x16.bitmask(same) != 0xffff) return false;
   }
+  if (i < last && i8x16.bitmask(i8x16.eq(v128.load(a + i), v128.load(b + i))) != 0xffff) return false;
   return i8x16.bitmask(i8x16.eq(v128.load(a + last), v128.load(b + last))) == 0xffff;
 }
 

@@ -20,7 +20,7 @@
 // a time by json-read.ts, past the line's end too and stopping at a newline, so a line can be matched before its
 // end is known (json.ts jsonNewline).
 
-import { closingQuote, sameBytes, shapeChecked, uncheckedValueEnd, walkedEnd, BACKSLASHES, NEWLINES, QUOTES, TOKEN_ENDS } from './json-read';
+import { closingQuote, sameBytes, shapeChecked, tokenEnd, uncheckedValueEnd, walkedEnd, BACKSLASHES, NEWLINES, QUOTES, TOKEN_ENDS } from './json-read';
 
 const QUOTE: u32 = 0x22;
 const LBRACE: u32 = 0x7b;
@@ -51,7 +51,7 @@ const AGAIN: usize = 1;
 // FINAL), and a header of i32s: the object's length, the slot count, the step count (the final literal's
 // included), then per role the slot it captured (or -1) and the capture's rank.
 const HEADER_WORDS: usize = 10;
-const STEP_BYTES: usize = 16; // literal start, literal end (the slot's start), slot, flags
+const STEP_BYTES: usize = 20; // literal start, literal end (the slot's start), slot, flags, the slot's PLACES
 /** The kind of the last step: the literal after the last slot read, to the object's end. */
 const FINAL: u32 = 4;
 /** For shapes a and b, at (a * SHAPES + b) * 4: how many leading slots (literal before, kind, flags) they share. */
@@ -174,6 +174,7 @@ function compile(s: i32): void {
     store<u32>(step, load<u32>(at), 4);
     store<i32>(step, i, 8);
     store<u32>(step, flags, 12);
+    store<u32>(step, <u32>(PLACES + <usize>i * 12), 16);
     literal = load<u32>(at, 4);
     n++;
   }
@@ -182,6 +183,7 @@ function compile(s: i32): void {
   store<u32>(step, load<u32>(headerOf(s)), 4);
   store<i32>(step, count, 8);
   store<u32>(step, FINAL, 12);
+  store<u32>(step, <u32>(PLACES + <usize>count * 12), 16);
   store<i32>(headerOf(s), <i32>n + 1, 8);
 }
 
@@ -255,7 +257,7 @@ function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize, fi
   while (true) {
     const start = <usize>load<u32>(step, 4);
     const literal = start - previous;
-    const place = PLACES + <usize>load<u32>(step, 8) * 12;
+    const place = <usize>load<u32>(step, 16);
     store<u32>(place, <u32>p);
     if (p + literal > end || !sameBytes(p, shape + previous, literal)) break;
     p += literal;
@@ -267,8 +269,7 @@ function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize, fi
       if (p < end) {
         const v = <u32>load<u8>(p);
         if (v != QUOTE && v != LBRACE && v != LBRACKET && load<u8>(TOKEN_ENDS + <usize>v) == 0) {
-          after = p + 1;
-          while (after < end && load<u8>(TOKEN_ENDS + <usize>load<u8>(after)) == 0) after++;
+          after = tokenEnd(p + 1, end);
           if ((flags & ROLE_FLAG) != 0 && (v == 0x6e && after - p == 4) != ((flags & NULL_FLAG) != 0)) after = 0;
         }
       }
@@ -338,7 +339,7 @@ function matchAfter(a: i32, failed: i32, b: i32, line: usize, end: usize): usize
 /**
  * The line [line, end) read with a kept shape (the last one matched first, then the others, each from the
  * first slot it does not share with that one): the object's end with its captures written at `captures`
- * (json.ts CAPTURES: start, end, string, rank; 16 bytes a role), or 0 when none matches.
+ * (json.ts CAPTURES: start, end, string, rank; 16 bytes a role, every role), or 0 when none matches.
  */
 export function shapeLine(line: usize, end: usize, captures: usize): usize {
   // Shapes read 16 bytes at a time, past the line's end too: a line that ends less than 16 bytes before the
@@ -363,11 +364,17 @@ export function shapeLine(line: usize, end: usize, captures: usize): usize {
   lastMatched = tried;
   const header = headerOf(tried);
   const slots = slotsOf(tried);
+  // Every role's capture is written (none when the shape has none: as resetCaptures leaves it).
   for (let role = 0; role < ROLES; role++) {
     const slot = load<i32>(header + 16 + (<usize>role << 3));
-    if (slot < 0) continue;
-    const place = PLACES + <usize>slot * 12;
     const c = captures + (<usize>role << 4);
+    if (slot < 0) {
+      store<i32>(c, -1);
+      store<i32>(c, -1, 4);
+      store<i32>(c, 0x7fffffff, 12);
+      continue;
+    }
+    const place = PLACES + <usize>slot * 12;
     store<u32>(c, load<u32>(place, 4));
     store<u32>(c, load<u32>(place, 8), 4);
     store<u32>(c, (load<u32>(slots + <usize>slot * SLOT_BYTES, 8) & 0xff) == STRING ? 1 : 0, 8);

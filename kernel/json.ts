@@ -286,7 +286,6 @@ let aheadAnswer: i32 = 0;
 export function jsonNewline(start: usize, end: usize): usize {
   aheadLine = 0;
   if (start < end && byteAt(start) == LBRACE) {
-    resetCaptures(CAPTURES);
     const after = shapeLine(start, end, CAPTURES);
     // A value crossed by valueEnd may hold a newline: then the object must not.
     if (after != 0 && (!shapeUnchecked || findByteWide(start, after, LF) == after)) {
@@ -318,7 +317,6 @@ export function jsonLine(start: usize, end: usize): i32 {
     return aheadAnswer;
   }
   if (byteAt(start) != LBRACE) return JSON_MALFORMED;
-  resetCaptures(CAPTURES);
   let after = shapeLine(start, end, CAPTURES);
   if (after == 0) {
     resetCaptures(CAPTURES);
