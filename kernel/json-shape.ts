@@ -14,12 +14,18 @@
 // Values that stay the same from line to line (`"level":"info"`, `"proto":"HTTP/1.1"`) are compared as part of
 // the literals around them: bytes equal to the shape's are read as the shape's were. A slot is compared so
 // until a line differs inside it; from then on it is read as a value. Captured slots are always read.
+//
+// Matching is the hot path (a Caddy line is ten steps of it): each shape is compiled into steps, one per slot
+// read, each holding where its literal starts and ends and the slot's flags, and the values are read 16 bytes at
+// a time by json-read.ts, past the line's end too and stopping at a newline, so a line can be matched before its
+// end is known (json.ts jsonNewline).
 
-import { plainObjectEnd, stringEnd, valueEnd } from './json';
+import { closingQuote, sameBytes, shapeChecked, tokenEnd, uncheckedValueEnd, walkedEnd, BACKSLASHES, NEWLINES, QUOTES, TOKEN_ENDS } from './json-read';
 
 const QUOTE: u32 = 0x22;
 const LBRACE: u32 = 0x7b;
 const LBRACKET: u32 = 0x5b;
+const RBRACKET: u32 = 0x5d;
 
 /** A slot's kind: string contents, a bare token (number, literal), or an object or array crossed whole. */
 const STRING: u32 = 0;
@@ -40,12 +46,14 @@ const VARIES: u32 = 0x400;
 /** matchShape's answer when it marked a slot VARIES and must be run again. */
 const AGAIN: usize = 1;
 
-// Per shape: the line's bytes, its slots, its steps (the slots read, each with the start of the literal before
-// it, in the shape; then the final literal's start, at the slot count), and a header of i32s: the object's
-// length, the slot count, the step count (the final literal's included), then per role the slot it captured
-// (or -1) and the capture's rank.
+// Per shape: the line's bytes, its slots, its steps (the slots read, each with the start and end of the
+// literal before it, in the shape, the slot and its flags; then the final literal's, at the slot count, of kind
+// FINAL), and a header of i32s: the object's length, the slot count, the step count (the final literal's
+// included), then per role the slot it captured (or -1) and the capture's rank.
 const HEADER_WORDS: usize = 10;
-const STEP_BYTES: usize = 8; // literal start, slot
+const STEP_BYTES: usize = 20; // literal start, literal end (the slot's start), slot, flags, the slot's PLACES
+/** The kind of the last step: the literal after the last slot read, to the object's end. */
+const FINAL: u32 = 4;
 /** For shapes a and b, at (a * SHAPES + b) * 4: how many leading slots (literal before, kind, flags) they share. */
 const COMMON: usize = memory.data(4 * SHAPES * SHAPES);
 /** Where the current line's literal before slot i (when read) and value i start and the value ends (line addresses), 12 bytes each. */
@@ -58,18 +66,6 @@ const LINES: usize = memory.data(<i32>(SHAPE_BYTES * <usize>SHAPES));
 const SLOTS: usize = memory.data(<i32>(SLOT_BYTES * <usize>(MAX_SLOTS * SHAPES)));
 const HEADERS: usize = memory.data(<i32>(HEADER_WORDS * 4 * <usize>SHAPES));
 const STEPS: usize = memory.data(<i32>(STEP_BYTES * <usize>((MAX_SLOTS + 1) * SHAPES)));
-
-/** Bytes that end a bare token, as json.ts valueEnd reads one: `,` `}` `]` space, tab, CR, LF. */
-const TOKEN_ENDS: usize = memory.data<u8>([
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
 
 /** Shapes kept so far, the one that matched last (tried first), and the next one to replace. */
 let kept: i32 = 0;
@@ -171,14 +167,23 @@ function compile(s: i32): void {
   let literal: u32 = 0;
   for (let i = 0; i < count; i++) {
     const at = slots + <usize>i * SLOT_BYTES;
-    if ((load<u32>(at, 8) & (ROLE_FLAG | VARIES)) == 0) continue;
-    store<u32>(steps + n * STEP_BYTES, literal);
-    store<i32>(steps + n * STEP_BYTES, i, 4);
+    const flags = load<u32>(at, 8);
+    if ((flags & (ROLE_FLAG | VARIES)) == 0) continue;
+    const step = steps + n * STEP_BYTES;
+    store<u32>(step, literal);
+    store<u32>(step, load<u32>(at), 4);
+    store<i32>(step, i, 8);
+    store<u32>(step, flags, 12);
+    store<u32>(step, <u32>(PLACES + <usize>i * 12), 16);
     literal = load<u32>(at, 4);
     n++;
   }
-  store<u32>(steps + n * STEP_BYTES, literal);
-  store<i32>(steps + n * STEP_BYTES, count, 4);
+  const step = steps + n * STEP_BYTES;
+  store<u32>(step, literal);
+  store<u32>(step, load<u32>(headerOf(s)), 4);
+  store<i32>(step, count, 8);
+  store<u32>(step, FINAL, 12);
+  store<u32>(step, <u32>(PLACES + <usize>count * 12), 16);
   store<i32>(headerOf(s), <i32>n + 1, 8);
 }
 
@@ -209,20 +214,6 @@ export function shapeClear(): void {
   nextReplaced = 0;
 }
 
-/** Bytes [a, a + n) equal [b, b + n). */
-@inline function sameBytes(a: usize, b: usize, n: usize): bool {
-  while (n >= 16) {
-    if (!i8x16.all_true(i8x16.eq(v128.load(a), v128.load(b)))) return false;
-    a += 16;
-    b += 16;
-    n -= 16;
-  }
-  if (n >= 8) return load<u64>(a) == load<u64>(b) && load<u64>(a + n - 8) == load<u64>(b + n - 8);
-  if (n >= 4) return load<u32>(a) == load<u32>(b) && load<u32>(a + n - 4) == load<u32>(b + n - 4);
-  if (n >= 2) return load<u16>(a) == load<u16>(b) && load<u16>(a + n - 2) == load<u16>(b + n - 2);
-  return n == 0 || load<u8>(a) == load<u8>(b);
-}
-
 /**
  * The literal of shape s at [from, from + n), which holds its slots [first, last) (left in the literals), did
  * not match the line at p (up to end): when the first byte that differs lies in one of those slots (its value
@@ -234,6 +225,8 @@ function literalMissed(s: i32, from: usize, n: usize, p: usize, end: usize, firs
   const shape = LINES + <usize>s * SHAPE_BYTES;
   let i: usize = 0;
   while (i < n && p + i < end && load<u8>(p + i) == load<u8>(shape + from + i)) i++;
+  // Bytes that ran out (a line cut short, or one not ended yet in the chunk jsonNewline reads) say nothing.
+  if (p + i >= end) return 0;
   const x = from + i;
   const slots = slotsOf(s);
   for (let j = first; j < last; j++) {
@@ -255,54 +248,54 @@ function literalMissed(s: i32, from: usize, n: usize, p: usize, end: usize, firs
  */
 function matchShape(s: i32, from: i32, p: usize, previous: usize, end: usize, firstSlot: i32): usize {
   const shape = LINES + <usize>s * SHAPE_BYTES;
-  const slots = slotsOf(s);
   const steps = stepsOf(s);
-  const last = load<i32>(headerOf(s), 8) - 1;
-  for (let k = from; k < last; k++) {
-    const i = load<i32>(steps + <usize>k * STEP_BYTES, 4);
-    const at = slots + <usize>i * SLOT_BYTES;
-    const place = PLACES + <usize>i * 12;
-    store<u32>(place, <u32>p);
-    failedStep = k;
-    const start = <usize>load<u32>(at);
+  // closingQuote's, loaded once: as constants, the engine would make them again at each use
+  const quotes = v128.load(QUOTES);
+  const backslashes = v128.load(BACKSLASHES);
+  const newlines = v128.load(NEWLINES);
+  let step = steps + <usize>from * STEP_BYTES;
+  while (true) {
+    const start = <usize>load<u32>(step, 4);
     const literal = start - previous;
-    if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end, firstSlot, i);
+    const place = <usize>load<u32>(step, 16);
+    store<u32>(place, <u32>p);
+    if (p + literal > end || !sameBytes(p, shape + previous, literal)) break;
     p += literal;
-    const flags = load<u32>(at, 8);
-    const kind = flags & 0xff;
-    let after: usize;
-    if (kind == STRING) {
-      after = stringEnd(p - 1, end); // the opening quote was the literal's last byte; after: the closing one
-      if (after == 0) return 0;
-    } else if (kind == TOKEN) {
-      if (p >= end) return 0;
-      const v = <u32>load<u8>(p);
-      if (v == QUOTE || v == LBRACE || v == LBRACKET || load<u8>(TOKEN_ENDS + <usize>v) != 0) return 0;
-      after = p + 1;
-      while (after < end && load<u8>(TOKEN_ENDS + <usize>load<u8>(after)) == 0) after++;
-      if ((flags & ROLE_FLAG) != 0 && (v == 0x6e && after - p == 4) != ((flags & NULL_FLAG) != 0)) return 0;
-    } else if (kind == WALKED) {
-      if (p >= end || load<u8>(p) != 0x7b) return 0;
-      after = plainObjectEnd(p, end);
-      if (after == 0) return 0;
-    } else {
-      if (p >= end || load<u8>(p) != load<u8>(shape + start)) return 0;
+    const flags = load<u32>(step, 12);
+    let after: usize = 0;
+    if ((flags & 0xff) == STRING) {
+      after = closingQuote(p, end, quotes, backslashes, newlines); // the opening quote was the literal's last byte; after: the closing one
+    } else if ((flags & 0xff) == TOKEN) {
+      if (p < end) {
+        const v = <u32>load<u8>(p);
+        if (v != QUOTE && v != LBRACE && v != LBRACKET && load<u8>(TOKEN_ENDS + <usize>v) == 0) {
+          after = tokenEnd(p + 1, end);
+          if ((flags & ROLE_FLAG) != 0 && (v == 0x6e && after - p == 4) != ((flags & NULL_FLAG) != 0)) after = 0;
+        }
+      }
+    } else if ((flags & 0xff) == WALKED) {
+      if (p < end && load<u8>(p) == LBRACE) after = walkedEnd(p, end);
+    } else if ((flags & 0xff) == FINAL) {
+      return p;
+    } else if (p < end && load<u8>(p) == load<u8>(shape + start)) {
       // `["..."]`, as valueEnd would cross it, else valueEnd
-      after = p + 1 < end && load<u8>(p + 1) == QUOTE ? stringEnd(p + 1, end) : 0;
-      after = after != 0 && after + 1 < end && load<u8>(after + 1) == 0x5d && load<u8>(p) == LBRACKET ? after + 2 : valueEnd(p, end);
-      if (after == 0) return 0;
+      after = p + 1 < end && load<u8>(p + 1) == QUOTE ? closingQuote(p + 2, end, quotes, backslashes, newlines) : 0;
+      after = after != 0 && after + 1 < end && load<u8>(after + 1) == RBRACKET && load<u8>(p) == LBRACKET ? after + 2 : uncheckedValueEnd(p, end);
+    }
+    if (after == 0) {
+      failedStep = <i32>((step - steps) / STEP_BYTES);
+      return 0;
     }
     store<u32>(place, <u32>p, 4);
     store<u32>(place, <u32>after, 8);
     p = after;
-    previous = <usize>load<u32>(at, 4);
-    firstSlot = i + 1;
+    previous = <usize>load<u32>(step, STEP_BYTES); // the next step's literal starts where this slot ends
+    step += STEP_BYTES;
   }
-  failedStep = last;
-  store<u32>(PLACES + <usize>load<i32>(steps + <usize>last * STEP_BYTES, 4) * 12, <u32>p);
-  const literal = <usize>load<i32>(headerOf(s)) - previous;
-  if (p + literal > end || !sameBytes(p, shape + previous, literal)) return literalMissed(s, previous, literal, p, end, firstSlot, load<i32>(headerOf(s), 4));
-  return p + literal;
+  // The literal before the step's slot did not match: the slots it holds start after the last step's.
+  failedStep = <i32>((step - steps) / STEP_BYTES);
+  if (failedStep > from) firstSlot = load<i32>(step - STEP_BYTES, 8) + 1;
+  return literalMissed(s, previous, <usize>load<u32>(step, 4) - previous, p, end, firstSlot, load<i32>(step, 8));
 }
 
 /** Shape s read from its first step on; AGAIN answers are run again. */
@@ -320,7 +313,7 @@ function matchWhole(s: i32, line: usize, end: usize): usize {
  */
 function matchAfter(a: i32, failed: i32, b: i32, line: usize, end: usize): usize {
   const stepsA = stepsOf(a);
-  const read = failed == 0 ? 0 : load<i32>(stepsA + <usize>(failed - 1) * STEP_BYTES, 4) + 1;
+  const read = failed == 0 ? 0 : load<i32>(stepsA + <usize>(failed - 1) * STEP_BYTES, 8) + 1;
   const shared = min(read, load<i32>(COMMON + <usize>(a * SHAPES + b) * 4));
   if (shared == 0) return matchWhole(b, line, end);
   memory.copy(PLACES, SAVED_PLACES, <usize>shared * 12);
@@ -331,13 +324,13 @@ function matchAfter(a: i32, failed: i32, b: i32, line: usize, end: usize): usize
     p = <usize>load<u32>(PLACES + <usize>slot * 12, 8);
   } else {
     let k = 0;
-    while (load<i32>(stepsA + <usize>k * STEP_BYTES, 4) < slot) k++;
-    const literalLine = <usize>load<u32>(SAVED_PLACES + <usize>load<i32>(stepsA + <usize>k * STEP_BYTES, 4) * 12);
+    while (load<i32>(stepsA + <usize>k * STEP_BYTES, 8) < slot) k++;
+    const literalLine = <usize>load<u32>(SAVED_PLACES + <usize>load<i32>(stepsA + <usize>k * STEP_BYTES, 8) * 12);
     p = literalLine + (<usize>load<u32>(slotA, 4) - <usize>load<u32>(stepsA + <usize>k * STEP_BYTES));
   }
   const stepsB = stepsOf(b);
   let k = 0;
-  while (load<i32>(stepsB + <usize>k * STEP_BYTES, 4) < shared) k++;
+  while (load<i32>(stepsB + <usize>k * STEP_BYTES, 8) < shared) k++;
   const previous = <usize>load<u32>(slotsOf(b) + <usize>slot * SLOT_BYTES, 4);
   const after = matchShape(b, k, p, previous, end, shared);
   return after == AGAIN ? matchWhole(b, line, end) : after;
@@ -346,17 +339,20 @@ function matchAfter(a: i32, failed: i32, b: i32, line: usize, end: usize): usize
 /**
  * The line [line, end) read with a kept shape (the last one matched first, then the others, each from the
  * first slot it does not share with that one): the object's end with its captures written at `captures`
- * (json.ts CAPTURES: start, end, string, rank; 16 bytes a role), or 0 when none matches.
+ * (json.ts CAPTURES: start, end, string, rank; 16 bytes a role, every role), or 0 when none matches.
  */
 export function shapeLine(line: usize, end: usize, captures: usize): usize {
-  if (kept == 0) return 0;
+  // Shapes read 16 bytes at a time, past the line's end too: a line that ends less than 16 bytes before the
+  // end of memory is walked.
+  if (kept == 0 || end + 16 > (<usize>memory.size() << 16)) return 0;
+  shapeChecked();
   const first = lastMatched;
   let tried = first;
   let after = matchWhole(first, line, end);
   if (after == 0) {
     const failed = failedStep;
     // matchAfter reads the places of the slots up to the failed step's
-    const reached = load<i32>(stepsOf(first) + <usize>failed * STEP_BYTES, 4);
+    const reached = load<i32>(stepsOf(first) + <usize>failed * STEP_BYTES, 8);
     memory.copy(SAVED_PLACES, PLACES, <usize>(reached + 1) * 12);
     for (let s = 0; after == 0 && s < kept; s++) {
       if (s == first) continue;
@@ -368,11 +364,17 @@ export function shapeLine(line: usize, end: usize, captures: usize): usize {
   lastMatched = tried;
   const header = headerOf(tried);
   const slots = slotsOf(tried);
+  // Every role's capture is written (none when the shape has none: as resetCaptures leaves it).
   for (let role = 0; role < ROLES; role++) {
     const slot = load<i32>(header + 16 + (<usize>role << 3));
-    if (slot < 0) continue;
-    const place = PLACES + <usize>slot * 12;
     const c = captures + (<usize>role << 4);
+    if (slot < 0) {
+      store<i32>(c, -1);
+      store<i32>(c, -1, 4);
+      store<i32>(c, 0x7fffffff, 12);
+      continue;
+    }
+    const place = PLACES + <usize>slot * 12;
     store<u32>(c, load<u32>(place, 4));
     store<u32>(c, load<u32>(place, 8), 4);
     store<u32>(c, (load<u32>(slots + <usize>slot * SLOT_BYTES, 8) & 0xff) == STRING ? 1 : 0, 8);

@@ -200,6 +200,10 @@ const serverLines = fc.oneof(
 /** One kernel instance reading single lines in records mode, every status 100..599 wanted. */
 class LineKernel {
   private readonly kernel = instantiate(loadKernelModule()!);
+
+  protected kernelOf(): ReturnType<typeof instantiate> {
+    return this.kernel;
+  }
   private readonly input: number;
   private readonly out: number;
 
@@ -228,6 +232,45 @@ class LineKernel {
     const words = new Uint32Array(k.memory.buffer, this.out, 8);
     const client = Buffer.from(k.memory.buffer).latin1Slice(words[2], words[3]);
     return { client, status: words[5], stamp: new Float64Array(k.memory.buffer, this.out + 24, 1)[0] };
+  }
+}
+
+/**
+ * One kernel instance reading a whole block of lines per scan call in records mode (every status 100..599
+ * wanted), as a producer does: each line of a kept shape is then read before its newline is found (kernel/json.ts
+ * jsonNewline), bounded by the block's end. What it found, by line start: 'deferred', or its record; and its counts.
+ */
+class BlockKernel extends LineKernel {
+  readBlock(block: Buffer): { byStart: Map<number, 'deferred' | { client: string; status: number; stamp: number }>; parsed: number; malformed: number; lines: number } {
+    const k = this.kernelOf();
+    const input = k.allocate(block.length + 1);
+    const out = k.allocate(4096 * 32);
+    new Uint8Array(k.memory.buffer, input, block.length).set(block);
+    const byStart = new Map<number, 'deferred' | { client: string; status: number; stamp: number }>();
+    const end = input + block.length;
+    k.resetCounters();
+    for (let at = input; at < end; ) {
+      const next = k.scan(at, end, out, 4096, 2, 0);
+      const records = k.records.value as number;
+      const words = new Uint32Array(k.memory.buffer, out, records * 8);
+      const doubles = new Float64Array(k.memory.buffer, out, records * 4);
+      const bytes = Buffer.from(k.memory.buffer);
+      for (let i = 0; i < records; i++) {
+        byStart.set(words[i * 8] - input, { client: bytes.latin1Slice(words[i * 8 + 2], words[i * 8 + 3]), status: words[i * 8 + 5], stamp: doubles[i * 4 + 3] });
+      }
+      if (k.deferred.value) {
+        byStart.set(next - input, 'deferred');
+        at = bytes.indexOf(0x0a, next) + 1;
+      } else if (records < 4096) {
+        break; // the block ends with a newline: no unfinished line
+      } else {
+        at = next;
+      }
+    }
+    const counts = { parsed: k.parsed.value as number, malformed: k.malformed.value as number, lines: k.lines.value as number };
+    k.release(out);
+    k.release(input);
+    return { byStart, ...counts };
   }
 }
 
@@ -301,6 +344,59 @@ describe('WebAssembly kernel vs the JS parser on JSON lines', () => {
         }
       }
       assert.ok(seen.parsed > 5000 && seen.malformed > 1000, JSON.stringify(seen));
+    });
+  }
+
+  // A shape reads a line before its newline is known, bounded by the block's end: it must stop at the line's end
+  // wherever that falls (inside a string, after a backslash, in a headers object, after a CR) and read no further.
+  for (const [name, options] of [['caddy', {}], ['json', {}]] as const) {
+    test(`${name}: blocks of lines read in one call (lines read before their newline is found), the same verdict, client, status and stamp`, () => {
+      const format = createFormat(name, options) as JsonFormat;
+      const kernel = new BlockKernel(format);
+      const seen = { parsed: 0, malformed: 0, deferred: 0, cut: 0 };
+      for (const seed of [1, 2, 3, 4]) {
+        const texts = fc.sample(serverLines, { numRuns: 3000, seed: seed * 11 + name.length });
+        // Now and then a line broken in two right after a quote, a backslash, a bracket, a brace or a comma (or
+        // after its first byte that is not one): its end falls inside a string, an escape or a headers object, and
+        // the rest of it, the next line, would complete the object if the newline were crossed.
+        const lines = texts.map((text, i) => {
+          if (i % 5 !== 0) return text;
+          const backslashes = [...text.matchAll(/\\/g)].map((m) => m.index!);
+          const at = i % 3 === 1 && backslashes.length > 0 ? backslashes : [...text.matchAll(i % 3 === 0 ? /[^"\\[{,]/g : /["\\[{,]/g)].map((m) => m.index!);
+          if (at.length === 0) return text;
+          seen.cut++;
+          const cut = at[(i * 7) % at.length] + 1;
+          return `${text.slice(0, cut)}${i % 2 === 0 ? '\r' : ''}\n${text.slice(cut)}`;
+        });
+        const eol = seed % 2 === 0 ? '\r\n' : '\n';
+        const block = Buffer.from(lines.join(eol) + eol, seed === 3 ? 'latin1' : 'utf8');
+        const got = kernel.readBlock(block);
+        const js = { parsed: 0, malformed: 0, lines: 0 };
+        for (let start = 0; start < block.length; ) {
+          const newline = block.indexOf(0x0a, start);
+          const line = block.subarray(start, newline);
+          const found = got.byStart.get(start);
+          if (found === 'deferred') {
+            seen.deferred++;
+          } else {
+            js.lines++;
+            const expected = jsRead(format, line);
+            if (expected === 'malformed') {
+              js.malformed += line.length > (line.at(-1) === 0x0d ? 1 : 0) ? 1 : 0;
+              seen.malformed++;
+            } else {
+              js.parsed++;
+              seen.parsed++;
+            }
+            const label = JSON.stringify({ line: line.toString('latin1'), found, expected });
+            if (expected === 'malformed' || expected === 'no status') assert.equal(found, undefined, label);
+            else assert.deepEqual(found, expected, label);
+          }
+          start = newline + 1;
+        }
+        assert.deepEqual({ parsed: got.parsed, malformed: got.malformed, lines: got.lines }, js, `seed ${seed}`);
+      }
+      assert.ok(seen.parsed > 1500 && seen.malformed > 1000 && seen.cut > 1000, JSON.stringify(seen));
     });
   }
 
