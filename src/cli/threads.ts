@@ -82,11 +82,6 @@ export function earlyStart(args: readonly string[]): EarlyStart {
   return { producers, inflateAside };
 }
 
-/** The producers earlyStart starts. */
-export function earlyProducers(args: readonly string[]): number {
-  return earlyStart(args).producers;
-}
-
 /**
  * A regular file's size and compression (by its first bytes); undefined for anything else, or anything that
  * cannot be read (the run reports it).

@@ -2,7 +2,7 @@
 // order, as a RankedGroups (tables/ranked.ts) over the merged table's rows; the first n of them (`most`); and,
 // when none passed, the group that came closest.
 
-import { peakWindow } from '../analyses/window.js';
+import { peakWindow, type PeakWindow } from '../analyses/window.js';
 import { compareKeyParts, KEY_LENGTH_BYTES } from '../tables/composite-key.js';
 import type { GroupTable } from '../tables/group-table.js';
 import { RankedGroups } from '../tables/ranked.js';
@@ -28,21 +28,13 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
   const totals: number[] = [];
   const peakCount: number[] = [];
   const peakStart: number[] = [];
-  let scratch = new Float64Array(0);
+  const peakOf = rowPeaks({ events, peaks }, windowSeconds);
   for (let row = 0; row < table.size; row++) {
     // A window never holds more than the total, so only groups with enough in total need their peak.
     const count = table.total(row);
     if (count < threshold) continue;
     if (windowSeconds > 0) {
-      let peak: { count: number; start: number };
-      if (peaks) {
-        peak = { count: peaks.count[row], start: peaks.start[row] };
-      } else {
-        const n = events!.length(row);
-        if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-        events!.copyRow(row, scratch);
-        peak = peakWindow(scratch.subarray(0, n), windowSeconds);
-      }
+      const peak = peakOf(row);
       if (peak.count < threshold) continue;
       peakCount.push(peak.count);
       peakStart.push(peak.start);
@@ -75,6 +67,18 @@ export function rankGroups({ table, events, peaks, kernelTable }: Merged, { thre
     ranked.start[i] = peakStart[byPosition[i]];
   }
   return new RankedGroups(table, order, keyFields, ranked);
+}
+
+/** A group's peak window by its row: folded already (`peaks`), or from its instants (`events`, sorted in a scratch). */
+function rowPeaks({ events, peaks }: Pick<Merged, 'events' | 'peaks'>, windowSeconds: number): (row: number) => PeakWindow {
+  if (peaks) return (row) => ({ count: peaks.count[row], start: peaks.start[row] });
+  let scratch = new Float64Array(0);
+  return (row) => {
+    const n = events!.length(row);
+    if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+    events!.copyRow(row, scratch);
+    return peakWindow(scratch.subarray(0, n), windowSeconds);
+  };
 }
 
 /** Bytes of the first field that keyHeads hold (6: exact in a double). */
@@ -148,23 +152,16 @@ export function highestGroup(merged: Merged, options: Omit<RankOptions, 'thresho
  * total, then the first key. A group's peak is worked out only when its total could still beat the best peak
  * so far (a window holds no more than the total), so most groups cost one comparison.
  */
-function highestPeak({ table, events, peaks }: Merged, keyFields: number, windowSeconds: number): { keys: string[]; count: number } | undefined {
+function highestPeak(merged: Merged, keyFields: number, windowSeconds: number): { keys: string[]; count: number } | undefined {
+  const { table } = merged;
   const compareRows = rowComparer(table, keyFields);
+  const peakOf = rowPeaks(merged, windowSeconds);
   let best = -1;
   let bestPeak = 0;
-  let scratch = new Float64Array(0);
   for (let row = 0; row < table.size; row++) {
     const total = table.total(row);
     if (total < 1 || total < bestPeak) continue;
-    let peak: number;
-    if (peaks) {
-      peak = peaks.count[row];
-    } else {
-      const n = events!.length(row);
-      if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-      events!.copyRow(row, scratch);
-      peak = peakWindow(scratch.subarray(0, n), windowSeconds).count;
-    }
+    const peak = peakOf(row).count;
     if (peak < 1) continue;
     const more = best < 0 ? 1 : peak - bestPeak || total - table.total(best);
     if (more > 0 || (more === 0 && compareRows(row, best) < 0)) {

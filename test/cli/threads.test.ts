@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { earlyProducers, earlyStart, inputsFromArgs, threadsFromArgs } from '../../src/cli/threads.js';
+import { earlyStart, inputsFromArgs, threadsFromArgs } from '../../src/cli/threads.js';
 import { withTempDir } from '../support/files.js';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,16 +38,16 @@ test('inputsFromArgs reads --input as commander will (variadic, - for stdin), el
   assert.deepEqual(inputsFromArgs(['--threads', '2', '--', '-odd.log']), ['-odd.log']);
 });
 
-test('earlyProducers: no more than the cores, nor than the ranges of one small file; none for --help', async () => {
+test('earlyStart: no more than the cores, nor than the ranges of one small file; none for --help', async () => {
   await withTempDir((dir) => {
     const small = join(dir, 'small.log');
     writeFileSync(small, 'x\n'.repeat(1000));
-    assert.equal(earlyProducers(['--input', small, '--threads', '8']), 1);
-    assert.equal(earlyProducers(['--input', join(dir, 'missing.log'), '--threads', '1']), 1);
+    assert.equal(earlyStart(['--input', small, '--threads', '8']).producers, 1);
+    assert.equal(earlyStart(['--input', join(dir, 'missing.log'), '--threads', '1']).producers, 1);
     symlinkSync('loop.log', join(dir, 'loop.log'));
-    assert.equal(earlyProducers(['--input', join(dir, 'loop.log'), '--threads', '1']), 1); // ELOOP: the run reports it
-    assert.equal(earlyProducers(['--input', 'logs/*.log', '--threads', '64']), availableParallelism());
-    assert.equal(earlyProducers(['--help']), 0);
+    assert.equal(earlyStart(['--input', join(dir, 'loop.log'), '--threads', '1']).producers, 1); // ELOOP: the run reports it
+    assert.equal(earlyStart(['--input', 'logs/*.log', '--threads', '64']).producers, availableParallelism());
+    assert.equal(earlyStart(['--help']).producers, 0);
   });
 });
 
