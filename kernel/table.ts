@@ -235,15 +235,17 @@ export function tableFlush(): void {
 /**
  * Adds `rows` groups of a producer's partial, copied into this memory, to the table (the consumer's merge):
  * keys at `keys`, where each ends as a u32 at `ends` (relative to `keys`), and records at `from`, laid out as
- * this table lays them out. Returns how many groups it added: fewer than `rows` when the next one would take a
- * count past 2^32 - 1 (the caller goes on with 64-bit counts, in JS).
+ * this table lays them out. With `rowsOut` (not 0), the table's row of group i is stored there as u32 i (a
+ * windowed run keeps each group's instants by that row). Returns how many groups it added: fewer than `rows`
+ * when the next one would take a count past 2^32 - 1 (the caller goes on with 64-bit counts, in JS).
  */
-export function tableMerge(keys: usize, ends: usize, from: usize, rows: u32): u32 {
+export function tableMerge(keys: usize, ends: usize, from: usize, rows: u32, rowsOut: usize): u32 {
   let keyStart: usize = 0;
   for (let i: u32 = 0; i < rows; i++) {
     const keyEnd = <usize>load<u32>(ends + (<usize>i << 2));
     const source = from + <usize>i * recordBytes;
     const row = rowOf(keys + keyStart, keys + keyEnd); // first: an insert may move the records
+    if (rowsOut != 0) store<u32>(rowsOut + (<usize>i << 2), row);
     const record = records + <usize>row * recordBytes;
     // A column's count never passes the total: the total is the one to check.
     if (<u64>load<u32>(record) + <u64>load<u32>(source) > 0xffffffff) return i;

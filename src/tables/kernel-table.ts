@@ -63,19 +63,27 @@ export class KernelMerger {
     this.kernel.tableInit(columns, TABLE_ROWS);
   }
 
-  merge(partial: CountsPartial): void {
-    if (this.overflowed) return this.overflowed.mergePartial(partial);
+  /**
+   * Adds a partial's groups. With `rowsOut`, rowsOut[i] is set to the table's row of the partial's group i (as
+   * GroupTable.mergePartial sets it), for what a windowed run keeps by row.
+   */
+  merge(partial: CountsPartial, rowsOut?: Int32Array): void {
+    if (this.overflowed) return this.overflowed.mergePartial(partial, 0, rowsOut);
     if (partial.width !== this.width) throw new Error(`partial has ${partial.width - 1} status columns, table has ${this.columns}`);
     const { kernel } = this;
     const rows = partial.keyEnds.length;
-    if ((kernel.tableRows.value as number) === 0) return this.adopt(partial);
+    if ((kernel.tableRows.value as number) === 0) {
+      this.adopt(partial);
+      if (rowsOut) for (let i = 0; i < rows; i++) rowsOut[i] = i;
+      return;
+    }
     const recordBytes = partial.records.length / Math.max(1, rows);
     for (let from = 0; from < rows; from += MERGE_BATCH_ROWS) {
       const to = Math.min(rows, from + MERGE_BATCH_ROWS);
-      const merged = this.mergeRows(partial, from, to, recordBytes);
+      const merged = this.mergeRows(partial, from, to, recordBytes, rowsOut);
       if (merged < to) {
         this.overflowed = this.table();
-        this.overflowed.mergePartial(partial, merged);
+        this.overflowed.mergePartial(partial, merged, rowsOut);
         return;
       }
     }
@@ -86,18 +94,19 @@ export class KernelMerger {
    * and records copied into a buffer of the kernel's memory that is reused, not the whole partial at once (its
    * copy would stay resident: WebAssembly memory never shrinks). Returns the first group it did not add.
    */
-  private mergeRows(partial: CountsPartial, from: number, to: number, recordBytes: number): number {
+  private mergeRows(partial: CountsPartial, from: number, to: number, recordBytes: number, rowsOut: Int32Array | undefined): number {
     const { kernel } = this;
     const rows = to - from;
     const keyStart = from === 0 ? 0 : partial.keyEnds[from - 1];
     const keyEnd = partial.keyEnds[to - 1];
-    // Keys, then their ends (4-byte aligned), then the records (8-byte aligned).
+    // Keys, then their ends (4-byte aligned), then the records (8-byte aligned), then the rows out.
     const endsAt = align8(keyEnd - keyStart);
     const recordsAt = align8(endsAt + rows * 4);
-    const bytes = recordsAt + rows * recordBytes;
+    const rowsAt = recordsAt + rows * recordBytes;
+    const bytes = rowsAt + rows * 4;
     if (bytes > this.inputBytes) {
       if (this.inputBytes > 0) kernel.release(this.input);
-      this.inputBytes = Math.max(bytes, MERGE_BATCH_ROWS * (recordBytes + 4 + 48));
+      this.inputBytes = Math.max(bytes, MERGE_BATCH_ROWS * (recordBytes + 8 + 48));
       this.input = kernel.allocate(this.inputBytes); // 16-byte aligned
     }
     const memory = kernel.memory.buffer;
@@ -106,7 +115,10 @@ export class KernelMerger {
     ends.set(partial.keyEnds.subarray(from, to));
     if (keyStart > 0) for (let i = 0; i < rows; i++) ends[i] -= keyStart;
     new Uint8Array(memory, this.input + recordsAt, rows * recordBytes).set(partial.records.subarray(from * recordBytes, to * recordBytes));
-    return from + kernel.tableMerge(this.input, this.input + endsAt, this.input + recordsAt, rows);
+    const merged = kernel.tableMerge(this.input, this.input + endsAt, this.input + recordsAt, rows, rowsOut ? this.input + rowsAt : 0);
+    // (The merge may have grown memory: a new view.)
+    if (rowsOut) rowsOut.set(new Int32Array(kernel.memory.buffer, this.input + rowsAt, merged), from);
+    return from + merged;
   }
 
   /** The first partial: copied into the empty table whole (see kernel/table.ts tableAdopt). */
@@ -131,6 +143,11 @@ export class KernelMerger {
     if (this.overflowed) return { table: this.overflowed };
     const kernelTable = new MergedKernelTable(this.kernel, this.fields);
     return { table: this.table(), kernelTable };
+  }
+
+  /** The merged groups as a GroupTable alone (a windowed run ranks them by their peaks, in JS). */
+  finishTable(): GroupTable {
+    return this.overflowed ?? this.table();
   }
 
   /** The kernel's table as a GroupTable over its memory (no copy: the merger is done with it). */
