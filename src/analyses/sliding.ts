@@ -49,6 +49,16 @@ export class WindowTracker {
   private capacity = 0;
   private batch = new Float64Array(64);
   private readonly single = new Float64Array(1);
+  /** The newest second of every batch so far (see taskDone). */
+  private newestSeen = Number.NEGATIVE_INFINITY;
+  /**
+   * Groups holding instants, each with the second of its first held instant then, in the order they came to
+   * hold them (nearly time order; a ring: entries queueHead .. queueTail, masked); some stale (emptied since).
+   */
+  private queue = new Int32Array(INITIAL_ROWS);
+  private queuedSecond = new Float64Array(INITIAL_ROWS);
+  private queueHead = 0;
+  private queueTail = 0;
 
   constructor(
     private readonly windowSeconds: number,
@@ -86,9 +96,39 @@ export class WindowTracker {
       this.fail();
       return;
     }
+    if (this.links[2 * at] === NONE) this.enqueue(row, secondOf(batch[0]));
     this.merge(row, batch);
-    groups[at + NEWEST] = Math.max(groups[at + NEWEST], secondOf(batch[n - 1]));
-    this.dropFinished(row);
+    const newest = secondOf(batch[n - 1]);
+    groups[at + NEWEST] = Math.max(groups[at + NEWEST], newest);
+    this.newestSeen = Math.max(this.newestSeen, newest);
+    this.dropFinished(row, groups[at + NEWEST]);
+  }
+
+  /**
+   * Says that the batches so far were whole tasks, in file order: every instant of a later task was logged
+   * after all of these, so it is late by at most the slack after their newest too, as after its own group's
+   * newest. So the windows that start before that newest - slack - W are done for every group, not only for
+   * those a new batch comes for: the groups that held instants since then drop theirs, in the order they began
+   * to hold them (nearly time order). Without it a group seen once keeps its last instants to the end: on 1 GiB
+   * of `--by ip,path --window 10m`, most of 483k groups, 12 MB of instants, and a pass over them all in finish.
+   * (Within a task the batches are not in file order: lines the kernel leaves to the JS parser come last.)
+   */
+  taskDone(): void {
+    if (this.failed) return;
+    const newest = this.newestSeen;
+    const limit = newest - this.slackSeconds - this.windowSeconds;
+    const { links, stamps } = this;
+    while (this.queueHead !== this.queueTail) {
+      const at = this.queueHead & (this.queue.length - 1);
+      if (this.queuedSecond[at] > limit) break; // nothing to drop yet there, nor (nearly) after it
+      const row = this.queue[at];
+      this.queueHead++;
+      const head = 2 * row * GROUP_DOUBLES;
+      if (links[head] === NONE) continue; // emptied since
+      this.dropFinished(row, newest);
+      // Still holding (instants it had since it was queued): queued again, by the first it holds now.
+      if (links[head] !== NONE) this.enqueue(row, secondOf(stamps[links[head]]));
+    }
   }
 
   /** The peak window of each group (by row), or undefined when the tracker failed. */
@@ -100,10 +140,7 @@ export class WindowTracker {
     const groups = this.groups;
     for (let row = 0, at = 0; row < rows; row++, at += GROUP_DOUBLES) {
       // Every window still open is complete now: count them all, after the ones already counted.
-      if (this.links[2 * at] !== NONE) {
-        groups[at + NEWEST] = Number.POSITIVE_INFINITY;
-        this.dropFinished(row);
-      }
+      if (this.links[2 * at] !== NONE) this.dropFinished(row, Number.POSITIVE_INFINITY);
       count[row] = groups[at + BEST];
       start[row] = groups[at + BEST_START];
     }
@@ -111,12 +148,12 @@ export class WindowTracker {
   }
 
   /** Counts and drops the held instants whose windows can no longer change (they start before newest - slack - W). */
-  private dropFinished(row: number): void {
+  private dropFinished(row: number, newest: number): void {
     const W = this.windowSeconds;
     const { stamps, next, groups, links } = this;
     const at = row * GROUP_DOUBLES;
     const head = 2 * at;
-    const limit = groups[at + NEWEST] - this.slackSeconds - W;
+    const limit = newest - this.slackSeconds - W;
     let end = links[head]; // first instant at or past the window of the head
     let inWindow = 0;
     while (links[head] !== NONE) {
@@ -181,6 +218,25 @@ export class WindowTracker {
     if (links[head + 1] === NONE) links[head] = slot;
     else this.next[links[head + 1]] = slot;
     links[head + 1] = slot;
+  }
+
+  private enqueue(row: number, second: number): void {
+    if (this.queueTail - this.queueHead === this.queue.length) {
+      // Full: the entries in order, into a ring twice as long.
+      const [rows, seconds] = [this.queue, this.queuedSecond];
+      const mask = rows.length - 1;
+      this.queue = new Int32Array(rows.length * 2);
+      this.queuedSecond = new Float64Array(rows.length * 2);
+      for (let i = this.queueHead, j = 0; i < this.queueTail; i++, j++) {
+        this.queue[j] = rows[i & mask];
+        this.queuedSecond[j] = seconds[i & mask];
+      }
+      this.queueTail -= this.queueHead;
+      this.queueHead = 0;
+    }
+    const at = this.queueTail++ & (this.queue.length - 1);
+    this.queue[at] = row;
+    this.queuedSecond[at] = second;
   }
 
   private slot(stamp: number): number {

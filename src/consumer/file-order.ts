@@ -43,6 +43,7 @@ export class FileOrder {
       for (const part of entry.parts) this.track(part);
       entry.parts = [];
       if (!entry.done) return;
+      this.tracker.taskDone();
       this.waiting.delete(this.order[this.next]);
       this.next++;
     }
