@@ -121,16 +121,22 @@ export function rowKeyEnd(row: u32): usize {
 
 /**
  * Makes the (empty) table ready to take a partial whole, the consumer's first: room for `rows` groups and a
- * quarter more, `keyLength` bytes of keys, and `partialSlots` hash slots (the partial's own count). JS then
- * copies the partial's keys, key ends and records to tableKeyBytes() ... tableRecords(), one memcpy each, and
- * its slots to tableSlots() (the same layout and places: same hashes, as many slots), where adding its groups
- * one by one would cost a cache miss or more each, for nothing (none can be found).
+ * quarter more, or for `reserveRows` (keys: `reserveKeyBytes`) if more, `keyLength` bytes of keys, and
+ * `partialSlots` hash slots (the partial's own count). JS then copies the partial's keys, key ends and records
+ * to tableKeyBytes() ... tableRecords(), one memcpy each, and its slots to tableSlots() (the same layout and
+ * places: same hashes, as many slots), where adding its groups one by one would cost a cache miss or more
+ * each, for nothing (none can be found).
+ *
+ * Room reserved costs no memory until written: memory grown is the system's zero pages until touched, and a
+ * record, key end or key is written only as its row is inserted. Room grown later does: the arrays left
+ * behind stay resident (the allocator seldom reuses them, and WebAssembly memory never shrinks). On 1 GiB of
+ * `--by ip,path --window 10m` (483k groups), growing from the first partial's size left 14 MB so.
  */
-export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32): void {
+export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32, reserveRows: u32, reserveKeyBytes: usize): void {
   release();
   let capacity: u32 = 16;
-  while (capacity < rows + (rows >> 2)) capacity <<= 1;
-  allocateArrays(capacity, partialSlots, keyLength);
+  while (capacity < rows + (rows >> 2) || capacity < reserveRows) capacity <<= 1;
+  allocateArrays(capacity, partialSlots, max(keyLength, reserveKeyBytes));
   tableRows = rows;
 }
 

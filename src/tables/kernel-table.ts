@@ -124,7 +124,8 @@ export class KernelMerger {
   /** The first partial: copied into the empty table whole (see kernel/table.ts tableAdopt). */
   private adopt({ keyBytes, keyEnds, records, slots }: CountsPartial): void {
     const { kernel } = this;
-    kernel.tableAdopt(keyEnds.length, keyBytes.length, slots.length / TABLE_SLOT_INTS);
+    const reserve = reservedRows(recordBytesFor(this.width, 4));
+    kernel.tableAdopt(keyEnds.length, keyBytes.length, slots.length / TABLE_SLOT_INTS, reserve, reserve * RESERVED_KEY_BYTES);
     const memory = kernel.memory.buffer;
     new Uint8Array(memory, kernel.tableKeyBytes(), keyBytes.length).set(keyBytes);
     new Int32Array(memory, kernel.tableKeyEnds(), keyEnds.length).set(keyEnds);
@@ -158,6 +159,22 @@ export class KernelMerger {
 }
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/**
+ * Groups (and key bytes per group) the merged table has room for from its first partial on: reserved, not
+ * resident until used (see kernel/table.ts tableAdopt), so that up to a million groups (a million IPv6
+ * clients) never grow the arrays, which would leave the old ones resident. Records of many status columns
+ * reserve fewer rows: at most RESERVED_RECORD_BYTES of them (the memory's 4 GiB must hold what grows past).
+ */
+const RESERVED_ROWS = 1 << 20;
+const RESERVED_KEY_BYTES = 40;
+const RESERVED_RECORD_BYTES = 128 * 1024 * 1024;
+
+function reservedRows(recordBytes: number): number {
+  let rows = RESERVED_ROWS;
+  while (rows * recordBytes > RESERVED_RECORD_BYTES) rows /= 2;
+  return rows;
+}
 
 /** Groups of a partial the kernel merges per call (the buffer they are copied to stays about 1 MB). */
 const MERGE_BATCH_ROWS = 8192;

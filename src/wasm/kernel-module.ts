@@ -65,7 +65,7 @@ export interface KernelExports {
   tableKeyEnds(): number;
   tableRecords(): number;
   tableMerge(keys: number, ends: number, from: number, rows: number, rowsOut: number): number;
-  tableAdopt(rows: number, keyLength: number, slots: number): void;
+  tableAdopt(rows: number, keyLength: number, slots: number, reserveRows: number, reserveKeyBytes: number): void;
   tableCapacity(): number;
   /** The table's key compare: 1 when the `length` bytes at a and at b are equal (exported for its property test). */
   sameBytes(a: number, b: number, length: number): number;
