@@ -52,15 +52,15 @@ export class EventLists {
     this.lengths[row]++;
   }
 
-  /** Copies a row's stamps (and columns) into `into` (which must be long enough) from index 0; returns how many. */
-  copyRow(row: number, into: Float64Array, columnsInto?: Uint16Array): number {
-    let n = 0;
+  /** Copies a row's stamps (and columns) into `into` (which must be long enough) from index `from`; returns how many. */
+  copyRow(row: number, into: Float64Array, columnsInto?: Uint16Array, from = 0): number {
+    let n = from;
     if (row >= this.head.length) return 0;
     for (let at = this.head[row]; at !== NONE; at = this.next[at]) {
       if (columnsInto) columnsInto[n] = this.columns![at];
       into[n++] = this.stamps[at];
     }
-    return n;
+    return n - from;
   }
 
   /** Hands rows 0..rows-1 over, grouped by row, and empties the lists. */
@@ -69,7 +69,8 @@ export class EventLists {
     for (let row = 0; row < rows; row++) offsets[row + 1] = offsets[row] + this.length(row);
     const stamps = new Float64Array(offsets[rows]);
     const columns = this.columns ? new Uint16Array(offsets[rows]) : undefined;
-    for (let row = 0; row < rows; row++) this.copyRow(row, stamps.subarray(offsets[row]), columns?.subarray(offsets[row]));
+    // Into the arrays at each row's offset, not into a view per row: a producer's partial has thousands of rows.
+    for (let row = 0; row < rows; row++) this.copyRow(row, stamps, columns, offsets[row]);
     this.clear(rows);
     return columns ? { offsets, stamps, columns } : { offsets, stamps };
   }

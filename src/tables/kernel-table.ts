@@ -47,16 +47,21 @@ export class KernelMerger {
   private inputBytes = 0;
   private overflowed: GroupTable | undefined;
 
-  /** A merger for partials of `columns` status columns, keys of `fields` fields; undefined when the kernel was not built. */
-  static create(columns: number, fields = 1): KernelMerger | undefined {
+  /**
+   * A merger for partials of `columns` status columns, keys of `fields` fields; undefined when the kernel was
+   * not built. `reserveRows`: groups it has room for from its first partial on (RESERVED_ROWS; tests set fewer
+   * to see it grow), at most those of RESERVED_RECORD_BYTES.
+   */
+  static create(columns: number, fields = 1, reserveRows = RESERVED_ROWS): KernelMerger | undefined {
     const module = loadKernelModule();
-    return module ? new KernelMerger(module, columns, fields) : undefined;
+    return module ? new KernelMerger(module, columns, fields, reserveRows) : undefined;
   }
 
   private constructor(
     module: WebAssembly.Module,
     private readonly columns: number,
     private readonly fields: number,
+    private readonly reserveRows: number,
   ) {
     this.kernel = instantiate(module);
     this.width = columns + 1;
@@ -124,7 +129,7 @@ export class KernelMerger {
   /** The first partial: copied into the empty table whole (see kernel/table.ts tableAdopt). */
   private adopt({ keyBytes, keyEnds, records, slots }: CountsPartial): void {
     const { kernel } = this;
-    const reserve = reservedRows(recordBytesFor(this.width, 4));
+    const reserve = reservedRows(this.reserveRows, recordBytesFor(this.width, 4));
     kernel.tableAdopt(keyEnds.length, keyBytes.length, slots.length / TABLE_SLOT_INTS, reserve, reserve * RESERVED_KEY_BYTES);
     const memory = kernel.memory.buffer;
     new Uint8Array(memory, kernel.tableKeyBytes(), keyBytes.length).set(keyBytes);
@@ -170,9 +175,9 @@ const RESERVED_ROWS = 1 << 20;
 const RESERVED_KEY_BYTES = 40;
 const RESERVED_RECORD_BYTES = 128 * 1024 * 1024;
 
-function reservedRows(recordBytes: number): number {
-  let rows = RESERVED_ROWS;
-  while (rows * recordBytes > RESERVED_RECORD_BYTES) rows /= 2;
+function reservedRows(wanted: number, recordBytes: number): number {
+  let rows = wanted;
+  while (rows * recordBytes > RESERVED_RECORD_BYTES) rows = Math.floor(rows / 2);
   return rows;
 }
 

@@ -168,7 +168,7 @@ describe('the kernel\'s merged table', () => {
     );
   });
 
-  test('holds the same groups whatever the order and sizes of the partials, through its growth (rows, keys, slots)', () => {
+  test('holds the same groups whatever the order and sizes of the partials, through its growth (rows, keys, slots) or in the room it reserved', () => {
     /** The table's groups as plain data, whatever their rows. */
     const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
     fc.assert(
@@ -188,17 +188,19 @@ describe('the kernel\'s merged table', () => {
           const shuffled = partials.map((p, i) => ({ p, rank: order(i) })).sort((a, b) => a.rank - b.rank).map(({ p }) => p);
           const reference = new GroupTable(COLUMNS);
           for (const partial of partials) reference.mergePartial(partial);
-          const merger = KernelMerger.create(COLUMNS)!;
-          for (const partial of shuffled) merger.merge(partial);
-          const { table, kernelTable } = merger.finish();
-          assert.deepEqual(content(table), content(reference));
-          assert.deepEqual([...kernelTable!.rank(1)].map((row) => table.key(row)), [...rankGroups({ table: reference }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order].map((row) => reference.key(row)));
+          for (const reserve of [0, undefined]) {
+            const merger = KernelMerger.create(COLUMNS, 1, reserve)!;
+            for (const partial of shuffled) merger.merge(partial);
+            const { table, kernelTable } = merger.finish();
+            assert.deepEqual(content(table), content(reference));
+            assert.deepEqual([...kernelTable!.rank(1)].map((row) => table.key(row)), [...rankGroups({ table: reference }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order].map((row) => reference.key(row)));
+          }
         },
       ),
       { numRuns: 40 },
     );
   });
-  test('merges a partial of many groups in batches, and hands over to a GroupTable mid-partial when a count would pass 2^32', () => {
+  test('merges a partial of many groups in batches, and hands over to a GroupTable mid-partial when a count would pass 2^32, each group\'s row as GroupTable gives it', () => {
     const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
     /** A producer's partial of groups `from` .. `to` - 1, group `big`'s counts set near the 32-bit limit. */
     const partialOf = (from: number, to: number, big = -1) => {
@@ -220,14 +222,36 @@ describe('the kernel\'s merged table', () => {
       const reference = new GroupTable(COLUMNS);
       const merger = KernelMerger.create(COLUMNS)!;
       for (const partial of partials) {
-        reference.mergePartial(partial);
-        merger.merge(partial);
+        const [rows, referenceRows] = [new Int32Array(partial.keyEnds.length).fill(-1), new Int32Array(partial.keyEnds.length)];
+        reference.mergePartial(partial, 0, referenceRows);
+        merger.merge(partial, rows);
+        assert.deepEqual(rows, referenceRows);
       }
       const { table, kernelTable } = merger.finish();
       assert.equal(table.size, 45_000);
       assert.deepEqual(content(table), content(reference));
       assert.equal(kernelTable === undefined, big >= 0);
     }
+  });
+
+  test('reserves fewer rows for records of many status columns, and merges them alike', () => {
+    const columns = 250; // records of 1 KB: a million of them would not fit beside what grows past them
+    const producer = new GroupTable(columns);
+    const later = new GroupTable(columns);
+    for (let g = 0; g < 3000; g++) {
+      const k = Buffer.from(`10.0.${g >> 8}.${g & 255}`, 'latin1');
+      producer.add(k, 0, k.length, g % columns, packStamp(1.7e9 + g, 0));
+      later.add(k, 0, k.length, (g * 7) % columns, packStamp(1.7e9 - g, 0));
+    }
+    const partials = [producer.takePartial(), later.takePartial()];
+    const reference = new GroupTable(columns);
+    const merger = KernelMerger.create(columns)!;
+    for (const partial of partials) {
+      reference.mergePartial(partial);
+      merger.merge(partial);
+    }
+    const content = (table: GroupTable): string[] => Array.from({ length: table.size }, (_, i) => JSON.stringify(table.row(i))).sort();
+    assert.deepEqual(content(merger.finish().table), content(reference));
   });
 
   test('ranks composite keys field by field as rankGroups does: shared prefixes, empty fields, NUL bytes, counts tied', () => {
