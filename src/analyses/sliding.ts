@@ -33,6 +33,10 @@ const BEST = 1;
 const BEST_START = 2;
 const DROPPED = 3;
 const NEWEST = 4;
+/** Groups whose records are read ahead together (readAhead). */
+const READ_AHEAD = 16;
+/** Batches up to this long are sorted in place by insertion (see sortedBatch). */
+const SORTED_BY_INSERTION = 32;
 
 export class WindowTracker {
   /** True once an instant came too late: the result would not be exact, the run must keep every instant. */
@@ -47,8 +51,9 @@ export class WindowTracker {
   private links = new Int32Array(0);
   /** Groups there is room for. */
   private capacity = 0;
+  /** Where the reads ahead leave their sum, so that no compiler drops them. */
+  readSum = 0;
   private batch = new Float64Array(64);
-  private readonly single = new Float64Array(1);
   /** The newest second of every batch so far (see taskDone). */
   private newestSeen = Number.NEGATIVE_INFINITY;
   /**
@@ -78,17 +83,7 @@ export class WindowTracker {
     if (this.failed || to <= from) return;
     if (row >= this.capacity) this.growRows(row + 1);
     const n = to - from;
-    let batch: Float64Array;
-    if (n === 1) {
-      // Most batches of many small groups (composite keys) are one instant: no views made, nothing to sort.
-      batch = this.single;
-      batch[0] = stamps[from];
-    } else {
-      if (this.batch.length < n) this.batch = new Float64Array(Math.max(n, this.batch.length * 2));
-      batch = this.batch.subarray(0, n);
-      batch.set(stamps.subarray(from, to));
-      batch.sort();
-    }
+    const batch = this.sortedBatch(stamps, from, to);
     const at = row * GROUP_DOUBLES;
     const groups = this.groups;
     if (secondOf(batch[0]) - this.windowSeconds < groups[at + DROPPED]) {
@@ -97,7 +92,7 @@ export class WindowTracker {
       return;
     }
     if (this.links[2 * at] === NONE) this.enqueue(row, secondOf(batch[0]));
-    this.merge(row, batch);
+    this.merge(row, batch, n);
     const newest = secondOf(batch[n - 1]);
     groups[at + NEWEST] = Math.max(groups[at + NEWEST], newest);
     this.newestSeen = Math.max(this.newestSeen, newest);
@@ -119,6 +114,7 @@ export class WindowTracker {
     const limit = newest - this.slackSeconds - this.windowSeconds;
     const { links, stamps } = this;
     while (this.queueHead !== this.queueTail) {
+      if (this.queueHead % READ_AHEAD === 0) this.readQueuedAhead();
       const at = this.queueHead & (this.queue.length - 1);
       if (this.queuedSecond[at] > limit) break; // nothing to drop yet there, nor (nearly) after it
       const row = this.queue[at];
@@ -128,6 +124,14 @@ export class WindowTracker {
       this.dropFinished(row, newest);
       // Still holding (instants it had since it was queued): queued again, by the first it holds now.
       if (links[head] !== NONE) this.enqueue(row, secondOf(stamps[links[head]]));
+    }
+  }
+
+  /** A task's piece: group rows[i]'s instants are stamps[offsets[i], offsets[i + 1]), in file order. */
+  addAll(rows: Int32Array, offsets: Uint32Array, stamps: Float64Array): void {
+    for (let i = 0; i < rows.length; i++) {
+      if (i % READ_AHEAD === 0) this.readAhead(rows, i, Math.min(rows.length, i + READ_AHEAD));
+      this.add(rows[i], stamps, offsets[i], offsets[i + 1]);
     }
   }
 
@@ -182,20 +186,42 @@ export class WindowTracker {
     }
   }
 
-  /** Merges a sorted batch into the group's sorted list. */
-  private merge(row: number, batch: Float64Array): void {
+  /**
+   * stamps[from, to) sorted, in the batch array from index 0 (no view made: most batches are of one to a few
+   * instants, nearly in order, which an insertion sort puts in order in a pass; long ones are sorted as a view).
+   */
+  private sortedBatch(stamps: Float64Array, from: number, to: number): Float64Array {
+    const n = to - from;
+    if (this.batch.length < n) this.batch = new Float64Array(Math.max(n, this.batch.length * 2));
+    const batch = this.batch;
+    if (n > SORTED_BY_INSERTION) {
+      batch.set(stamps.subarray(from, to));
+      batch.subarray(0, n).sort();
+      return batch;
+    }
+    for (let i = 0; i < n; i++) {
+      const stamp = stamps[from + i];
+      let j = i;
+      for (; j > 0 && batch[j - 1] > stamp; j--) batch[j] = batch[j - 1];
+      batch[j] = stamp;
+    }
+    return batch;
+  }
+
+  /** Merges a sorted batch, batch[0, n), into the group's sorted list. */
+  private merge(row: number, batch: Float64Array, n: number): void {
     const head = 2 * row * GROUP_DOUBLES;
     const links = this.links;
     let i = 0;
     // Most batches come after everything held (a log in time order): append.
     const tail = links[head + 1];
     if (tail === NONE || batch[0] >= this.stamps[tail]) {
-      for (; i < batch.length; i++) this.append(head, batch[i]);
+      for (; i < n; i++) this.append(head, batch[i]);
       return;
     }
     let before = NONE;
     let at = links[head];
-    for (; i < batch.length; i++) {
+    for (; i < n; i++) {
       const stamp = batch[i];
       while (at !== NONE && this.stamps[at] <= stamp) {
         before = at;
@@ -218,6 +244,28 @@ export class WindowTracker {
     if (links[head + 1] === NONE) links[head] = slot;
     else this.next[links[head + 1]] = slot;
     links[head + 1] = slot;
+  }
+
+  /**
+   * Reads the records of groups rows[from, to) before they are added to: the reads do not wait on one another,
+   * so their cache misses overlap, where adding one group after another waits for each in turn (483k groups'
+   * records are 20 MB). A hint only (kernel/table.ts reads ahead so in its merge).
+   */
+  private readAhead(rows: Int32Array, from: number, to: number): void {
+    const { groups, capacity } = this;
+    let sum = 0;
+    for (let i = from; i < to; i++) if (rows[i] < capacity) sum += groups[rows[i] * GROUP_DOUBLES + DROPPED];
+    this.readSum = sum;
+  }
+
+  /** readAhead for the next queued groups. */
+  private readQueuedAhead(): void {
+    const { groups, queue } = this;
+    const mask = queue.length - 1;
+    const to = Math.min(this.queueTail, this.queueHead + READ_AHEAD);
+    let sum = 0;
+    for (let i = this.queueHead; i < to; i++) sum += groups[queue[i & mask] * GROUP_DOUBLES + DROPPED];
+    this.readSum = sum;
   }
 
   private enqueue(row: number, second: number): void {

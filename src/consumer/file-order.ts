@@ -52,7 +52,7 @@ export class FileOrder {
   private track({ rows, events }: TaskInstants): void {
     if (!events) return;
     const { offsets, stamps } = events;
-    for (let i = 0; i < rows.length; i++) this.tracker.add(rows[i], stamps, offsets[i], offsets[i + 1]);
+    this.tracker.addAll(rows, offsets, stamps);
     // The tracker copied what it keeps (see base/typed.ts release).
     release(offsets, stamps);
   }
