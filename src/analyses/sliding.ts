@@ -49,6 +49,8 @@ export class WindowTracker {
   /** The groups' records (see GROUP_DOUBLES), and the same memory as ints: row r's head at 2 r * GROUP_DOUBLES, its tail next. */
   private groups = new Float64Array(0);
   private links = new Int32Array(0);
+  /** A bit per group: set once its record is (firstSeen). */
+  private seen = new Int32Array(0);
   /** Groups there is room for. */
   private capacity = 0;
   /** Where the reads ahead leave their sum, so that no compiler drops them. */
@@ -86,6 +88,7 @@ export class WindowTracker {
     const batch = this.sortedBatch(stamps, from, to);
     const at = row * GROUP_DOUBLES;
     const groups = this.groups;
+    if ((this.seen[row >> 5] & (1 << (row & 31))) === 0) this.firstSeen(row);
     if (secondOf(batch[0]) - this.windowSeconds < groups[at + DROPPED]) {
       // Windows this instant belongs to were counted without it, from instants no longer held.
       this.fail();
@@ -143,6 +146,10 @@ export class WindowTracker {
     const start = new Float64Array(rows);
     const groups = this.groups;
     for (let row = 0, at = 0; row < rows; row++, at += GROUP_DOUBLES) {
+      if ((this.seen[row >> 5] & (1 << (row & 31))) === 0) {
+        start[row] = Number.NaN; // no instant, no window
+        continue;
+      }
       // Every window still open is complete now: count them all, after the ones already counted.
       if (this.links[2 * at] !== NONE) this.dropFinished(row, Number.POSITIVE_INFINITY);
       count[row] = groups[at + BEST];
@@ -252,9 +259,13 @@ export class WindowTracker {
    * records are 20 MB). A hint only (kernel/table.ts reads ahead so in its merge).
    */
   private readAhead(rows: Int32Array, from: number, to: number): void {
-    const { groups, capacity } = this;
+    const { groups, capacity, seen } = this;
     let sum = 0;
-    for (let i = from; i < to; i++) if (rows[i] < capacity) sum += groups[rows[i] * GROUP_DOUBLES + DROPPED];
+    for (let i = from; i < to; i++) {
+      // (Not a record never set up: reading its page first would map it read-only, then fault again on the write.)
+      const row = rows[i];
+      if (row < capacity && (seen[row >> 5] & (1 << (row & 31))) !== 0) sum += groups[row * GROUP_DOUBLES + DROPPED];
+    }
     this.readSum = sum;
   }
 
@@ -315,18 +326,28 @@ export class WindowTracker {
   private growRows(atLeast: number): void {
     let size = Math.max(this.capacity * 2, INITIAL_ROWS);
     while (size < atLeast) size *= 2;
-    const groups = regrown(this.groups, size * GROUP_DOUBLES);
-    const links = new Int32Array(groups.buffer);
-    for (let row = this.capacity, at = row * GROUP_DOUBLES; row < size; row++, at += GROUP_DOUBLES) {
-      links[2 * at] = NONE;
-      links[2 * at + 1] = NONE;
-      groups[at + BEST_START] = Number.NaN;
-      groups[at + DROPPED] = Number.NEGATIVE_INFINITY;
-      groups[at + NEWEST] = Number.NEGATIVE_INFINITY;
-    }
-    this.groups = groups;
-    this.links = links;
+    // The new room is left as it is made (zeros, not yet resident): firstSeen sets a record up.
+    this.groups = regrown(this.groups, size * GROUP_DOUBLES);
+    this.links = new Int32Array(this.groups.buffer);
+    this.seen = regrown(this.seen, size / 32);
     this.capacity = size;
+  }
+
+  /**
+   * Sets up the record of a group that had no instant yet: written, not read first. Most groups of a run keyed
+   * by several fields come once or twice, so this is their first touch of a record no cache holds, and stores
+   * do not wait for it the way loads do (nor does the `seen` bit, 60 KB for 483k groups, miss).
+   */
+  private firstSeen(row: number): void {
+    this.seen[row >> 5] |= 1 << (row & 31);
+    const at = row * GROUP_DOUBLES;
+    const groups = this.groups;
+    this.links[2 * at] = NONE;
+    this.links[2 * at + 1] = NONE;
+    groups[at + BEST] = 0;
+    groups[at + BEST_START] = Number.NaN;
+    groups[at + DROPPED] = Number.NEGATIVE_INFINITY;
+    groups[at + NEWEST] = Number.NEGATIVE_INFINITY;
   }
 }
 
