@@ -1,5 +1,6 @@
 // Merging partials, as they come, into one table: in runs that keep only counts (the default run, or keys of
-// several fields) the kernel's table (tables/kernel-table.ts), else a GroupTable. For a windowed run it also gathers the groups' instants: every
+// several fields) and windowed runs without a time span the kernel's table (tables/kernel-table.ts), else a
+// GroupTable. For a windowed run it also gathers the groups' instants: every
 // one of them (tables/event-lists.ts), or, folding windows (analyses/sliding.ts), only the last window of each
 // group, taking the tasks' instants in file order. For a relative time span it settles the entries producers
 // could not decide, as the newest instant grows and finally once it is known.

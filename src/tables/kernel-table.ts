@@ -1,7 +1,8 @@
 // The consumer's side of the WebAssembly kernel (kernel/table.ts, rank.ts, rows.ts): in the default run (counts
 // by client) it merges the producers' partials into the kernel's group table, ranks the groups and writes their
 // CSV, JSON and NDJSON rows with the kernel's compiled code; so it does for a run keyed by several fields
-// (`--by ip,path`) that keeps nothing but counts (no window, no time span). The same work in JS runs cold, once per run, on the serial tail
+// (`--by ip,path`) that keeps nothing but counts (no window, no time span); a window's run without a time span
+// has its groups merged here too (their rows handed back), and ranked in JS. The same work in JS runs cold, once per run, on the serial tail
 // after the scan; it stays the reference (GroupTable.mergePartial, rankGroups, the sinks' JS writers), and tests compare.
 
 import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '../wasm/kernel-module.js';
@@ -34,8 +35,8 @@ export function kernelTableArrays(kernel: KernelExports, width: number): KernelT
 }
 
 /**
- * The consumer's merge, done by the kernel's table (the default run): each partial is copied into the
- * kernel's memory and added by its compiled code. The same merge in JS ran cold on the serial tail (the
+ * The consumer's merge, done by the kernel's table (the default run, composite keys, windows without a time
+ * span): each partial is copied into the kernel's memory and added by its compiled code. The same merge in JS ran cold on the serial tail (the
  * interpreter first, then the compilers), twice as slow. Counts are 32-bit here: should a sum pass 2^32 - 1,
  * the groups move to a GroupTable, which widens, and the rest is merged there.
  */
