@@ -127,10 +127,9 @@ export function rowKeyEnd(row: u32): usize {
  * places: same hashes, as many slots), where adding its groups one by one would cost a cache miss or more
  * each, for nothing (none can be found).
  *
- * Room reserved costs no memory until written: memory grown is the system's zero pages until touched, and a
- * record, key end or key is written only as its row is inserted. Room grown later does: the arrays left
- * behind stay resident (the allocator seldom reuses them, and WebAssembly memory never shrinks). On 1 GiB of
- * `--by ip,path --window 10m` (483k groups), growing from the first partial's size left 14 MB so.
+ * Room reserved costs no memory until written (grown memory is zero pages until touched; a row's record, key
+ * end and key are written as it is inserted); growing does: the old arrays stay resident (seldom reused, and
+ * memory never shrinks). On 1 GiB of `--by ip,path --window 10m` (483k groups), growth left 14 MB so.
  */
 export function tableAdopt(rows: u32, keyLength: usize, partialSlots: u32, reserveRows: u32, reserveKeyBytes: usize): void {
   release();
