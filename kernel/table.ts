@@ -215,21 +215,7 @@ export function tableFlush(): void {
   const count = queued;
   if (count == 0) return;
   queued = 0;
-  const mask = slotCount - 1;
-  let touched: u32 = 0;
-  for (let i: u32 = 0; i < count; i++) {
-    touched += load<u32>(slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES);
-  }
-  for (let i: u32 = 0; i < count; i++) {
-    const slot = slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES;
-    const entry = load<u32>(slot);
-    if (entry != 0) touched += load<u32>(records + <usize>(entry - 1) * recordBytes) + load<u32>(keyEnds + (<usize>(entry - 1) << 2));
-  }
-  for (let i: u32 = 0; i < count; i++) {
-    const entry = load<u32>(slots + <usize>(load<u32>(QUEUE + <usize>i * QUEUED_BYTES, 12) & mask) * SLOT_BYTES);
-    if (entry != 0) touched += <u32>load<u8>(keyBytes + rowKeyStart(entry - 1));
-  }
-  store<u32>(TOUCHED, touched);
+  touchAhead(QUEUE + 12, QUEUED_BYTES, count);
   for (let i: u32 = 0; i < count; i++) {
     const at = QUEUE + <usize>i * QUEUED_BYTES;
     const row = rowAt(<usize>load<u32>(at), <usize>load<u32>(at, 4), load<u32>(at, 12));
@@ -271,21 +257,28 @@ export function tableMerge(keys: usize, ends: usize, from: usize, rows: u32, row
 const MERGE_HASHES: usize = memory.data(<i32>BATCH * 4, 4);
 
 function mergeAhead(keys: usize, ends: usize, first: u32, count: u32, keyStart: usize): void {
-  const mask = slotCount - 1;
-  let touched: u32 = 0;
   for (let i: u32 = 0, start = keyStart; i < count; i++) {
     const end = <usize>load<u32>(ends + (<usize>(first + i) << 2));
-    const h = hashOf(keys + start, keys + end);
-    store<u32>(MERGE_HASHES + (<usize>i << 2), h);
-    touched += load<u32>(slots + <usize>(h & mask) * SLOT_BYTES);
+    store<u32>(MERGE_HASHES + (<usize>i << 2), hashOf(keys + start, keys + end));
     start = end;
   }
+  touchAhead(MERGE_HASHES, 4, count);
+}
+
+/**
+ * The reads ahead of tableFlush and tableMerge, for `count` hashes `stride` bytes apart from `hashes`: their slots
+ * in one pass, then the records and key ends of the rows there, then their keys.
+ */
+function touchAhead(hashes: usize, stride: usize, count: u32): void {
+  const mask = slotCount - 1;
+  let touched: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) touched += load<u32>(slots + <usize>(load<u32>(hashes + <usize>i * stride) & mask) * SLOT_BYTES);
   for (let i: u32 = 0; i < count; i++) {
-    const entry = load<u32>(slots + <usize>(load<u32>(MERGE_HASHES + (<usize>i << 2)) & mask) * SLOT_BYTES);
+    const entry = load<u32>(slots + <usize>(load<u32>(hashes + <usize>i * stride) & mask) * SLOT_BYTES);
     if (entry != 0) touched += load<u32>(records + <usize>(entry - 1) * recordBytes) + load<u32>(keyEnds + (<usize>(entry - 1) << 2));
   }
   for (let i: u32 = 0; i < count; i++) {
-    const entry = load<u32>(slots + <usize>(load<u32>(MERGE_HASHES + (<usize>i << 2)) & mask) * SLOT_BYTES);
+    const entry = load<u32>(slots + <usize>(load<u32>(hashes + <usize>i * stride) & mask) * SLOT_BYTES);
     if (entry != 0) touched += <u32>load<u8>(keyBytes + rowKeyStart(entry - 1));
   }
   store<u32>(TOUCHED, touched);
