@@ -4,8 +4,10 @@
 // resolves, reads and compiles each of ~60 files one by one, in the main thread and again in every worker.
 // A bundle loads in a fraction of that (LOGSIFT_TRACE=1 shows the timeline).
 //
-// - logsift.js, the executable (cli/bin.ts): a few lines that start the producers, then import the command
-//   line, which esbuild splits into a chunk of its own so that the workers start before it is even parsed.
+// - logsift.js, the executable (cli/launch.ts), runs logsift.cjs (cli/bin.ts and all it imports, one CommonJS
+//   script) from logsift.cjs.cache, V8's code cache of it, made at the end of this build by a run on the sample
+//   log: bin.ts's first lines start the producers, then the command line runs, with nothing left to compile
+//   but what that run did not need.
 // - producer-thread.js, the worker (engine/producer-thread.ts): one file, nothing shared with the command line's chunks.
 //
 // - report/page.js and page.css, the HTML report's script (report/page.ts with uPlot, the chart library) and
@@ -16,7 +18,10 @@
 // for the workers) point at the same files from both. The library (dist/src/index.js) is not bundled.
 
 
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const common = {
@@ -33,7 +38,21 @@ const common = {
 // A fresh folder: chunks of earlier builds (hashed names) would pile up, and a stale file could hide a wrong path.
 rmSync(common.outdir, { recursive: true, force: true });
 
-await build({ ...common, entryPoints: { logsift: 'dist/src/cli/bin.js' }, splitting: true, chunkNames: '[name]-[hash]' });
+// The command line as one CommonJS script, which (unlike ES modules, in Node 20) can run from V8's code cache.
+// import.meta.url becomes the script's own URL: the relative URLs above hold from it as from any file here.
+await build({
+  ...common,
+  entryPoints: { logsift: 'dist/src/cli/bin.js' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__logsiftScriptUrl' },
+  // The queue's packages, needed by cluster runs only, are required from node_modules when one starts: inside
+  // the script, V8 would parse them (1.3 MB) at every start, and their functions took 9 MB of the heap.
+  external: ['bullmq', 'ioredis'],
+  banner: { js: "const __logsiftScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+await build({ ...common, entryPoints: { logsift: 'dist/src/cli/launch.js' } });
+
 await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });
 // The thread that inflates gzip beside a producer (inputs/decompress.ts finds it as ./inflate-thread.js).
 await build({ ...common, entryPoints: { 'inflate-thread': 'dist/src/inputs/inflate-thread.js' } });
@@ -53,3 +72,15 @@ await build({
 });
 const reportStyle = readFileSync('node_modules/uplot/dist/uPlot.min.css', 'utf8') + '\n' + readFileSync('report/page.css', 'utf8');
 writeFileSync('dist/report/page.css', reportStyle);
+
+// The code cache: the executable writes it as a run on the sample log ends (the functions that run compiled are
+// in it). Made by this Node: another Node, or other V8 flags, refuse it and compile the script as usual.
+const cacheDir = mkdtempSync(join(tmpdir(), 'logsift-code-cache-'));
+try {
+  execFileSync(process.execPath, ['dist/bundle/cli/logsift.js', '--input', 'data/sample.log', '--output', join(cacheDir, 'out.csv'), '--no-progress'], {
+    env: { ...process.env, LOGSIFT_MAKE_CODE_CACHE: 'dist/bundle/cli/logsift.cjs.cache', LOGSIFT_TRACE: '' },
+    stdio: 'ignore',
+  });
+} finally {
+  rmSync(cacheDir, { recursive: true, force: true });
+}

@@ -1,6 +1,6 @@
-#!/usr/bin/env node
-// The executable. It starts the producer workers before anything else, so that they load their code while this
-// thread loads the command line and plans the work (engine/producer-threads.ts); then it runs the command line.
+// The executable's work (cli/launch.ts runs it, bundled): it starts the producer workers before anything else,
+// so that they load their code while this thread loads the command line and plans the work
+// (engine/producer-threads.ts); then it runs the command line.
 
 import { startProducers } from '../engine/producer-threads.js';
 import { earlyStart } from './threads.js';
@@ -15,7 +15,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 if (process.argv[2] === 'worker') {
   // A cluster's worker process (cli/worker-command.ts): it scans on threads of its own, not the producers.
-  await import('./worker-command.js');
+  void import('./worker-command.js');
 } else {
   // The producers worth starting now (cli/threads.ts: no more than the cores, nor than a small file's ranges);
   // none for a cluster run, whose tasks the workers scan.
@@ -23,5 +23,5 @@ if (process.argv[2] === 'worker') {
   const cluster = args.some((arg) => arg === '--redis' || arg.startsWith('--redis=')) || (process.env.LOGSIFT_REDIS ?? '') !== '';
   const early = cluster ? undefined : earlyStart(args);
   if (early && early.producers > 0) startProducers(early.producers, { inflateAside: early.inflateAside });
-  await import('./main.js');
+  void import('./main.js');
 }
