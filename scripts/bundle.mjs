@@ -8,7 +8,8 @@
 //   script) from logsift.cjs.cache, V8's code cache of it, made at the end of this build by a run on the sample
 //   log: bin.ts's first lines start the producers, then the command line runs, with nothing left to compile
 //   but what that run did not need.
-// - producer-thread.js, the worker (engine/producer-thread.ts): one file, nothing shared with the command line's chunks.
+// - producer-thread.js, the worker: the same launcher, for producer-thread.cjs (engine/producer-thread.ts, one
+//   script, nothing shared with the command line's) and its cache.
 //
 // - report/page.js and page.css, the HTML report's script (report/page.ts with uPlot, the chart library) and
 //   style (uPlot's, then report/page.css), which sinks/html-report.ts inlines into every report.
@@ -42,7 +43,7 @@ rmSync(common.outdir, { recursive: true, force: true });
 // import.meta.url becomes the script's own URL: the relative URLs above hold from it as from any file here.
 await build({
   ...common,
-  entryPoints: { logsift: 'dist/src/cli/bin.js' },
+  entryPoints: { logsift: 'dist/src/cli/bin.js', 'producer-thread': 'dist/src/engine/producer-thread.js' },
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   define: { 'import.meta.url': '__logsiftScriptUrl' },
@@ -51,9 +52,8 @@ await build({
   external: ['bullmq', 'ioredis'],
   banner: { js: "const __logsiftScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-await build({ ...common, entryPoints: { logsift: 'dist/src/cli/launch.js' } });
+await build({ ...common, entryPoints: { logsift: 'dist/src/cli/launch.js', 'producer-thread': 'dist/src/cli/launch.js' } });
 
-await build({ ...common, entryPoints: { 'producer-thread': 'dist/src/engine/producer-thread.js' } });
 // The thread that inflates gzip beside a producer (inputs/decompress.ts finds it as ./inflate-thread.js).
 await build({ ...common, entryPoints: { 'inflate-thread': 'dist/src/inputs/inflate-thread.js' } });
 // A cluster worker's scanning thread (cluster/scan-threads.ts finds it as ./scan-thread.js).
@@ -78,7 +78,7 @@ writeFileSync('dist/report/page.css', reportStyle);
 const cacheDir = mkdtempSync(join(tmpdir(), 'logsift-code-cache-'));
 try {
   execFileSync(process.execPath, ['dist/bundle/cli/logsift.js', '--input', 'data/sample.log', '--output', join(cacheDir, 'out.csv'), '--no-progress'], {
-    env: { ...process.env, LOGSIFT_MAKE_CODE_CACHE: 'dist/bundle/cli/logsift.cjs.cache', LOGSIFT_TRACE: '' },
+    env: { ...process.env, LOGSIFT_MAKE_CODE_CACHE: '1', LOGSIFT_TRACE: '' },
     stdio: 'ignore',
   });
 } finally {

@@ -32,9 +32,9 @@ const REPORT_BYTES = 8 * 1024 * 1024;
 const port = parentPort!;
 // The configuration is the first message: a producer may be started before its run is known (engine/producer-threads.ts).
 // It says which read this producer takes part in: the run's (counts) or the HTML report's.
-const configured = await new Promise<Extract<ToProducer, { type: 'config' }>>((resolve) =>
-  port.once('message', (message: ToProducer) => resolve(message as Extract<ToProducer, { type: 'config' }>)),
-);
+// (Set as it comes, at the end of this file; the rest listens once it is here. No top-level await: the thread
+// runs from one CommonJS script, see cli/launch.ts.)
+let configured: Extract<ToProducer, { type: 'config' }>;
 
 /** Messages in arrival order, awaited one at a time. */
 class Inbox<T> {
@@ -61,11 +61,11 @@ type TaskMessage = Extract<ToProducer, { type: 'task' | 'stop' | 'later' }>;
 const inbox = new Inbox<ToProducer>();
 const pipeInbox = new Inbox<PipeMessage>();
 const taskInbox = new Inbox<TaskMessage>();
-port.on('message', (message: ToProducer) => {
+function route(message: ToProducer): void {
   if (message.type === 'pipe-data' || message.type === 'pipe-end' || message.type === 'pipe-error') pipeInbox.put(message);
   else if (message.type === 'task' || message.type === 'stop' || message.type === 'later') taskInbox.put(message);
   else inbox.put(message);
-});
+}
 
 async function nextMessage(): Promise<ToProducer> {
   return inbox.next();
@@ -143,10 +143,16 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((error: Error & { task?: Task }) => {
+port.once('message', (message: ToProducer) => {
+  configured = message as Extract<ToProducer, { type: 'config' }>;
+  port.on('message', route);
+  run().catch(failed);
+});
+
+function failed(error: Error & { task?: Task }): void {
   // The input's fault (a corrupt file ...) is said as it is: its message names the input. A bug says which task
   // it met, and keeps its stack, for LOGSIFT_DEBUG on the main thread.
   const user = error instanceof LogsiftError;
   const message = user || !error.task ? error.message : `${error.message} (while scanning ${describeTask(error.task)})`;
   send({ type: 'failed', message, user, stack: error.stack });
-});
+}
