@@ -50,6 +50,10 @@ await build({
   // The queue's packages, needed by cluster runs only, are required from node_modules when one starts: inside
   // the script, V8 would parse them (1.3 MB) at every start, and their functions took 9 MB of the heap.
   external: ['bullmq', 'ioredis'],
+  // import() of what stays outside (Node's own modules, loaded only when needed) as require(): a script run by
+  // node:vm has no loader for import() of its own (Node 20 asks for an experimental callback, and drops it for
+  // a script from a code cache).
+  supported: { 'dynamic-import': false },
   banner: { js: "const __logsiftScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 await build({ ...common, entryPoints: { logsift: 'dist/src/cli/launch.js', 'producer-thread': 'dist/src/cli/launch.js' } });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import { runCli, runNode } from '../support/cli.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -31,6 +32,17 @@ describe('the bundled command line', () => {
       });
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /^logsift-trace .* main code cache used$/m);
+    });
+  });
+
+  test("reads gzip from the cached scripts: Node's modules they load late come by require, not import()", async () => {
+    await withTempDir(async (dir) => {
+      const log = join(dir, 'sample.log.gz');
+      writeFileSync(log, gzipSync(readFileSync(join(REPO_ROOT, 'data', 'sample.log'))));
+      const run = await runCli(['--input', log, '--output', join(dir, 'out.csv'), '--top', '0', '--threads', '1'], { env: { LOGSIFT_TRACE: '1' } });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /^logsift-trace .* w\d+ +code cache used$/m);
+      assert.doesNotMatch(run.stderr, /Warning/);
     });
   });
 
