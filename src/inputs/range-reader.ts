@@ -3,6 +3,7 @@
 // longest line, whatever the file size.
 
 import { readSync } from 'node:fs';
+import { readInto } from './resolve.js';
 
 /** Lines longer than this are counted as malformed and skipped rather than held in memory. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -138,6 +139,30 @@ export class RangeReader {
       lines.filled(got, sink);
     }
     lines.end(sink);
+  }
+
+  /**
+   * Reads a whole small file, `size` bytes (fewer if it ended sooner), into the reader's own buffer, where its
+   * lines are not scanned yet: its format can be detected from them first, then scanHeld scans them there with
+   * no copy. Undefined when it does not fit in one read (or a line is carried). The view is a new Buffer each time (detection
+   * tells samples apart by identity), and valid only until the scan, which may move the buffer.
+   */
+  readHeld(fd: number, size: number): Buffer | undefined {
+    const { bytes } = this.lines.buffer;
+    // Within one piece, as scanBytes would feed it (pieces of chunkBytes).
+    if (this.lines.at !== 0 || size > Math.min(bytes.length, this.chunkBytes)) return undefined;
+    const got = readInto(fd, bytes.subarray(0, size), 0);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, got);
+  }
+
+  /** Feeds the sink the lines of the `length` bytes readHeld put in the buffer, as scanBytes would. */
+  scanHeld(length: number, sink: LineSink, onRead?: (bytes: number) => void): void {
+    if (length > 0) {
+      onRead?.(length);
+      this.lines.room(sink);
+      this.lines.filled(length, sink);
+    }
+    this.lines.end(sink);
   }
 
   /** Feeds the lines of `bytes` (the rest of a file from a line start, read already) to the sink, as scanRange would. */

@@ -10,6 +10,7 @@
 // the reference; a JSON line whose time the kernel does not read is handed to it. (Loading the module: wasm/kernel-module.ts. The consumer's use of the kernel's table, to
 // merge, rank and write CSV lines: tables/kernel-table.ts.)
 
+import type { ClfSampleCounter } from '../formats/detect.js';
 import { rawText, type LineFormat } from '../formats/fields.js';
 import { JsonFormat } from '../formats/json.js';
 import type { LineSink, ReadBuffer } from '../inputs/range-reader.js';
@@ -21,7 +22,7 @@ import { instantiate, loadKernelModule, TABLE_ROWS, type KernelExports } from '.
 import type { LineScanner } from './line-scanner.js';
 
 import { KernelSpan } from './kernel-span.js';
-import { placeJsonTree } from './sample-kernel.js';
+import { clfCounterIn, placeJsonTree } from './sample-kernel.js';
 
 export { kernelClfCounter, lazyKernelClfCounter } from './sample-kernel.js';
 
@@ -145,6 +146,9 @@ export class KernelScanner implements LineSink, ReadBuffer {
   private readonly events: EventLists | undefined;
   /** Span mode: the undecided responses the kernel keeps. */
   private readonly span: KernelSpan | undefined;
+  /** The CLF kernel's own (not another module's, which counts no samples), and its detection counter (clfCounterHere). */
+  private readonly clfKernel: boolean;
+  private counterHere: ClfSampleCounter | undefined;
 
   /**
    * `other`: another kernel module with the same exports (scan/field-kernel-scanner.ts), and its variant.
@@ -162,6 +166,7 @@ export class KernelScanner implements LineSink, ReadBuffer {
     if (!other && (!module || !kernelSupports(scanner.format))) throw new Error(`no kernel for ${scanner.format.name}`);
     this.variant = other ? other.variant : (KERNEL_FORMATS.get(scanner.format.name) ?? 0);
     this.kernel = other ? other.kernel : instantiate(module!);
+    this.clfKernel = !other;
     if (!other && scanner.format instanceof JsonFormat) this.takeKeys(scanner.format);
     const columns = scanner.table.columns;
     new Uint8Array(this.kernel.memory.buffer, this.kernel.wantedTable(), 600).set(
@@ -226,6 +231,14 @@ export class KernelScanner implements LineSink, ReadBuffer {
     }
     const partial = takeTable(this.kernel, this.scanner.table.width);
     return this.events ? { ...partial, events: this.events.take(rows) } : partial;
+  }
+
+  /**
+   * Format detection's CLF-family counter for a sample read into this scanner's buffer: counted where it lies,
+   * with no copy (scan/sample-kernel.ts clfCounterIn); other samples, and another module's scanner, `elsewhere`.
+   */
+  clfCounterHere(elsewhere: ClfSampleCounter): ClfSampleCounter {
+    return this.clfKernel ? (this.counterHere ??= clfCounterIn(this.kernel, elsewhere)) : elsewhere;
   }
 
   get hasFull(): boolean {

@@ -2,7 +2,7 @@
 // thread: a sample's CLF-family lines, and the lines a JSON parser reads, equal to the JS parsers' counts
 // (formats/detect.ts countClf, countFitting) and far cheaper than their first, cold pass over a sample.
 
-import type { ClfSampleCounter } from '../formats/detect.js';
+import type { ClfSampleCounter, SampleCounts } from '../formats/detect.js';
 import { LineFields, type LineFormat } from '../formats/fields.js';
 import { JsonFormat, type JsonKeyLayout } from '../formats/json.js';
 import { instantiate, loadKernelModule, type KernelExports } from '../wasm/kernel-module.js';
@@ -74,18 +74,46 @@ export function kernelClfCounter(): ClfSampleCounter | undefined {
   if (!module) return undefined;
   const counter = (sample: Buffer, whole: boolean) => {
     const { kernel, at } = placeSample(module, sample);
-    kernel.sampleClf(at, at + sample.length, whole ? 1 : 0);
-    return {
-      combined: kernel.sampleCombined.value as number,
-      vhost: kernel.sampleVhost.value as number,
-      tails: kernel.sampleTails.value as number,
-      lines: kernel.sampleLines.value as number,
-      prefixed: kernel.samplePrefixed.value as number,
-    };
+    return countSample(kernel, at, sample.length, whole);
   };
   return Object.assign(counter, {
     fitting: (format: LineFormat, sample: Buffer, whole: boolean, canMiss?: number) => jsonFitting(module, format, sample, whole, canMiss),
   });
+}
+
+/** kernel/clf.ts sampleClf over the `length` bytes at `at` in `kernel`'s memory; the byte past them must be a newline. */
+function countSample(kernel: KernelExports, at: number, length: number, whole: boolean): SampleCounts {
+  kernel.sampleClf(at, at + length, whole ? 1 : 0);
+  return {
+    combined: kernel.sampleCombined.value as number,
+    vhost: kernel.sampleVhost.value as number,
+    tails: kernel.sampleTails.value as number,
+    lines: kernel.sampleLines.value as number,
+    prefixed: kernel.samplePrefixed.value as number,
+  };
+}
+
+/**
+ * A counter that counts a sample lying in `kernel`'s memory where it lies (a producer's kernel, whose read
+ * buffer a small file was read into: scan/task-scanner.ts), and any other with `elsewhere`. Counting in place
+ * spares the sample's copy into the sample kernel: 100 KB a file, as much to copy as the kernel's pass to read.
+ * The byte past the sample is lent a newline for the pass (as placeSample lends one), then given back: it may
+ * be the file's next byte, which the scan reads after.
+ */
+export function clfCounterIn(kernel: KernelExports, elsewhere: ClfSampleCounter): ClfSampleCounter {
+  const counter = (sample: Buffer, whole: boolean) => {
+    if (sample.buffer !== kernel.memory.buffer) return elsewhere(sample, whole);
+    const memory = new Uint8Array(kernel.memory.buffer);
+    const past = sample.byteOffset + sample.length;
+    const lent = memory[past];
+    memory[past] = 0x0a;
+    try {
+      return countSample(kernel, sample.byteOffset, sample.length, whole);
+    } finally {
+      memory[past] = lent;
+    }
+  };
+  return Object.assign(counter, { fitting: elsewhere.fitting });
 }
 
 /**

@@ -61,6 +61,38 @@ describe('TaskScanner and scanTask', () => {
     });
   });
 
+  test('small files of several formats in a row, detected and scanned where they were read: as with the format named, kernel or not', async () => {
+    await withTempDir(async (dir) => {
+      const json = LOG.split('\n').filter(Boolean).map((line, i) => JSON.stringify({ remote_addr: `10.1.0.${i % 9}`, time_local: '01/May/2024:00:00:00 +0000', status: [200, 404, 500][i % 3], request: 'GET / HTTP/1.1' })).join('\n') + '\n';
+      const combined = LOG.replace(/ 12$/gm, ' 12 "-" "agent"');
+      // A file past the detection sample (which then ends within it), a BOM, no final newline, formats changing.
+      const long = combined.repeat(Math.ceil(300_000 / combined.length));
+      const files: Array<[string, string, string]> = [
+        ['a.log', combined, 'combined'], ['b.log', combined.slice(0, -1), 'combined'], ['c.log', long, 'combined'],
+        ['d.log', '\ufeff' + combined, 'combined'], ['e.log', LOG, 'common'], ['f.log', json, 'json'], ['g.log', combined, 'combined'],
+      ];
+      const tasks = files.map(([name, text], input): Task => {
+        const path = join(dir, name);
+        writeFileSync(path, text);
+        const size = Buffer.byteLength(text);
+        return { kind: 'range', input, path, start: text.startsWith('\ufeff') ? 3 : 0, end: size, format: 'auto' };
+      });
+      const scanAll = async (kernel: boolean, named: boolean) => {
+        const partials: ScanPartial[] = [];
+        const config = { ...configFor(1 << 16, kernel), chunkBytes: 1 << 20 };
+        const scanner = new TaskScanner(config, { handOver: async (partial) => void partials.push(partial) });
+        const formats: string[] = [];
+        for (const [i, task] of tasks.entries()) formats.push((await scanner.scan(named ? { ...task, format: files[i][2] } : task))?.detection.name ?? files[i][2]);
+        await scanner.flush();
+        scanner.close();
+        return { formats, rows: merged(partials), stats: scanner.stats };
+      };
+      const expected = await scanAll(false, true);
+      assert.deepEqual(expected.formats, files.map((file) => file[2]));
+      for (const [kernel, named] of [[true, false], [false, false], [true, true]] as const) assert.deepEqual(await scanAll(kernel, named), expected, `kernel ${kernel}, named ${named}`);
+    });
+  });
+
   test('a stream task (a compressed file, or a pipe\'s bytes) reports its format and sizes', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'access.log.gz');
