@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { mark } from '../base/trace.js';
 
 const script = fileURLToPath(import.meta.url).replace(/\.js$/, '.cjs');
 const cacheFile = `${script}.cache`;
@@ -33,11 +34,7 @@ try {
 // CommonJS's own wrapper, so that the script's require, module and __filename are its own.
 const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(script, 'utf8')}\n})`;
 const compiled = new Script(source, { filename: script, cachedData });
-if (process.env.LOGSIFT_TRACE) {
-  const state = cachedData === undefined ? 'none' : compiled.cachedDataRejected ? 'refused' : 'used';
-  const thread = isMainThread ? 'main' : `w${threadId}`.padEnd(4);
-  process.stderr.write(`logsift-trace ${(process.uptime() * 1000).toFixed(1).padStart(7)} ${thread} code cache ${state}\n`);
-}
+mark(`code cache ${cachedData === undefined ? 'none' : compiled.cachedDataRejected ? 'refused' : 'used'}`);
 const module = { exports: {} };
 compiled.runInThisContext()(module.exports, createRequire(script), module, script, fileURLToPath(new URL('.', import.meta.url)));
 

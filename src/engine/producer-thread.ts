@@ -30,11 +30,7 @@ loadKernelModule();
 const REPORT_BYTES = 8 * 1024 * 1024;
 
 const port = parentPort!;
-// The configuration is the first message: a producer may be started before its run is known (engine/producer-threads.ts).
-// It says which read this producer takes part in: the run's (counts) or the HTML report's.
-// (Set as it comes, at the end of this file; the rest listens once it is here. No top-level await: the thread
-// runs from one CommonJS script, see cli/launch.ts.)
-let configured: Extract<ToProducer, { type: 'config' }>;
+type Configuration = Extract<ToProducer, { type: 'config' }>;
 
 /** Messages in arrival order, awaited one at a time. */
 class Inbox<T> {
@@ -86,7 +82,7 @@ function send(message: FromProducer, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
 }
 
-async function run(): Promise<void> {
+async function run(configured: Configuration): Promise<void> {
   let unreported = 0;
   const sink = <P>(transferList: (partial: P) => ArrayBuffer[]): PartialSink<P> => ({
     async handOver(partial) {
@@ -143,10 +139,12 @@ async function run(): Promise<void> {
   }
 }
 
+// The configuration is the first message: a producer may be started before its run is known (engine/producer-threads.ts).
+// It says which read this producer takes part in: the run's (counts) or the HTML report's. The other messages are
+// routed from then on. (A listener, not a top-level await: the thread runs from one CommonJS script, cli/launch.ts.)
 port.once('message', (message: ToProducer) => {
-  configured = message as Extract<ToProducer, { type: 'config' }>;
   port.on('message', route);
-  run().catch(failed);
+  run(message as Configuration).catch(failed);
 });
 
 function failed(error: Error & { task?: Task }): void {
