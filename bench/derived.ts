@@ -7,9 +7,9 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, 
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { Worker } from 'node:worker_threads';
 import { TARGET_FORMATS, type ConvertResult, type FormatId, type TargetFormat } from './convert.js';
 import type { Workload } from './workload.js';
+import { startThread } from '../src/base/threads.js';
 
 /** Bump when a builder writes different bytes, so old sets are rebuilt. */
 const DERIVED_VERSION = 1;
@@ -63,7 +63,7 @@ export async function ensureFormats(dir: string, source: Workload, note: (line: 
     const halves = [TARGET_FORMATS.slice(0, 4), TARGET_FORMATS.slice(4)].map((formats) =>
       formats.map((f): [FormatId, string] => [f.id, files[TARGET_FORMATS.indexOf(f)]]));
     const results = await Promise.all(halves.map((targets) => new Promise<ConvertResult>((resolve, reject) => {
-      const worker = new Worker(new URL('./convert-worker.js', import.meta.url), { workerData: { source: source.path, targets } });
+      const worker = startThread(new URL('./convert-worker.js', import.meta.url), { workerData: { source: source.path, targets } });
       worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => { if (code !== 0) reject(new Error(`the converter stopped (exit ${code})`)); });

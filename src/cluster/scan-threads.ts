@@ -2,8 +2,9 @@
 // each scanning one task at a time; a scan waits for a free thread. A thread that dies (out of memory, a bug)
 // fails the scan it held and is replaced, so the worker keeps serving jobs.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
+import { startThread } from '../base/threads.js';
 import type { Task } from '../plan/tasks.js';
 import type { ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
@@ -70,7 +71,7 @@ export class ScanThreads {
   }
 
   private start(): Slot {
-    const slot: Slot = { worker: new Worker(SCAN_THREAD_URL) };
+    const slot: Slot = { worker: startThread(SCAN_THREAD_URL) };
     slot.worker.on('message', (response: ScanResponse) => {
       const busy = slot.busy;
       if (!busy || busy.id !== response.id) return;

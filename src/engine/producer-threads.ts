@@ -3,7 +3,8 @@
 // that they load while the main thread loads the rest and plans the work. Their configuration comes with the
 // run, as their first message (engine/producer-pool.ts).
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../base/threads.js';
 
 const PRODUCER_URL = new URL('./producer-thread.js', import.meta.url);
 
@@ -21,7 +22,7 @@ export interface ProducerStart {
 /** Starts `count` producers for the next run. They do not keep the process alive while no run has them. */
 export function startProducers(count: number, start: ProducerStart = {}): void {
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(PRODUCER_URL, { workerData: start });
+    const worker = startThread(PRODUCER_URL, { workerData: start });
     worker.unref();
     worker.on('error', (error) => earlyErrors.set(worker, error));
     waiting.push(worker);
@@ -33,7 +34,7 @@ export function takeProducers(count: number): Worker[] {
   const workers = waiting.splice(0, count);
   for (const unused of waiting.splice(0)) void unused.terminate();
   for (const worker of workers) worker.ref();
-  while (workers.length < count) workers.push(new Worker(PRODUCER_URL));
+  while (workers.length < count) workers.push(startThread(PRODUCER_URL));
   return workers;
 }
 

@@ -3,8 +3,9 @@
 // after another) with Node's zlib, inflated synchronously in pieces (inputs/inflate.ts) on this thread or on an
 // inflate thread beside it; zstd with fzstd and bzip2 with unbzip2-stream, both pure JavaScript.
 
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
+import { startThread } from '../base/threads.js';
 import { mark } from '../base/trace.js';
 import type { Compression } from './compression.js';
 import { InflateError, PieceInflater } from './inflate.js';
@@ -154,7 +155,7 @@ let inflateThread: Worker | undefined;
 export function startInflateThread(): Worker {
   if (!inflateThread) {
     mark('inflate thread started');
-    inflateThread = new Worker(new URL('./inflate-thread.js', import.meta.url));
+    inflateThread = startThread(new URL('./inflate-thread.js', import.meta.url));
     inflateThread.unref();
   }
   return inflateThread;

@@ -1,0 +1,41 @@
+// base/threads.ts: a thread it starts optimizes its hot code on its own thread (no background compiler that
+// could outlive the thread's isolate as Node 20 ends it), and the process goes on as before.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { withTempDir } from '../support/files.js';
+
+const THREADS_URL = new URL('../../src/base/threads.js', import.meta.url).href;
+
+/** A function hot enough for TurboFan, in a thread; it prints its sum so that the work cannot be dropped. */
+const HOT_THREAD = `
+function hotSum(values) { let sum = 0; for (let i = 0; i < values.length; i++) sum += values[i] * 2; return sum; }
+const values = new Float64Array(1000).fill(1);
+let total = 0;
+for (let k = 0; k < 20000; k++) total += hotSum(values);
+console.log('thread', total);
+`;
+
+test('a thread started by startThread optimizes synchronously, and ends cleanly', async () => {
+  await withTempDir((dir) => {
+    const thread = join(dir, 'hot-thread.mjs');
+    const main = join(dir, 'main.mjs');
+    writeFileSync(thread, HOT_THREAD);
+    writeFileSync(
+      main,
+      `import { startThread } from ${JSON.stringify(THREADS_URL)};\n` +
+        `const worker = startThread(new URL(${JSON.stringify(pathToFileURL(thread).href)}));\n` +
+        `worker.on('exit', (code) => console.log('exit', code));\n`,
+    );
+    const out = execFileSync(process.execPath, ['--trace-opt', main], { encoding: 'utf8' });
+    const compiles = out.split('\n').filter((line) => /compiling method .*hotSum.*mode:/.test(line));
+    assert.ok(compiles.length > 0, `TurboFan never compiled hotSum:\n${out}`);
+    for (const line of compiles) assert.match(line, /ConcurrencyMode::kSynchronous/);
+    assert.match(out, /^thread 40000000$/m);
+    assert.match(out, /^exit 0$/m);
+  });
+});
