@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { analyze } from '../engine/analyze.js';
 import { removePipeCopies } from '../inputs/pipe-relay.js';
-import { resolveInputs, STDIN } from '../inputs/resolve.js';
+import { resolveInputs, STDIN, type Input } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
 import { removePendingTempFiles, removeStaleTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, STDOUT, writeResult, type OutputFormat } from '../sinks/output.js';
@@ -27,11 +27,11 @@ const { version } = JSON.parse(readFileSync(new URL('../../../package.json', imp
 };
 
 /** Checks on the output that can be made before any work, so a doomed run fails at once. */
-function checkOutput(output: string, inputs: readonly string[]): void {
+function checkOutput(output: string, inputs: readonly Input[]): void {
   if (output === '') throw new LogsiftError('no output file given');
   if (output === STDOUT) return;
   const target = resolve(output);
-  if (inputs.some((input) => input !== STDIN && resolve(input) === target)) {
+  if (inputs.some((input) => input.path !== STDIN && resolve(input.path) === target)) {
     throw new LogsiftError(`output would overwrite an input: ${output}`);
   }
   let stat: Stats;
@@ -41,10 +41,10 @@ function checkOutput(output: string, inputs: readonly string[]): void {
     return; // does not exist yet: fine
   }
   if (stat.isDirectory()) throw new LogsiftError(`output is a folder, not a file: ${output}`);
-  // The same file under another name (a link): writing the output would replace a log being read.
-  for (const input of inputs) {
-    const inputStat = input === STDIN ? undefined : statSync(input, { throwIfNoEntry: false });
-    if (inputStat && inputStat.ino === stat.ino && inputStat.dev === stat.dev) {
+  // The same file under another name (a link): writing the output would replace a log being read. (Which file
+  // each input is was seen as it was resolved: a thousand inputs are not stat()ed again.)
+  for (const { file } of inputs) {
+    if (file && file.ino === stat.ino && file.dev === stat.dev) {
       throw new LogsiftError(`output would overwrite an input: ${output}`);
     }
   }
@@ -140,18 +140,13 @@ async function main(argv: readonly string[]): Promise<void> {
   const cli = parseCli(program, argv, { stdinIsPipe: stdinIsPipe() });
   const outputFormat = outputFormatFor(cli.output, cli.outputFormat);
   const specs = typeof cli.analyze.input === 'string' ? [cli.analyze.input] : cli.analyze.input;
-  const { inputs } = await resolveInputs(specs, { skipUnreadable: true });
-  checkOutput(
-    cli.output,
-    inputs.map((input) => input.path),
-  );
+  const resolved = await resolveInputs(specs, { skipUnreadable: true });
+  const { inputs } = resolved;
+  checkOutput(cli.output, inputs);
   // The HTML report: from --html, or as the output itself (--output report.html).
   const html = cli.html;
   if (html !== undefined) {
-    checkOutput(
-      html,
-      inputs.map((input) => input.path),
-    );
+    checkOutput(html, inputs);
     if (resolve(html) === resolve(cli.output)) throw new LogsiftError(`--html and --output name the same file: ${html}`);
   }
   const report = html !== undefined || outputFormat === 'html';
@@ -168,7 +163,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const options = { ...cli.analyze, report, onProgress };
   const { result, clusterLines } = await (cli.redis !== undefined
     ? runOnCluster(cli.redis, options).then(({ result, lines }) => ({ result, clusterLines: lines }))
-    : analyze(options).then((result) => ({ result, clusterLines: [] as string[] }))
+    : analyze(options, resolved).then((result) => ({ result, clusterLines: [] as string[] }))
   ).finally(() => progress.stop());
   if (!cli.quiet) {
     for (const { path, reason } of result.summary.skippedInputs) {

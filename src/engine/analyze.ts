@@ -12,7 +12,7 @@ import { mark } from '../base/trace.js';
 import { createConsumer, firstPass, SECOND_PASS, type ConsumedRun, type Consumer, type ReadPass } from '../consumer/consumer.js';
 import { PipeCopies, type PipeRelay } from '../inputs/pipe-relay.js';
 import { probeInputs, shrunkInputs } from '../inputs/probe.js';
-import { resolveInputs } from '../inputs/resolve.js';
+import { resolveInputs, type ResolvedInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
 import { planTasks } from '../plan/plan-tasks.js';
@@ -28,12 +28,16 @@ import type { AnalyzeResult } from '../tables/result.js';
 import { runProducers } from './producer-pool.js';
 import { BoundedQueue } from './queue.js';
 
-/** Runs the analysis. (The library exports it typed with the public AnalyzeOptions: src/index.ts.) */
-export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
+/**
+ * Runs the analysis. (The library exports it typed with the public AnalyzeOptions: src/index.ts.) A caller
+ * that resolved the inputs already (the command line, to check its output against them) hands them over as
+ * `resolvedBefore`, found with skipUnreadable, so that a folder of a thousand files is not listed and stat()ed twice.
+ */
+export async function analyze(options: EngineOptions, resolvedBefore?: ResolvedInputs): Promise<AnalyzeResult> {
   const started = performance.now();
   const spec = resolveOptions(options);
 
-  const resolved = await resolveInputs(spec.inputs, { skipUnreadable: spec.skipUnreadable });
+  const resolved = reusable(resolvedBefore, spec.inputs, spec.skipUnreadable) ?? (await resolveInputs(spec.inputs, { skipUnreadable: spec.skipUnreadable }));
   // Small files (one range each) are detected by the producers that read them, in parallel.
   const detectUpTo = singleRangeBytes(spec.rangeBytes);
   // Detection here runs the kernel (loaded on this thread for the consumer anyway), not the JS parsers cold;
@@ -66,6 +70,15 @@ export async function analyze(options: EngineOptions): Promise<AnalyzeResult> {
     for (const relay of relays.values()) relay.stop();
     copies?.remove();
   }
+}
+
+/**
+ * Inputs resolved before from the same specs, when they answer as resolving again would: without skipping,
+ * an input skipped before fails the run, with the error resolving gives (so it is resolved again).
+ */
+function reusable(before: ResolvedInputs | undefined, specs: readonly string[], skipUnreadable: boolean): ResolvedInputs | undefined {
+  if (!before || before.specs.length !== specs.length || before.specs.some((spec, i) => spec !== specs[i])) return undefined;
+  return skipUnreadable || before.skipped.length === 0 ? before : undefined;
 }
 
 /**

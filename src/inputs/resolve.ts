@@ -14,8 +14,14 @@ export const STDIN = '-';
  * a pipe (stdin, a FIFO, a device) can only be read once, from the start, as a stream.
  */
 export type Input =
-  | { readonly kind: 'file'; readonly path: string; readonly size: number }
-  | { readonly kind: 'pipe'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string; readonly size: number; readonly file: FileIdentity }
+  | { readonly kind: 'pipe'; readonly path: string; readonly file?: FileIdentity };
+
+/** Which file an input is, whatever its name (a link's target): stdin has none. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
 
 export interface SkippedInput {
   readonly path: string;
@@ -23,6 +29,8 @@ export interface SkippedInput {
 }
 
 export interface ResolvedInputs {
+  /** The specs these inputs were resolved from. */
+  readonly specs: readonly string[];
   readonly inputs: Input[];
   readonly skipped: SkippedInput[];
 }
@@ -61,7 +69,8 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
   const add = (path: string, stats: Stats, identity = realpathSync.native(path)): void => {
     if (seen.has(identity)) return;
     seen.add(identity);
-    inputs.push(stats.isFile() ? { kind: 'file', path, size: stats.size } : { kind: 'pipe', path });
+    const file = { dev: stats.dev, ino: stats.ino };
+    inputs.push(stats.isFile() ? { kind: 'file', path, size: stats.size, file } : { kind: 'pipe', path, file });
   };
 
   for (const spec of specs) {
@@ -99,7 +108,7 @@ export async function resolveInputs(specs: readonly string[], options: ResolveOp
       skipped.push({ path: unreadable.path, reason: unreadable.reason });
     }
   }
-  return { inputs, skipped };
+  return { specs, inputs, skipped };
 }
 
 /** Opens a regular file found by resolveInputs, with its size now. */
