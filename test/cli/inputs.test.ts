@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,5 +142,19 @@ describe('logsift --input', () => {
     assert.equal(result.stderr, 'logsift: error: output would overwrite an input: logs/report.csv\n');
     assert.equal(readFileSync(at('logs', 'report.csv'), 'utf8'), 'x\n');
     rmSync(at('logs', 'report.csv'));
+  });
+
+  test('an output that is an input under another name (a hard link) is refused, and left as it was', () => {
+    writeFileSync(at('logs', 'extra.log'), 'x\n');
+    linkSync(at('logs', 'extra.log'), at('same-file.csv'));
+    try {
+      const result = run(['--input', 'logs', '--output', 'same-file.csv']);
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr, 'logsift: error: output would overwrite an input: same-file.csv\n');
+      assert.equal(readFileSync(at('logs', 'extra.log'), 'utf8'), 'x\n');
+    } finally {
+      rmSync(at('same-file.csv'));
+      rmSync(at('logs', 'extra.log'));
+    }
   });
 });

@@ -2,11 +2,15 @@
 // (test/reference.ts): same CSV bytes and same line counters, for several code sets and thresholds.
 
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/engine/analyze.js';
+import { resolveInputs } from '../../src/inputs/resolve.js';
 import { DEFAULT_ERROR_CODES } from '../../src/options/analyze-options.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { referenceAnalyzeFile } from '../reference/clf.js';
+import { withTempDir } from '../support/files.js';
 import { NEEDS_REAL_LOGS, REAL } from '../support/paths.js';
 
 const CASES: ReadonlyArray<{ name: string; errorCodes: readonly number[]; threshold: number }> = [
@@ -81,4 +85,27 @@ test('real log: IIS W3C is detected; forced to combined it gives a header-only C
   assert.equal(forced.summary.parsed, 0);
   assert.equal(forced.summary.lines, forced.summary.malformed + forced.summary.blank);
   assert.equal(forced.summary.warnings.length, 1);
+});
+
+describe('inputs resolved before (as the command line hands them over)', () => {
+  test('give the run of the same specs; specs that differ, or a skipped input without skipping, are resolved again', async () => {
+    await withTempDir(async (dir) => {
+      const log = join(dir, 'access.log');
+      writeFileSync(log, '10.0.0.1 - - [25/Oct/2015:04:11:26 +0000] "GET /a HTTP/1.1" 404 5 "-" "-"\n');
+      const missing = join(dir, 'missing.log');
+      const options = { input: [log], threshold: 1 };
+      const before = await resolveInputs([log], { skipUnreadable: true });
+      assert.equal(formatCsv(await analyze(options, before)), formatCsv(await analyze(options)));
+      // Resolved from other specs: not taken (the run reads what its own options name).
+      const other = await resolveInputs([dir], { skipUnreadable: true });
+      const otherRun = await analyze(options, { ...other, inputs: [] });
+      assert.equal(otherRun.summary.input, log);
+      // Skipped before, not skipped now: the error resolving gives.
+      const withMissing = await resolveInputs([log, missing], { skipUnreadable: true });
+      assert.equal(withMissing.skipped.length, 1);
+      await assert.rejects(analyze({ ...options, input: [log, missing] }, withMissing), { message: `input file not found: ${missing}` });
+      const skipping = await analyze({ ...options, input: [log, missing], skipUnreadable: true }, withMissing);
+      assert.deepEqual(skipping.summary.skippedInputs, [{ path: missing, reason: 'not found' }]);
+    });
+  });
 });
