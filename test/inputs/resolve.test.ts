@@ -1,7 +1,7 @@
 // Resolving --input specs: files, folders, globs, stdin, and the errors (or skips) for inputs that cannot be read.
 
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -30,10 +30,13 @@ const paths = async (specs: string[], skipUnreadable = false): Promise<string[]>
   (await resolveInputs(specs, { skipUnreadable })).inputs.map((input) => input.path);
 
 describe('resolveInputs', () => {
-  test('a file is one input with its size', async () => {
+  test('a file is one input with its size and which file it is (through a link: its target)', async () => {
+    const { dev, ino } = statSync(at('logs', 'error.log'));
     assert.deepEqual((await resolveInputs([at('logs', 'error.log')])).inputs, [
-      { kind: 'file', path: at('logs', 'error.log'), size: 9 },
+      { kind: 'file', path: at('logs', 'error.log'), size: 9, file: { dev, ino } },
     ]);
+    const target = statSync(at('logs', 'access.log'));
+    assert.deepEqual((await resolveInputs([at('link.log')])).inputs[0].file, { dev: target.dev, ino: target.ino });
   });
 
   test('a folder gives its regular files by name (a rotated set oldest first), without hidden files or sub-folders', async () => {
