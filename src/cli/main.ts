@@ -10,6 +10,7 @@ import { analyze } from '../engine/analyze.js';
 import { removePipeCopies } from '../inputs/pipe-relay.js';
 import { resolveInputs, STDIN, type Input } from '../inputs/resolve.js';
 import { LogsiftError } from '../base/errors.js';
+import { optimizeLater } from '../base/threads.js';
 import { removePendingTempFiles, removeStaleTempFiles } from '../sinks/atomic.js';
 import { outputFormatFor, saveResult, STDOUT, writeResult, type OutputFormat } from '../sinks/output.js';
 import { escapeForTerminal } from '../sinks/terminal-text.js';
@@ -48,6 +49,17 @@ function checkOutput(output: string, inputs: readonly Input[]): void {
       throw new LogsiftError(`output would overwrite an input: ${output}`);
     }
   }
+}
+
+/** A run over this many files of at most SMALL_FILE_BYTES each optimizes later (base/threads.ts optimizeLater). */
+const MANY_FILES = 100;
+const SMALL_FILE_BYTES = 512 * 1024;
+
+/** Many files of a few hundred KB at most (each producer then runs its per-file code hundreds of times). */
+function manySmallFiles(inputs: readonly Input[]): boolean {
+  let small = 0;
+  for (const input of inputs) if (input.kind === 'file' && input.size <= SMALL_FILE_BYTES) small++;
+  return small >= MANY_FILES;
 }
 
 /** Saves the result; a failure becomes one clear line (the existing output, if any, is untouched). */
@@ -143,6 +155,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const resolved = await resolveInputs(specs, { skipUnreadable: true });
   const { inputs } = resolved;
   checkOutput(cli.output, inputs);
+  if (manySmallFiles(inputs)) optimizeLater();
   // The HTML report: from --html, or as the output itself (--output report.html).
   const html = cli.html;
   if (html !== undefined) {

@@ -192,10 +192,12 @@ function statOrUndefined(path: string): Stats | undefined {
 function folderFiles(folder: string): Array<[string, Stats, string, boolean]> {
   const files: Array<[string, Stats, string, boolean]> = [];
   const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => oldestFirst(a.name, b.name));
+  // join(folder, name) for every entry, made once: an entry's name holds no '/' and is neither . nor ..
+  const prefix = join(folder, '_').slice(0, -1);
   for (const entry of entries) {
     const { name } = entry;
     if (name.startsWith('.')) continue;
-    const path = join(folder, name);
+    const path = prefix + name;
     const stats = statOrUndefined(path);
     if (stats && !stats.isDirectory()) files.push([path, stats, name, entry.isSymbolicLink()]);
   }

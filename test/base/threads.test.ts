@@ -1,5 +1,6 @@
 // base/threads.ts: a thread it starts optimizes its hot code on its own thread (no background compiler that
-// could outlive the thread's isolate as Node 20 ends it), and the process goes on as before.
+// could outlive the thread's isolate as Node 20 ends it), and the process goes on as before; optimizeLater
+// leaves code that runs a few thousand times unoptimized.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -37,5 +38,28 @@ test('a thread started by startThread optimizes synchronously, and ends cleanly'
     for (const line of compiles) assert.match(line, /ConcurrencyMode::kSynchronous/);
     assert.match(out, /^thread 40000000$/m);
     assert.match(out, /^exit 0$/m);
+  });
+});
+
+/** A short function called `calls` times: hot enough for TurboFan at V8's default budget, not at eight times it. */
+const WARM_CALLS = `
+function warmSum(values) { let sum = 0; for (let i = 0; i < values.length; i++) sum += values[i]; return sum; }
+const values = new Int32Array(8).fill(1);
+let total = 0;
+for (let k = 0; k < 1500; k++) total += warmSum(values);
+console.log('total', total);
+`;
+
+test('optimizeLater: code that runs a few thousand times is left to the baseline tiers', async () => {
+  await withTempDir((dir) => {
+    const optimizedIn = (later: boolean): boolean => {
+      const main = join(dir, `warm-${later}.mjs`);
+      writeFileSync(main, `import { optimizeLater } from ${JSON.stringify(THREADS_URL)};\n${later ? 'optimizeLater();\n' : ''}${WARM_CALLS}`);
+      const out = execFileSync(process.execPath, ['--trace-opt', main], { encoding: 'utf8' });
+      assert.match(out, /^total 12000$/m);
+      return /completed compiling .*warmSum/.test(out);
+    };
+    assert.equal(optimizedIn(false), true, 'at the default budget TurboFan compiles warmSum');
+    assert.equal(optimizedIn(true), false);
   });
 });

@@ -144,6 +144,27 @@ describe('logsift --input', () => {
     rmSync(at('logs', 'report.csv'));
   });
 
+  test('a folder of many small files (their code then optimized later) gives the CSV of the files read as one', () => {
+    mkdirSync(at('many'));
+    const files: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const lines = [];
+      for (let j = 0; j < 20; j++) {
+        lines.push(`10.0.${i % 7}.${j % 5} - - [25/Oct/2015:04:${String(i % 60).padStart(2, '0')}:26 +0000] "GET /p${j} HTTP/1.1" ${[200, 404, 500][(i + j) % 3]} 5 "-" "agent"\n`);
+      }
+      files.push(lines.join(''));
+      writeFileSync(at('many', `part-${String(i).padStart(3, '0')}.log`), files[i]);
+    }
+    writeFileSync(at('many.log'), files.join(''));
+    const one = run(['--input', 'many.log', '--output', 'many-one.csv']);
+    const folder = run(['--input', 'many', '--output', 'many-folder.csv']);
+    assert.equal(one.status, 0, one.stderr);
+    assert.equal(folder.status, 0, folder.stderr);
+    assert.equal(readFileSync(at('many-folder.csv'), 'utf8'), readFileSync(at('many-one.csv'), 'utf8'));
+    assert.match(readFileSync(at('many-one.csv'), 'utf8'), /^ip,count,/);
+    rmSync(at('many'), { recursive: true });
+  });
+
   test('an output that is an input under another name (a hard link) is refused, and left as it was', () => {
     writeFileSync(at('logs', 'extra.log'), 'x\n');
     linkSync(at('logs', 'extra.log'), at('same-file.csv'));

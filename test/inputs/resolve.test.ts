@@ -46,6 +46,13 @@ describe('resolveInputs', () => {
     );
   });
 
+  test("a folder's files are named as path.join names them, however the folder is written", async () => {
+    const names = [...ROTATED_OLDEST_FIRST, 'error.log'];
+    for (const folder of [`${at('logs')}/`, `${at('logs')}//`, at('logs', 'old', '..'), relative(process.cwd(), at('logs')), `./${relative(process.cwd(), at('logs'))}/`]) {
+      assert.deepEqual(await paths([folder]), names.map((name) => join(folder, name)), folder);
+    }
+  });
+
   test('a glob is expanded by logsift, a rotated set oldest first', async () => {
     assert.deepEqual(
       await paths([at('logs', 'access.log*')]),
