@@ -56,12 +56,21 @@ await build({
   supported: { 'dynamic-import': false },
   banner: { js: "const __logsiftScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-await build({ ...common, entryPoints: { logsift: 'dist/src/cli/launch.js', 'producer-thread': 'dist/src/cli/launch.js' } });
-
+// The entries Node starts (the executable, each producer, the gzip and cluster threads) are CommonJS too, as
+// .js files in a folder whose package.json says so: Node's ES module loader, which an ES entry starts, costs
+// each of them some 6 ms (an empty .mjs against an empty .cjs, hyperfine), the producers' on their way to work.
+const commonJs = {
+  ...common,
+  format: 'cjs',
+  define: { 'import.meta.url': '__logsiftScriptUrl' },
+  banner: { js: "const __logsiftScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+await build({ ...commonJs, entryPoints: { logsift: 'dist/src/cli/launch.js', 'producer-thread': 'dist/src/cli/launch.js' } });
 // The thread that inflates gzip beside a producer (inputs/decompress.ts finds it as ./inflate-thread.js).
-await build({ ...common, entryPoints: { 'inflate-thread': 'dist/src/inputs/inflate-thread.js' } });
+await build({ ...commonJs, entryPoints: { 'inflate-thread': 'dist/src/inputs/inflate-thread.js' } });
 // A cluster worker's scanning thread (cluster/scan-threads.ts finds it as ./scan-thread.js).
-await build({ ...common, entryPoints: { 'scan-thread': 'dist/src/cluster/scan-thread.js' } });
+await build({ ...commonJs, entryPoints: { 'scan-thread': 'dist/src/cluster/scan-thread.js' } });
+writeFileSync(join(common.outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
 // The report page runs in a browser, from a file, with no network: one script, minified, for current browsers.
 await build({
