@@ -30,8 +30,9 @@ const MANY_FILES_INTERRUPT_BUDGET = 8 * 67_584;
 
 /**
  * Optimizes later from now on, in every thread (a flag of the process): for a run over many small files, set by
- * the command line (the library's process is its user's) once it knows its inputs. Set after the code is
- * loaded: set before, it would make V8 refuse the code caches, made under the default flags.
+ * the command line (the library's process is its user's) once its producers have loaded their code. V8 checks
+ * its flags against a code cache's: set while a thread still loaded its code, it made that thread refuse its
+ * cache (made under the default flags) and compile its script as usual.
  */
 export function optimizeLater(): void {
   setFlagsFromString(`--interrupt-budget=${MANY_FILES_INTERRUPT_BUDGET}`);

@@ -155,7 +155,6 @@ async function main(argv: readonly string[]): Promise<void> {
   const resolved = await resolveInputs(specs, { skipUnreadable: true });
   const { inputs } = resolved;
   checkOutput(cli.output, inputs);
-  if (manySmallFiles(inputs)) optimizeLater();
   // The HTML report: from --html, or as the output itself (--output report.html).
   const html = cli.html;
   if (html !== undefined) {
@@ -173,7 +172,8 @@ async function main(argv: readonly string[]): Promise<void> {
   // Without a bar, no listener: the producers then send no progress messages (each wakes the main thread,
   // which on a machine with as many cores as producers takes one from a producer).
   const onProgress = progress === SILENT_PROGRESS ? undefined : (done: number, total: number | undefined) => progress.update(done, total);
-  const options = { ...cli.analyze, report, onProgress };
+  // Many small files: V8 optimizes later, from when the producers have loaded their code (base/threads.ts).
+  const options = { ...cli.analyze, report, onProgress, ...(manySmallFiles(inputs) ? { onProducersLoaded: optimizeLater } : {}) };
   const { result, clusterLines } = await (cli.redis !== undefined
     ? runOnCluster(cli.redis, options).then(({ result, lines }) => ({ result, clusterLines: lines }))
     : analyze(options, resolved).then((result) => ({ result, clusterLines: [] as string[] }))

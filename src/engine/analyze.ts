@@ -57,7 +57,7 @@ export async function analyze(options: EngineOptions, resolvedBefore?: ResolvedI
     const tasks = planTasks(files, { producers: spec.threads, rangeBytes: spec.rangeBytes });
     const run: ConsumedRun = { spec, files, skipped, tasks, started };
     const progress = new Progress(run, options.onProgress);
-    let consumer = await readAll(run, firstPass(run), relays, progress);
+    let consumer = await readAll(run, firstPass(run), relays, progress, options.onProducersLoaded);
     // Folded windows (analyses/sliding.ts) need each group's instants nearly in time order; when they were
     // not, the input is read again keeping every instant. (A pipe is never folded: it cannot be read again.)
     if (consumer.needsAnotherPass) consumer = await readAll(run, SECOND_PASS, relays, progress);
@@ -126,8 +126,17 @@ function reportTasks(run: ConsumedRun, result: AnalyzeResult, pipeCopies: Readon
   });
 }
 
-/** One read of every input: producers -> queue -> consumer. Resolves with the consumer, every partial merged. */
-async function readAll(run: ConsumedRun, read: ReadPass, relays: ReadonlyMap<number, PipeRelay>, progress: Progress): Promise<Consumer> {
+/**
+ * One read of every input: producers -> queue -> consumer. Resolves with the consumer, every partial merged.
+ * `onLoaded`: called once its producers have all loaded their code.
+ */
+async function readAll(
+  run: ConsumedRun,
+  read: ReadPass,
+  relays: ReadonlyMap<number, PipeRelay>,
+  progress: Progress,
+  onLoaded?: () => void,
+): Promise<Consumer> {
   const { spec, tasks } = run;
   const consumer = createConsumer(run, read);
   const config: ScanConfig = {
@@ -152,6 +161,7 @@ async function readAll(run: ConsumedRun, read: ReadPass, relays: ReadonlyMap<num
     onStats: (stats) => consumer.addStats(stats),
     relays,
     onPipeBytes: progress.onPipeBytes,
+    onLoaded,
   }).finally(() => queue.close());
   await merged;
   return consumer;

@@ -38,6 +38,8 @@ interface ProducerRunBase<P> {
   readonly relays?: ReadonlyMap<number, PipeRelay>;
   /** Hears the bytes relayed from pipes (their size is known only as they are read). */
   readonly onPipeBytes?: (bytes: number) => void;
+  /** Hears, once, that every producer has loaded its code (each has sent its first message). */
+  readonly onLoaded?: () => void;
 }
 
 /** Runs the producers over every task; resolves once all are done and their partials are on the queue. */
@@ -55,6 +57,8 @@ interface Producer {
   tasks: readonly Task[];
   /** The tasks dealt to it last (those it scans when it asks ahead). */
   dealt: readonly Task[];
+  /** It has sent a message: its code is loaded. */
+  heard: boolean;
 }
 
 /** Ranges are dealt together up to this many bytes (a hand-off costs more than scanning a small file). */
@@ -72,6 +76,8 @@ class ProducerPool<P> {
   /** Bytes of the tasks not dealt yet. */
   private bytesLeft: number;
   private running: number;
+  /** Producers that have sent a message. */
+  private heard = 0;
   private settled = false;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
@@ -91,7 +97,7 @@ class ProducerPool<P> {
 
   /** Listens to one producer and gives it the run's configuration; false when it had failed already. */
   private attach(worker: Worker): boolean {
-    const producer: Producer = { done: false, relay: undefined, tasks: [], dealt: [] };
+    const producer: Producer = { done: false, relay: undefined, tasks: [], dealt: [], heard: false };
     worker.on('message', (message: FromProducer) => this.onMessage(worker, producer, message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
@@ -114,6 +120,10 @@ class ProducerPool<P> {
 
   private onMessage(worker: Worker, producer: Producer, message: FromProducer): void {
     const run = this.run;
+    if (!producer.heard) {
+      producer.heard = true;
+      if (++this.heard === this.workers.length) run.onLoaded?.();
+    }
     switch (message.type) {
       case 'ready': {
         // Asking ahead, it still holds the ranges dealt last (and no pipe: it asks ahead of ranges only).

@@ -24,6 +24,11 @@ export interface InternalOptions {
   windowSlack?: number;
   /** Scan with the WebAssembly kernels where the format has one (Common/Combined, W3C, CloudFront, ALB, ELB; default true; false runs the JS parsers). */
   kernel?: boolean;
+  /**
+   * Called once every producer of the run's first read has loaded its code: the command line then sets V8
+   * flags that, set sooner, would have made the producers refuse their code caches (base/threads.ts).
+   */
+  onProducersLoaded?: () => void;
 }
 
 /** What the engine takes: the public options and the knobs. */

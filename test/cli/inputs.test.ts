@@ -157,9 +157,16 @@ describe('logsift --input', () => {
     }
     writeFileSync(at('many.log'), files.join(''));
     const one = run(['--input', 'many.log', '--output', 'many-one.csv']);
-    const folder = run(['--input', 'many', '--output', 'many-folder.csv']);
+    // Traced: the flags set for many files come after the producers loaded their code, whose caches they took.
+    const folder = spawnSync(process.execPath, [MAIN, '--no-progress', '--threads', '2', '--threshold', '1', '--input', 'many', '--output', 'many-folder.csv'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, LOGSIFT_TRACE: '1' },
+    });
     assert.equal(one.status, 0, one.stderr);
     assert.equal(folder.status, 0, folder.stderr);
+    assert.match(folder.stderr, /w\d+ +code cache used/);
+    assert.doesNotMatch(folder.stderr, /code cache refused/);
     assert.equal(readFileSync(at('many-folder.csv'), 'utf8'), readFileSync(at('many-one.csv'), 'utf8'));
     assert.match(readFileSync(at('many-one.csv'), 'utf8'), /^ip,count,/);
     rmSync(at('many'), { recursive: true });

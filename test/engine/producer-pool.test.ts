@@ -26,6 +26,22 @@ async function drain(queue: BoundedQueue<ScanPartial>, into: ScanPartial[]): Pro
 }
 
 describe('runProducers', () => {
+  test('onLoaded is heard once, when the last producer has spoken', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'a.log');
+      writeFileSync(path, LINE.repeat(10));
+      const tasks: Task[] = Array.from({ length: 10 }, (_, i) => ({ kind: 'range', input: 0, path, start: i * LINE.length, end: (i + 1) * LINE.length, format: 'common' }));
+      for (const producers of [1, 3]) {
+        const queue = new BoundedQueue<ScanPartial>(1);
+        const drained = drain(queue, []);
+        let loaded = 0;
+        await runProducers({ config: config(), tasks, producers, queue, onLoaded: () => loaded++ }).finally(() => queue.close());
+        await drained;
+        assert.equal(loaded, 1, `${producers} producers`);
+      }
+    });
+  });
+
   test('every task is scanned once: the partials and the line counts add up', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'a.log');
