@@ -4,13 +4,15 @@
 // rankFieldRows). That is consumer/rank.ts rankGroups's order, which stays the reference (tests compare the two).
 //
 // The groups are first gathered into 16-byte entries lying side by side (count, row, 8 bytes of the key
-// big-endian), so that sorting them, a bottom-up merge sort, compares neighbours in memory and never reads a key.
+// big-endian), so that sorting them (a radix sort over their bytes, kernel/radix.ts; a bottom-up merge sort for
+// short runs) moves entries lying side by side and never reads a key.
 // Runs of entries still equal after that (same count, same 8 bytes) are then sorted again on the keys' next 8
 // bytes, read once per entry, and so on down (a multikey sort): keys that share a long prefix (every IPv6
 // client of one network starts `2001:db8:`) cost one more key read per entry per 8 shared bytes, where comparing
 // whole keys in the sort read two keys, far apart in memory, per comparison (a million such clients took seconds).
 
 import { fieldAt, fieldEnd } from './key-fields';
+import { radixSort } from './radix';
 import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableRows } from './table';
 
 const ENTRY: usize = 16;
@@ -62,7 +64,7 @@ export function rankRows(threshold: u32, out: usize, scratch: usize): u32 {
   }
   const entries = scratch;
   const spare = scratch + <usize>n * ENTRY;
-  mergeSort(entries, spare, 0, n, false);
+  sortByHead(entries, spare, 0, n);
   refineRuns(entries, spare, 0, n, 1);
   for (let k: u32 = 0; k < n; k++) store<u32>(out + (<usize>k << 2), load<u32>(entries + <usize>k * ENTRY, 4));
   return n;
@@ -104,8 +106,17 @@ function refineRun(entries: usize, spare: usize, lo: u32, hi: u32, depth: usize)
     const entry = entries + <usize>i * ENTRY;
     store<u64>(entry, keyHead(load<u32>(entry, 4), from), 8);
   }
-  mergeSort(entries, spare, lo, hi, false);
+  sortByHead(entries, spare, lo, hi);
   refineRuns(entries, spare, lo, hi, depth + 1);
+}
+
+/** Runs of at least this many entries are sorted on count and head by the radix sort (radix.ts), shorter ones merged. */
+const RADIX_FROM: u32 = 512;
+
+/** Sorts entries [lo, hi) by count (descending), then head (ascending), stably; they end in `entries`. */
+function sortByHead(entries: usize, spare: usize, lo: u32, hi: u32): void {
+  if (hi - lo < RADIX_FROM) mergeSort(entries, spare, lo, hi, false);
+  else radixSort(entries, spare, lo, hi);
 }
 
 /**
@@ -266,7 +277,7 @@ export function rankFieldRows(threshold: u32, fields: u32, out: usize, scratch: 
     const entry = entries + <usize>i * ENTRY;
     store<u64>(entry, fieldHead(load<u32>(entry, 4), 0, shared), 8);
   }
-  mergeSort(entries, spare, 0, n, false);
+  sortByHead(entries, spare, 0, n);
   refineFieldRuns(entries, spare, 0, n, 0, shared, 1);
   for (let k: u32 = 0; k < n; k++) store<u32>(out + (<usize>k << 2), load<u32>(entries + <usize>k * ENTRY, 4));
   parts = 1;
@@ -303,7 +314,7 @@ function refineFieldRun(entries: usize, spare: usize, lo: u32, hi: u32, field: u
     const entry = entries + <usize>i * ENTRY;
     store<u64>(entry, fieldHead(load<u32>(entry, 4), field, offset), 8);
   }
-  mergeSort(entries, spare, lo, hi, false);
+  sortByHead(entries, spare, lo, hi);
   refineFieldRuns(entries, spare, lo, hi, field, offset, depth + 1);
 }
 

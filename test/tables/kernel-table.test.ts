@@ -72,6 +72,26 @@ describe('the kernel\'s merged table', () => {
     assert.deepEqual([...kernelTable!.rank(1)], [...rankGroups({ table }, { threshold: 1, keyFields: 1, windowSeconds: 0 }).order]);
   });
 
+  test('ranks long runs (the radix sort) as rankGroups does: counts that differ in every byte, keys in every byte', () => {
+    let seed = 7;
+    const random = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    for (const threshold of [1, 2, 40]) {
+      const merger = KernelMerger.create(COLUMNS)!;
+      const producer = new GroupTable(COLUMNS);
+      for (let i = 0; i < 4000; i++) {
+        const bytes = Array.from({ length: 4 + random(16) }, () => (random(4) === 0 ? random(256) : 0x30 + random(10)));
+        const k = Buffer.from([...(i % 2 === 0 ? Buffer.from('10.0.') : []), ...bytes]);
+        // A few counts past 255 and 65,535, so that the count's upper bytes are digits that differ too.
+        const hits = i < 3 ? 70_000 + i * 300 : i < 12 ? 256 + random(600) : 1 + random(60);
+        for (let n = 0; n < hits; n++) producer.add(k, 0, k.length, n % COLUMNS, packStamp(1.7e9 + n, 0));
+      }
+      merger.merge(producer.takePartial());
+      const { table, kernelTable } = merger.finish();
+      assert.ok(table.size > 2000, `${table.size} groups`);
+      assert.deepEqual([...kernelTable!.rank(threshold)], [...rankGroups({ table }, { threshold, keyFields: 1, windowSeconds: 0 }).order], `threshold ${threshold}`);
+    }
+  });
+
   test('ranks keys that all share their first bytes (skipped), one of them no longer than those bytes', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.uint8Array({ maxLength: 20 }), fc.integer({ min: 1, max: 3 })), { maxLength: 300 }), fc.integer({ min: 1, max: 3 }), (tails, threshold) => {
