@@ -1,7 +1,16 @@
 // The ranking's sort of long runs (kernel/rank.ts): entries of 16 bytes lying side by side (count u32, row u32,
 // head u64, see rank.ts), ordered by count descending, then head ascending, as rank.ts's merge sort orders them.
 
-const ENTRY: usize = 16;
+/** An entry's bytes: count u32, row u32, head u64. */
+export const ENTRY: usize = 16;
+
+/** Moves the entry at `source` to `target`. */
+@inline
+export function copyEntry(target: usize, source: usize): void {
+  store<u64>(target, load<u64>(source));
+  store<u64>(target, load<u64>(source, 8), 8);
+}
+
 /** The radix sort's digits: the head's 8 bytes, then the count's 4. */
 const DIGITS: usize = 12;
 /** A histogram of 256 u32 per digit. */
@@ -44,9 +53,7 @@ export function radixSort(entries: usize, spare: usize, lo: u32, hi: u32): void 
       const slot = histogram + (digit << 2);
       const k = load<u32>(slot);
       store<u32>(slot, k + 1);
-      const target = to + <usize>k * ENTRY;
-      store<u64>(target, load<u64>(source));
-      store<u64>(target, load<u64>(source, 8), 8);
+      copyEntry(to + <usize>k * ENTRY, source);
     }
     const swap = from;
     from = to;

@@ -12,10 +12,9 @@
 // whole keys in the sort read two keys, far apart in memory, per comparison (a million such clients took seconds).
 
 import { fieldAt, fieldEnd } from './key-fields';
-import { radixSort } from './radix';
+import { copyEntry, ENTRY, radixSort } from './radix';
 import { rowKeyEnd, rowKeyStart, tableKeyBytes, tableRecords, tableRecordBytes, tableRows } from './table';
 
-const ENTRY: usize = 16;
 /** Runs this short are sorted by inserting, on whole keys. */
 const SHORT_RUN: u32 = 12;
 /** Past this many shared 8-byte words, a run is sorted on whole keys (the recursion stays shallow). */
@@ -136,9 +135,7 @@ function mergeSort(entries: usize, spare: usize, lo: u32, hi: u32, whole: bool):
       for (let k = left; k < right; k++) {
         const takeLeft = j >= right || (i < middle && !(whole ? entryBefore(from + <usize>j * ENTRY, from + <usize>i * ENTRY) : headBefore(from + <usize>j * ENTRY, from + <usize>i * ENTRY)));
         const source = from + <usize>(takeLeft ? i++ : j++) * ENTRY;
-        const target = to + <usize>k * ENTRY;
-        store<u64>(target, load<u64>(source));
-        store<u64>(target, load<u64>(source, 8), 8);
+        copyEntry(to + <usize>k * ENTRY, source);
       }
     }
     const swap = from;

@@ -12,6 +12,13 @@ import { withTempDir } from '../support/files.js';
 
 const THREADS_URL = new URL('../../src/base/threads.js', import.meta.url).href;
 
+/** What `node --trace-opt` prints running `source`, written as `name` in `dir`. */
+function traceOpt(dir: string, name: string, source: string): string {
+  const main = join(dir, name);
+  writeFileSync(main, source);
+  return execFileSync(process.execPath, ['--trace-opt', main], { encoding: 'utf8' });
+}
+
 /** A function hot enough for TurboFan, in a thread; it prints its sum so that the work cannot be dropped. */
 const HOT_THREAD = `
 function hotSum(values) { let sum = 0; for (let i = 0; i < values.length; i++) sum += values[i] * 2; return sum; }
@@ -24,15 +31,14 @@ console.log('thread', total);
 test('a thread started by startThread optimizes synchronously, and ends cleanly', async () => {
   await withTempDir((dir) => {
     const thread = join(dir, 'hot-thread.mjs');
-    const main = join(dir, 'main.mjs');
     writeFileSync(thread, HOT_THREAD);
-    writeFileSync(
-      main,
+    const out = traceOpt(
+      dir,
+      'main.mjs',
       `import { startThread } from ${JSON.stringify(THREADS_URL)};\n` +
         `const worker = startThread(new URL(${JSON.stringify(pathToFileURL(thread).href)}));\n` +
         `worker.on('exit', (code) => console.log('exit', code));\n`,
     );
-    const out = execFileSync(process.execPath, ['--trace-opt', main], { encoding: 'utf8' });
     const compiles = out.split('\n').filter((line) => /compiling method .*hotSum.*mode:/.test(line));
     assert.ok(compiles.length > 0, `TurboFan never compiled hotSum:\n${out}`);
     for (const line of compiles) assert.match(line, /ConcurrencyMode::kSynchronous/);
@@ -53,9 +59,7 @@ console.log('total', total);
 test('optimizeLater: code that runs a few thousand times is left to the baseline tiers', async () => {
   await withTempDir((dir) => {
     const optimizedIn = (later: boolean): boolean => {
-      const main = join(dir, `warm-${later}.mjs`);
-      writeFileSync(main, `import { optimizeLater } from ${JSON.stringify(THREADS_URL)};\n${later ? 'optimizeLater();\n' : ''}${WARM_CALLS}`);
-      const out = execFileSync(process.execPath, ['--trace-opt', main], { encoding: 'utf8' });
+      const out = traceOpt(dir, `warm-${later}.mjs`, `import { optimizeLater } from ${JSON.stringify(THREADS_URL)};\n${later ? 'optimizeLater();\n' : ''}${WARM_CALLS}`);
       assert.match(out, /^total 12000$/m);
       return /completed compiling .*warmSum/.test(out);
     };
