@@ -15,7 +15,8 @@ import { probeInputs, shrunkInputs } from '../inputs/probe.js';
 import { resolveInputs, type ResolvedInputs } from '../inputs/resolve.js';
 import type { EngineOptions } from '../options/internal-options.js';
 import { resolveOptions } from '../options/run-spec.js';
-import { planTasks } from '../plan/plan-tasks.js';
+import { STATE_LOOK_BACK, StateGuessMissed } from '../plan/header-state.js';
+import { planTasks, withExactStates } from '../plan/plan-tasks.js';
 import { singleRangeBytes } from '../plan/ranges.js';
 import { lazyKernelClfCounter } from '../scan/kernel-scanner.js';
 import { keepsTops, reportConfigOf } from '../scan/report-scanner.js';
@@ -54,10 +55,22 @@ export async function analyze(options: EngineOptions, resolvedBefore?: ResolvedI
       copies = new PipeCopies();
       for (const [input, relay] of relays) relay.keepCopy(copies.pathFor(input));
     }
-    const tasks = planTasks(files, { producers: spec.threads, rangeBytes: spec.rangeBytes });
-    const run: ConsumedRun = { spec, files, skipped, tasks, started };
+    // W3C's header lines in force at each range start are guessed, and checked as the ranges are read
+    // (plan/header-state.ts): the exact ones take a serial pass over the file first. A miss means reading
+    // again, which a pipe cannot.
+    const guessStates = relays.size === 0 ? (options.stateLookBack ?? STATE_LOOK_BACK) : undefined;
+    let run: ConsumedRun = { spec, files, skipped, tasks: planTasks(files, { producers: spec.threads, rangeBytes: spec.rangeBytes, guessStates }), started };
     const progress = new Progress(run, options.onProgress);
-    let consumer = await readAll(run, firstPass(run), relays, progress, options.onProducersLoaded);
+    let consumer: Consumer;
+    try {
+      consumer = await readAll(run, firstPass(run), relays, progress, options.onProducersLoaded);
+    } catch (error) {
+      if (!(error instanceof StateGuessMissed)) throw error;
+      mark(`state guess missed: ${error.message}`);
+      options.onStateGuessMissed?.();
+      run = { ...run, tasks: withExactStates(run.tasks) };
+      consumer = await readAll(run, firstPass(run), relays, progress);
+    }
     // Folded windows (analyses/sliding.ts) need each group's instants nearly in time order; when they were
     // not, the input is read again keeping every instant. (A pipe is never folded: it cannot be read again.)
     if (consumer.needsAnotherPass) consumer = await readAll(run, SECOND_PASS, relays, progress);

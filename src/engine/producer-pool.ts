@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
 import type { PipeRelay } from '../inputs/pipe-relay.js';
+import { StateGuessMissed } from '../plan/header-state.js';
 import { describeTask, type Task } from '../plan/tasks.js';
 import type { ReportConfig } from '../scan/report-scanner.js';
 import type { ScanConfig } from '../scan/task-scanner.js';
@@ -162,6 +163,10 @@ class ProducerPool<P> {
         }
         break;
       case 'failed': {
+        if (message.guessMissed) {
+          this.fail(new StateGuessMissed(message.guessMissed.path, message.guessMissed.end));
+          break;
+        }
         const error = message.user ? new LogsiftError(message.message) : new Error(message.message);
         if (!message.user && message.stack) error.stack = `${message.message}\n(in a producer thread)\n${message.stack}`;
         this.fail(error);

@@ -10,12 +10,13 @@ import { LogsiftError } from '../base/errors.js';
 import { mark } from '../base/trace.js';
 import { startInflateThread } from '../inputs/decompress.js';
 import type { PipeMessage } from '../inputs/pipe-relay.js';
+import { StateGuessMissed } from '../plan/header-state.js';
+import { describeTask, type Task } from '../plan/tasks.js';
 import { ReportTaskScanner } from '../scan/report-scanner.js';
 import { TaskScanner, type PartialSink } from '../scan/task-scanner.js';
 import type { StreamReport } from '../tables/line-counts.js';
 import { reportTransferList, type ReportPartial } from '../tables/report-partial.js';
 import { scanPartialTransferList, type ScanPartial } from '../tables/partial.js';
-import { describeTask, type Task } from '../plan/tasks.js';
 import { loadKernelModule } from '../wasm/kernel-module.js';
 import type { ProducerStart } from './producer-threads.js';
 import type { FromProducer, ToProducer } from './thread-messages.js';
@@ -150,6 +151,10 @@ port.once('message', (message: ToProducer) => {
 function failed(error: Error & { task?: Task }): void {
   // The input's fault (a corrupt file ...) is said as it is: its message names the input. A bug says which task
   // it met, and keeps its stack, for LOGSIFT_DEBUG on the main thread.
+  if (error instanceof StateGuessMissed) {
+    send({ type: 'failed', message: error.message, user: false, guessMissed: { path: error.path, end: error.end } });
+    return;
+  }
   const user = error instanceof LogsiftError;
   const message = user || !error.task ? error.message : `${error.message} (while scanning ${describeTask(error.task)})`;
   send({ type: 'failed', message, user, stack: error.stack });

@@ -29,5 +29,14 @@ export type FromProducer =
   /** A stream task ended (or a small file detected here): how its format was chosen, bytes read, and bytes of text they gave. */
   | { readonly type: 'streamed'; readonly reports: readonly StreamReport[] } // those of one batch of tasks, in one message
   | { readonly type: 'done'; readonly stats: FileStats }
-  /** `user`: the input's fault (corrupt file ...), reported as a LogsiftError, not as a bug. */
-  | { readonly type: 'failed'; readonly message: string; readonly user: boolean; readonly stack?: string };
+  /**
+   * `user`: the input's fault (corrupt file ...), reported as a LogsiftError, not as a bug. `guessMissed`: a
+   * range did not end in the state planned for the next (plan/header-state.ts StateGuessMissed): no fault.
+   */
+  | {
+      readonly type: 'failed';
+      readonly message: string;
+      readonly user: boolean;
+      readonly stack?: string;
+      readonly guessMissed?: { readonly path: string; readonly end: number };
+    };

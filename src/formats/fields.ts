@@ -69,6 +69,11 @@ export interface LineFormat {
    * lines in force where a byte range starts (see FormatDefinition.stateLines). Called before each range.
    */
   begin?(stateLines: readonly string[]): void;
+  /**
+   * For stateful formats: whether the header lines `stateLines` (as `begin` takes them) would have the parser
+   * read the next lines as the state it is in now does. The state is left as it is.
+   */
+  readsAsAfter?(stateLines: readonly string[]): boolean;
 }
 
 /** What the user configured for formats; the same for every file of a run. Plain data (goes to workers). */

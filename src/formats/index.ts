@@ -13,7 +13,8 @@ import type { FormatDefinition, FormatOptions, LineFormat } from './fields.js';
 import { haproxyDefinition } from './haproxy.js';
 import { caddyDefinition, checkJsonFields, jsonFormatDefinition } from './json.js';
 import { nginxDefinition } from './nginx-format.js';
-import { checkW3cFields, w3cDefinition } from './w3c.js';
+import { w3cDefinition } from './w3c.js';
+import { checkW3cFields } from './w3c-layout.js';
 
 export { LineFields, type FormatDefinition, type FormatOptions, type LineFormat } from './fields.js';
 export { chooseFormat, countClf, detectFormat, type ClfSampleCounter, type ClfSampleCounts, type Detection } from './detect.js';

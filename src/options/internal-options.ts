@@ -29,6 +29,13 @@ export interface InternalOptions {
    * flags that, set sooner, would have made the producers refuse their code caches (base/threads.ts).
    */
   onProducersLoaded?: () => void;
+  /**
+   * Bytes read at each end of the stretch between two range starts to guess W3C's header lines in force at
+   * each (plan/header-state.ts; tests set it small so that guesses miss).
+   */
+  stateLookBack?: number;
+  /** Called when a guessed state missed and the run reads its inputs again with the exact ones. */
+  onStateGuessMissed?: () => void;
 }
 
 /** What the engine takes: the public options and the knobs. */

@@ -16,9 +16,11 @@ import type { RangeTask, StreamTask, Task } from './tasks.js';
  * would leave the others idle at the end. Then every plain file cut into
  * line-aligned ranges; each file gets a share of the producers by its size (at least one), so one big file is
  * still split among all of them while many small files are dealt out whole. A range of a file whose format
- * keeps state across lines (W3C's `#Fields:`) carries the header lines in force at its start.
+ * keeps state across lines (W3C's `#Fields:`) carries the header lines in force at its start: exact, or guessed
+ * from `guessStates` bytes at each end of the stretch between two range starts, and checked as the ranges are
+ * read (plan/header-state.ts; then withExactStates makes them exact when a guess missed).
  */
-export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes }: PlanOptions): Task[] {
+export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes, guessStates }: PlanOptions & { readonly guessStates?: number }): Task[] {
   const isStream = (file: PlannedFile): boolean => file.pipe === true || file.stream === true || file.compression !== 'none';
   const streamFiles = files.filter(isStream);
   // Fewer streams than cores: each gzip one inflates on a thread of its own, on a core that would idle.
@@ -59,5 +61,14 @@ export function planTasks(files: readonly PlannedFile[], { producers, rangeBytes
       closeSync(fd);
     }
   }
-  return withFormatState(tasks, (format) => formatDefinition(format)?.stateLines);
+  return withFormatState(tasks, stateLinesOf, guessStates);
+}
+
+/** The tasks with the exact header lines in force at each range's start (a guess they held dropped). */
+export function withExactStates(tasks: readonly Task[]): Task[] {
+  return withFormatState(tasks, stateLinesOf);
+}
+
+function stateLinesOf(format: string): readonly string[] | undefined {
+  return formatDefinition(format)?.stateLines;
 }

@@ -16,6 +16,11 @@ export interface RangeTask {
   readonly format: string;
   /** Header lines in force at `start`, for stateful formats (see plan/header-state.ts). */
   readonly state?: readonly string[];
+  /**
+   * When the states were guessed: the header lines the range after this one (of the same file) was given, which
+   * its producer checks this range ends in (plan/header-state.ts StateGuessMissed).
+   */
+  readonly stateAfter?: readonly string[];
 }
 
 /**

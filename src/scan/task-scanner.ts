@@ -19,6 +19,7 @@ import { readInto, STDIN } from '../inputs/resolve.js';
 import { counted, fileChunks, scanStream, type FormatScan as StreamFormatScan } from '../inputs/stream-reader.js';
 import { columnOfStatus, type StatusColumn } from '../options/codes.js';
 import { seesEveryLine, type AnalysisSpec } from '../options/run-spec.js';
+import { StateGuessMissed } from '../plan/header-state.js';
 import type { Task } from '../plan/tasks.js';
 import { GroupTable } from '../tables/group-table.js';
 import { emptyStats, type FileStats, type ScanStats, type StreamReport } from '../tables/line-counts.js';
@@ -114,6 +115,8 @@ export class TaskScanner {
       if (held?.reader === reader && task.start === 0) reader.scanHeld(held.text.length, sink, onRead);
       else if (held) reader.scanBytes(held.text.subarray(Math.min(task.start, held.text.length)), sink, onRead);
       else reader.scanRange(fd, task.start, task.end, sink, onRead);
+      // A guessed state (plan/header-state.ts): this range must end in the one the next range was given.
+      if (task.stateAfter && format.readsAsAfter?.(task.stateAfter) === false) throw new StateGuessMissed(task.path, task.end);
       if (detection) {
         this.lastDetected = detection.name;
         report = { input: task.input, detection, bytes: task.end, uncompressedBytes: task.end };

@@ -83,6 +83,25 @@ describe('w3c', () => {
     assert.equal(parseOne(f, '10:00:00 1.1.1.1 404'), undefined);
   });
 
+  test('readsAsAfter: the same layout, date (without a date column) and offset; the state left as it was', () => {
+    const f = createFormat('w3c');
+    const header = (line: string): boolean => f.header!(Buffer.from(line), 0, line.length);
+    header('#Fields: date time c-ip sc-status');
+    header('#Date: 2020-01-02 00:00:00');
+    assert.equal(f.readsAsAfter!(['#Fields: date time c-ip sc-status']), true);
+    // With a date column, the header's date reads no line.
+    assert.equal(f.readsAsAfter!(['#Date: 2021-05-05 00:00:00', '#Fields: date time c-ip sc-status']), true);
+    assert.equal(f.readsAsAfter!(['#Fields: date time c-ip sc-status sc-bytes']), false);
+    assert.equal(f.readsAsAfter!([]), false);
+    assert.equal(f.readsAsAfter!(['#Fields: date time c-ip sc-status', '#GMT-Offset: -0800']), false);
+    assert.equal(parseOne(f, '2020-01-02 10:00:00 1.1.1.1 404')?.time, '2020-01-02T10:00:00+00:00');
+    header('#Fields: time c-ip sc-status');
+    assert.equal(f.readsAsAfter!(['#Date: 2020-01-02 00:00:00', '#Fields: time c-ip sc-status']), true);
+    assert.equal(f.readsAsAfter!(['#Date: 2020-01-03 00:00:00', '#Fields: time c-ip sc-status']), false);
+    assert.equal(f.readsAsAfter!(['#Fields: time c-ip sc-status', '#Start-Date: 2020-01-02 00:00:00']), true);
+    assert.equal(parseOne(f, '10:00:00 1.1.1.1 404')?.time, '2020-01-02T10:00:00+00:00');
+  });
+
   test('real Oracle Web Cache log: runs of spaces, quoted values, cs-uri, #GMT-Offset and #Start-Date', NEEDS_REAL_LOGS, async () => {
     const errorCodes = [200, 304, 404, 500];
     const { result, csv } = await sameForAnySplit(REAL.oracleW3c, { threshold: 1, errorCodes });

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { describe, it, test } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../src/engine/analyze.js';
-import { statesAtRangeStarts } from '../../src/plan/header-state.js';
+import { guessedStatesAtRangeStarts, statesAtRangeStarts } from '../../src/plan/header-state.js';
 import { formatCsv } from '../../src/sinks/csv.js';
 import { withTempDir } from '../support/files.js';
 
@@ -78,6 +78,108 @@ test('property: W3C state prefixes (some never there, some cut at a window edge)
     }),
     { numRuns: 300 },
   );
+});
+
+/**
+ * The guess as plan/header-state.ts describes it, from line starts: per prefix, the last line in the last
+ * `lookBack` bytes before each start (not before the previous start), else in the first `lookBack` bytes after
+ * the previous start, else the line in force at the previous start.
+ */
+function naiveGuess(text: string, starts: number[], prefixes: readonly string[], lookBack: number): string[][] {
+  const lines: Array<[number, string]> = [];
+  let at = 0;
+  for (const line of text.split('\n')) {
+    lines.push([at, line.replace(/\r$/, '')]);
+    at += line.length + 1;
+  }
+  const lastIn = (prefix: string, lo: number, hi: number) => lines.filter(([q, line]) => q >= lo && q < hi && line.startsWith(prefix)).at(-1);
+  const inForce = new Map<string, [number, string]>();
+  let previous = 0;
+  return starts.map((start) => {
+    const backFrom = Math.max(previous, start - lookBack);
+    const frontTo = Math.min(backFrom, previous + lookBack);
+    for (const prefix of prefixes) {
+      const found = lastIn(prefix, backFrom, start) ?? lastIn(prefix, previous, frontTo);
+      if (found) inForce.set(prefix, found);
+    }
+    previous = start;
+    return [...inForce.values()].sort((a, b) => a[0] - b[0]).map(([, line]) => line);
+  });
+}
+
+test('property: guessed states read both ends of each stretch between range starts, and are exact when those cover it', () => {
+  const prefixes = ['#Fields:', '#Date:', '#Start-Date:', '#GMT-Offset:'];
+  const line = fc.oneof(
+    fc.constantFrom('#Fields: a b', '#Fields: c', '#Date: 2020-01-01', '#Start-Date: x', '#GMT-Offset: -0800', '#', '##Date:', 'x#Date:', ''),
+    fc.string({ unit: fc.constantFrom('a', '#', ' ', ':', 'F', '\r'), maxLength: 20 }),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 40 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 40 }), fc.nat(), (lines, lookBack, chunkBytes, pick) => {
+      const text = lines.join('\n') + '\n';
+      const lineStarts = [0];
+      for (let i = 0; i < text.length - 1; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+      const starts = lineStarts.filter((_, i) => (pick >> (i % 30)) & 1 || i === 0);
+      withFile(text, (fd) => {
+        assert.deepEqual(guessedStatesAtRangeStarts(fd, starts, prefixes, lookBack, chunkBytes), naiveGuess(text, starts, prefixes, lookBack));
+        assert.deepEqual(guessedStatesAtRangeStarts(fd, starts, prefixes, text.length, chunkBytes), naive(text, starts, prefixes));
+      });
+    }),
+    { numRuns: 300 },
+  );
+});
+
+describe('guessed states, checked as the ranges are read', () => {
+  /** A W3C log of `blocks` header blocks, each with its fields in the order `orders` gives, and lines of 500s. */
+  function w3cLog(blocks: ReadonlyArray<{ fields: 'client-first' | 'status-first'; extra?: string }>, linesPerBlock: number): string {
+    let text = '';
+    blocks.forEach(({ fields, extra }, b) => {
+      const names = fields === 'client-first' ? 'date time c-ip sc-status' : 'date time sc-status c-ip';
+      text += `#Software: test\n#Date: 2024-01-0${b + 1} 00:00:00\n${extra ? `${extra}\n` : ''}#Fields: ${names}\n`;
+      for (let i = 0; i < linesPerBlock; i++) {
+        const client = `10.0.${b}.${i % 7}`;
+        const status = 500 + (i % 3);
+        text += `2024-01-01 00:00:${String(i % 60).padStart(2, '0')} ${fields === 'client-first' ? `${client} ${status}` : `${status} ${client}`}\n`;
+      }
+    });
+    return text;
+  }
+
+  async function readBoth(text: string, stateLookBack: number): Promise<{ missed: number; csv: string; exact: string }> {
+    return withTempDir(async (dir) => {
+      const input = join(dir, 'u_ex.log');
+      writeFileSync(input, text, 'latin1');
+      let missed = 0;
+      const guessed = await analyze({ input, threshold: 1, threads: 2, rangeBytes: 4096, stateLookBack, onStateGuessMissed: () => missed++ });
+      const whole = await analyze({ input, threshold: 1, threads: 1, rangeBytes: 1 << 30 });
+      assert.equal(guessed.summary.format, 'w3c');
+      assert.equal(guessed.summary.malformed, 0);
+      assert.equal(guessed.summary.parsed, whole.summary.parsed);
+      return { missed, csv: formatCsv(guessed), exact: formatCsv(whole) };
+    });
+  }
+
+  test('headers that repeat the layout (an IIS restart) are read without a miss', async () => {
+    const { missed, csv, exact } = await readBoth(w3cLog([{ fields: 'client-first' }, { fields: 'client-first' }, { fields: 'client-first' }], 400), 64);
+    assert.equal(missed, 0);
+    assert.equal(csv, exact);
+  });
+
+  test('a new layout, or a new UTC offset, far from every range start: missed, read again exactly', async () => {
+    for (const blocks of [
+      [{ fields: 'client-first' }, { fields: 'status-first' }, { fields: 'client-first' }],
+      [{ fields: 'client-first' }, { fields: 'client-first', extra: '#GMT-Offset: +0200' }],
+    ] as const) {
+      const { missed, csv, exact } = await readBoth(w3cLog(blocks, 400), 64);
+      assert.equal(missed, 1);
+      assert.equal(csv, exact);
+    }
+  });
+
+  test('the same new layout near the range starts is guessed right (the default look-back)', async () => {
+    const { missed, csv, exact } = await readBoth(w3cLog([{ fields: 'client-first' }, { fields: 'status-first' }], 400), 64 * 1024);
+    assert.equal(missed, 0);
+    assert.equal(csv, exact);
+  });
 });
 
 test('a header on the very first line, and none at all', () => {
