@@ -198,30 +198,48 @@ function detectPlainFormat(
   // lines, the earlier on a tie, unless the CLF family reads more.
   const lines = counted?.lines ?? lineCount(sample, whole);
   const clf = clfFamily(counted ?? countClf(sample, whole));
-  let best = '';
-  let bestCount = 0;
   const formats = candidatesFor(options);
+  // Candidates are counted in any order: each must read enough lines to beat the best one counted so far (as
+  // many as it, when it comes earlier in the order of preference), and at least as many as the CLF family
+  // (which is chosen only when it reads more), and stops once it cannot. Those the counter reads cheaply go
+  // first, then the first to read the sample's first line (most often the winner: then the others stop at
+  // their first miss, where in order each had to read every line to beat nothing), then the rest in order.
+  // (`exhaustive`: every candidate reads every line, the plain rule; tests check both agree.)
   const ahead = exhaustive ? [] : countedAhead(formats, sample, whole, lines, Math.max(1, clf.count), clfCounter);
-  // The most lines a candidate counted ahead reads, past candidate i: an earlier one must read as many to win.
-  const laterBest = CANDIDATES.map((_, i) => Math.max(0, ...ahead.slice(i + 1).map((count) => count ?? 0)));
-  for (const [i, candidate] of CANDIDATES.entries()) {
-    // To change the outcome a candidate must read more lines than the best one before it, at least as many as
-    // the CLF family (which must read more than any candidate to be chosen), and at least as many as the best
-    // candidate after it that was counted ahead (the earlier wins a tie); below that it cannot be chosen.
-    // (`exhaustive`: every candidate reads every line, the plain rule; tests check both agree.)
-    const needed = exhaustive ? bestCount + 1 : Math.max(bestCount + 1, clf.count, laterBest[i]);
+  const order = CANDIDATES.map((_, i) => i);
+  if (!exhaustive) {
+    const first = formats.findIndex((format, i) => ahead[i] === undefined && readsFirstLine(format, sample, whole));
+    const rank = (i: number): number => (ahead[i] !== undefined ? 0 : i === first ? 1 : 2);
+    order.sort((a, b) => rank(a) - rank(b) || a - b);
+  }
+  let best = -1;
+  let bestCount = 0;
+  for (const i of order) {
+    const needed = exhaustive ? bestCount + 1 : Math.max(clf.count, best < 0 ? 1 : bestCount + (i < best ? 0 : 1));
     const count = ahead[i] ?? countFitting(formats[i], sample, whole, lines, needed, clfCounter);
     if (count >= needed) {
-      best = candidate.name;
+      best = i;
       bestCount = count;
     }
   }
-  if (clf.count > bestCount) best = clf.name;
-  if (best === w3cDefinition.name || best === cloudfrontDefinition.name) best = w3cFlavour(sample, whole);
-  if (!best && options.w3cFields === undefined && looksLikeHeaderlessW3c(sample, whole)) {
+  let name = best < 0 ? '' : CANDIDATES[best].name;
+  if (clf.count > bestCount) name = clf.name;
+  if (name === w3cDefinition.name || name === cloudfrontDefinition.name) name = w3cFlavour(sample, whole);
+  if (!name && options.w3cFields === undefined && looksLikeHeaderlessW3c(sample, whole)) {
     return { name: combinedFormat.name, detected: true, tried: DETECTABLE, w3cWithoutFields: true };
   }
-  return { name: best || combinedFormat.name, detected: true, tried: DETECTABLE };
+  return { name: name || combinedFormat.name, detected: true, tried: DETECTABLE };
+}
+
+/** Whether `format` reads the sample's first non-blank line (a line it parses, or a header line it knows). */
+function readsFirstLine(format: LineFormat, sample: Buffer, whole: boolean): boolean {
+  let reads = false;
+  format.begin?.([]);
+  forEachLine(sample, whole, (start, end) => {
+    reads = format.parse(sample, start, end, new LineFields()) || format.header?.(sample, start, end) === true;
+    return false;
+  });
+  return reads;
 }
 
 /**
