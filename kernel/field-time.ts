@@ -130,6 +130,20 @@ export function isoTime(p: usize, end: usize): f64 {
       return packStamp(isoShapeMidnight + <f64>(h * 3600 + m * 60 + s), isoShapeOffset);
     }
   }
+  // `YYYY-MM-DDTHH:MM:SS.fff...Z` (ALB: UTC with a fraction) on the last date read: isoTimeRead's steps inline.
+  if (end - p >= 21 && <u32>load<u8>(p + 10) == 0x54 && <u32>load<u8>(p + 13) == COLON && <u32>load<u8>(p + 16) == COLON &&
+    <u32>load<u8>(p + 19) == 0x2e && load<u64>(p) == load<u64>(CACHED_DATE) && load<u16>(p + 8) == load<u16>(CACHED_DATE + 8) && !isNaN(cachedDays)) {
+    const h = twoDigits(p + 11);
+    const m = twoDigits(p + 14);
+    const s = twoDigits(p + 17);
+    let q = p + 20;
+    while (q < end && digitAt(q) >= 0) q++;
+    if (q > p + 20 && q < end && (<u32>load<u8>(q) | 0x20) == 0x7a && h >= 0 && m >= 0 && s >= 0 && h <= 23 && m <= 59 && s <= 60) {
+      timeEnd = q + 1;
+      timeOffset = 0;
+      return packStamp(cachedDays * 86400 + <f64>(h * 3600 + m * 60 + s), 0);
+    }
+  }
   const stamp = isoTimeRead(p, end);
   if (!isNaN(stamp) && timeEnd == p + 25 && <u32>load<u8>(p + 16) == COLON && <u32>load<u8>(p + 22) == COLON) {
     const sign = <u32>load<u8>(p + 19);
