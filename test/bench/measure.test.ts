@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectPeakMethod, parseGnuTimeCpu, parseGnuTimeKib, runMeasured, type PeakMethod } from '../../bench/measure.js';
+import { detectPeakMethod, parseBashTimesCpu, parseGnuTimeCpu, parseGnuTimeKib, runMeasured, type PeakMethod } from '../../bench/measure.js';
 
 test('parseGnuTimeKib reads the figure, also after a "non-zero status" line', () => {
   assert.equal(parseGnuTimeKib('91234\n'), 91234);
@@ -16,6 +16,13 @@ test('parseGnuTimeCpu adds user and system seconds from the line before the peak
   assert.equal(parseGnuTimeCpu('1.25 0.50\n91234\n'), 1.75);
   assert.equal(parseGnuTimeCpu('Command exited with non-zero status 3\n0.01 0.00\n4096\n'), 0.01);
   assert.equal(parseGnuTimeCpu('91234\n'), null);
+});
+
+test("parseBashTimesCpu adds the children's user and system seconds (the second line)", () => {
+  assert.equal(parseBashTimesCpu('0m0.002s 0m0.000s\n0m0.192s 0m0.065s\n'), 0.257);
+  assert.equal(parseBashTimesCpu('0m0.002s 0m0.000s\n1m2.500s 0m0.250s\n'), 62.75);
+  assert.equal(parseBashTimesCpu('0m0.002s 0m0.000s\n'), null);
+  assert.equal(parseBashTimesCpu(''), null);
 });
 
 // A child that holds 150 MB touched memory for a moment: every method must see at least that much.
