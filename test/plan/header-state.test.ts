@@ -175,6 +175,19 @@ describe('guessed states, checked as the ranges are read', () => {
     }
   });
 
+  test('the HTML report of a run that missed reads the ranges with the exact states too', async () => {
+    await withTempDir(async (dir) => {
+      const input = join(dir, 'u_ex.log');
+      writeFileSync(input, w3cLog([{ fields: 'client-first' }, { fields: 'status-first' }, { fields: 'client-first' }], 400), 'latin1');
+      let missed = 0;
+      const guessed = await analyze({ input, threshold: 1, threads: 2, rangeBytes: 4096, stateLookBack: 64, onStateGuessMissed: () => missed++, report: true });
+      const whole = await analyze({ input, threshold: 1, threads: 1, rangeBytes: 1 << 30, report: true });
+      assert.equal(missed, 1);
+      assert.ok(guessed.report !== undefined);
+      assert.deepEqual(guessed.report, whole.report);
+    });
+  });
+
   test('the same new layout near the range starts is guessed right (the default look-back)', async () => {
     const { missed, csv, exact } = await readBoth(w3cLog([{ fields: 'client-first' }, { fields: 'status-first' }], 400), 64 * 1024);
     assert.equal(missed, 0);
