@@ -130,12 +130,8 @@ function vmHwmBytes(pid: number): number | null {
 
 export async function runMeasured(spec: RunSpec, method: PeakMethod): Promise<RunResult> {
   const timesPath = `${spec.peakPath}.times`;
-  const argv =
-    method.kind !== 'gnu-time'
-      ? [...spec.argv]
-      : method.bash
-        ? [method.time!, '-f', '%U %S\\n%M', '-o', spec.peakPath, method.bash, '-c', TIMES_SCRIPT, 'logsift-bench', timesPath, ...spec.argv]
-        : [method.time!, '-f', '%U %S\\n%M', '-o', spec.peakPath, ...spec.argv];
+  const timed = method.bash ? [method.bash, '-c', TIMES_SCRIPT, 'logsift-bench', timesPath, ...spec.argv] : spec.argv;
+  const argv = method.kind === 'gnu-time' ? [method.time!, '-f', '%U %S\\n%M', '-o', spec.peakPath, ...timed] : [...spec.argv];
   const stdout = openSync(spec.stdoutPath, 'w');
   const stderr = openSync(spec.stderrPath, 'w');
   try {

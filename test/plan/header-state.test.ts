@@ -144,17 +144,18 @@ describe('guessed states, checked as the ranges are read', () => {
     return text;
   }
 
-  async function readBoth(text: string, stateLookBack: number): Promise<{ missed: number; csv: string; exact: string }> {
+  /** The log read in small ranges with guessed states, and whole; `report`: both with the HTML report's read. */
+  async function readBoth(text: string, stateLookBack: number, report = false) {
     return withTempDir(async (dir) => {
       const input = join(dir, 'u_ex.log');
       writeFileSync(input, text, 'latin1');
       let missed = 0;
-      const guessed = await analyze({ input, threshold: 1, threads: 2, rangeBytes: 4096, stateLookBack, onStateGuessMissed: () => missed++ });
-      const whole = await analyze({ input, threshold: 1, threads: 1, rangeBytes: 1 << 30 });
+      const guessed = await analyze({ input, threshold: 1, threads: 2, rangeBytes: 4096, stateLookBack, onStateGuessMissed: () => missed++, report });
+      const whole = await analyze({ input, threshold: 1, threads: 1, rangeBytes: 1 << 30, report });
       assert.equal(guessed.summary.format, 'w3c');
       assert.equal(guessed.summary.malformed, 0);
       assert.equal(guessed.summary.parsed, whole.summary.parsed);
-      return { missed, csv: formatCsv(guessed), exact: formatCsv(whole) };
+      return { missed, csv: formatCsv(guessed), exact: formatCsv(whole), report: guessed.report, exactReport: whole.report };
     });
   }
 
@@ -176,16 +177,11 @@ describe('guessed states, checked as the ranges are read', () => {
   });
 
   test('the HTML report of a run that missed reads the ranges with the exact states too', async () => {
-    await withTempDir(async (dir) => {
-      const input = join(dir, 'u_ex.log');
-      writeFileSync(input, w3cLog([{ fields: 'client-first' }, { fields: 'status-first' }, { fields: 'client-first' }], 400), 'latin1');
-      let missed = 0;
-      const guessed = await analyze({ input, threshold: 1, threads: 2, rangeBytes: 4096, stateLookBack: 64, onStateGuessMissed: () => missed++, report: true });
-      const whole = await analyze({ input, threshold: 1, threads: 1, rangeBytes: 1 << 30, report: true });
-      assert.equal(missed, 1);
-      assert.ok(guessed.report !== undefined);
-      assert.deepEqual(guessed.report, whole.report);
-    });
+    const blocks = [{ fields: 'client-first' }, { fields: 'status-first' }, { fields: 'client-first' }] as const;
+    const { missed, report, exactReport } = await readBoth(w3cLog(blocks, 400), 64, true);
+    assert.equal(missed, 1);
+    assert.ok(report !== undefined);
+    assert.deepEqual(report, exactReport);
   });
 
   test('the same new layout near the range starts is guessed right (the default look-back)', async () => {
