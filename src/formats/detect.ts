@@ -59,9 +59,20 @@ interface SampleLines {
 /** The last sample's lines: detection reads one sample in several passes (one per candidate, and more). */
 let lastLines: SampleLines | undefined;
 
+/**
+ * The bounds array of the last sample, kept for the next (most are small): a run may detect thousands of small
+ * files, and detection runs before its code has been optimized, where each allocation costs.
+ */
+let spareBounds = new Int32Array(256);
+/** The largest bounds array kept (16 K lines): a sample of very many short lines does not keep its memory. */
+const MAX_SPARE_BOUNDS = 32 * 1024;
+
+/** Fields the candidates parse into during detection (never read after; one per thread, as detection is synchronous). */
+const scratchFields = new LineFields();
+
 function sampleLines(sample: Buffer, whole: boolean): SampleLines {
   if (lastLines && lastLines.sample === sample && lastLines.whole === whole) return lastLines;
-  return (lastLines = { sample, whole, bounds: new Int32Array(256), found: 0, next: 0 });
+  return (lastLines = { sample, whole, bounds: spareBounds, found: 0, next: 0 });
 }
 
 /** Finds the sample's next non-blank line; false when there is none. */
@@ -80,6 +91,7 @@ function findLine(lines: SampleLines): boolean {
         const bigger = new Int32Array(lines.bounds.length * 2);
         bigger.set(lines.bounds);
         lines.bounds = bigger;
+        if (bigger.length <= MAX_SPARE_BOUNDS) spareBounds = bigger;
       }
       lines.bounds[2 * lines.found] = start;
       lines.bounds[2 * lines.found + 1] = lineEnd;
@@ -127,7 +139,7 @@ function countFitting(format: LineFormat, sample: Buffer, whole: boolean, lines:
   // A count of every line gives the same outcome as the early stop (it stops only below `needed`).
   const counted = needed <= lines ? counter?.fitting?.(format, sample, whole, lines - needed) : undefined;
   if (counted !== undefined) return counted;
-  const fields = new LineFields();
+  const fields = scratchFields;
   let fitting = 0;
   let missed = 0;
   format.begin?.([]);
@@ -236,7 +248,7 @@ function readsFirstLine(format: LineFormat, sample: Buffer, whole: boolean): boo
   let reads = false;
   format.begin?.([]);
   forEachLine(sample, whole, (start, end) => {
-    reads = format.parse(sample, start, end, new LineFields()) || format.header?.(sample, start, end) === true;
+    reads = format.parse(sample, start, end, scratchFields) || format.header?.(sample, start, end) === true;
     return false;
   });
   return reads;
@@ -344,7 +356,7 @@ export type ClfSampleCounter = ((sample: Buffer, whole: boolean) => SampleCounts
 
 /** The JS parsers' count of the CLF family in a sample (the reference a ClfSampleCounter must equal). */
 export function countClf(sample: Buffer, whole: boolean): ClfSampleCounts {
-  const fields = new LineFields();
+  const fields = scratchFields;
   let combined = 0;
   let vhost = 0;
   let tails = 0;

@@ -113,13 +113,16 @@ export class W3cFormat implements LineFormat {
       switch (roles[column]) {
         case Role.None:
           break;
+        // Each role has one column (Layout), so a date or time that does not read fails the line here as it
+        // would at the last essential column: the line ends unread (detection tries W3C on every file's first
+        // lines, most often lines of another format, before this code has been optimized).
         case Role.Date:
           days = parseIsoDate(buf, fieldStart, fieldEnd);
-          if (scan.end !== fieldEnd) days = NaN;
+          if (scan.end !== fieldEnd || days !== days) return false;
           break;
         case Role.Time:
           seconds = parseTimeOfDay(buf, fieldStart, fieldEnd);
-          if (scan.end !== fieldEnd) seconds = NaN;
+          if (scan.end !== fieldEnd || seconds !== seconds) return false;
           break;
         case Role.Client:
           out.clientStart = fieldStart;
