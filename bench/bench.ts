@@ -98,6 +98,7 @@ async function runRounds(name: string, commands: readonly BenchCommand[], rounds
   const width = Math.max(...commands.map((c) => c.label.length));
   for (let round = 0; round < rounds; round++) {
     for (const command of roundOrder(commands, round)) {
+      for (const path of command.warm ?? []) warmCache(path);
       const stderrPath = join(tools.outDir, `${command.id}.stderr`);
       const result = await runMeasured(
         { argv: command.argv, stdoutPath: stdoutOf(tools, command.id), stderrPath, peakPath: join(tools.outDir, `${command.id}.peak`) },

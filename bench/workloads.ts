@@ -26,6 +26,11 @@ export interface WorkloadCommand {
   readonly okCodes: readonly number[];
   /** The file logsift writes (its output), when it is one. */
   readonly csv?: string;
+  /**
+   * Files read into the page cache before each of its runs (not timed): where a family's inputs together are
+   * more than the machine keeps cached, a run would otherwise read part of its own from the disk.
+   */
+  readonly warm?: readonly string[];
 }
 
 /** One command's figures over its rounds. */
