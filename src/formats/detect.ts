@@ -59,15 +59,10 @@ interface SampleLines {
 /** The last sample's lines: detection reads one sample in several passes (one per candidate, and more). */
 let lastLines: SampleLines | undefined;
 
-/**
- * The bounds array of the last sample, kept for the next (most are small): a run may detect thousands of small
- * files, and detection runs before its code has been optimized, where each allocation costs.
- */
+// Kept from sample to sample, as a run may detect thousands of small files before V8 optimizes this code (where
+// each allocation costs): the bounds array (up to 16 K lines) and the fields candidates parse into (never read).
 let spareBounds = new Int32Array(256);
-/** The largest bounds array kept (16 K lines): a sample of very many short lines does not keep its memory. */
 const MAX_SPARE_BOUNDS = 32 * 1024;
-
-/** Fields the candidates parse into during detection (never read after; one per thread, as detection is synchronous). */
 const scratchFields = new LineFields();
 
 function sampleLines(sample: Buffer, whole: boolean): SampleLines {
