@@ -42,10 +42,7 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/**
- * The non-blank lines of a sample as (start, end) pairs, CR stripped: found as far as a pass reads them (most
- * passes stop after a few lines), once for every pass.
- */
+/** A sample's non-blank lines as (start, end) pairs, CR stripped, found as far as a pass reads (most stop soon). */
 interface SampleLines {
   readonly sample: Buffer;
   readonly whole: boolean;
