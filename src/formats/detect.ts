@@ -42,7 +42,7 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** A sample's non-blank lines as (start, end) pairs, CR stripped, found as far as a pass reads (most stop soon). */
+/** A sample's non-blank lines as (start, end) pairs, CR stripped: found once for all passes, as far as one reads. */
 interface SampleLines {
   readonly sample: Buffer;
   readonly whole: boolean;
