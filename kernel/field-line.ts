@@ -78,6 +78,23 @@ export function setClientAddress(start: usize, end: usize): void {
     }
     return;
   }
+  // The port: the digits back from the end to a `:` (after the first byte). Read as the 16 bytes that end the
+  // field (those before it masked off), so that a port's length costs no byte loop; a longer run of digits is
+  // read by the loop.
+  if (end >= 16) {
+    const base = end - 16;
+    const v = v128.load(base);
+    const digits = i8x16.bitmask(i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9)));
+    // positions after the field's first byte (the loop below never looks at it)
+    const after: u32 = end - start > 16 ? 0xffff : 0xffff & ~((<u32>2 << <u32>(start - base)) - 1);
+    const others = ~digits & after;
+    if (others != 0) {
+      const p = base + <usize>(31 - clz(others));
+      if (<u32>load<u8>(p) == COLON && p < end - 1) clientEnd = p;
+      return;
+    }
+    if (end - start <= 16) return; // digits only
+  }
   for (let p = end - 1; p > start; p--) {
     const c = <u32>load<u8>(p);
     if (c == COLON) {

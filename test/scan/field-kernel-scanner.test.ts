@@ -80,7 +80,12 @@ const w3cLog = fc
 const balancerTimes = pick(['2024-05-01T07:00:00.455295Z', '2024-05-01T07:00:00Z', '2024-05-01T07:00:00', '2024-05-01T07:00:00+01:00', '2024-05-01T07:00:00.1+0130', '2024-05-01 07:00:00Z', '2024-05-01T25:00:00Z', '2024-02-30T07:00:00Z', '2024-05-01T07:00:00+01', '2024-05-01T07:00:00+1', '2024-05-01T07:00:00.Z',
   // the fraction-and-Z shape read inline on the last date (kernel/field-time.ts isoTime), and what it must leave
   '2024-05-01T07:00:00.5z', '2024-05-01T24:00:00.5Z', '2024-05-02T07:00:00.25Z', '2024-05-01T07:00:00,5Z', '2024-05-01T07:00:00.5+01:00', '2024-05-01t07:00:00.5Z', '2024-05-01T07:0a:00.5Z']);
-const balancerClients = pick(['192.168.1.1:2817', '192.168.1.2:1', '[2001:db8::1]:443', '[2001:db8::2]', '2001:db8::3:51876', '10.0.0.1', '10.0.0.1:', ':80', '-']);
+// Clients of up to 16 bytes and longer (the kernel reads a port from the 16 bytes that end the field), a port
+// of 17 digits (longer than that block), no port at all.
+const balancerClients = pick([
+  '192.168.1.1:2817', '192.168.1.2:1', '[2001:db8::1]:443', '[2001:db8::2]', '2001:db8::3:51876', '10.0.0.1', '10.0.0.1:', ':80', '-',
+  '192.168.100.200:54321', '1.2:12345678901234567', '1:80', '12345',
+]);
 const balancerStatuses = pick(['200', '404', '503', '-', '000', '600', '40', '"404"']);
 const balancerLine = (alb: boolean): fc.Arbitrary<string> =>
   fc
