@@ -54,7 +54,7 @@ function prefixOffset(start: usize, end: usize): i32 {
 
 /**
  * Where the field ending at q starts: after the last space in [start, q), or at start. 16 bytes at a time back
- * from q (the client before the accept date is some 20 bytes long: a byte loop's exit was a branch missed).
+ * from q: the client before the accept date is some 20 bytes of varying length, which a loop crossed a byte a step.
  */
 function afterLastSpace(start: usize, q: usize): usize {
   while (q >= start + 16) {
