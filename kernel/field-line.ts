@@ -84,7 +84,7 @@ export function setClientAddress(start: usize, end: usize): void {
   if (end >= 16) {
     const base = end - 16;
     const v = v128.load(base);
-    const digits = i8x16.bitmask(i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9)));
+    const digits = digitBits(v);
     // positions after the field's first byte (the loop below never looks at it)
     const after: u32 = end - start > 16 ? 0xffff : 0xffff & ~((<u32>2 << <u32>(start - base)) - 1);
     const others = ~digits & after;
@@ -103,6 +103,11 @@ export function setClientAddress(start: usize, end: usize): void {
     }
     if (c < 0x30 || c > 0x39) return;
   }
+}
+
+/** Bit i set where byte i of the 16 in v is an ASCII digit. */
+@inline export function digitBits(v: v128): u32 {
+  return i8x16.bitmask(i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9)));
 }
 
 /** A status of three digits 100..599 at [p, q) (fieldscan.ts statusAt without `-`), or -1. */

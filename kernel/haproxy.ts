@@ -5,7 +5,7 @@
 
 import { findByte } from './civil';
 import { acceptDate, digitAt, isoTime, timeEnd, timeOffset } from './field-time';
-import { accept, fieldEnd, setClientAddress, skipFields, threeDigitStatus } from './field-line';
+import { accept, digitBits, fieldEnd, setClientAddress, skipFields, threeDigitStatus } from './field-line';
 
 const SP: u32 = 0x20;
 const LBRACKET: u32 = 0x5b;
@@ -76,7 +76,7 @@ function isHttpTimers(p: usize, q: usize, end: usize): bool {
     const v = v128.load(p);
     const field = (<u32>1 << <u32>(q - p)) - 1;
     const slashes = i8x16.bitmask(i8x16.eq(v, i8x16.splat(<i8>SLASH))) & field;
-    const digits = i8x16.bitmask(i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9)));
+    const digits = digitBits(v);
     const signs = i8x16.bitmask(v128.or(i8x16.eq(v, i8x16.splat(0x2d)), i8x16.eq(v, i8x16.splat(0x2b))));
     return ((slashes | digits | signs) & field) == field && popcnt(slashes) == 4;
   }
