@@ -1,13 +1,13 @@
 // What the field kernel's line readers (kernel/fields.ts, template.ts, haproxy.ts) found in the line they
 // accepted last, and the byte readers they share, each the twin of src/formats/fieldscan.ts's.
 
+import { addressEnd, addressStart, withoutPort } from './address';
 import { findByte } from './civil';
 
 const SP: u32 = 0x20;
 const TAB: u32 = 0x09;
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;
-const COLON: u32 = 0x3a;
 
 // Fields of the line accepted last.
 export let clientStart: usize = 0;
@@ -66,48 +66,9 @@ export function skipFields(p: usize, end: usize, count: i32): usize {
 
 /** fieldscan.ts setClientAddress: the address of `address:port` or `[v6]:port`, as the line's client. */
 export function setClientAddress(start: usize, end: usize): void {
-  clientStart = start;
-  clientEnd = end;
-  if (<u32>load<u8>(start) == 0x5b) {
-    for (let p = start + 1; p < end; p++) {
-      if (<u32>load<u8>(p) == 0x5d) {
-        clientStart = start + 1;
-        clientEnd = p;
-        return;
-      }
-    }
-    return;
-  }
-  // The port: the digits back from the end to a `:` (after the first byte). Read as the 16 bytes that end the
-  // field (those before it masked off), so that a port's length costs no byte loop; a longer run of digits is
-  // read by the loop.
-  if (end >= 16) {
-    const base = end - 16;
-    const v = v128.load(base);
-    const digits = digitBits(v);
-    // positions after the field's first byte (the loop below never looks at it)
-    const after: u32 = end - start > 16 ? 0xffff : 0xffff & ~((<u32>2 << <u32>(start - base)) - 1);
-    const others = ~digits & after;
-    if (others != 0) {
-      const p = base + <usize>(31 - clz(others));
-      if (<u32>load<u8>(p) == COLON && p < end - 1) clientEnd = p;
-      return;
-    }
-    if (end - start <= 16) return; // digits only
-  }
-  for (let p = end - 1; p > start; p--) {
-    const c = <u32>load<u8>(p);
-    if (c == COLON) {
-      if (p < end - 1) clientEnd = p;
-      return;
-    }
-    if (c < 0x30 || c > 0x39) return;
-  }
-}
-
-/** Bit i set where byte i of the 16 in v is an ASCII digit. */
-@inline export function digitBits(v: v128): u32 {
-  return i8x16.bitmask(i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9)));
+  withoutPort(start, end);
+  clientStart = addressStart;
+  clientEnd = addressEnd;
 }
 
 /** A status of three digits 100..599 at [p, q) (fieldscan.ts statusAt without `-`), or -1. */

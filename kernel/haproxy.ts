@@ -5,7 +5,8 @@
 
 import { findByte } from './civil';
 import { acceptDate, digitAt, isoTime, timeEnd, timeOffset } from './field-time';
-import { accept, digitBits, fieldEnd, setClientAddress, skipFields, threeDigitStatus } from './field-line';
+import { digitBits } from './address';
+import { accept, fieldEnd, setClientAddress, skipFields, threeDigitStatus } from './field-line';
 
 const SP: u32 = 0x20;
 const LBRACKET: u32 = 0x5b;

@@ -11,6 +11,7 @@
 // What this file does not read itself (a time that is not an epoch number or an ISO 8601 string: CLF text, an
 // epoch in a string) it leaves to the JS parser: jsonLine returns DEFER and clf.ts's scan stops at that line.
 
+import { addressEnd, addressStart, withoutPort } from './address';
 import { findByteWide } from './civil';
 import { shapeUnchecked } from './json-read';
 import { resetCaptures, shapeCapture, shapeClear, shapeKeep, shapeLine, shapeStart, shapeValue, shapeWalked } from './json-shape';
@@ -355,32 +356,14 @@ function lineFields(): i32 {
   jsonClientStart = <usize>clientStart;
   jsonClientEnd = <usize>clientEnd;
   const rank = load<i32>(client, 12);
-  if (rank < 32 && ((clientPortRanks >> <u32>rank) & 1) != 0) setClientAddress(<usize>clientStart, <usize>clientEnd);
+  if (rank < 32 && ((clientPortRanks >> <u32>rank) & 1) != 0) {
+    withoutPort(<usize>clientStart, <usize>clientEnd);
+    jsonClientStart = addressStart;
+    jsonClientEnd = addressEnd;
+  }
   jsonStatus = <u32>status;
   jsonStamp = stamp;
   return JSON_PARSED;
-}
-
-/** As fieldscan.ts setClientAddress: `[v6]:port` or `v4:port` without the port. */
-function setClientAddress(start: usize, end: usize): void {
-  if (byteAt(start) == LBRACKET) {
-    for (let p = start + 1; p < end; p++) {
-      if (byteAt(p) == RBRACKET) {
-        jsonClientStart = start + 1;
-        jsonClientEnd = p;
-        return;
-      }
-    }
-    return;
-  }
-  for (let p = end - 1; p > start; p--) {
-    const c = byteAt(p);
-    if (c == COLON) {
-      if (p < end - 1) jsonClientEnd = p;
-      return;
-    }
-    if (c < 0x30 || c > 0x39) return;
-  }
 }
 
 /** As json.ts statusOf: 100..599, 0 for `-` or 0, -1 otherwise. */

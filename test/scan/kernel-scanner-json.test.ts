@@ -25,7 +25,7 @@ const space = fc.constantFrom('', '', '', ' ', '\t', ' \r ');
 const escapedText = fc.constantFrom('a', 'é', '\\"', '\\\\', '\\/', '\\u0041', '\\ud83d\\ude00', '\\u00', '\\x', '\\', '"', '{', '}', '[', ']', ',', ':', ' ', '\\n', 'ÿ', '\u00ff\u00fe');
 const text = fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom('1.2.3.4', '2001:db8::1', 'x') }, { weight: 2, arbitrary: escapedText }), { maxLength: 5 }).map((parts) => parts.join(''));
 const jsonString = text.map((t) => `"${t}"`);
-const clients = fc.constantFrom('"10.0.0.1"', '"2001:db8::7"', '"[2001:db8::5]:6000"', '"10.0.0.2:443"', '"10.0.0.3:"', '"[::1"', '""', '"a\\"b"', '"1.2.3.4\\u0041"', '["10.0.0.9"]', '[]', 'null', '5', 'true', '{}');
+const clients = fc.constantFrom('"10.0.0.1"', '"2001:db8::7"', '"[2001:db8::5]:6000"', '"10.0.0.2:443"', '"10.0.0.3:"', '"192.168.100.200:54321"', '"1.2:12345678901234567"', '"1:80"', '"12345"', '"[::1"', '""', '"a\\"b"', '"1.2.3.4\\u0041"', '["10.0.0.9"]', '[]', 'null', '5', 'true', '{}');
 const statuses = fc.oneof(
   fc.constantFrom('404', '"404"', '500', '"-"', '"0"', '0', '200', '599', '600', '099', '4040', '"40"', 'null', 'true', '4.04', '"4\\u00304"', '[404]', '"404 "', '-1', '404e0'),
   fc.integer({ min: 90, max: 610 }).map(String),
