@@ -46,8 +46,26 @@ export function fieldEnd(p: usize, end: usize): usize {
   return findByte(p, end, SP);
 }
 
-/** fieldscan.ts skipFields: the start of the field `count` fields after p, or 0 when the line ends first. */
+/**
+ * fieldscan.ts skipFields: the start of the field `count` fields after p, or 0 when the line ends first. When the
+ * line holds the 32 bytes at p, their `count`-th space is the answer unless one of the fields before it opens with
+ * a quote (a quoted field may hold spaces): the fields are crossed as bits, not by one search each.
+ */
 export function skipFields(p: usize, end: usize, count: i32): usize {
+  if (p + 32 <= end) {
+    const a = v128.load(p);
+    const b = v128.load(p, 16);
+    const spaces = <u64>i8x16.bitmask(i8x16.eq(a, i8x16.splat(<i8>SP))) | (<u64>i8x16.bitmask(i8x16.eq(b, i8x16.splat(<i8>SP))) << 16);
+    let nth = spaces;
+    for (let i = 1; i < count; i++) nth &= nth - 1;
+    if (nth != 0) {
+      const at = ctz(nth);
+      const quotes = <u64>i8x16.bitmask(i8x16.eq(a, i8x16.splat(<i8>QUOTE))) | (<u64>i8x16.bitmask(i8x16.eq(b, i8x16.splat(<i8>QUOTE))) << 16);
+      // the skipped fields start at p and after each space before the count-th one
+      const starts = ((spaces << 1) | 1) & ((<u64>2 << at) - 1);
+      if ((starts & quotes) == 0) return p + <usize>at + 1;
+    }
+  }
   for (let i = 0; i < count; i++) {
     if (p >= end) return 0;
     if (<u32>load<u8>(p) == QUOTE) {

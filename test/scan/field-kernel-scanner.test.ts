@@ -79,7 +79,9 @@ const w3cLog = fc
 /** ALB and ELB lines: types, times with and without fraction or offset, clients with and without ports. */
 const balancerTimes = pick(['2024-05-01T07:00:00.455295Z', '2024-05-01T07:00:00Z', '2024-05-01T07:00:00', '2024-05-01T07:00:00+01:00', '2024-05-01T07:00:00.1+0130', '2024-05-01 07:00:00Z', '2024-05-01T25:00:00Z', '2024-02-30T07:00:00Z', '2024-05-01T07:00:00+01', '2024-05-01T07:00:00+1', '2024-05-01T07:00:00.Z',
   // the fraction-and-Z shape read inline on the last date (kernel/field-time.ts isoTime), and what it must leave
-  '2024-05-01T07:00:00.5z', '2024-05-01T24:00:00.5Z', '2024-05-02T07:00:00.25Z', '2024-05-01T07:00:00,5Z', '2024-05-01T07:00:00.5+01:00', '2024-05-01t07:00:00.5Z', '2024-05-01T07:0a:00.5Z']);
+  '2024-05-01T07:00:00.5z', '2024-05-01T24:00:00.5Z', '2024-05-02T07:00:00.25Z', '2024-05-01T07:00:00,5Z', '2024-05-01T07:00:00.5+01:00', '2024-05-01t07:00:00.5Z', '2024-05-01T07:0a:00.5Z',
+  // a fraction longer than the 16-byte block its digits are read in
+  '2024-05-01T07:00:00.1234567890123456Z', '2024-05-01T07:00:00.12345678901234567Z']);
 // Clients of up to 16 bytes and longer (the kernel reads a port from the 16 bytes that end the field), a port
 // of 17 digits (longer than that block), no port at all.
 const balancerClients = pick([
@@ -92,10 +94,11 @@ const balancerLine = (alb: boolean): fc.Arbitrary<string> =>
     .record({
       type: pick(['http', 'https', 'h2', 'grpcs', 'ws', 'HTTP', 'x', 'abcdefg']),
       time: balancerTimes,
-      name: pick(['app/my-lb/50dc6c495c0c9188', 'my-loadbalancer', '"quoted name"', '"esc \\" aped"']),
+      // a quoted name whose words, read as fields, would make a line too (with timings of three statuses)
+      name: pick(['app/my-lb/50dc6c495c0c9188', 'my-loadbalancer', '"quoted name"', '"esc \\" aped"', '"lb 9.9.9.9"']),
       client: balancerClients,
       target: pick(['10.0.0.1:80', '-', '"t t"']),
-      timings: pick(['0.000 0.001 0.000', '-1 -1 -1', '0.1  0.2 0.3', '"a b" 1 2']),
+      timings: pick(['0.000 0.001 0.000', '-1 -1 -1', '0.1  0.2 0.3', '"a b" 1 2', '404 404 404']),
       status: balancerStatuses,
       rest: pick([' 200 34 366 "GET https://www.example.com:443/x?y HTTP/1.1" "curl/8" - - arn "Root=1" "www.example.com" "-"', ' - 0 57 "- - - " "-" - -', ' 404', '', ' 404 0 "GET /cut']),
       cut: fc.oneof({ weight: 9, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.nat(120) }),
