@@ -81,7 +81,9 @@ const balancerTimes = pick(['2024-05-01T07:00:00.455295Z', '2024-05-01T07:00:00Z
   // the fraction-and-Z shape read inline on the last date (kernel/field-time.ts isoTime), and what it must leave
   '2024-05-01T07:00:00.5z', '2024-05-01T24:00:00.5Z', '2024-05-02T07:00:00.25Z', '2024-05-01T07:00:00,5Z', '2024-05-01T07:00:00.5+01:00', '2024-05-01t07:00:00.5Z', '2024-05-01T07:0a:00.5Z',
   // a fraction longer than the 16-byte block its digits are read in
-  '2024-05-01T07:00:00.1234567890123456Z', '2024-05-01T07:00:00.12345678901234567Z']);
+  '2024-05-01T07:00:00.1234567890123456Z', '2024-05-01T07:00:00.12345678901234567Z',
+  // seconds apart only in the bytes past the first 16 (the kernel keeps the last second read)
+  '2024-05-01T07:00:01.5Z', '2024-05-01T07:00:59.999Z', '2024-05-01T07:01:00.5Z']);
 // Clients of up to 16 bytes and longer (the kernel reads a port from the 16 bytes that end the field), a port
 // of 17 digits (longer than that block), no port at all.
 const balancerClients = pick([
