@@ -102,9 +102,16 @@ export function timeOfDay(p: usize, end: usize): f64 {
 /** timestamps.ts skipFraction: after `.123` or `,123` at q, or q. */
 export function skipFraction(q: usize, end: usize): usize {
   if (q < end && (<u32>load<u8>(q) == 0x2e || <u32>load<u8>(q) == 0x2c) && q + 1 < end && digitAt(q + 1) >= 0) {
-    q += 2;
-    while (q < end && digitAt(q) >= 0) q++;
+    q = digitsEnd(q + 2, end);
   }
+  return q;
+}
+
+/** After the digits at q (none: q), up to 15 of them read as one block when the line holds 16 bytes at q. */
+@inline function digitsEnd(q: usize, end: usize): usize {
+  const run = q + 16 <= end ? ctz(~digitBits(v128.load(q))) : 0;
+  q += run;
+  if (run == 16 || run == 0) while (q < end && digitAt(q) >= 0) q++;
   return q;
 }
 
@@ -119,14 +126,6 @@ let isoShapeOffset: i32 = 0;
 const FRACTION_SECOND: usize = memory.data(20);
 let fractionSecondValid = false;
 let fractionSecondStamp: f64 = 0;
-
-/** After the digits at q (none: q), the fraction's digits up to 15 of them read as one block when the line holds it. */
-@inline function fractionEnd(q: usize, end: usize): usize {
-  const run = q + 16 <= end ? ctz(~digitBits(v128.load(q))) : 0;
-  q += run;
-  if (run == 16 || run == 0) while (q < end && digitAt(q) >= 0) q++;
-  return q;
-}
 
 /** timestamps.ts parseIsoTime on [p, end): an RFC 3339 date-time as a stamp (no offset: UTC), or NaN; sets timeEnd. */
 export function isoTime(p: usize, end: usize): f64 {
@@ -147,25 +146,24 @@ export function isoTime(p: usize, end: usize): f64 {
   // `YYYY-MM-DDTHH:MM:SS.fff...Z` (ALB: UTC with a fraction) on the last date read: isoTimeRead's steps inline,
   // and none of them in the second the last such time was in (its 19 bytes the same: the same steps).
   if (end - p >= 21 && <u32>load<u8>(p + 19) == 0x2e) {
-    const sameSecond = fractionSecondValid && i8x16.all_true(i8x16.eq(v128.load(p), v128.load(FRACTION_SECOND))) && load<u32>(p + 15) == load<u32>(FRACTION_SECOND + 15);
+    let sameSecond = fractionSecondValid && i8x16.all_true(i8x16.eq(v128.load(p), v128.load(FRACTION_SECOND))) && load<u32>(p + 15) == load<u32>(FRACTION_SECOND + 15);
     if (sameSecond || (<u32>load<u8>(p + 10) == 0x54 && <u32>load<u8>(p + 13) == COLON && <u32>load<u8>(p + 16) == COLON &&
       load<u64>(p) == load<u64>(CACHED_DATE) && load<u16>(p + 8) == load<u16>(CACHED_DATE + 8) && !isNaN(cachedDays))) {
-      const q = fractionEnd(p + 20, end);
+      const q = digitsEnd(p + 20, end);
       if (q > p + 20 && q < end && (<u32>load<u8>(q) | 0x20) == 0x7a) {
+        if (!sameSecond) {
+          const h = twoDigits(p + 11);
+          const m = twoDigits(p + 14);
+          const s = twoDigits(p + 17);
+          if (h >= 0 && m >= 0 && s >= 0 && h <= 23 && m <= 59 && s <= 60) {
+            fractionSecondStamp = packStamp(cachedDays * 86400 + <f64>(h * 3600 + m * 60 + s), 0);
+            memory.copy(FRACTION_SECOND, p, 19);
+            fractionSecondValid = sameSecond = true;
+          }
+        }
         if (sameSecond) {
           timeEnd = q + 1;
           timeOffset = 0;
-          return fractionSecondStamp;
-        }
-        const h = twoDigits(p + 11);
-        const m = twoDigits(p + 14);
-        const s = twoDigits(p + 17);
-        if (h >= 0 && m >= 0 && s >= 0 && h <= 23 && m <= 59 && s <= 60) {
-          timeEnd = q + 1;
-          timeOffset = 0;
-          fractionSecondStamp = packStamp(cachedDays * 86400 + <f64>(h * 3600 + m * 60 + s), 0);
-          memory.copy(FRACTION_SECOND, p, 19);
-          fractionSecondValid = true;
           return fractionSecondStamp;
         }
       }
