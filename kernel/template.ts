@@ -37,8 +37,10 @@ const QUOTED: u32 = 1;
 const CLIENT: u32 = 2;
 /** This step and the six after it read `%d/%b/%Y:%H:%M:%S %z` (CLF's time written with strftime): see clfShaped. */
 const CLF_SHAPED: u32 = 4;
+/** This step begins a run of text fields each ended by an unquoted literal (the run's length in byte 3): see crossRun. */
+const RUN: u32 = 8;
 
-/** One step: kind u8, flags u8, the digits of the epoch unit u8, a pad byte, the following literal's address and length. */
+/** One step: kind u8, flags u8, the digits of the epoch unit u8, a run's length u8, the following literal's address and length. */
 export const STEP_BYTES: u32 = 12;
 
 // The time parts compiled.ts keeps (Part): a whole stamp, or all six civil parts.
@@ -90,8 +92,21 @@ export function parseTemplate(start: usize, end: usize): bool {
   offset = 0;
   for (let i: u32 = 0; i < stepCount; i++) {
     const step = steps + <usize>(i * STEP_BYTES);
-    const kind = <u32>load<u8>(step);
     const flags = <u32>load<u8>(step, 1);
+    if ((flags & RUN) != 0) {
+      const q = crossRun(step, <u32>load<u8>(step, 3), p, end);
+      if (runSteps != 0) {
+        if (runClientEnd != 0 && !haveClient) {
+          haveClient = true;
+          cStart = runClientStart;
+          cEnd = runClientEnd;
+        }
+        p = q;
+        i += runSteps - 1;
+        continue;
+      }
+    }
+    const kind = <u32>load<u8>(step);
     const literal = <usize>load<u32>(step, 4);
     const literalBytes = load<u32>(step, 8);
     let q: usize;
@@ -131,6 +146,66 @@ export function parseTemplate(start: usize, end: usize): bool {
   if (isNaN(at)) return false;
   accept(cStart, cEnd, <u32>code, at);
   return true;
+}
+
+// What crossRun crossed: how many steps, and the client's bounds when one of them was the client (else 0).
+let runSteps: u32 = 0;
+let runClientStart: usize = 0;
+let runClientEnd: usize = 0;
+
+/**
+ * Up to `count` text steps from `step`, each ended by an unquoted literal, as the loop in parseTemplate reads them
+ * (each field ends where its literal first starts), within the 64 bytes at p: their literals' first bytes are
+ * found as the bits of one mask per byte value (one for a run of fields ended by spaces), so a field costs a
+ * ctz, not a findByte whose exit depends on its length, and the steps are not dispatched one by one. Stops at
+ * the first step whose literal does not start in the window; the loop reads that one and the rest. Returns p
+ * after the steps crossed (runSteps of them).
+ */
+function crossRun(step: usize, count: u32, p: usize, end: usize): usize {
+  runSteps = 0;
+  runClientEnd = 0;
+  // The line's CR or LF ends a window of 64 bytes within it: no byte of the next line is read as this one's.
+  if (end - p < 64) return p;
+  const base = p;
+  const a = v128.load(base);
+  const b = v128.load(base, 16);
+  const c = v128.load(base, 32);
+  const d = v128.load(base, 48);
+  let maskByte: u32 = 0x100;
+  let mask: u64 = 0;
+  for (let j: u32 = 0; j < count; j++) {
+    const at = step + <usize>(j * STEP_BYTES);
+    const literal = <usize>load<u32>(at, 4);
+    const literalBytes = load<u32>(at, 8);
+    const first = <u32>load<u8>(literal);
+    const offset = <u64>(p - base);
+    if (offset >= 64) break;
+    if (first != maskByte) {
+      const s = i8x16.splat(<i8>first);
+      mask = <u64>i8x16.bitmask(i8x16.eq(a, s)) | (<u64>i8x16.bitmask(i8x16.eq(b, s)) << 16) |
+        (<u64>i8x16.bitmask(i8x16.eq(c, s)) << 32) | (<u64>i8x16.bitmask(i8x16.eq(d, s)) << 48);
+      maskByte = first;
+    }
+    // Candidates before p lie in the last field or literal crossed.
+    mask &= ~<u64>0 << offset;
+    let q: usize = 0;
+    while (mask != 0) {
+      const candidate = base + <usize>ctz(mask);
+      mask &= mask - 1;
+      if (literalBytes == 1 || matchLiteral(candidate, end, literal, literalBytes)) {
+        q = candidate;
+        break;
+      }
+    }
+    if (q == 0) break;
+    if ((<u32>load<u8>(at, 1) & CLIENT) != 0 && runClientEnd == 0) {
+      runClientStart = p;
+      runClientEnd = q;
+    }
+    p = q + <usize>literalBytes;
+    runSteps = j + 1;
+  }
+  return p;
 }
 
 /** compiled.ts readPart: reads a self-delimiting field at p; returns its end, or 0. */

@@ -47,6 +47,18 @@ function isClfShaped(steps: TemplateProgram['steps'], i: number): boolean {
   return CLF_SHAPED.every(([kind, literal], j) => steps[i + j]?.kind === kind && (j === 6 || steps[i + j].literal.toString('latin1') === literal));
 }
 
+/** A text field ended by an unquoted literal: kernel/template.ts crosses two or more in a row at once (RUN). */
+function endsAtLiteral(step: TemplateProgram['steps'][number]): boolean {
+  return step.kind === Kind.Text && !step.quoted && step.literal.length > 0;
+}
+
+/** How many steps from i end at their literals (at most 255, the kernel's byte for it). */
+function runLength(steps: TemplateProgram['steps'], i: number): number {
+  let n = 0;
+  while (n < 255 && i + n < steps.length && endsAtLiteral(steps[i + n])) n++;
+  return n;
+}
+
 function variantOf(format: LineFormat): Variant | undefined {
   if (format instanceof W3cFormat) return Variant.W3c;
   if (format === albFormat) return Variant.Alb;
@@ -94,9 +106,11 @@ export class FieldKernelScanner extends KernelScanner {
     literal += program.literal.copy(view, literal);
     steps.forEach((step, i) => {
       const s = i * stepBytes;
+      const run = runLength(steps, i);
       view[s] = STEP_KINDS.get(step.kind)!;
-      view[s + 1] = (step.quoted ? 1 : 0) | (step.client ? 2 : 0) | (isClfShaped(steps, i) ? 4 : 0);
+      view[s + 1] = (step.quoted ? 1 : 0) | (step.client ? 2 : 0) | (isClfShaped(steps, i) ? 4 : 0) | (run >= 2 ? 8 : 0);
       view[s + 2] = step.unitDigits;
+      view[s + 3] = run;
       view.writeUInt32LE(at + literal, s + 4);
       view.writeUInt32LE(step.literal.length, s + 8);
       literal += step.literal.copy(view, literal);

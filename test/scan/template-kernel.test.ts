@@ -29,6 +29,14 @@ const NGINX_FORMATS = [
   '$status $remote_addr $time_local',
   '[$time_local] $remote_addr "$http_user_agent" $status',
 ];
+/**
+ * Runs of unquoted fields (kernel/template.ts crossRun): literals that start with a byte a value or the literal
+ * before holds, literals longer than a byte, fields past the 64 bytes one window sees.
+ */
+const RUN_FORMATS = [
+  '$host - $remote_user - $remote_addr -- $server_port - [$time_local] $status',
+  '$host:$server_port:$remote_addr:: $remote_user ::$request_time [$time_iso8601] $status',
+];
 const APACHE_FORMATS = [
   '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"',
   '%v:%p %a %l %u %{%d/%b/%Y:%H:%M:%S %z}t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D',
@@ -43,8 +51,8 @@ const APACHE_FORMATS = [
 function valueFor(kind: Kind, role: Role, quoted: boolean): fc.Arbitrary<string> {
   switch (kind) {
     case Kind.Text:
-      if (role === Role.Client) return mostly(['10.0.0.1', '10.0.0.2', '2001:db8::1', 'host.example'], ['', '-', 'a b', 'x"y', '10.0.0.3\\']);
-      if (!quoted) return mostly(['-', 'www.example.com', '443', '1520', '0.004'], ['', 'a b', '"', ':']);
+      if (role === Role.Client) return mostly(['10.0.0.1', '10.0.0.2', '2001:db8::1', 'host.example'], ['', '-', 'a b', 'x"y', '10.0.0.3\\', '2001:db8:1234:5678:9abc:def0:1234:5678', 'c'.repeat(66)]);
+      if (!quoted) return mostly(['-', 'www.example.com', '443', '1520', '0.004', 'x'.repeat(40)], ['', 'a b', '"', ':', '-- -', ' - ', '::', 'y'.repeat(70)]);
       return mostly(['-', 'GET / HTTP/1.1', 'GET /a?b=c HTTP/1.0', 'Mozilla/5.0 (X11; Linux)', 'curl/8', ''], ['a \\" b', 'x\\', '"', 'q" "r', '\\\\', ']', '\\x22']);
     case Kind.ClfTime: return mostly(['01/May/2024:07:00:00 +0000', '31/Dec/1999:23:59:60 -0700', '29/Feb/2024:00:00:00 +0530'], ['29/Feb/2023:00:00:00 +0000', '01/may/2024:07:00:00 +0000', '01/May/2024:24:00:00 +0000', '1/May/2024:07:00:00 +0000', '01/May/2024:07:00:00 0000']);
     case Kind.IsoTime: return mostly(['2024-05-01T00:00:00-07:00', '2024-05-01T07:59:60-07:00', '2024-05-01T00:00:00Z', '2024-05-01T00:00:00.123+01:00', '2024-05-01 00:00:00'], ['2024-13-01T00:00:00Z', '2024-05-01T00:00', '2024-05-01T00:00:00+1', '2024-05-01', '2024-05-01T00:00:00.', '2024-05-01T24:00:00-07:00', '2024-05-01T00:60:00-07:00', '2024-05-01T00:00:61-07:00', '2024-05-01T0a:00:00-07:00', '2024-05-01T00:00:00-07:60', '2024-05-01T00:00-07:00:00', '2024-05-01T00:00:00-07:00x']);
@@ -104,7 +112,7 @@ describe('field kernel on HAProxy and format strings vs the JS parsers', () => {
   });
   after(() => removeDir(dir));
 
-  const strings = [...NGINX_FORMATS.map((f) => ({ f, spec: compileNginx(f) })), ...APACHE_FORMATS.map((f) => ({ f, spec: compileApache(f) }))];
+  const strings = [...NGINX_FORMATS.map((f) => ({ f, spec: compileNginx(f) })), ...APACHE_FORMATS.map((f) => ({ f, spec: compileApache(f) })), ...RUN_FORMATS.map((f) => ({ f, spec: compileNginx(f) }))];
   for (const [i, { f, spec }] of strings.entries()) {
     test(`generated lines of ${spec.name} '${f}'`, async () => {
       const lines = fc.sample(specLine(spec), { numRuns: 600, seed: 40 + i });
@@ -114,6 +122,17 @@ describe('field kernel on HAProxy and format strings vs the JS parsers', () => {
       assert.ok(summary.parsed > 150 && summary.malformed > 30, JSON.stringify(summary));
     });
   }
+
+  test('a run of unquoted fields whose literal ends at each byte around the end of a 64-byte window', async () => {
+    // The vhost's length puts the ':' after it at every offset from 54 to 73: at 63 the next field starts just past
+    // the window, whose space before it (after the user) must not be read as the port's end.
+    const f = '$remote_user $host:$server_port $remote_addr [$time_local] $status';
+    const lines = Array.from({ length: 20 }, (_, i) => `- ${'h'.repeat(52 + i)}:80 10.0.0.${i} [01/May/2024:07:00:00 +0000] 404`);
+    const input = join(dir, 'window-ends.log');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const { summary } = await sameWithKernel(input, { logFormat: f }, f);
+    assert.equal(summary.parsed, lines.length, JSON.stringify(summary));
+  });
 
   test('HAProxy: generated lines (prefixes and offsets, clients, dates, timers, statuses, cut lines)', async () => {
     const lines = fc.sample(HAPROXY_LINE, { numRuns: 2000, seed: 11 });
