@@ -130,7 +130,8 @@ export function parseTemplate(start: usize, end: usize): bool {
         if (q == 0) return false;
       }
     } else {
-      q = readPart(kind, <u32>load<u8>(step, 2), p, end);
+      // The status, in every format string, read here rather than through readPart's switch.
+      q = kind == STATUS ? statusPart(p, end) : readPart(kind, <u32>load<u8>(step, 2), p, end);
       if (q == 0 || !matchLiteral(q, end, literal, literalBytes)) return false;
     }
     if ((flags & CLIENT) != 0 && !haveClient) {
@@ -208,19 +209,21 @@ function crossRun(step: usize, count: u32, p: usize, end: usize): usize {
   return p;
 }
 
+@inline function statusPart(p: usize, end: usize): usize {
+  if (end - p < 3) return 0;
+  const d1 = <i32>load<u8>(p) - 0x30;
+  const d2 = digitAt(p + 1);
+  const d3 = digitAt(p + 2);
+  // The byte at end is the line's CR or LF, never a digit, as in JS.
+  if (d1 < 1 || d1 > 5 || d2 < 0 || d3 < 0 || digitAt(p + 3) >= 0) return 0;
+  code = d1 * 100 + d2 * 10 + d3;
+  return p + 3;
+}
+
 /** compiled.ts readPart: reads a self-delimiting field at p; returns its end, or 0. */
 function readPart(kind: u32, unitDigits: u32, p: usize, end: usize): usize {
   switch (kind) {
-    case STATUS: {
-      if (end - p < 3) return 0;
-      const d1 = <i32>load<u8>(p) - 0x30;
-      const d2 = digitAt(p + 1);
-      const d3 = digitAt(p + 2);
-      // The byte at end is the line's CR or LF, never a digit, as in JS.
-      if (d1 < 1 || d1 > 5 || d2 < 0 || d3 < 0 || digitAt(p + 3) >= 0) return 0;
-      code = d1 * 100 + d2 * 10 + d3;
-      return p + 3;
-    }
+    case STATUS: return statusPart(p, end);
     case CLF_TIME: {
       if (end - p < 26) return 0;
       const t = clfTime(p);
