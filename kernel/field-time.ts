@@ -108,7 +108,7 @@ export function skipFraction(q: usize, end: usize): usize {
 }
 
 /** After the digits at q (none: q), up to 15 of them read as one block when the line holds 16 bytes at q. */
-@inline function digitsEnd(q: usize, end: usize): usize {
+@inline export function digitsEnd(q: usize, end: usize): usize {
   const run = q + 16 <= end ? ctz(~digitBits(v128.load(q))) : 0;
   q += run;
   if (run == 16 || run == 0) while (q < end && digitAt(q) >= 0) q++;
@@ -303,8 +303,7 @@ export function acceptDate(p: usize, end: usize, offset: i32): f64 {
     store<u32>(ACCEPT_DATE + 8, load<u32>(p + 8));
     acceptValid = true;
   }
-  let q = p + 21;
-  while (q < end && digitAt(q) >= 0) q++;
+  const q = digitsEnd(p + 21, end);
   if (q == p + 21 || q >= end || <u32>load<u8>(q) != 0x5d) return NaN;
   timeEnd = q + 1;
   return civilStamp(acceptYear, acceptMonth, acceptDay, h, m, s, offset);

@@ -5,7 +5,7 @@
 // complete, only exact on what it accepts.
 
 import { findByte, LAST_EPOCH_SECOND, offsetEnd, packStamp, twoDigits, utcOffset } from './civil';
-import { civilStamp, clfTime, digitAt, isoTime, monthByName, monthOfKey, skipFraction, timeEnd } from './field-time';
+import { civilStamp, clfTime, digitAt, digitsEnd, isoTime, monthByName, monthOfKey, skipFraction, timeEnd } from './field-time';
 import { accept } from './field-line';
 
 const SP: u32 = 0x20;
@@ -235,8 +235,7 @@ function readPart(kind: u32, unitDigits: u32, p: usize, end: usize): usize {
       return isNaN(t) ? 0 : stampPart(t, timeEnd);
     }
     case EPOCH: {
-      let q = p;
-      while (q < end && digitAt(q) >= 0) q++;
+      const q = digitsEnd(p, end);
       if (q == p || q - p > 20) return 0;
       const secondDigits = <i32>(q - p) - <i32>unitDigits;
       let seconds: f64 = 0;
@@ -291,8 +290,7 @@ function readPart(kind: u32, unitDigits: u32, p: usize, end: usize): usize {
       return q == p ? 0 : q;
     }
     case DIGITS: {
-      let q = p;
-      while (q < end && digitAt(q) >= 0) q++;
+      const q = digitsEnd(p, end);
       return q == p ? 0 : q;
     }
     default:
