@@ -29,7 +29,6 @@ const OFFSET: u32 = 17;
 const LETTERS: u32 = 18;
 const DIGITS: u32 = 19;
 
-
 // The time parts compiled.ts keeps (Part): a whole stamp, or all six civil parts.
 const PART_STAMP: u32 = 1;
 const PART_YEAR: u32 = 2;
